@@ -1,0 +1,35 @@
+# The few commands people type. Each target sets up its own virtual environment.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1:8000
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve site test validate clean
+
+serve: $(VENV)/.site  ## preview on http://127.0.0.1:8000, reloading on edits to data/ and docs/
+	$(BIN)/mkdocs serve --livereload --dev-addr $(HOST)
+
+site: $(VENV)/.site  ## build the static site into site/
+	$(BIN)/mkdocs build --strict
+
+validate: $(VENV)/.site  ## check every record and topic
+	$(BIN)/python -m generator validate --strict
+
+test: $(VENV)/.test  ## run the whole test suite (installs Chromium from Debian when run as root)
+	@sh scripts/ensure-chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+$(VENV)/.site: requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.test: $(VENV)/.site requirements-test.txt
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+clean:
+	rm -rf $(VENV) site docs/papers docs/topics docs/years docs/tags docs/_generated docs/downloads

@@ -1,0 +1,107 @@
+"""Checks across records: identity, references between records, and warnings."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from .model import Origin, Paper, Topic
+from .problems import ERROR, WARNING, Problem
+from .schema import field_label
+from .slug import slugify
+
+
+def problem_at(origin: Origin, path: tuple, message: str, severity: str = ERROR) -> Problem:
+    line, col = origin.at(*path)
+    return Problem(origin.file, line, col, field_label(path), message, severity)
+
+
+def check_collection(papers: list[Paper], topics: list[Topic]) -> list[Problem]:
+    return [
+        *_duplicates(topics, lambda t: t.id, "topic id", ("id",)),
+        *_topic_parents(topics),
+        *_duplicates(papers, lambda p: p.id, "id", ("id",)),
+        *_duplicates(papers, lambda p: _arxiv_key(p.arxiv), "arXiv id", ("arxiv",)),
+        *_duplicates(papers, lambda p: p.doi.lower() if p.doi else None, "DOI", ("doi",)),
+        *_unknown_topics(papers, topics),
+        *_tag_collisions(papers),
+        *_warnings(papers, topics),
+    ]
+
+
+def _arxiv_key(arxiv: str | None) -> str | None:
+    """The same paper in any version: 2401.12345v2 is 2401.12345."""
+    return re.sub(r"v[0-9]+$", "", arxiv) if arxiv else None
+
+
+def _duplicates(items: Iterable, key: Callable, what: str, path: tuple) -> list[Problem]:
+    seen: dict[str, list] = defaultdict(list)
+    for item in items:
+        value = key(item)
+        if value is not None:
+            seen[value].append(item)
+    problems = []
+    for value, group in seen.items():
+        for item in group[1:]:
+            first = group[0].origin
+            message = f"duplicate {what} {value!r}: also used at {first.file}:{first.at(*path)[0]}"
+            problems.append(problem_at(item.origin, path, message))
+    return problems
+
+
+def _topic_parents(topics: list[Topic]) -> list[Problem]:
+    by_id = {t.id: t for t in topics}
+    problems = []
+    for topic in topics:
+        if topic.parent is None:
+            continue
+        parent = by_id.get(topic.parent)
+        if parent is None:
+            problems.append(problem_at(topic.origin, ("parent",), f"unknown topic {topic.parent!r}"))
+        elif parent.parent is not None or parent.id == topic.id:
+            problems.append(problem_at(topic.origin, ("parent",), f"{topic.parent!r} is itself a sub-topic; topics nest one level"))
+    return problems
+
+
+def _unknown_topics(papers: list[Paper], topics: list[Topic]) -> list[Problem]:
+    known = {t.id for t in topics}
+    problems = []
+    for paper in papers:
+        for i, topic_id in enumerate(paper.topics):
+            if topic_id not in known:
+                hint = f"; known topics: {', '.join(sorted(known))}" if known else ""
+                problems.append(problem_at(paper.origin, ("topics", i), f"unknown topic {topic_id!r}{hint}"))
+    return problems
+
+
+def _tag_collisions(papers: list[Paper]) -> list[Problem]:
+    spelled: dict[str, tuple[str, Paper]] = {}
+    problems = []
+    for paper in papers:
+        for i, tag in enumerate(paper.tags):
+            slug = slugify(tag)
+            if not slug:
+                problems.append(problem_at(paper.origin, ("tags", i), f"tag {tag!r} has no letters or digits to name its page"))
+                continue
+            first = spelled.setdefault(slug, (tag, paper))
+            if first[0] != tag:
+                where = f"{first[1].origin.file}:{first[1].origin.at('tags')[0]}"
+                message = f"tag {tag!r} and tag {first[0]!r} ({where}) would share the page tags/{slug}; spell them the same"
+                problems.append(problem_at(paper.origin, ("tags", i), message))
+    return problems
+
+
+def _warnings(papers: list[Paper], topics: list[Topic]) -> list[Problem]:
+    problems = []
+    for paper in papers:
+        if not paper.topics:
+            problems.append(problem_at(paper.origin, (), "paper has no topic", WARNING))
+        if not paper.abstract:
+            problems.append(problem_at(paper.origin, (), "paper has no abstract", WARNING))
+    used = {t for p in papers for t in p.topics}
+    used |= {t.parent for t in topics if t.id in used and t.parent}
+    for topic in topics:
+        if topic.id not in used:
+            problems.append(problem_at(topic.origin, ("id",), f"topic {topic.id!r} has no papers", WARNING))
+    return problems

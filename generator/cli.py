@@ -1,0 +1,120 @@
+"""Command line: a thin layer over the library; every command works on the project of a mkdocs.yml."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .collection import load_collection
+from .config import load_settings
+from .importer import import_entries, normalized_title, parse_listing
+from .problems import DataError, Problem
+from .records import display_path
+from .suggest import suggest_topics
+from .yamlread import decode_utf8
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except DataError as err:
+        _report(err.problems, args)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="papersite", description=__doc__)
+    parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the project's mkdocs.yml (default: ./mkdocs.yml)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check every record and topic, report all problems")
+    validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    validate.set_defaults(run=cmd_validate)
+
+    topics = commands.add_parser("topics", help="work with the topic taxonomy")
+    topic_commands = topics.add_subparsers(dest="topics_command", required=True, metavar="ACTION")
+    suggest = topic_commands.add_parser("suggest", help="list papers whose text matches a topic they do not carry")
+    suggest.set_defaults(run=cmd_topics_suggest)
+
+    imp = commands.add_parser("import", help="create records from another format")
+    formats = imp.add_subparsers(dest="format", required=True, metavar="FORMAT")
+    listing = formats.add_parser("listing", help="a text listing of title and abstract line pairs")
+    listing.add_argument("file", type=Path)
+    listing.add_argument("--dry-run", action="store_true", help="report what would be created, write nothing")
+    listing.set_defaults(run=cmd_import_listing)
+
+    new = commands.add_parser("new", help="write a skeleton record for a new paper")
+    new.add_argument("--title", required=True)
+    new.add_argument("--arxiv", help="arXiv id, e.g. 2401.12345")
+    new.set_defaults(run=cmd_new)
+
+    return parser
+
+
+def _report(problems: list[Problem], args: argparse.Namespace) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    errors = sum(1 for p in problems if p.severity == "error" or getattr(args, "strict", False))
+    if errors:
+        print(f"{errors} problem(s) found; nothing was written.", file=sys.stderr)
+
+
+def _collection(args: argparse.Namespace, strict: bool = False):
+    settings = load_settings(args.config_file)
+    collection, warnings = load_collection(settings.data_dir, settings.root, strict=strict)
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    return settings, collection
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    _, collection = _collection(args, strict=args.strict)
+    print(f"ok: {len(collection.papers)} papers, {len(collection.topics)} topics")
+    return 0
+
+
+def cmd_topics_suggest(args: argparse.Namespace) -> int:
+    _, collection = _collection(args)
+    suggestions = suggest_topics(collection)
+    for s in suggestions:
+        matched = ", ".join(f'"{k}"' for k in s.matched)
+        print(f"{s.paper.origin.file}: {s.paper.id}: consider topic `{s.topic.id}` (matched {matched})")
+    print(f"{len(suggestions)} suggestion(s); records were not changed.")
+    return 0
+
+
+def cmd_import_listing(args: argparse.Namespace) -> int:
+    settings, collection = _collection(args)
+    display = args.file.as_posix()
+    if not args.file.is_file():
+        raise DataError([Problem(display, 0, 0, "", "file not found")])
+    text, problems = decode_utf8(args.file.read_bytes(), display)
+    entries, parse_problems = parse_listing(text, display) if text is not None else ([], [])
+    if problems or parse_problems:
+        raise DataError(problems + parse_problems)
+    existing = {normalized_title(p.title): p.id for p in collection.papers}
+    papers_dir = settings.data_dir / "papers"
+    if args.dry_run:
+        new = [e for e in entries if normalized_title(e.title) not in existing]
+        print(f"would create {len(new)} record(s), skip {len(entries) - len(new)} already present")
+        return 0
+    result = import_entries(entries, papers_dir, existing)
+    for entry in result.skipped:
+        print(f"skipped {display}:{entry.line}: already in the collection: {entry.title}")
+    for path in result.created:
+        print(f"created {display_path(path, settings.root)}")
+    print(f"{len(result.created)} created, {len(result.skipped)} skipped")
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .newrecord import create_record
+
+    settings, collection = _collection(args)
+    path = create_record(settings, collection, args.title, args.arxiv)
+    print(f"created {display_path(path, settings.root)}: add authors, topics and an abstract, then run `validate`")
+    return 0

@@ -1,0 +1,28 @@
+"""Gather and check everything in data/ before anything is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .checks import check_collection
+from .model import Collection
+from .problems import DataError, Problem, errors_of
+from .records import load_papers, load_topics
+
+
+def load_collection(data_dir: Path, root: Path | None = None, strict: bool = False) -> tuple[Collection, list[Problem]]:
+    """The checked collection and its warnings; raises DataError listing every problem."""
+    root = root or data_dir.parent
+    if not data_dir.is_dir():
+        raise DataError([Problem(str(data_dir), 0, 0, "", "data folder not found")])
+    papers, problems = load_papers(data_dir / "papers", root)
+    topics, topic_problems = load_topics(data_dir / "topics.yml", root)
+    problems += topic_problems
+    problems += check_collection(papers, topics)
+    if errors_of(problems, strict):
+        raise DataError(problems)
+    collection = Collection(
+        papers=tuple(sorted(papers, key=lambda p: p.id)),
+        topics=tuple(topics),
+    )
+    return collection, sorted(problems)

@@ -1,0 +1,98 @@
+"""The collection as the rest of the program sees it: frozen, checked, sorted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .yamlread import Document
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a record came from, to point messages at the right line."""
+
+    doc: Document = field(compare=False, repr=False)
+    prefix: tuple = ()
+
+    @property
+    def file(self) -> str:
+        return self.doc.file
+
+    def at(self, *path) -> tuple[int, int]:
+        return self.doc.mark(self.prefix + path)
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    affiliation: str | None = None
+    orcid: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Paper:
+    id: str
+    title: str
+    authors: tuple[Author, ...] = ()
+    date: str | None = None
+    added: str | None = None
+    abstract: str | None = None
+    topics: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    venue: str | None = None
+    arxiv: str | None = None
+    doi: str | None = None
+    links: tuple[tuple[str, str], ...] = ()
+    notes: str | None = None
+    bibtex: str | None = None
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def year(self) -> str | None:
+        return self.date[:4] if self.date else None
+
+    def link(self, name: str) -> str | None:
+        return dict(self.links).get(name)
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    description: str
+    parent: str | None = None
+    keywords: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Collection:
+    papers: tuple[Paper, ...]
+    topics: tuple[Topic, ...]
+
+    def topic(self, topic_id: str) -> Topic:
+        return next(t for t in self.topics if t.id == topic_id)
+
+
+def paper_from_record(record: dict, default_id: str, origin: Origin) -> Paper:
+    """A Paper from a record that already passed the schema."""
+    values = dict(record)
+    values.setdefault("id", default_id)
+    values["authors"] = tuple(_author(a) for a in values.get("authors", ()))
+    for name in ("topics", "tags"):
+        values[name] = tuple(values.get(name, ()))
+    values["links"] = tuple((values.get("links") or {}).items())
+    return Paper(**values, origin=origin)
+
+
+def _author(value: str | dict) -> Author:
+    return Author(name=value) if isinstance(value, str) else Author(**value)
+
+
+def topic_from_record(record: dict, origin: Origin) -> Topic:
+    values = dict(record)
+    for name in ("keywords", "exclude"):
+        values[name] = tuple(values.get(name, ()))
+    return Topic(**values, origin=origin)

@@ -1,0 +1,41 @@
+"""Problems found in user data, and the one exception that carries them all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    column: int
+    field: str
+    message: str
+    severity: str = ERROR
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line:
+            where += f":{self.line}:{self.column}"
+        label = "" if self.severity == ERROR else "warning: "
+        field = f"{self.field}: " if self.field else ""
+        return f"{where}: {label}{field}{self.message}"
+
+
+class DataError(Exception):
+    """Raised once, after every problem in the data has been collected."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def errors_of(problems: list[Problem], strict: bool) -> list[Problem]:
+    """The problems that stop a build: errors, plus warnings under --strict."""
+    if strict:
+        return list(problems)
+    return [p for p in problems if p.severity == ERROR]

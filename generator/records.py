@@ -1,0 +1,135 @@
+"""Load paper and topic records from data/, checking each one against its schema."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+from pathlib import Path
+
+from .model import Origin, Paper, Topic, paper_from_record, topic_from_record
+from .problems import Problem
+from .schema import check, describe, field_label
+from .yamlread import Document, read_yaml
+
+SURROGATE = re.compile("[\ud800-\udfff]")
+RESERVED_IDS = {"con", "prn", "aux", "nul", "index"} | {f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)}
+
+
+def display_path(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def record_files(papers_dir: Path) -> list[Path]:
+    if not papers_dir.is_dir():
+        return []
+    found = [p for p in papers_dir.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file()]
+    return sorted(found, key=lambda p: p.relative_to(papers_dir).as_posix())
+
+
+def load_papers(papers_dir: Path, root: Path) -> tuple[list[Paper], list[Problem]]:
+    papers: list[Paper] = []
+    problems: list[Problem] = []
+    for path in record_files(papers_dir):
+        found, trouble = load_paper_file(path, display_path(path, root))
+        papers += found
+        problems += trouble
+    return papers, problems
+
+
+def load_paper_file(path: Path, display: str) -> tuple[list[Paper], list[Problem]]:
+    doc, problems = read_yaml(path, display)
+    if doc is None:
+        return [], problems
+    if isinstance(doc.value, list):
+        if not doc.value:
+            return [], [Problem(display, 1, 1, "", "file holds an empty list: expected paper records")]
+        items = [((i,), item, None) for i, item in enumerate(doc.value)]
+    else:
+        items = [((), doc.value, os.path.splitext(path.name)[0])]
+    papers = []
+    for prefix, record, default_id in items:
+        paper, trouble = _paper(doc, prefix, record, default_id)
+        problems += trouble
+        if paper is not None:
+            papers.append(paper)
+    return papers, problems
+
+
+def _paper(doc: Document, prefix: tuple, record: object, default_id: str | None):
+    line, col = doc.mark(prefix)
+    if not isinstance(record, dict):
+        return None, [Problem(doc.file, line, col, "", f"expected a paper record (a mapping of fields), got {describe(record)}")]
+    problems = check(doc, record, prefix, "paper")
+    if default_id is None and "id" not in record:
+        problems.append(Problem(doc.file, line, col, "id", "required for each record in a file that holds a list"))
+    origin = Origin(doc, prefix)
+    problems += _value_checks(record, origin)
+    if "id" not in record and default_id is not None:
+        problems += _id_checks(default_id, origin, from_file_name=True)
+    if problems:
+        return None, problems
+    return paper_from_record(record, default_id, origin), []
+
+
+def _value_checks(record: dict, origin: Origin) -> list[Problem]:
+    problems = []
+    for name in ("date", "added"):
+        value = record.get(name)
+        if isinstance(value, str) and len(value) == 10 and not _real_date(value):
+            problems.append(_at(origin, (name,), f"{value!r} is not a date in the calendar"))
+    if isinstance(record.get("id"), str):
+        problems += _id_checks(record["id"], origin, from_file_name=False)
+    problems += _surrogates(record, origin, ())
+    return problems
+
+
+def _id_checks(paper_id: str, origin: Origin, from_file_name: bool) -> list[Problem]:
+    source = "file name " if from_file_name else ""
+    if from_file_name:
+        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", paper_id) or len(paper_id) > 80:
+            return [_at(origin, (), f"{source}{paper_id!r} is not a valid id: use lowercase letters, digits and single hyphens, or set `id:`")]
+    if paper_id in RESERVED_IDS:
+        return [_at(origin, () if from_file_name else ("id",), f"{source}{paper_id!r} is reserved (not a safe file name on every system)")]
+    return []
+
+
+def _real_date(value: str) -> bool:
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _surrogates(value: object, origin: Origin, path: tuple) -> list[Problem]:
+    if isinstance(value, str):
+        if SURROGATE.search(value):
+            return [_at(origin, path, "contains a lone surrogate code point; expected valid Unicode text")]
+        return []
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _surrogates(v, origin, path + (k,))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _surrogates(v, origin, path + (i,))]
+    return []
+
+
+def _at(origin: Origin, path: tuple, message: str) -> Problem:
+    line, col = origin.at(*path)
+    return Problem(origin.file, line, col, field_label(path), message)
+
+
+def load_topics(path: Path, root: Path) -> tuple[list[Topic], list[Problem]]:
+    display = display_path(path, root)
+    if not path.is_file():
+        return [], []
+    doc, problems = read_yaml(path, display)
+    if doc is None:
+        return [], problems
+    problems = check(doc, doc.value, (), "topics")
+    if problems or not isinstance(doc.value, list):
+        return [], problems
+    return [topic_from_record(item, Origin(doc, (i,))) for i, item in enumerate(doc.value)], []

@@ -1,0 +1,97 @@
+"""Check values against the package's JSON Schemas and word the errors for people."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import cache
+from importlib import resources
+
+import jsonschema
+
+from .problems import Problem
+from .yamlread import Document
+
+KIND_NAMES = {"string": "a string", "array": "a list", "object": "a mapping"}
+
+
+@cache
+def load_schema(name: str) -> dict:
+    text = resources.files(__package__).joinpath("schema", f"{name}.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@cache
+def _validator(name: str) -> jsonschema.protocols.Validator:
+    schema = load_schema(name)
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema)
+
+
+def field_names(name: str = "paper") -> list[str]:
+    return list(load_schema(name)["properties"])
+
+
+def describe(value: object) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, str):
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        return "an empty string" if not value.strip() else f"{shown!r}"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping"
+
+
+def field_label(path: tuple) -> str:
+    label = ""
+    for part in path:
+        label += f"[{part}]" if isinstance(part, int) else (f".{part}" if label else str(part))
+    return label
+
+
+def check(doc: Document, value: object, prefix: tuple, schema_name: str) -> list[Problem]:
+    """Problems of value (found at prefix inside doc) against the named schema."""
+    problems = []
+    for err in _validator(schema_name).iter_errors(value):
+        for path, message in _explain(err):
+            full = prefix + path
+            line, col = doc.mark(full)
+            problems.append(Problem(doc.file, line, col, field_label(path), message))
+    return problems
+
+
+def _expected(err: jsonschema.ValidationError) -> str:
+    schema = err.schema if isinstance(err.schema, dict) else {}
+    if "x-expected" in schema:
+        return schema["x-expected"]
+    kinds = schema.get("type", "a value")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    return " or ".join(KIND_NAMES.get(k, k) for k in kinds)
+
+
+def _explain(err: jsonschema.ValidationError) -> list[tuple[tuple, str]]:
+    path = tuple(err.absolute_path)
+    kind = err.validator
+    if kind == "required":
+        missing = err.message.split("'")[1]
+        return [(path + (missing,), "required field is missing")]
+    if kind == "additionalProperties" and isinstance(err.instance, dict):
+        known = list(err.schema.get("properties", {}))
+        extra = sorted(set(err.instance) - set(known))
+        return [(path + (key,), _unknown_field(key, known)) for key in extra]
+    if kind == "uniqueItems":
+        return [(path, "the same entry is listed twice")]
+    if kind == "maxLength":
+        return [(path, f"expected {_expected(err)}, got {len(err.instance)} characters")]
+    if kind == "propertyNames":
+        return [(path, f"link name {describe(err.instance)} is not {_expected(err)}")]
+    return [(path, f"expected {_expected(err)}, got {describe(err.instance)}")]
+
+
+def _unknown_field(key: str, known: list[str]) -> str:
+    message = "unknown field"
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    if close:
+        message += f" (did you mean `{close[0]}`?)"
+    return message + f"; known fields: {', '.join(known)}"

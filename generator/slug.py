@@ -1,0 +1,47 @@
+"""Readable, file-safe names made from free text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+STOP_WORDS = {"a", "an", "and", "the", "of", "for", "in", "on", "with", "to", "via", "by", "from", "at", "is"}
+
+
+def slugify(text: str, max_length: int = 80) -> str:
+    """Lowercase ASCII words joined by hyphens, cut at a word boundary."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    return _join_within(words, max_length)
+
+
+def title_slug(title: str, max_length: int = 60) -> str:
+    """Slug of a paper title, dropping small words when the title is long."""
+    full = slugify(title, 10_000) or "paper"
+    if len(full) <= max_length:
+        return full
+    words = [w for w in full.split("-") if w not in STOP_WORDS] or full.split("-")
+    return _join_within(words, max_length)
+
+
+def _join_within(words: list[str], max_length: int) -> str:
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > max_length:
+            break
+        slug = candidate
+    return slug or "-".join(words)[:max_length].strip("-")
+
+
+def unique_slug(base: str, taken: set[str], max_length: int = 60) -> str:
+    """base, or base-2, base-3, ... whichever is not taken yet."""
+    if base not in taken:
+        return base
+    n = 2
+    while True:
+        suffix = f"-{n}"
+        candidate = base[: max_length - len(suffix)].rstrip("-") + suffix
+        if candidate not in taken:
+            return candidate
+        n += 1

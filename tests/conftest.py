@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO / "tests" / "fixtures" / "seed-listing.txt"
+
+TOPICS = """\
+- id: vision
+  title: Vision
+  description: Seeing things.
+  keywords: [image, detection]
+- id: speech
+  title: Speech
+  description: Hearing things.
+  keywords: [speech]
+  exclude: [image]
+"""
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A minimal project: mkdocs.yml, topics, and whatever papers a test adds."""
+
+    def make(papers: dict[str, str | bytes] | None = None, topics: str = TOPICS) -> Path:
+        files = {"mkdocs.yml": "site_name: Test\n", "data/topics.yml": topics}
+        files.update({f"data/papers/{k}": v for k, v in (papers or {}).items()})
+        return write_files(tmp_path, files)
+
+    return make
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run the CLI in-process on a project; returns (exit code, stdout, stderr)."""
+
+    def run(root: Path, *args: str) -> tuple[int, str, str]:
+        code = main(["-f", str(root / "mkdocs.yml"), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

@@ -1,0 +1,105 @@
+"""The listing importer, run on the real seed listing and on small listings."""
+
+from __future__ import annotations
+
+from generator.importer import links_in, parse_listing
+from generator.yamlread import read_yaml
+
+from conftest import SEED
+
+CHROME = "new\n\nSubscribe\n\nMar 13\n\n"
+ABSTRACT = "We study things. " * 20
+
+
+def test_seed_listing_parses_into_109_papers_and_skips_the_chrome():
+    entries, problems = parse_listing(SEED.read_text("utf-8"), "seed")
+    assert problems == []
+    assert len(entries) == 109
+    assert entries[0].title.startswith("Efficient LLM Training and Serving")
+    assert len({e.title for e in entries}) == 109
+
+
+def test_urls_become_links_with_trailing_punctuation_stripped():
+    text = ("Code at https://github.com/NVlabs/COAT. Demo: (https://omniflatten.github.io/). "
+            "See https://github.com/wanghao9610/OV-DINO{https://github.com/wanghao9610/OV-DINO}. "
+            "and https://gitlab.com/a/b, also https://github.com/x/y.")
+    assert links_in(text) == {
+        "code": "https://github.com/NVlabs/COAT",
+        "project": "https://omniflatten.github.io/",
+        "code-2": "https://github.com/wanghao9610/OV-DINO",
+        "code-3": "https://gitlab.com/a/b",
+        "code-4": "https://github.com/x/y",
+    }
+
+
+def test_import_writes_records_with_text_unchanged_and_links_moved(project, cli, tmp_path):
+    root = project()
+    abstract = ABSTRACT + "Code: https://github.com/a/b. Title: No *stars* `ticks` {{ x }}"
+    listing = tmp_path / "listing.txt"
+    listing.write_text(CHROME + "Paper: One *Star*\n\n" + abstract + "\n\nNo\n\n" + ABSTRACT + "\n", "utf-8")
+    code, out, err = cli(root, "import", "listing", str(listing))
+    assert code == 0, err
+    assert out.splitlines()[-1] == "2 created, 0 skipped"
+    doc, problems = read_yaml(root / "data/papers/paper-one-star.yml", "x")
+    assert problems == []
+    assert doc.value == {"title": "Paper: One *Star*", "abstract": abstract, "links": {"code": "https://github.com/a/b"}}
+    assert read_yaml(root / "data/papers/no.yml", "x")[0].value["title"] == "No"
+
+
+def test_ids_are_unique_and_stable_and_reimport_skips(project, cli, tmp_path):
+    root = project()
+    listing = tmp_path / "listing.txt"
+    listing.write_text(CHROME + "Deep Nets!\n\n" + ABSTRACT + "\n\nDeep nets?\n\n" + ABSTRACT + "x\n\n"
+                       + "Deep-Nets\n\n" + ABSTRACT + "y\n\ndeep  NETS!\n\n" + ABSTRACT + "z\n", "utf-8")
+    code, out, _ = cli(root, "import", "listing", str(listing))
+    assert out.splitlines()[-1] == "3 created, 1 skipped"
+    assert sorted(p.name for p in (root / "data/papers").iterdir()) == ["deep-nets-2.yml", "deep-nets-3.yml", "deep-nets.yml"]
+    assert read_yaml(root / "data/papers/deep-nets-3.yml", "x")[0].value["title"] == "Deep-Nets"
+    first = {p.name: p.read_bytes() for p in (root / "data/papers").iterdir()}
+    code, out, _ = cli(root, "import", "listing", str(listing))
+    assert code == 0 and out.splitlines()[-1] == "0 created, 4 skipped"
+    assert {p.name: p.read_bytes() for p in (root / "data/papers").iterdir()} == first
+
+
+def test_unexpected_line_inside_the_listing_is_an_error_with_its_line(project, cli, tmp_path):
+    listing = tmp_path / "listing.txt"
+    listing.write_text(CHROME + "A title\n\n" + ABSTRACT + "\n\nA stray title with no abstract\n", "utf-8")
+    code, out, err = cli(project(), "import", "listing", str(listing))
+    assert code == 1
+    assert f"{listing.as_posix()}:11:1: expected a title line followed by its abstract line" in err
+    assert not list((project().joinpath("data/papers")).glob("*.yml"))
+
+
+def test_new_writes_a_skeleton_with_a_free_id_and_schema_line(project, cli):
+    root = project({"attention.yml": "title: Something else\ntopics: [vision]\n"})
+    (root / "data/papers/attention.yml").rename(root / "data/papers/attention-is-all-you-need.yml")
+    code, out, err = cli(root, "new", "--title", "Attention Is All You Need", "--arxiv", "1706.03762")
+    assert code == 0, err
+    path = root / "data/papers/attention-is-all-you-need-2.yml"
+    text = path.read_text("utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../generator/schema/paper.schema.json\n")
+    assert read_yaml(path, "x")[0].value == {"title": "Attention Is All You Need", "arxiv": "1706.03762"}
+
+
+def test_new_refuses_a_bad_arxiv_id_and_a_known_title(project, cli):
+    root = project({"a.yml": "title: Known Paper\ntopics: [vision]\n"})
+    code, _, err = cli(root, "new", "--title", "T", "--arxiv", "12.3")
+    assert code == 1 and "command line: arxiv: expected an arXiv id" in err
+    code, _, err = cli(root, "new", "--title", "known  paper")
+    assert code == 1 and "command line: title: already in the collection as data/papers/a.yml" in err
+    assert sorted(p.name for p in (root / "data/papers").iterdir()) == ["a.yml"]
+
+
+def test_topics_suggest_lists_matches_and_respects_exclude(project, cli):
+    root = project({
+        "a.yml": "title: Image detection\ntopics: [speech]\nabstract: We detect.\n",
+        "b.yml": "title: Speech and image\ntopics: [vision]\n",
+    })
+    before = {p.name: p.read_bytes() for p in (root / "data/papers").iterdir()}
+    code, out, _ = cli(root, "topics", "suggest")
+    assert code == 0
+    assert out.splitlines() == [
+        'data/papers/a.yml: a: consider topic `vision` (matched "image", "detection")',
+        "1 suggestion(s); records were not changed.",
+    ]
+    assert {p.name: p.read_bytes() for p in (root / "data/papers").iterdir()} == before

@@ -1,0 +1,116 @@
+"""Every error and warning of `validate`, with the exact shape of its message."""
+
+from __future__ import annotations
+
+import pytest
+
+GOOD = "title: A paper\ntopics: [vision]\nabstract: Text.\n"
+
+# (files under data/papers/, one expected line of stderr)
+ERRORS = [
+    ("yaml-syntax", {"x.yml": "title: [unclosed\n"}, "data/papers/x.yml:2:1: YAML syntax error:"),
+    ("missing-title", {"x.yml": "topics: [vision]\nabstract: Text.\n"}, "data/papers/x.yml:1:1: title: required field is missing"),
+    ("unknown-field", {"x.yml": GOOD + "abstrct: Typo.\n"}, "data/papers/x.yml:4:1: abstrct: unknown field (did you mean `abstract`?)"),
+    ("authors-string", {"x.yml": GOOD + "authors: Ada Lovelace\n"},
+     "data/papers/x.yml:4:1: authors: expected a list of names, got 'Ada Lovelace'"),
+    ("author-mapping-without-name", {"x.yml": GOOD + "authors:\n  - affiliation: Lab\n"},
+     "data/papers/x.yml:5:5: authors[0].name: required field is missing"),
+    ("topics-string", {"x.yml": "title: T\ntopics: vision\n"}, "data/papers/x.yml:2:1: topics: expected a list of topic ids, got 'vision'"),
+    ("arxiv-malformed", {"x.yml": GOOD + "arxiv: 2401.1\n"},
+     "data/papers/x.yml:4:1: arxiv: expected an arXiv id like 2401.12345, 2401.12345v2 or cs/0101001, got '2401.1'"),
+    ("doi-malformed", {"x.yml": GOOD + "doi: doi:10.1/x\n"}, "data/papers/x.yml:4:1: doi: expected a DOI like 10.1234/abc.5678, got 'doi:10.1/x'"),
+    ("date-malformed", {"x.yml": GOOD + "date: 13/03/2024\n"},
+     "data/papers/x.yml:4:1: date: expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got '13/03/2024'"),
+    ("date-not-in-calendar", {"x.yml": GOOD + "date: 2023-02-30\n"}, "data/papers/x.yml:4:1: date: '2023-02-30' is not a date in the calendar"),
+    ("url-javascript", {"x.yml": GOOD + "links:\n  code: javascript:alert(1)\n"},
+     "data/papers/x.yml:5:3: links.code: expected an http:// or https:// URL without spaces or quotes, got 'javascript:alert(1)'"),
+    ("url-data", {"x.yml": GOOD + "links:\n  pdf: data:text/html,hi\n"}, "data/papers/x.yml:5:3: links.pdf: expected an http:// or https://"),
+    ("url-file", {"x.yml": GOOD + "links:\n  pdf: file:///etc/passwd\n"}, "data/papers/x.yml:5:3: links.pdf: expected an http:// or https://"),
+    ("duplicate-id", {"a.yml": GOOD, "b.yml": "id: a\n" + GOOD},
+     "data/papers/b.yml:1:1: id: duplicate id 'a': also used at data/papers/a.yml:1"),
+    ("duplicate-arxiv", {"a.yml": GOOD + "arxiv: 2401.12345\n", "b.yml": GOOD + "arxiv: 2401.12345v2\n"},
+     "data/papers/b.yml:4:1: arxiv: duplicate arXiv id '2401.12345': also used at data/papers/a.yml:4"),
+    ("duplicate-doi", {"a.yml": GOOD + "doi: 10.1000/ABC\n", "b.yml": GOOD + "doi: 10.1000/abc\n"},
+     "data/papers/b.yml:4:1: doi: duplicate DOI '10.1000/abc': also used at data/papers/a.yml:4"),
+    ("unknown-topic", {"x.yml": "title: T\nabstract: A.\ntopics: [vision, robots]\n"},
+     "data/papers/x.yml:3:18: topics[1]: unknown topic 'robots'; known topics: speech, vision"),
+    ("unsafe-id", {"x.yml": "id: ../etc\n" + GOOD}, "data/papers/x.yml:1:1: id: expected lowercase letters, digits and single hyphens"),
+    ("unsafe-file-name", {"Bad Name.yml": GOOD}, "data/papers/Bad Name.yml:1:1: file name 'Bad Name' is not a valid id"),
+    ("reserved-id", {"con.yml": GOOD}, "data/papers/con.yml:1:1: file name 'con' is reserved"),
+    ("page-collision-tags", {"a.yml": GOOD + "tags: [Deep Learning]\n", "b.yml": GOOD + "tags: [deep-learning]\n"},
+     "data/papers/b.yml:4:8: tags[0]: tag 'deep-learning' and tag 'Deep Learning' (data/papers/a.yml:4) would share the page tags/deep-learning"),
+    ("empty-file", {"x.yml": "\n# nothing\n"}, "data/papers/x.yml: file is empty: expected a paper record"),
+    ("latin-1", {"x.yml": "title: Caf\xe9\n".encode("latin-1")}, "data/papers/x.yml:1:11: expected UTF-8 text, found byte 0xe9"),
+    ("utf-16", {"x.yml": "title: T\n".encode("utf-16")}, "data/papers/x.yml:1:1: expected UTF-8 text, found a UTF-16 byte-order mark"),
+]
+
+WARNINGS = [
+    ("no-topic", {"x.yml": "title: T\nabstract: A.\n"}, "data/papers/x.yml:1:1: warning: paper has no topic"),
+    ("no-abstract", {"x.yml": "title: T\ntopics: [vision]\n"}, "data/papers/x.yml:1:1: warning: paper has no abstract"),
+    ("topic-without-papers", {"x.yml": GOOD}, "data/topics.yml:5:3: warning: id: topic 'speech' has no papers"),
+]
+
+
+@pytest.mark.parametrize("name, papers, expected", ERRORS, ids=[c[0] for c in ERRORS])
+def test_error_is_reported_with_file_line_and_field(project, cli, name, papers, expected):
+    speech = {"s.yml": "title: S\ntopics: [speech]\nabstract: A.\n"}
+    code, out, err = cli(project({**speech, **papers}), "validate")
+    assert code == 1
+    assert any(line.startswith(expected) for line in err.splitlines()), err
+    assert "Traceback" not in err
+    assert err.rstrip().endswith("nothing was written.")
+
+
+@pytest.mark.parametrize("name, papers, expected", WARNINGS, ids=[c[0] for c in WARNINGS])
+def test_warning_passes_but_fails_under_strict(project, cli, name, papers, expected):
+    root = project(papers)
+    code, out, err = cli(root, "validate")
+    assert code == 0 and expected in err.splitlines()
+    code, out, err = cli(root, "validate", "--strict")
+    assert code == 1 and expected in err.splitlines()
+
+
+def test_all_problems_are_reported_at_once(project, cli):
+    papers = {f"bad-{i}.yml": f"title: T{i}\ntopics: [vision]\nabstract: A.\nauthors: Someone\n" for i in range(10)}
+    code, _, err = cli(project(papers), "validate")
+    lines = [line for line in err.splitlines() if "authors: expected a list of names" in line]
+    assert code == 1 and len(lines) == 10
+
+
+def test_good_collection_passes_strict(project, cli):
+    papers = {
+        "a.yml": "title: A\ntopics: [vision]\nabstract: A.\n",
+        "b.yml": "title: B\ntopics: [speech]\nabstract: B.\n",
+    }
+    code, out, err = cli(project(papers), "validate", "--strict")
+    assert (code, err) == (0, "")
+    assert out == "ok: 2 papers, 2 topics\n"
+
+
+TOPIC_ERRORS = [
+    ("missing-description", "- id: vision\n  title: Vision\n", "data/topics.yml:1:3: [0].description: required field is missing"),
+    ("unknown-parent", TOPICS_EXTRA := "- id: vision\n  title: V\n  description: D.\n  parent: nowhere\n",
+     "data/topics.yml:4:3: parent: unknown topic 'nowhere'"),
+    ("duplicate-topic", "- id: vision\n  title: V\n  description: D.\n- id: vision\n  title: W\n  description: E.\n",
+     "data/topics.yml:4:3: id: duplicate topic id 'vision': also used at data/topics.yml:1"),
+    ("not-a-list", "vision: Vision\n", "data/topics.yml:1:1: expected a list of topics, got a mapping"),
+]
+
+
+@pytest.mark.parametrize("name, topics, expected", TOPIC_ERRORS, ids=[c[0] for c in TOPIC_ERRORS])
+def test_topic_errors(project, cli, name, topics, expected):
+    code, _, err = cli(project({"x.yml": GOOD}, topics=topics), "validate")
+    assert code == 1
+    assert any(line.startswith(expected) for line in err.splitlines()), err
+
+
+def test_bad_data_gives_no_traceback_from_the_console_script(project):
+    import subprocess
+    import sys
+
+    root = project({"x.yml": b"title: [\xff\n", "y.yml": "- title: no id in a list\n"})
+    result = subprocess.run([sys.executable, "-m", "generator", "validate"], cwd=root, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "data/papers/x.yml:1:9: expected UTF-8 text, found byte 0xff" in result.stderr
+    assert "data/papers/y.yml:1:3: id: required for each record in a file that holds a list" in result.stderr
