@@ -11,6 +11,7 @@ from .config import load_settings
 from .importer import import_entries, normalized_title, parse_listing
 from .problems import DataError, Problem
 from .records import display_path
+from .site import generate
 from .suggest import suggest_topics
 from .yamlread import decode_utf8
 
@@ -47,6 +48,10 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--dry-run", action="store_true", help="report what would be created, write nothing")
     listing.set_defaults(run=cmd_import_listing)
 
+    build = commands.add_parser("build", help="validate, then write the generated pages under docs/")
+    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build.set_defaults(run=cmd_build)
+
     new = commands.add_parser("new", help="write a skeleton record for a new paper")
     new.add_argument("--title", required=True)
     new.add_argument("--arxiv", help="arXiv id, e.g. 2401.12345")
@@ -74,6 +79,16 @@ def _collection(args: argparse.Namespace, strict: bool = False):
 def cmd_validate(args: argparse.Namespace) -> int:
     _, collection = _collection(args, strict=args.strict)
     print(f"ok: {len(collection.papers)} papers, {len(collection.topics)} topics")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config_file)
+    result = generate(settings, strict=args.strict)
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
+    docs = display_path(settings.docs_dir, settings.root)
+    print(f"{len(result.collection.papers)} papers, {len(result.collection.topics)} topics -> {docs}/: {result.report}")
     return 0
 
 

@@ -1,0 +1,58 @@
+"""Turn record text into Markdown that renders exactly as written.
+
+Every value a template prints passes through `escape_md` unless it is already
+`Markup` (text made safe by one of the functions here). Markdown and HTML
+specials become numeric character references (where they have a meaning), which Python-Markdown leaves alone
+and browsers show as the original characters: `*`, `_`, `|`, `<`, `&`, `{`,
+backticks and the rest can never turn into formatting, markup or template syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import yaml
+from markupsafe import Markup
+
+# Characters with a Markdown or HTML meaning anywhere in a line...
+SPECIAL = frozenset("\\`*_{}[]#|<>&")
+# ...and those that only mean something at the start of a block (lists, quotes, rules, fences).
+LEADING = re.compile(r"^([-+=~:>]|[0-9]+(?=[.)]))")
+PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
+URL_SAFE = ":/?#[]@!$&()*+,;=%~-._"
+
+
+def _escape_chars(text: str) -> str:
+    escaped = "".join(f"&#{ord(c)};" if c in SPECIAL else c for c in text)
+    return LEADING.sub(lambda m: "".join(f"&#{ord(c)};" for c in m.group()), escaped)
+
+
+def escape_md(value: object) -> Markup:
+    """One line of literal text: whitespace runs fold to a single space."""
+    if isinstance(value, Markup):
+        return value
+    return Markup(_escape_chars(" ".join(str(value).split())))
+
+
+def paragraphs(value: str) -> Markup:
+    """Literal text that keeps its blank-line paragraph breaks."""
+    parts = [" ".join(p.split()) for p in PARAGRAPH_BREAK.split(value)]
+    return Markup("\n\n".join(_escape_chars(p) for p in parts if p))
+
+
+def md_url(url: str) -> Markup:
+    """A URL for a Markdown link destination `(<...>)`."""
+    return Markup(quote(url, safe=URL_SAFE))
+
+
+def yaml_value(value: str) -> Markup:
+    """A string as a YAML scalar for front matter, read back exactly by PyYAML."""
+    text = yaml.dump(value, Dumper=yaml.SafeDumper, allow_unicode=True, width=1_000_000, default_style='"')
+    return Markup(text.strip().removesuffix("\n..."))
+
+
+def code_fence(text: str) -> Markup:
+    """A fence longer than any backtick run in text, so the block cannot be closed early."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    return Markup("`" * max(3, longest + 1))

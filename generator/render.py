@@ -1,0 +1,122 @@
+"""Render the collection to Markdown text: a pure function of the data, touching no disk."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from .bibtex import bibtex_entry
+from .group import UNDATED, by_tag, by_year, children, newest_first, papers_of_topic, recently_added, topic_count
+from .markdown_text import code_fence, escape_md, md_url, paragraphs, yaml_value
+from .model import Collection, Paper
+from .notes import render_notes
+from .slug import slugify
+
+LINK_LABELS = {"pdf": "PDF", "code": "Code", "project": "Project", "video": "Video", "slides": "Slides", "data": "Data"}
+GENERATED_DIRS = ("papers", "topics", "years", "tags", "_generated", "downloads")
+
+
+def environment(templates_dir: Path | None = None) -> Environment:
+    """Templates from templates_dir (if it exists) win over the package's own."""
+    loaders = [FileSystemLoader(str(templates_dir))] if templates_dir and templates_dir.is_dir() else []
+    loaders.append(PackageLoader("generator", "templates"))
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=select_autoescape(["html"], default_for_string=False, default=False),
+        finalize=escape_md,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        paragraphs=paragraphs, md_url=md_url, yaml=yaml_value, fence=code_fence,
+        notes=render_notes, bibtex=bibtex_entry, tag_slug=slugify,
+    )
+    return env
+
+
+def paper_links(paper: Paper) -> list[tuple[str, str]]:
+    """Button label and URL for each way to reach the paper, in a fixed order."""
+    found = []
+    if paper.arxiv:
+        found.append(("arXiv", f"https://arxiv.org/abs/{paper.arxiv}"))
+    links = dict(paper.links)
+    if "pdf" not in links and paper.arxiv:
+        found.append(("PDF", f"https://arxiv.org/pdf/{paper.arxiv}"))
+    for name in ("pdf", "code", "project"):
+        if name in links:
+            found.append((LINK_LABELS[name], links[name]))
+    if paper.doi:
+        found.append(("DOI", f"https://doi.org/{paper.doi}"))
+    found += [(_label(name), url) for name, url in paper.links if name not in ("pdf", "code", "project")]
+    return found
+
+
+def _label(name: str) -> str:
+    match = re.fullmatch(r"(.*?)-([0-9]+)", name)
+    base, number = (match.group(1), f" {match.group(2)}") if match else (name, "")
+    return LINK_LABELS.get(base, base) + number
+
+
+class Renderer:
+    def __init__(self, collection: Collection, env: Environment, recent: int = 10):
+        self.collection = collection
+        self.env = env
+        self.recent = recent
+        self.titles = {t.id: t.title for t in collection.topics}
+
+    def page(self, template: str, path: str, **context) -> str:
+        here = posixpath.dirname(path)
+
+        def link_to(kind: str, name: str) -> Markup:
+            target = f"{kind}/{name}" if "." in name else f"{kind}/{name}.md"
+            return Markup(posixpath.relpath(target, here or "."))
+
+        return self.env.get_template(template).render(
+            collection=self.collection,
+            link_to=link_to,
+            paper_links=paper_links,
+            topic_title=self.titles.get,
+            count=lambda topic: topic_count(self.collection, topic),
+            children=lambda topic: children(self.collection, topic),
+            year_label=lambda year: "Undated" if year == UNDATED else year,
+            top_level=[t for t in self.collection.topics if t.parent is None],
+            **context,
+        )
+
+    def build(self) -> dict[str, str]:
+        """Every generated file: path relative to docs/ -> text."""
+        c = self.collection
+        pages = {"_generated/home.md": self.page("home.md.j2", "index.md", recent=recently_added(c, self.recent))}
+        pages["papers/index.md"] = self.page("papers-index.md.j2", "papers/index.md", papers=sorted(c.papers, key=lambda p: (p.title.casefold(), p.id)))
+        for paper in c.papers:
+            pages[f"papers/{paper.id}.md"] = self.page("paper.md.j2", f"papers/{paper.id}.md", p=paper)
+        pages["topics/index.md"] = self.page("topics-index.md.j2", "topics/index.md")
+        for topic in c.topics:
+            parent = next((t for t in c.topics if t.id == topic.parent), None)
+            pages[f"topics/{topic.id}.md"] = self.page(
+                "topic.md.j2", f"topics/{topic.id}.md", topic=topic, parent=parent,
+                subtopics=children(c, topic), papers=papers_of_topic(c, topic),
+            )
+        years = by_year(c)
+        pages["years/index.md"] = self.page("years-index.md.j2", "years/index.md", years=years)
+        for year, papers in years.items():
+            pages[f"years/{year}.md"] = self.page("year.md.j2", f"years/{year}.md", year=year, papers=papers)
+        tags = by_tag(c)
+        pages["tags/index.md"] = self.page("tags-index.md.j2", "tags/index.md", tags=tags)
+        for slug, (tag, papers) in tags.items():
+            pages[f"tags/{slug}.md"] = self.page("tag.md.j2", f"tags/{slug}.md", tag=tag, papers=papers)
+        pages["downloads/papers.bib"] = "\n".join(bibtex_entry(p) for p in c.papers)
+        return dict(sorted(pages.items()))
+
+
+def build(collection: Collection, templates_dir: Path | None = None, recent: int = 10) -> dict[str, str]:
+    return Renderer(collection, environment(templates_dir), recent).build()
+
+
+__all__ = ["build", "environment", "paper_links", "GENERATED_DIRS", "newest_first"]
