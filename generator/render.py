@@ -36,6 +36,7 @@ def environment(templates_dir: Path | None = None) -> Environment:
     env.filters.update(
         paragraphs=paragraphs, md_url=md_url, yaml=yaml_value, fence=code_fence,
         notes=render_notes, bibtex=bibtex_entry, tag_slug=slugify,
+        papers_count=lambda n: f"{n} paper" if n == 1 else f"{n} papers",
     )
     return env
 

@@ -56,3 +56,7 @@ def cli(capsys):
         return code, out, err
 
     return run
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-goldens", action="store_true", help="rewrite tests/golden/expected from the current output")

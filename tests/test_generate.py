@@ -1,0 +1,93 @@
+"""`build` writes only what changed, removes what is stale, and writes nothing on bad data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import write_files
+
+PAPERS = {
+    "a.yml": "title: Alpha\ntopics: [vision]\nabstract: First.\n",
+    "b.yml": "title: Beta\ntopics: [speech]\nabstract: Second.\ntags: [Nets]\n",
+}
+
+
+def snapshot(docs: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(docs).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(docs.rglob("*")) if p.is_file()}
+
+
+def test_second_build_writes_nothing_and_keeps_mtimes(project, cli):
+    root = project(PAPERS)
+    code, out, _ = cli(root, "build")
+    assert code == 0 and "0 removed, 0 unchanged" in out
+    before = snapshot(root / "docs")
+    code, out, _ = cli(root, "build")
+    assert out.endswith(f"0 written, 0 removed, {len(before)} unchanged\n")
+    assert snapshot(root / "docs") == before
+
+
+def test_editing_one_record_rewrites_only_the_pages_that_show_it(project, cli):
+    root = project(PAPERS)
+    cli(root, "build")
+    before = snapshot(root / "docs")
+    (root / "data/papers/a.yml").write_text("title: Alpha two\ntopics: [vision]\nabstract: First.\n", "utf-8")
+    code, out, _ = cli(root, "build")
+    after = snapshot(root / "docs")
+    changed = sorted(k for k in after if after[k] != before.get(k))
+    assert changed == ["downloads/papers.bib", "papers/a.md", "papers/index.md", "topics/vision.md", "years/undated.md"]
+    assert "5 written" in out
+
+
+def test_removed_record_and_tag_pages_are_deleted(project, cli):
+    root = project(PAPERS)
+    cli(root, "build")
+    assert (root / "docs/papers/b.md").is_file() and (root / "docs/tags/nets.md").is_file()
+    (root / "data/papers/b.yml").unlink()
+    code, out, _ = cli(root, "build")
+    assert code == 0 and "2 removed" in out
+    assert not (root / "docs/papers/b.md").exists() and not (root / "docs/tags/nets.md").exists()
+
+
+def test_failed_validation_writes_nothing(project, cli):
+    root = project(PAPERS)
+    write_files(root, {"docs/index.md": "# Hand-written\n"})
+    cli(root, "build")
+    before = snapshot(root / "docs")
+    (root / "data/papers/a.yml").write_text("title: Alpha\nauthors: Someone\n", "utf-8")
+    (root / "data/papers/c.yml").write_text("title: New paper\ntopics: [vision]\n", "utf-8")
+    code, _, err = cli(root, "build")
+    assert code == 1 and "authors: expected a list of names" in err and "nothing was written" in err
+    assert snapshot(root / "docs") == before
+
+
+def test_strict_build_refuses_warnings(project, cli):
+    root = project({"a.yml": "title: Alpha\ntopics: [vision]\n"})
+    code, _, err = cli(root, "build", "--strict")
+    assert code == 1 and "warning: paper has no abstract" in err
+    assert not (root / "docs").exists()
+
+
+def test_user_template_overrides_the_packaged_one(project, cli):
+    root = project(PAPERS)
+    write_files(root, {"templates/paper.md.j2": "---\ntitle: {{ p.title | yaml }}\n---\n\n# Custom: {{ p.title }}\n"})
+    cli(root, "build")
+    assert (root / "docs/papers/a.md").read_text("utf-8") == '---\ntitle: "Alpha"\n---\n\n# Custom: Alpha\n'
+    assert "Beta" in (root / "docs/topics/speech.md").read_text("utf-8")
+
+
+def test_same_input_gives_byte_identical_files(project, cli, tmp_path):
+    root = project(PAPERS)
+    cli(root, "build")
+    twin = tmp_path / "twin"
+    write_files(twin, {f"data/papers/{k}": v for k, v in reversed(PAPERS.items())})
+    write_files(twin, {"mkdocs.yml": "site_name: Test\n", "data/topics.yml": (root / "data/topics.yml").read_text()})
+    cli(twin, "build")
+    first = {k: v[0] for k, v in snapshot(root / "docs").items()}
+    assert first == {k: v[0] for k, v in snapshot(twin / "docs").items()}
+
+
+def test_config_with_a_wrong_type_is_an_error_naming_the_value(project, cli):
+    root = project(PAPERS)
+    (root / "mkdocs.yml").write_text("site_name: T\nextra:\n  papers:\n    recent: lots\n", "utf-8")
+    code, _, err = cli(root, "build")
+    assert code == 1 and "mkdocs.yml: extra.papers.recent: expected a positive whole number, got 'lots'" in err

@@ -1,0 +1,69 @@
+"""The shipped collection, built by the real MkDocs with Material: pages, lists and links."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.collection import load_collection
+
+from sitetools import REPO, article_text, broken_links, copy_project, folded, mkdocs_build
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def shipped_site(tmp_path_factory):
+    project = copy_project(tmp_path_factory.mktemp("project"))
+    site = project / "site"
+    result, seconds = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    collection, _ = load_collection(REPO / "data", REPO)
+    return site, collection, result
+
+
+def test_build_is_clean_under_strict(shipped_site):
+    _, _, result = shipped_site
+    assert "WARNING" not in result.stderr
+
+
+def test_every_paper_page_shows_its_exact_title_and_abstract(shipped_site):
+    site, collection, _ = shipped_site
+    for paper in collection.papers:
+        text = article_text(site / "papers" / paper.id / "index.html")
+        assert folded(paper.title) in text, paper.id
+        assert folded(paper.abstract) in text, paper.id
+
+
+def test_every_topic_page_lists_exactly_its_papers(shipped_site):
+    site, collection, _ = shipped_site
+    from sitetools import parse_page
+
+    for topic in collection.topics:
+        page = parse_page(site / "topics" / topic.id / "index.html")
+        linked = {ref.split("/")[-2] for ref in page.article_refs if ref.startswith("../../papers/")}
+        expected = {p.id for p in collection.papers if topic.id in p.topics}
+        assert linked == expected, topic.id
+
+
+def test_every_internal_link_and_anchor_resolves(shipped_site):
+    site, _, _ = shipped_site
+    assert broken_links(site) == []
+
+
+def test_navigation_lists_topics_but_not_papers(shipped_site):
+    site, collection, _ = shipped_site
+    from sitetools import parse_page
+
+    home = parse_page(site / "index.html")
+    nav_papers = [ref for _, ref in home.refs if ref.startswith("papers/") and ref != "papers/"]
+    assert nav_papers == []
+    for topic in collection.topics:
+        assert ("a", f"topics/{topic.id}/") in home.refs
+
+
+def test_site_has_search_index_sitemap_and_bibtex_download(shipped_site):
+    site, collection, _ = shipped_site
+    assert (site / "search" / "search_index.json").is_file()
+    assert (site / "sitemap.xml").is_file()
+    bib = (site / "downloads" / "papers.bib").read_text("utf-8")
+    assert bib.count("@misc{") == len(collection.papers)
