@@ -60,3 +60,42 @@ def cli(capsys):
 
 def pytest_addoption(parser):
     parser.addoption("--update-goldens", action="store_true", help="rewrite tests/golden/expected from the current output")
+
+
+# Browser tests drive Debian's Chromium through Playwright; Playwright downloads nothing.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--no-first-run", "--disable-sync", "--disable-quic",
+]
+ARTIFACTS = REPO / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    import os
+
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: CI must install Debian's chromium")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def shipped_site(tmp_path_factory):
+    """The shipped collection built once by `mkdocs build --strict`: (site dir, collection, process result)."""
+    from generator.collection import load_collection
+    from sitetools import copy_project, mkdocs_build
+
+    project = copy_project(tmp_path_factory.mktemp("project"))
+    site = project / "site"
+    result, _ = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    collection, _ = load_collection(REPO / "data", REPO)
+    return site, collection, result

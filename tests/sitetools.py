@@ -18,6 +18,7 @@ GENERATED = ("papers", "topics", "years", "tags", "_generated", "downloads")
 
 def copy_project(dest: Path, data: Path | None = None) -> Path:
     """A copy of this project (hand-written docs only) to build without touching the repository."""
+    dest.mkdir(parents=True, exist_ok=True)
     for part in PROJECT_PARTS:
         source = REPO / part
         if part == "data" and data is not None:

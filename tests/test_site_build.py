@@ -4,21 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from generator.collection import load_collection
-
-from sitetools import REPO, article_text, broken_links, copy_project, folded, mkdocs_build
+from sitetools import article_text, broken_links, folded
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def shipped_site(tmp_path_factory):
-    project = copy_project(tmp_path_factory.mktemp("project"))
-    site = project / "site"
-    result, seconds = mkdocs_build(project, site)
-    assert result.returncode == 0, result.stderr
-    collection, _ = load_collection(REPO / "data", REPO)
-    return site, collection, result
 
 
 def test_build_is_clean_under_strict(shipped_site):
@@ -67,3 +55,15 @@ def test_site_has_search_index_sitemap_and_bibtex_download(shipped_site):
     assert (site / "sitemap.xml").is_file()
     bib = (site / "downloads" / "papers.bib").read_text("utf-8")
     assert bib.count("@misc{") == len(collection.papers)
+
+
+def test_site_loads_nothing_from_other_servers(shipped_site):
+    site, _, _ = shipped_site
+    from sitetools import parse_page
+
+    external = set()
+    for path in site.rglob("*.html"):
+        for tag, ref in parse_page(path).refs:
+            if tag in ("script", "img", "iframe", "link") and ref.startswith(("http:", "https:", "//")) and "127.0.0.1" not in ref:
+                external.add((tag, ref))
+    assert external == set()

@@ -1,0 +1,85 @@
+"""The built site in headless Chromium: browse, search, dark mode, and phone-width layout."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import ARTIFACTS
+from httpserve import serve_directory
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+WIDTHS = {"phone": 390, "desktop": 1280}
+
+
+@pytest.fixture(scope="module")
+def site_url(shipped_site):
+    site, _, _ = shipped_site
+    with serve_directory(site) as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": WIDTHS["desktop"], "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+def test_browse_from_home_to_topic_to_paper(page, site_url, shipped_site):
+    _, collection, _ = shipped_site
+    page.goto(site_url + "/")
+    first_topic = collection.topics[0]
+    page.locator(".grid.cards a", has_text=first_topic.title).first.click()
+    page.wait_for_url(re.compile(f"/topics/{first_topic.id}/$"))
+    assert page.locator("article h1").inner_text().rstrip("¶") == first_topic.title
+    link = page.locator("article h3 a").first
+    title = link.inner_text()
+    link.click()
+    page.wait_for_url(re.compile(r"/papers/[a-z0-9-]+/$"))
+    paper_id = page.url.rstrip("/").rsplit("/", 1)[1]
+    paper = next(p for p in collection.papers if p.id == paper_id)
+    assert page.locator("article h1").inner_text().rstrip("¶") == paper.title == title.rstrip("¶")
+    assert first_topic.id in paper.topics
+
+
+def test_search_finds_a_paper_by_a_word_of_its_title(page, site_url):
+    page.goto(site_url + "/")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator(".md-search__input").fill("Galactic")
+    result = page.locator(".md-search-result__item", has_text="Galactic: Scaling End-to-End Reinforcement Learning")
+    result.first.wait_for(state="visible")
+    result.first.locator("a").first.click()
+    page.wait_for_url(re.compile(r"/papers/galactic-[a-z0-9-]+/"))
+
+
+def test_dark_mode_toggle(page, site_url):
+    page.goto(site_url + "/")
+    scheme = lambda: page.evaluate("document.body.getAttribute('data-md-color-scheme')")  # noqa: E731
+    assert scheme() == "default"
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    page.reload()
+    assert scheme() == "slate"
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_pages_fit_the_screen_and_are_saved_as_screenshots(browser, site_url, shipped_site, width):
+    _, collection, _ = shipped_site
+    longest = max(collection.papers, key=lambda p: len(p.title))
+    topic = max(collection.topics, key=lambda t: len(t.title))
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": WIDTHS[width], "height": 900})
+    page = context.new_page()
+    try:
+        for name, path in [("home", "/"), ("topic", f"/topics/{topic.id}/"), ("paper", f"/papers/{longest.id}/")]:
+            page.goto(site_url + path)
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{path} is {overflow}px wider than a {width} screen"
+            page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"))
+    finally:
+        context.close()
