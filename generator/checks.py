@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from .model import Origin, Paper, Topic
 from .problems import ERROR, WARNING, Problem
 from .schema import field_label
-from .slug import slugify
+from .slug import tag_slug
 
 
 def problem_at(origin: Origin, path: tuple, message: str, severity: str = ERROR) -> Problem:
@@ -80,10 +80,7 @@ def _tag_collisions(papers: list[Paper]) -> list[Problem]:
     problems = []
     for paper in papers:
         for i, tag in enumerate(paper.tags):
-            slug = slugify(tag)
-            if not slug:
-                problems.append(problem_at(paper.origin, ("tags", i), f"tag {tag!r} has no letters or digits to name its page"))
-                continue
+            slug = tag_slug(tag)
             first = spelled.setdefault(slug, (tag, paper))
             if first[0] != tag:
                 where = f"{first[1].origin.file}:{first[1].origin.at('tags')[0]}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .model import Collection, Paper, Topic
-from .slug import slugify
+from .slug import tag_slug
 
 UNDATED = "undated"
 
@@ -46,7 +46,7 @@ def by_tag(collection: Collection) -> dict[str, tuple[str, list[Paper]]]:
     groups: dict[str, tuple[str, list[Paper]]] = {}
     for paper in collection.papers:
         for tag in paper.tags:
-            groups.setdefault(slugify(tag), (tag, []))[1].append(paper)
+            groups.setdefault(tag_slug(tag), (tag, []))[1].append(paper)
     return {slug: (tag, newest_first(papers)) for slug, (tag, papers) in sorted(groups.items())}
 
 

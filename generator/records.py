@@ -12,7 +12,8 @@ from .problems import Problem
 from .schema import check, describe, field_label
 from .yamlread import Document, read_yaml
 
-SURROGATE = re.compile("[\ud800-\udfff]")
+# Lone surrogates and control characters other than tab and newlines cannot be shown as text.
+UNSHOWABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 RESERVED_IDS = {"con", "prn", "aux", "nul", "index"} | {f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)}
 
 
@@ -83,7 +84,7 @@ def _value_checks(record: dict, origin: Origin) -> list[Problem]:
             problems.append(_at(origin, (name,), f"{value!r} is not a date in the calendar"))
     if isinstance(record.get("id"), str):
         problems += _id_checks(record["id"], origin, from_file_name=False)
-    problems += _surrogates(record, origin, ())
+    problems += _unshowable(record, origin, ())
     return problems
 
 
@@ -105,15 +106,16 @@ def _real_date(value: str) -> bool:
     return True
 
 
-def _surrogates(value: object, origin: Origin, path: tuple) -> list[Problem]:
+def _unshowable(value: object, origin: Origin, path: tuple) -> list[Problem]:
     if isinstance(value, str):
-        if SURROGATE.search(value):
-            return [_at(origin, path, "contains a lone surrogate code point; expected valid Unicode text")]
+        bad = UNSHOWABLE.search(value)
+        if bad:
+            return [_at(origin, path, f"contains the character U+{ord(bad.group()):04X}, which cannot be shown as text")]
         return []
     if isinstance(value, dict):
-        return [p for k, v in value.items() for p in _surrogates(v, origin, path + (k,))]
+        return [p for k, v in value.items() for p in _unshowable(v, origin, path + (k,))]
     if isinstance(value, list):
-        return [p for i, v in enumerate(value) for p in _surrogates(v, origin, path + (i,))]
+        return [p for i, v in enumerate(value) for p in _unshowable(v, origin, path + (i,))]
     return []
 
 
@@ -130,6 +132,8 @@ def load_topics(path: Path, root: Path) -> tuple[list[Topic], list[Problem]]:
     if doc is None:
         return [], problems
     problems = check(doc, doc.value, (), "topics")
+    if not problems and isinstance(doc.value, list):
+        problems = [p for i, item in enumerate(doc.value) for p in _unshowable(item, Origin(doc, (i,)), ())]
     if problems or not isinstance(doc.value, list):
         return [], problems
     return [topic_from_record(item, Origin(doc, (i,))) for i, item in enumerate(doc.value)], []

@@ -14,7 +14,7 @@ from .group import UNDATED, by_tag, by_year, children, newest_first, papers_of_t
 from .markdown_text import code_fence, escape_md, md_url, paragraphs, yaml_value
 from .model import Collection, Paper
 from .notes import render_notes
-from .slug import slugify
+from .slug import tag_slug
 
 LINK_LABELS = {"pdf": "PDF", "code": "Code", "project": "Project", "video": "Video", "slides": "Slides", "data": "Data"}
 GENERATED_DIRS = ("papers", "topics", "years", "tags", "_generated", "downloads")
@@ -35,7 +35,7 @@ def environment(templates_dir: Path | None = None) -> Environment:
     )
     env.filters.update(
         paragraphs=paragraphs, md_url=md_url, yaml=yaml_value, fence=code_fence,
-        notes=render_notes, bibtex=bibtex_entry, tag_slug=slugify,
+        notes=render_notes, bibtex=bibtex_entry, tag_slug=tag_slug,
         papers_count=lambda n: f"{n} paper" if n == 1 else f"{n} papers",
     )
     return env

@@ -52,12 +52,14 @@ def field_label(path: tuple) -> str:
 
 def check(doc: Document, value: object, prefix: tuple, schema_name: str) -> list[Problem]:
     """Problems of value (found at prefix inside doc) against the named schema."""
-    problems = []
+    explained: dict[tuple, str] = {}
     for err in _validator(schema_name).iter_errors(value):
         for path, message in _explain(err):
-            full = prefix + path
-            line, col = doc.mark(full)
-            problems.append(Problem(doc.file, line, col, field_label(path), message))
+            explained.setdefault(path, message)  # one message per value, the first rule it breaks
+    problems = []
+    for path, message in explained.items():
+        line, col = doc.mark(prefix + path)
+        problems.append(Problem(doc.file, line, col, field_label(path), message))
     return problems
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -45,3 +46,8 @@ def unique_slug(base: str, taken: set[str], max_length: int = 60) -> str:
         if candidate not in taken:
             return candidate
         n += 1
+
+
+def tag_slug(tag: str) -> str:
+    """Page name of a tag; tags with no ASCII letters or digits get a stable hashed name."""
+    return slugify(tag) or "tag-" + hashlib.sha1(tag.encode("utf-8")).hexdigest()[:10]

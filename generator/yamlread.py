@@ -110,7 +110,7 @@ def parse_yaml(text: str, display: str) -> tuple[Document | None, list[Problem]]
 
 def _build(node: yaml.Node, path: Path_, marks: dict, seen: set[int]) -> object:
     if id(node) in seen:
-        raise _Refused(node, "YAML aliases (`*name`) are not allowed: write the value out")
+        raise _Refused(node, "YAML anchors and aliases (`&name`, `*name`) are not allowed: write the value out each time")
     seen.add(id(node))
     if len(path) > MAX_DEPTH:
         raise _Refused(node, f"values nested more than {MAX_DEPTH} levels deep")

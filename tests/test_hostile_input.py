@@ -1,0 +1,198 @@
+"""Hostile input, table-driven: each bad file gives a non-zero exit, one `file:line:col: field:`
+message per problem, no traceback, and leaves an existing docs/ and site/ exactly as they were."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+from sitetools import copy_project, mkdocs_build, mkdocs_env
+
+pytestmark = pytest.mark.slow
+
+TOPICS = "- id: vision\n  title: Vision\n  description: Seeing.\n- id: speech\n  title: Speech\n  description: Hearing.\n"
+GOOD = {
+    "data/papers/good-a.yml": "title: Good A\ntopics: [vision]\nabstract: Fine.\n",
+    "data/papers/good-b.yml": "title: Good B\ntopics: [speech]\nabstract: Fine too.\n",
+}
+HEAD = "title: T\ntopics: [vision]\nabstract: A.\n"  # a valid start; the hostile field goes on line 4
+X = "data/papers/x.yml"
+URL_RULE = "expected an http:// or https:// URL without spaces or quotes"
+
+
+def laughs(levels: int = 9) -> str:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for n in range(1, levels):
+        refs = ", ".join([f"*a{n - 1}"] * 9)
+        lines.append(f"a{n}: &a{n} [{refs}]")
+    return "title: T\n" + "\n".join(lines) + "\n"
+
+
+def field(name: str, yaml_value: str, expected: str, line: int = 4, col: int = 1, label: str | None = None):
+    label = label or name
+    return (f"{name}-{yaml_value[:20]}", {X: f"{HEAD}{name}: {yaml_value}\n"}, [f"{X}:{line}:{col}: {label}: {expected}"])
+
+
+def title(yaml_value: str, expected: str):
+    return (f"title-{yaml_value[:20]}", {X: f"title: {yaml_value}\ntopics: [vision]\n"}, [f"{X}:1:1: title: {expected}"])
+
+
+CASES = [
+    # YAML
+    ("syntax-error", {X: "title: [unclosed\n"}, [f"{X}:2:1: YAML syntax error:"]),
+    ("tab-indent", {X: "title: T\n\tabstract: x\n"}, [f"{X}:2:1: YAML syntax error: found a tab character"]),
+    ("duplicate-key", {X: "title: A\ntopics: [vision]\ntitle: B\n"}, [f"{X}:3:1: duplicate key `title` (first given on line 1)"]),
+    ("billion-laughs", {X: laughs()}, [f"{X}:2:5: YAML anchors and aliases"]),
+    ("alias", {X: "title: &t A\ntopics: [vision]\nabstract: *t\n"}, [f"{X}:1:8: YAML anchors and aliases"]),
+    ("scalar-document", {X: "just a sentence\n"}, [f"{X}:1:1: expected a paper record (a mapping of fields), got 'just a sentence'"]),
+    ("list-of-scalars", {X: "- one\n- two\n"}, [f"{X}:1:3: expected a paper record", f"{X}:2:3: expected a paper record"]),
+    ("empty-list", {X: "[]\n"}, [f"{X}:1:1: file holds an empty list"]),
+    ("two-documents", {X: "title: A\n---\ntitle: B\n"}, [f"{X}:3:1: expected one YAML document, found a second one"]),
+    ("huge-file", {X: "title: T\nabstract: " + "x" * (20 * 1024 * 1024) + "\n"}, [f"{X}: file is 20.0 MB; the limit is 8 MB"]),
+    ("python-tag-not-run", {X: 'title: !!python/object/apply:os.system ["touch pwned"]\n'}, [f"{X}:1:1: title: expected a non-empty title, got a list"]),
+    ("deep-nesting", {X: "title: " + "[" * 100 + "]" * 100 + "\n"}, [f"{X}:1:40: values nested more than 32 levels deep"]),
+    ("complex-key", {X: "? [a]\n: b\n"}, [f"{X}:1:3: expected a plain field name as key"]),
+    ("empty-file", {X: ""}, [f"{X}: file is empty"]),
+    # Encoding
+    ("latin-1", {X: "title: Caf\xe9\n".encode("latin-1")}, [f"{X}:1:11: expected UTF-8 text, found byte 0xe9"]),
+    ("utf-16-bom", {X: "title: T\n".encode("utf-16")}, [f"{X}:1:1: expected UTF-8 text, found a UTF-16 byte-order mark"]),
+    ("utf-16-no-bom", {X: "title: T\n".encode("utf-16-le")}, [f"{X}:1:2: expected UTF-8 text, found a NUL byte"]),
+    ("nul-byte", {X: b"title: T\nabstract: a\x00b\n"}, [f"{X}:2:12: expected UTF-8 text, found a NUL byte"]),
+    ("surrogate-bytes", {X: b"title: T\xed\xa0\x80\n"}, [f"{X}:1:9: expected UTF-8 text, found byte 0xed"]),
+    ("surrogate-escape", {X: 'title: "a\\ud800"\n'}, [f"{X}:1:12: YAML syntax error: found invalid Unicode character escape code"]),
+    ("control-character", {X: 'title: T\ntopics: [vision]\nabstract: "a\\x02b"\n'}, [f"{X}:3:1: abstract: contains the character U+0002"]),
+    # Types: every field with values of the wrong kind
+    field("id", "[a]", "expected lowercase letters, digits and single hyphens (at most 80 characters), got a list"),
+    field("id", "{a: 1}", "expected lowercase letters, digits and single hyphens (at most 80 characters), got a mapping"),
+    field("id", "null", "expected lowercase letters, digits and single hyphens (at most 80 characters), got nothing (null)"),
+    field("id", '""', "expected lowercase letters, digits and single hyphens (at most 80 characters), got an empty string"),
+    title("[A, B]", "expected a non-empty title, got a list"),
+    title("{a: b}", "expected a non-empty title, got a mapping"),
+    title("null", "expected a non-empty title, got nothing (null)"),
+    title('""', "expected a non-empty title, got an empty string"),
+    title('"   "', "expected a non-empty title, got an empty string"),
+    field("authors", "Ada Lovelace", "expected a list of names, got 'Ada Lovelace'"),
+    field("authors", "{name: Ada}", "expected a list of names, got a mapping"),
+    field("authors", "null", "expected a list of names, got nothing (null)"),
+    field("authors", "[[Ada, Bob]]", "expected a name or a mapping with `name`, got a list", col=11, label="authors[0]"),
+    field("authors", '[""]', "expected a name or a mapping with `name`, got an empty string", col=11, label="authors[0]"),
+    field("authors", "[{affiliation: Lab}]", "required field is missing", col=11, label="authors[0].name"),
+    field("authors", "[{name: Ada, age: 3}]", "unknown field", col=23, label="authors[0].age"),
+    field("date", "[2024]", "expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got a list"),
+    field("date", "null", "expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got nothing (null)"),
+    field("date", "2024-13", "expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got '2024-13'"),
+    field("added", "{when: now}", "expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got a mapping"),
+    field("added", "yesterday", "expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got 'yesterday'"),
+    ("abstract-list", {X: "title: T\ntopics: [vision]\nabstract: [a, b]\n"}, [f"{X}:3:1: abstract: expected non-empty plain text, got a list"]),
+    ("abstract-empty", {X: "title: T\ntopics: [vision]\nabstract: ''\n"}, [f"{X}:3:1: abstract: expected non-empty plain text, got an empty string"]),
+    ("topics-string", {X: "title: T\nabstract: A.\ntopics: vision\n"}, [f"{X}:3:1: topics: expected a list of topic ids, got 'vision'"]),
+    ("topics-nested", {X: "title: T\nabstract: A.\ntopics: [[vision]]\n"}, [f"{X}:3:10: topics[0]: expected a topic id"]),
+    ("topics-twice", {X: "title: T\nabstract: A.\ntopics: [vision, vision]\n"}, [f"{X}:3:1: topics: the same entry is listed twice"]),
+    field("tags", "deep learning", "expected a list of tags, got 'deep learning'"),
+    field("tags", "[[a]]", "expected a non-empty tag of at most 100 characters, got a list", col=8, label="tags[0]"),
+    field("tags", "null", "expected a list of tags, got nothing (null)"),
+    field("venue", "[NeurIPS]", "expected a non-empty string, got a list"),
+    field("venue", "''", "expected a non-empty string, got an empty string"),
+    field("arxiv", "[2401.12345]", "expected an arXiv id like 2401.12345, 2401.12345v2 or cs/0101001, got a list"),
+    field("arxiv", "arXiv:2401.12345", "expected an arXiv id like 2401.12345, 2401.12345v2 or cs/0101001, got 'arXiv:2401.12345'"),
+    field("doi", "10.1234", "expected a DOI like 10.1234/abc.5678, got '10.1234'"),
+    field("links", "[https://a.example]", "expected a mapping of link names to URLs, got a list"),
+    field("links", "https://a.example", "expected a mapping of link names to URLs, got 'https://a.example'"),
+    field("links", "{code: [https://a.example]}", f"{URL_RULE}, got a list", col=9, label="links.code"),
+    field("links", "{code: null}", f"{URL_RULE}, got nothing (null)", col=9, label="links.code"),
+    field("notes", "[a]", "expected non-empty Markdown text, got a list"),
+    field("bibtex", "not bibtex", "expected a BibTeX entry starting with @type{, got 'not bibtex'"),
+    field("unknown", "x", "unknown field"),
+    # Identity
+    ("duplicate-id-across-files", {X: "id: good-a\n" + HEAD}, [f"{X}:1:1: id: duplicate id 'good-a': also used at data/papers/good-a.yml:1"]),
+    ("same-id-list-and-single", {"data/papers/2024.yml": "- id: good-b\n  title: Again\n  topics: [speech]\n  abstract: A.\n"},
+     ["data/papers/good-b.yml:1:1: id: duplicate id 'good-b': also used at data/papers/2024.yml:1"]),
+    ("id-dotdot", {X: "id: ..\n" + HEAD}, [f"{X}:1:1: id: expected lowercase letters, digits and single hyphens"]),
+    ("id-slash", {X: "id: a/b\n" + HEAD}, [f"{X}:1:1: id: expected lowercase letters"]),
+    ("id-backslash", {X: "id: a\\b\n" + HEAD}, [f"{X}:1:1: id: expected lowercase letters"]),
+    ("id-uppercase", {X: "id: Paper\n" + HEAD}, [f"{X}:1:1: id: expected lowercase letters"]),
+    ("id-space", {X: "id: a paper\n" + HEAD}, [f"{X}:1:1: id: expected lowercase letters"]),
+    ("id-leading-hyphen", {X: "id: -paper\n" + HEAD}, [f"{X}:1:1: id: expected lowercase letters"]),
+    ("id-reserved-con", {X: "id: con\n" + HEAD}, [f"{X}:1:1: id: 'con' is reserved"]),
+    ("file-name-nul", {"data/papers/nul.yml": HEAD}, ["data/papers/nul.yml:1:1: file name 'nul' is reserved"]),
+    ("file-name-uppercase", {"data/papers/Paper.yml": HEAD}, ["data/papers/Paper.yml:1:1: file name 'Paper' is not a valid id"]),
+    ("id-missing-in-list", {X: "- title: A\n  topics: [vision]\n"}, [f"{X}:1:3: id: required for each record in a file that holds a list"]),
+    ("one-slug-two-tags", {X: HEAD + "tags: [Deep Learning]\n", "data/papers/y.yml": HEAD + "tags: [deep-learning]\n"},
+     ["data/papers/y.yml:4:8: tags[0]: tag 'deep-learning' and tag 'Deep Learning' (data/papers/x.yml:4) would share the page"]),
+    ("unknown-topic", {X: "title: T\nabstract: A.\ntopics: [robots]\n"}, [f"{X}:3:10: topics[0]: unknown topic 'robots'"]),
+    # Links
+    field("links", "{code: 'javascript:alert(1)'}", f"{URL_RULE}, got 'javascript:alert(1)'", col=9, label="links.code"),
+    field("links", "{pdf: 'data:text/html,<script>alert(1)</script>'}", f"{URL_RULE}, got", col=9, label="links.pdf"),
+    field("links", "{pdf: 'vbscript:msgbox(1)'}", f"{URL_RULE}, got 'vbscript:msgbox(1)'", col=9, label="links.pdf"),
+    field("links", "{pdf: 'file:///etc/passwd'}", f"{URL_RULE}, got 'file:///etc/passwd'", col=9, label="links.pdf"),
+    field("links", "{pdf: '//evil.example/x'}", f"{URL_RULE}, got '//evil.example/x'", col=9, label="links.pdf"),
+    field("links", "{pdf: 'https://a.example/a b'}", f"{URL_RULE}, got 'https://a.example/a b'", col=9, label="links.pdf"),
+    field("links", '{pdf: "https://a.example/a\\nb"}', f"{URL_RULE}, got 'https://a.example/a\\nb'", col=9, label="links.pdf"),
+    field("links", "{pdf: 'https://a.example/\"onmouseover=\"x'}", f"{URL_RULE}, got", col=9, label="links.pdf"),
+    field("links", "{pdf: 'https://a.example/<script>'}", f"{URL_RULE}, got", col=9, label="links.pdf"),
+    field("links", "{'': 'https://a.example/'}", "expected a link name of 1 to 40 characters on one line, got an empty string"),
+]
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def built_project(tmp_path_factory):
+    """A small project already built once: its docs/ and site/ must survive every bad input."""
+    data = tmp_path_factory.mktemp("data")
+    (data / "papers").mkdir()
+    (data / "topics.yml").write_text(TOPICS, "utf-8")
+    for name, text in GOOD.items():
+        (data / "papers" / Path(name).name).write_text(text, "utf-8")
+    root = copy_project(tmp_path_factory.mktemp("hostile"), data=data)
+    result, _ = mkdocs_build(root, root / "site")
+    assert result.returncode == 0, result.stderr
+    return root, {"docs": digest(root / "docs"), "site": digest(root / "site")}
+
+
+@pytest.mark.parametrize("name, files, expected", CASES, ids=[c[0] for c in CASES])
+def test_hostile_input_is_refused_cleanly(built_project, capsys, name, files, expected):
+    root, before = built_project
+    added = [root / relative for relative in files]
+    try:
+        for path, content in zip(added, files.values()):
+            path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+        start = time.perf_counter()
+        code = main(["-f", str(root / "mkdocs.yml"), "build"])
+        seconds = time.perf_counter() - start
+        err = capsys.readouterr().err
+        assert code == 1
+        problems = [line for line in err.splitlines() if line.startswith("data/") and ": warning: " not in line]
+        assert len(problems) == len(expected), err
+        for prefix in expected:
+            assert any(line.startswith(prefix) for line in problems), f"{prefix!r} not in:\n{err}"
+        assert "Traceback" not in err
+        assert seconds < 30, f"refusing {name} took {seconds:.1f} s"
+        mkdocs = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=root, env=mkdocs_env(),
+                                capture_output=True, text=True, timeout=120)
+        assert mkdocs.returncode != 0 and "Traceback" not in mkdocs.stderr
+        assert expected[0].split(": ", 1)[0] in mkdocs.stderr
+        assert {"docs": digest(root / "docs"), "site": digest(root / "site")} == before
+    finally:
+        for path in added:
+            path.unlink(missing_ok=True)
+
+
+def test_the_suite_is_large_enough():
+    assert len(CASES) >= 40
+
+
+def test_nothing_was_executed(built_project):
+    root, _ = built_project
+    assert not (root / "pwned").exists() and not Path("pwned").exists()
