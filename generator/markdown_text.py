@@ -9,6 +9,7 @@ backticks and the rest can never turn into formatting, markup or template syntax
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import quote
 
@@ -46,9 +47,14 @@ def md_url(url: str) -> Markup:
     return Markup(quote(url, safe=URL_SAFE))
 
 
-def yaml_value(value: str) -> Markup:
-    """A string as a YAML scalar for front matter, read back exactly by PyYAML."""
-    text = yaml.dump(value, Dumper=yaml.SafeDumper, allow_unicode=True, width=1_000_000, default_style='"')
+def meta_value(value: str) -> Markup:
+    """A front-matter value (page title, description) as a YAML scalar.
+
+    MkDocs themes print `page.meta` values into the HTML head and navigation without
+    escaping them, so HTML specials are escaped here; the YAML string itself is read back
+    exactly by PyYAML.
+    """
+    text = yaml.dump(html.escape(" ".join(value.split())), Dumper=yaml.SafeDumper, allow_unicode=True, width=1_000_000, default_style='"')
     return Markup(text.strip().removesuffix("\n..."))
 
 

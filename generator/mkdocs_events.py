@@ -7,6 +7,7 @@ again on the next save that fixes it.
 
 from __future__ import annotations
 
+import html
 import logging
 import sys
 from pathlib import Path
@@ -62,7 +63,8 @@ def _with_topics(nav, collection: Collection):
     """Expand the nav entry that points at topics/index.md into a section listing every topic."""
     if not nav:
         return nav
-    pages = [TOPICS_NAV_ENTRY] + [{t.title: f"topics/{t.id}.md"} for t in collection.topics if t.parent is None]
+    # Themes print nav titles into HTML as they are: escape them like every other record text.
+    pages = [TOPICS_NAV_ENTRY] + [{html.escape(t.title): f"topics/{t.id}.md"} for t in collection.topics if t.parent is None]
     expanded = []
     for item in nav:
         if isinstance(item, dict) and list(item.values()) == [TOPICS_NAV_ENTRY]:

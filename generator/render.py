@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from .bibtex import bibtex_entry
 from .group import UNDATED, by_tag, by_year, children, newest_first, papers_of_topic, recently_added, topic_count
-from .markdown_text import code_fence, escape_md, md_url, paragraphs, yaml_value
+from .markdown_text import code_fence, escape_md, md_url, paragraphs, meta_value
 from .model import Collection, Paper
 from .notes import render_notes
 from .slug import tag_slug
@@ -34,7 +34,7 @@ def environment(templates_dir: Path | None = None) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(
-        paragraphs=paragraphs, md_url=md_url, yaml=yaml_value, fence=code_fence,
+        paragraphs=paragraphs, md_url=md_url, meta=meta_value, fence=code_fence,
         notes=render_notes, bibtex=bibtex_entry, tag_slug=tag_slug,
         papers_count=lambda n: f"{n} paper" if n == 1 else f"{n} papers",
     )

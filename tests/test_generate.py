@@ -69,7 +69,7 @@ def test_strict_build_refuses_warnings(project, cli):
 
 def test_user_template_overrides_the_packaged_one(project, cli):
     root = project(PAPERS)
-    write_files(root, {"templates/paper.md.j2": "---\ntitle: {{ p.title | yaml }}\n---\n\n# Custom: {{ p.title }}\n"})
+    write_files(root, {"templates/paper.md.j2": "---\ntitle: {{ p.title | meta }}\n---\n\n# Custom: {{ p.title }}\n"})
     cli(root, "build")
     assert (root / "docs/papers/a.md").read_text("utf-8") == '---\ntitle: "Alpha"\n---\n\n# Custom: Alpha\n'
     assert "Beta" in (root / "docs/topics/speech.md").read_text("utf-8")

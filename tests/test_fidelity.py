@@ -1,0 +1,73 @@
+"""Nothing lost: arbitrary Unicode in every text field appears exactly in the built page's text.
+
+Each hypothesis example is one real `mkdocs build` of a batch of records, so the number of
+builds stays small. Run more with HYPOTHESIS_PROFILE=thorough."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.recordfile import dump_record
+
+from sitetools import article_text, copy_project, folded, mkdocs_build
+
+pytestmark = pytest.mark.slow
+
+settings.register_profile("ci", max_examples=15, deadline=None, derandomize=True,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.register_profile("thorough", max_examples=60, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+TRICKY = [
+    "*bold*", "_under_", "__strong__", "a|b|c", "| --- |", "<script>alert(1)</script>", "<b>tag</b>", "&amp;", "&#42;",
+    "{{ jinja }}", "{% if x %}", "{#", "`code`", "```", "~~~", "# heading", "## two #", "---", "===", "1. item",
+    "2) item", "- item", "+ item", "> quote", "[link](http://x)", "![img](x)", "[TOC]", "{: .cls }", "{ #id }",
+    ":smile:", "$x^2$", "^sup^", "==mark==", "++key++", "[^1]", "*[HTML]: x", "<!-- c -->", "\\", "\\*",
+    "emoji \U0001F600 \U0001F469\u200d\U0001F469\u200d\U0001F467", "\u05e2\u05d1\u05e8\u05d9\u05ea \u0627\u0644\u0639\u0631\u0628\u064a\u0629",
+    "e\u0301 a\u0308\u0323", "\u202eevil\u202c", "x" * 300, "tab\tand  spaces", "line\nbreak", "C# & C++", "'quotes' \"double\"",
+    "@user", "https://example.org/a_b_c", "<https://example.org>", "a  \n", "NUL-free \u00a0nbsp",
+]
+CHARS = st.characters(blacklist_categories=("Cs", "Cc", "Cn"))
+PIECE = st.one_of(st.sampled_from(TRICKY), st.text(alphabet=CHARS, min_size=1, max_size=40))
+VALUE = st.lists(PIECE, min_size=1, max_size=4).map(" ".join).filter(lambda s: s.strip())
+RECORD = st.fixed_dictionaries({
+    "title": VALUE,
+    "authors": st.lists(VALUE, min_size=1, max_size=3),
+    "venue": VALUE,
+    "tag": VALUE.map(lambda s: s[:80]).filter(lambda s: s.strip()),  # tags are at most 100 characters
+    "abstract": st.lists(VALUE, min_size=1, max_size=3).map("\n\n".join),
+})
+
+TOPICS = "- id: vision\n  title: Vision\n  description: Seeing.\n"
+
+
+def write_collection(data: Path, records: list[dict]) -> None:
+    (data / "papers").mkdir(parents=True)
+    (data / "topics.yml").write_text(TOPICS, "utf-8")
+    for n, value in enumerate(records):
+        record = {
+            "title": value["title"], "authors": value["authors"], "venue": value["venue"],
+            "topics": ["vision"], "tags": [f"tag{n}x {value['tag']}"], "abstract": value["abstract"],
+        }
+        (data / "papers" / f"p{n}.yml").write_text(dump_record(record), "utf-8")
+
+
+@given(records=st.lists(RECORD, min_size=10, max_size=25))
+def test_every_value_appears_exactly_in_the_built_page(records):
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        write_collection(tmp / "data", records)
+        project = copy_project(tmp / "project", data=tmp / "data")
+        result, _ = mkdocs_build(project, project / "site")
+        assert result.returncode == 0, result.stderr
+        for n, value in enumerate(records):
+            text = article_text(project / "site" / "papers" / f"p{n}" / "index.html")
+            for expected in [value["title"], value["venue"], f"tag{n}x {value['tag']}", value["abstract"], *value["authors"]]:
+                assert folded(expected) in text, (n, expected)
