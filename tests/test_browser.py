@@ -7,6 +7,7 @@ import re
 import pytest
 
 from conftest import ARTIFACTS
+from browsertools import search_for
 from httpserve import serve_directory
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -49,9 +50,8 @@ def test_browse_from_home_to_topic_to_paper(page, site_url, shipped_site):
 
 def test_search_finds_a_paper_by_a_word_of_its_title(page, site_url):
     page.goto(site_url + "/")
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator(".md-search__input").fill("Galactic")
-    result = page.locator(".md-search-result__item", has_text="Galactic: Scaling End-to-End Reinforcement Learning")
+    results = search_for(page, "Galactic")
+    result = results.filter(has_text="Galactic: Scaling End-to-End Reinforcement Learning")
     result.first.wait_for(state="visible")
     result.first.locator("a").first.click()
     page.wait_for_url(re.compile(r"/papers/galactic-[a-z0-9-]+/"))

@@ -1,0 +1,110 @@
+"""Nothing executed: records full of script payloads, built by MkDocs and opened in Chromium."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.recordfile import dump_record
+
+from browsertools import search_for
+from httpserve import serve_directory
+from sitetools import copy_project, folded, mkdocs_build
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PAYLOADS = [
+    "<script>window.__xss='script';alert(1)</script>",
+    "<img src=x onerror=\"window.__xss='img';alert(2)\">",
+    "\"><svg onload=\"window.__xss='svg';alert(3)\">",
+    "'><iframe src=\"javascript:window.__xss='iframe';alert(4)\"></iframe>",
+    "</textarea></title><script>window.__xss='close';alert(5)</script>",
+    "{{ 7*7 }} {% raw %} ${alert(6)}",
+    "[click](javascript:alert(7)) <a href=\"javascript:alert(8)\">a</a>",
+]
+P = " ".join(PAYLOADS)
+NOTES = P + "\n\n[js link](javascript:alert(9)) <b onclick=\"alert(10)\">bold</b> <details open ontoggle=alert(11)>x</details>"
+
+
+def records() -> dict[str, dict]:
+    return {
+        "xss-everywhere": {
+            "title": f"Title {P}", "authors": [f"Author {P}", {"name": f"Named {P}", "affiliation": f"Lab {P}"}],
+            "venue": f"Venue {P}", "topics": ["evil"], "tags": [f"tag {PAYLOADS[0]}", f"tag2 {PAYLOADS[1]}"],
+            "abstract": f"Abstract {P}\n\nSecond {P}", "notes": NOTES,
+            "links": {"<svg onload=alert(3)>": "https://example.org/a?b=%22%3E", "code": "https://github.com/x/y"},
+            "bibtex": "@misc{x, title = {</code></pre><script>window.__xss='bib';alert(12)</script>}}",
+        },
+        "xss-second": {"title": PAYLOADS[1], "topics": ["evil"], "abstract": PAYLOADS[3]},
+    }
+
+
+TOPICS = [{"id": "evil", "title": f"Topic {PAYLOADS[1]}", "description": f"Description {PAYLOADS[0]}"}]
+
+
+@pytest.fixture(scope="module")
+def xss_site(tmp_path_factory):
+    import yaml
+
+    data = tmp_path_factory.mktemp("data")
+    (data / "papers").mkdir()
+    (data / "topics.yml").write_text(yaml.safe_dump(TOPICS, allow_unicode=True), "utf-8")
+    for paper_id, record in records().items():
+        (data / "papers" / f"{paper_id}.yml").write_text(dump_record(record), "utf-8")
+    project = copy_project(tmp_path_factory.mktemp("xss"), data=data)
+    result, _ = mkdocs_build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    with serve_directory(project / "site") as url:
+        yield url
+
+
+PAGES = ["/", "/topics/", "/topics/evil/", "/papers/", "/papers/xss-everywhere/", "/papers/xss-second/",
+         "/years/undated/", "/tags/", "/about/"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_payload_runs_and_the_text_is_shown(browser, xss_site, path):
+    page = browser.new_page()
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        page.goto(xss_site + path)
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(300)
+        assert dialogs == []
+        assert page.evaluate("window.__xss") is None
+        if path == "/papers/xss-everywhere/":
+            text = folded(page.locator("article").inner_text())
+            for payload in PAYLOADS:
+                assert folded(payload) in text
+        for href, rel in page.eval_on_selector_all(
+            "article a[href]", "links => links.filter(a => a.host !== location.host).map(a => [a.href, a.rel])"
+        ):
+            assert "noopener" in rel, href
+    finally:
+        page.close()
+
+
+def test_notes_are_sanitized(browser, xss_site):
+    page = browser.new_page()
+    try:
+        page.goto(xss_site + "/papers/xss-everywhere/")
+        notes = page.locator(".paper-notes")
+        html = notes.inner_html()
+        for needle in ("<script", "onerror", "onclick", "ontoggle", "javascript:", "<iframe", "<svg"):
+            assert needle not in html.lower(), needle
+        assert "bold" in notes.inner_text()
+    finally:
+        page.close()
+
+
+def test_search_for_payload_words_runs_nothing(browser, xss_site):
+    page = browser.new_page()
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        page.goto(xss_site + "/")
+        search_for(page, "Venue")
+        page.wait_for_timeout(500)
+        assert dialogs == [] and page.evaluate("window.__xss") is None
+    finally:
+        page.close()
