@@ -14,7 +14,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path[:0] = [str(HERE), str(REPO / "tests")]
-from fixtures import make_collection  # noqa: E402
+from generated import make_collection  # noqa: E402
 from sitetools import copy_project, mkdocs_build  # noqa: E402
 
 def build(label: str, project: Path) -> None:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fixtures import make_collection  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from generated import make_collection  # noqa: E402
 
 from generator.collection import load_collection  # noqa: E402
 

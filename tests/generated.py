@@ -1,4 +1,4 @@
-"""Generated collections for benchmarks: realistic records, deterministic content."""
+"""Generated collections for tests and benchmarks: realistic records, deterministic content."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def make_collection(root: Path, count: int, seed: int = 1) -> Path:
             "title": title,
             "authors": [f"Author {rng.randrange(500)}" for _ in range(rng.randrange(1, 6))],
             "date": f"{rng.randrange(2015, 2025)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}",
-            "topics": rng.sample(TOPICS, rng.randrange(1, 3)),
+            "topics": sorted({TOPICS[n % len(TOPICS)], rng.choice(TOPICS)}),  # every topic has papers
             "tags": rng.sample(WORDS, 2),
             "arxiv": f"{rng.randrange(15, 25)}{rng.randrange(1, 13):02d}.{n:05d}",
             "abstract": " ".join(rng.choice(WORDS) for _ in range(180)),
