@@ -17,6 +17,7 @@ sys.path[:0] = [str(HERE), str(REPO / "tests")]
 from generated import make_collection  # noqa: E402
 from sitetools import copy_project, mkdocs_build  # noqa: E402
 
+
 def build(label: str, project: Path) -> None:
     site = project / "site"
     result, seconds = mkdocs_build(project, site)

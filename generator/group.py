@@ -10,10 +10,13 @@ from .slug import tag_slug
 UNDATED = "undated"
 
 
+def alphabetical(papers) -> list[Paper]:
+    return sorted(papers, key=lambda p: (p.title.casefold(), p.id))
+
+
 def newest_first(papers) -> list[Paper]:
     """Dated papers newest first, then undated ones; ties by title, then id."""
-    by_title = sorted(papers, key=lambda p: (p.title.casefold(), p.id))
-    return sorted(by_title, key=lambda p: p.date or "", reverse=True)
+    return sorted(alphabetical(papers), key=lambda p: p.date or "", reverse=True)
 
 
 def papers_of_topic(collection: Collection, topic: Topic) -> list[Paper]:

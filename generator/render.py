@@ -10,8 +10,8 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 from markupsafe import Markup
 
 from .bibtex import bibtex_entry
-from .group import UNDATED, by_tag, by_year, children, newest_first, papers_of_topic, recently_added, topic_count
-from .markdown_text import code_fence, escape_md, md_url, paragraphs, meta_value
+from .group import UNDATED, alphabetical, by_tag, by_year, children, papers_of_topic, recently_added, topic_count
+from .markdown_text import code_fence, escape_md, md_url, meta_value, paragraphs
 from .model import Collection, Paper
 from .notes import render_notes
 from .slug import tag_slug
@@ -94,7 +94,7 @@ class Renderer:
         """Every generated file: path relative to docs/ -> text."""
         c = self.collection
         pages = {"_generated/home.md": self.page("home.md.j2", "index.md", recent=recently_added(c, self.recent))}
-        pages["papers/index.md"] = self.page("papers-index.md.j2", "papers/index.md", papers=sorted(c.papers, key=lambda p: (p.title.casefold(), p.id)))
+        pages["papers/index.md"] = self.page("papers-index.md.j2", "papers/index.md", papers=alphabetical(c.papers))
         for paper in c.papers:
             pages[f"papers/{paper.id}.md"] = self.page("paper.md.j2", f"papers/{paper.id}.md", p=paper)
         pages["topics/index.md"] = self.page("topics-index.md.j2", "topics/index.md")
@@ -120,4 +120,4 @@ def build(collection: Collection, templates_dir: Path | None = None, recent: int
     return Renderer(collection, environment(templates_dir), recent).build()
 
 
-__all__ = ["build", "environment", "paper_links", "GENERATED_DIRS", "newest_first"]
+__all__ = ["build", "environment", "paper_links", "GENERATED_DIRS"]

@@ -90,8 +90,9 @@ def browser():
 @pytest.fixture(scope="session")
 def shipped_site(tmp_path_factory):
     """The shipped collection built once by `mkdocs build --strict`: (site dir, collection, process result)."""
-    from generator.collection import load_collection
     from sitetools import copy_project, mkdocs_build
+
+    from generator.collection import load_collection
 
     project = copy_project(tmp_path_factory.mktemp("project"))
     site = project / "site"

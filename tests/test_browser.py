@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from conftest import ARTIFACTS
 from browsertools import search_for
+from conftest import ARTIFACTS
 from httpserve import serve_directory
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
+from conftest import REPO
+
 from generator.cli import _parser
 from generator.schema import load_schema
-
-from conftest import REPO
 
 README = (REPO / "README.md").read_text("utf-8")
 

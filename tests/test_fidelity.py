@@ -12,10 +12,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sitetools import article_text, copy_project, folded, mkdocs_build
 
 from generator.recordfile import dump_record
-
-from sitetools import article_text, copy_project, folded, mkdocs_build
 
 pytestmark = pytest.mark.slow
 

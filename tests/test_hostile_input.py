@@ -4,17 +4,15 @@ message per problem, no traceback, and leaves an existing docs/ and site/ exactl
 from __future__ import annotations
 
 import hashlib
-import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from sitetools import copy_project, mkdocs_build, mkdocs_env
 
 from generator.cli import main
-
-from sitetools import copy_project, mkdocs_build, mkdocs_env
 
 pytestmark = pytest.mark.slow
 
@@ -166,7 +164,7 @@ def test_hostile_input_is_refused_cleanly(built_project, capsys, name, files, ex
     root, before = built_project
     added = [root / relative for relative in files]
     try:
-        for path, content in zip(added, files.values()):
+        for path, content in zip(added, files.values(), strict=True):
             path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
         start = time.perf_counter()
         code = main(["-f", str(root / "mkdocs.yml"), "build"])

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from conftest import SEED
+
 from generator.importer import links_in, parse_listing
 from generator.yamlread import read_yaml
-
-from conftest import SEED
 
 CHROME = "new\n\nSubscribe\n\nMar 13\n\n"
 ABSTRACT = "We study things. " * 20

@@ -12,12 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import write_files
+from generated import make_collection
 
 from generator.collection import load_collection
 from generator.render import build
-
-from conftest import write_files
-from generated import make_collection
 
 pytestmark = pytest.mark.slow
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from sitetools import article_text, copy_project, mkdocs_build
 
 from generator.recordfile import dump_record
-
-from sitetools import article_text, copy_project, mkdocs_build
 
 pytestmark = pytest.mark.slow
 

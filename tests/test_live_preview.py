@@ -8,7 +8,6 @@ import time
 import urllib.request
 
 import pytest
-
 from httpserve import free_port
 from sitetools import copy_project, mkdocs_env
 

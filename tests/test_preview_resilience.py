@@ -10,7 +10,6 @@ import time
 import urllib.request
 
 import pytest
-
 from generated import make_collection
 from httpserve import free_port
 from sitetools import copy_project, mkdocs_env
@@ -73,14 +72,14 @@ def test_broken_record_keeps_last_good_site_then_fix_shows(tmp_path):
         for cycle in range(CYCLES):
             reported = sum("problem(s) in the data" in line for line in server.lines)
             record.write_text(good + f"notes: [broken {cycle}]\n", "utf-8")
-            server.wait_until(lambda: sum("problem(s) in the data" in line for line in server.lines) > reported,
+            server.wait_until(lambda reported=reported: sum("problem(s) in the data" in line for line in server.lines) > reported,
                               f"cycle {cycle}: the problem was not reported")
             assert any("paper-00003.yml" in line and "notes: expected non-empty Markdown text, got a list" in line for line in server.lines[-5:])
             status, body = server.get("/papers/paper-00003/")
             assert status == 200 and ("Fixed in cycle" in body if cycle else True)
             title = f"Fixed in cycle {cycle}"
             record.write_text(good.replace("title: ", f"title: {title} ", 1), "utf-8")
-            server.wait_until(lambda: title in server.get("/papers/paper-00003/")[1], f"cycle {cycle}: the fix was not shown")
+            server.wait_until(lambda title=title: title in server.get("/papers/paper-00003/")[1], f"cycle {cycle}: the fix was not shown")
         assert server.process.poll() is None
         assert time.monotonic() - start < TOTAL_SECONDS
     finally:

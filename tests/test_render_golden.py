@@ -8,11 +8,10 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from conftest import REPO
 
 from generator.collection import load_collection
 from generator.render import build
-
-from conftest import REPO
 
 GOLDEN = REPO / "tests" / "golden"
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+from conftest import REPO, SEED
+
 from generator.cli import main
 from generator.collection import load_collection
 from generator.importer import links_in, parse_listing
-
-from conftest import REPO, SEED
 
 
 def shipped():

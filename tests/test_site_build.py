@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from sitetools import article_text, broken_links, folded
 
 pytestmark = pytest.mark.slow

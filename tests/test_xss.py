@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-
-from generator.recordfile import dump_record
-
 from browsertools import search_for
 from httpserve import serve_directory
 from sitetools import copy_project, folded, mkdocs_build
+
+from generator.recordfile import dump_record
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

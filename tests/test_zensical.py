@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-
 from sitetools import copy_project
 
 pytestmark = pytest.mark.slow
