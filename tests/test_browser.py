@@ -45,6 +45,9 @@ def test_browse_from_home_to_topic_to_paper(page, site_url, shipped_site):
     paper = next(p for p in collection.papers if p.id == paper_id)
     assert page.locator("article h1").inner_text().rstrip("¶") == paper.title == title.rstrip("¶")
     assert first_topic.id in paper.topics
+    bibtex = page.locator("article .highlight pre").last
+    assert f"@misc{{{paper.id}," in bibtex.inner_text()
+    assert page.locator("article .highlight :is(.md-code__button, .md-clipboard)").count() >= 1  # Material's copy button on the BibTeX block
 
 
 def test_search_finds_a_paper_by_a_word_of_its_title(page, site_url):
