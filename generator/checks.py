@@ -6,15 +6,9 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from .model import Origin, Paper, Topic
-from .problems import ERROR, WARNING, Problem
-from .schema import field_label
-from .slug import tag_slug
-
-
-def problem_at(origin: Origin, path: tuple, message: str, severity: str = ERROR) -> Problem:
-    line, col = origin.at(*path)
-    return Problem(origin.file, line, col, field_label(path), message, severity)
+from .model import Paper, Topic
+from .problems import WARNING, Problem
+from .slug import RESERVED_NAMES, tag_slug
 
 
 def check_collection(papers: list[Paper], topics: list[Topic]) -> list[Problem]:
@@ -46,7 +40,7 @@ def _duplicates(items: Iterable, key: Callable, what: str, path: tuple) -> list[
         for item in group[1:]:
             first = group[0].origin
             message = f"duplicate {what} {value!r}: also used at {first.file}:{first.at(*path)[0]}"
-            problems.append(problem_at(item.origin, path, message))
+            problems.append(item.origin.problem(path, message))
     return problems
 
 
@@ -54,13 +48,15 @@ def _topic_parents(topics: list[Topic]) -> list[Problem]:
     by_id = {t.id: t for t in topics}
     problems = []
     for topic in topics:
+        if topic.id in RESERVED_NAMES:
+            problems.append(topic.origin.problem(("id",), f"{topic.id!r} is reserved (an index page or an unsafe file name)"))
         if topic.parent is None:
             continue
         parent = by_id.get(topic.parent)
         if parent is None:
-            problems.append(problem_at(topic.origin, ("parent",), f"unknown topic {topic.parent!r}"))
+            problems.append(topic.origin.problem(("parent",), f"unknown topic {topic.parent!r}"))
         elif parent.parent is not None or parent.id == topic.id:
-            problems.append(problem_at(topic.origin, ("parent",), f"{topic.parent!r} is itself a sub-topic; topics nest one level"))
+            problems.append(topic.origin.problem(("parent",), f"{topic.parent!r} is itself a sub-topic; topics nest one level"))
     return problems
 
 
@@ -71,7 +67,7 @@ def _unknown_topics(papers: list[Paper], topics: list[Topic]) -> list[Problem]:
         for i, topic_id in enumerate(paper.topics):
             if topic_id not in known:
                 hint = f"; known topics: {', '.join(sorted(known))}" if known else ""
-                problems.append(problem_at(paper.origin, ("topics", i), f"unknown topic {topic_id!r}{hint}"))
+                problems.append(paper.origin.problem(("topics", i), f"unknown topic {topic_id!r}{hint}"))
     return problems
 
 
@@ -85,7 +81,7 @@ def _tag_collisions(papers: list[Paper]) -> list[Problem]:
             if first[0] != tag:
                 where = f"{first[1].origin.file}:{first[1].origin.at('tags')[0]}"
                 message = f"tag {tag!r} and tag {first[0]!r} ({where}) would share the page tags/{slug}; spell them the same"
-                problems.append(problem_at(paper.origin, ("tags", i), message))
+                problems.append(paper.origin.problem(("tags", i), message))
     return problems
 
 
@@ -93,12 +89,12 @@ def _warnings(papers: list[Paper], topics: list[Topic]) -> list[Problem]:
     problems = []
     for paper in papers:
         if not paper.topics:
-            problems.append(problem_at(paper.origin, (), "paper has no topic", WARNING))
+            problems.append(paper.origin.problem((), "paper has no topic", WARNING))
         if not paper.abstract:
-            problems.append(problem_at(paper.origin, (), "paper has no abstract", WARNING))
+            problems.append(paper.origin.problem((), "paper has no abstract", WARNING))
     used = {t for p in papers for t in p.topics}
     used |= {t.parent for t in topics if t.id in used and t.parent}
     for topic in topics:
         if topic.id not in used:
-            problems.append(problem_at(topic.origin, ("id",), f"topic {topic.id!r} has no papers", WARNING))
+            problems.append(topic.origin.problem(("id",), f"topic {topic.id!r} has no papers", WARNING))
     return problems

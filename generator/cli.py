@@ -6,9 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from .additions import Planner
 from .collection import load_collection
 from .config import load_settings
-from .importer import import_entries, normalized_title, parse_listing
+from .importer import import_entries, parse_listing
 from .problems import DataError, Problem
 from .records import display_path
 from .site import generate
@@ -111,13 +112,11 @@ def cmd_import_listing(args: argparse.Namespace) -> int:
     entries, parse_problems = parse_listing(text, display) if text is not None else ([], [])
     if problems or parse_problems:
         raise DataError(problems + parse_problems)
-    existing = {normalized_title(p.title): p.id for p in collection.papers}
-    papers_dir = settings.data_dir / "papers"
+    planner = Planner(collection, settings.data_dir / "papers", settings.root)
+    result = import_entries(entries, planner, dry_run=args.dry_run)
     if args.dry_run:
-        new = [e for e in entries if normalized_title(e.title) not in existing]
-        print(f"would create {len(new)} record(s), skip {len(entries) - len(new)} already present")
+        print(f"would create {len(result.created)} record(s), skip {len(result.skipped)} already present")
         return 0
-    result = import_entries(entries, papers_dir, existing)
     for entry in result.skipped:
         print(f"skipped {display}:{entry.line}: already in the collection: {entry.title}")
     for path in result.created:

@@ -1,7 +1,8 @@
-"""Settings of a project, read from the `extra.papers` section of its mkdocs.yml."""
+"""Settings of a project: the `extra.papers` section and `docs_dir` of its mkdocs.yml."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,8 +19,6 @@ class Settings:
     docs_dir: Path
     data_dir: Path
     templates_dir: Path
-    site_name: str
-    site_url: str
     recent: int
 
 
@@ -31,30 +30,40 @@ _TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
 def load_settings(config_file: Path) -> Settings:
-    root = config_file.parent
-    raw = {}
+    """Settings from a mkdocs.yml read directly (the CLI); a missing file means all defaults."""
+    raw: object = {}
     if config_file.is_file():
         try:
             raw = yaml.load(config_file.read_text("utf-8"), Loader=_TolerantLoader) or {}
         except (yaml.YAMLError, UnicodeDecodeError) as err:
             raise DataError([Problem(config_file.name, 0, 0, "", f"cannot read the config: {err}")]) from None
-    section = ((raw.get("extra") or {}).get("papers")) or {}
+    if not isinstance(raw, dict):
+        raise DataError([Problem(config_file.name, 0, 0, "", "expected a mapping of settings")])
+    return settings_from(config_file, raw.get("docs_dir") or "docs", raw.get("extra"))
+
+
+def settings_from(config_file: Path, docs_dir: str, extra: object) -> Settings:
+    """Settings from config values, as read by the CLI or as resolved by MkDocs (the hook)."""
+    display, root = config_file.name, config_file.parent
+    if extra is not None and not isinstance(extra, Mapping):
+        raise DataError([Problem(display, 0, 0, "extra", f"expected a mapping, got {extra!r}")])
+    section = (extra or {}).get("papers") or {}
+    if not isinstance(section, Mapping):
+        raise DataError([Problem(display, 0, 0, "extra.papers", f"expected a mapping of settings, got {section!r}")])
     options = {**DEFAULTS, **section}
-    _check_types(config_file.name, options)
+    _check_types(display, options)
     return Settings(
         root=root,
-        docs_dir=root / str(raw.get("docs_dir") or "docs"),
+        docs_dir=root / str(docs_dir),
         data_dir=root / options["data"],
         templates_dir=root / options["templates"],
-        site_name=str(raw.get("site_name") or "Papers"),
-        site_url=str(raw.get("site_url") or ""),
         recent=options["recent"],
     )
 
 
 def _check_types(display: str, options: dict) -> None:
     problems = []
-    for key, value in sorted(options.items()):
+    for key, value in sorted(options.items(), key=lambda item: str(item[0])):
         wanted = type(DEFAULTS.get(key, ""))
         if key not in DEFAULTS:
             problems.append(Problem(display, 0, 0, f"extra.papers.{key}", f"unknown setting; known: {', '.join(DEFAULTS)}"))

@@ -6,13 +6,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .additions import Planner
 from .problems import Problem
-from .recordfile import write_new_record
-from .slug import title_slug, unique_slug
+from .schema import load_schema
 
 TITLE_MAX = 300
 ABSTRACT_MIN = 200
-URL = re.compile(r"https?://[^\s<>\"'{}()\[\]]+")
+URL = re.compile(r"https?://[^\s<>\"'{}\[\]]+")
 TRAILING = ".,;:!?"
 CODE_HOSTS = ("github.com", "gitlab.com", "www.github.com", "www.gitlab.com")
 
@@ -47,13 +47,25 @@ def _is_pair(title: str, abstract: str) -> bool:
     return len(title) <= TITLE_MAX and len(abstract) >= ABSTRACT_MIN and len(abstract) > len(title)
 
 
+def _trim(url: str) -> str:
+    """Drop trailing punctuation and closing parentheses that the URL did not open."""
+    while True:
+        trimmed = url.rstrip(TRAILING)
+        if trimmed.endswith(")") and trimmed.count(")") > trimmed.count("("):
+            trimmed = trimmed[:-1]
+        if trimmed == url:
+            return url
+        url = trimmed
+
+
 def links_in(text: str) -> dict[str, str]:
     """URLs of a text as named links: code hosts are `code`, others `project`."""
     links: dict[str, str] = {}
+    valid = re.compile(load_schema("paper")["$defs"]["url"]["pattern"])
     for match in URL.finditer(text):
-        url = match.group().rstrip(TRAILING)
-        if url in links.values() or "://" not in url or url.endswith("://"):
-            continue
+        url = _trim(match.group())
+        if url in links.values() or not valid.match(url):
+            continue  # stays in the abstract as text; only URLs the schema accepts become links
         host = url.split("/")[2].lower()
         base = "code" if host in CODE_HOSTS else "project"
         name, n = base, 2
@@ -63,32 +75,24 @@ def links_in(text: str) -> dict[str, str]:
     return links
 
 
-def normalized_title(title: str) -> str:
-    return " ".join(title.casefold().split())
-
-
 @dataclass
 class ImportResult:
     created: list[Path]
     skipped: list[ListingEntry]
 
 
-def import_entries(entries: list[ListingEntry], papers_dir: Path, existing: dict[str, str]) -> ImportResult:
-    """Write one record per new entry. existing maps normalized titles to ids already used."""
-    known_titles = dict(existing)
-    taken = set(existing.values()) | {p.stem for p in papers_dir.glob("*.y*ml")}
+def import_entries(entries: list[ListingEntry], planner: Planner, dry_run: bool = False) -> ImportResult:
+    """One record per entry whose title is new; all are checked before any is written."""
     result = ImportResult([], [])
     for entry in entries:
-        key = normalized_title(entry.title)
-        if key in known_titles:
+        if planner.known(entry.title):
             result.skipped.append(entry)
             continue
-        paper_id = unique_slug(title_slug(entry.title), taken)
-        taken.add(paper_id)
-        known_titles[key] = paper_id
-        path = papers_dir / f"{paper_id}.yml"
-        write_new_record(path, _record(entry))
-        result.created.append(path)
+        result.created.append(planner.add(_record(entry)).path)
+    if dry_run:
+        planner.check()
+    else:
+        planner.write()
     return result
 
 

@@ -19,7 +19,8 @@ from markupsafe import Markup
 # Characters with a Markdown or HTML meaning anywhere in a line...
 SPECIAL = frozenset("\\`*_{}[]#|<>&")
 # ...and those that only mean something at the start of a block (lists, quotes, rules, fences).
-LEADING = re.compile(r"^([-+=~:>]|[0-9]+(?=[.)]))")
+# ("!!!"/"???" open admonitions, "--8<--" includes a file with the snippets extension).
+LEADING = re.compile(r"^([-+=~:>!?]|[0-9]+(?=[.)]))")
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
 URL_SAFE = ":/?#[]@!$&()*+,;=%~-._"
 
@@ -48,8 +49,12 @@ def paragraphs(value: str) -> Markup:
 
 
 def md_url(url: str) -> Markup:
-    """A URL for a Markdown link destination `(<...>)`."""
-    return Markup(quote(url, safe=URL_SAFE))
+    """A URL for a Markdown link destination `(<...>)`.
+
+    `&` becomes `&amp;`: Markdown keeps entities in URLs as they are, so a literal `&amp;`
+    in the record would otherwise reach the browser as `&`.
+    """
+    return Markup(quote(url, safe=URL_SAFE).replace("&", "&amp;"))
 
 
 def meta_value(value: str) -> Markup:
@@ -63,7 +68,10 @@ def meta_value(value: str) -> Markup:
     return Markup(text.strip().removesuffix("\n..."))
 
 
-def code_fence(text: str) -> Markup:
-    """A fence longer than any backtick run in text, so the block cannot be closed early."""
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    return Markup("`" * max(3, longest + 1))
+def code_block(text: str) -> Markup:
+    """Literal text in a code block, as raw HTML.
+
+    A fenced Markdown block would keep `--8<--` lines live for the snippets extension,
+    which runs before code blocks are recognised; escaping `<` here disarms them.
+    """
+    return Markup(f'<div class="highlight"><pre><code>{html.escape(text, quote=False)}</code></pre></div>')

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from .config import load_settings
+from .config import settings_from
 from .model import Collection
 from .problems import DataError
 from .site import generate
@@ -33,8 +33,9 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_config(config):
-    settings = load_settings(Path(config.config_file_path))
     try:
+        # MkDocs' resolved config, so INHERIT, !ENV and --site-dir-style overrides all count.
+        settings = settings_from(Path(config.config_file_path), config.docs_dir, config.extra)
         result = generate(settings, strict=bool(config.strict))
     except DataError as err:
         if _State.command != "serve" or _State.last_good is None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .yamlread import Document
+from .problems import ERROR, Problem
+from .yamlread import Document, field_label
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,11 @@ class Origin:
 
     def at(self, *path) -> tuple[int, int]:
         return self.doc.mark(self.prefix + path)
+
+    def problem(self, path: tuple, message: str, severity: str = ERROR) -> Problem:
+        """A problem located at the value under path (relative to this record)."""
+        line, col = self.at(*path)
+        return Problem(self.file, line, col, field_label(path), message, severity)
 
 
 @dataclass(frozen=True)
@@ -71,9 +77,6 @@ class Topic:
 class Collection:
     papers: tuple[Paper, ...]
     topics: tuple[Topic, ...]
-
-    def topic(self, topic_id: str) -> Topic:
-        return next(t for t in self.topics if t.id == topic_id)
 
 
 def paper_from_record(record: dict, default_id: str, origin: Origin) -> Paper:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .additions import Planner, normalized_title
 from .config import Settings
-from .importer import normalized_title
 from .model import Collection
 from .problems import DataError, Problem
-from .recordfile import write_new_record
+from .records import value_problems
 from .schema import check
-from .slug import title_slug, unique_slug
 from .yamlread import Document
 
 SKELETON_HINTS = """\
@@ -35,17 +34,14 @@ SKELETON_HINTS = """\
 
 
 def create_record(settings: Settings, collection: Collection, title: str, arxiv: str | None) -> Path:
+    """Write a skeleton for a new paper, or raise DataError (writing nothing)."""
+    planner = Planner(collection, settings.data_dir / "papers", settings.root)
+    if planner.known(title):
+        known = planner.titles[normalized_title(title)].origin.file
+        raise DataError([Problem("command line", 0, 0, "title", f"already in the collection as {known}")])
     record = {"title": title, **({"arxiv": arxiv} if arxiv else {})}
-    problems = check(Document("command line", record), record, (), "paper")
-    same = [p for p in collection.papers if normalized_title(p.title) == normalized_title(title)]
-    if same:
-        problems.append(Problem("command line", 0, 0, "title", f"already in the collection as {same[0].origin.file}"))
+    problems = check(Document("command line", record), record, (), "paper") + value_problems(record)
     if problems:
         raise DataError(problems)
-    papers_dir = settings.data_dir / "papers"
-    taken = {p.id for p in collection.papers} | {p.stem for p in papers_dir.glob("*.y*ml")}
-    path = papers_dir / f"{unique_slug(title_slug(title), taken)}.yml"
-    write_new_record(path, record)
-    with open(path, "a", encoding="utf-8", newline="\n") as handle:
-        handle.write(SKELETON_HINTS)
-    return path
+    planner.add(record, suffix=SKELETON_HINTS)
+    return planner.write()[0]

@@ -22,6 +22,5 @@ def render_notes(text: str) -> Markup:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
-    # Blank lines would end the raw HTML block in the page's Markdown.
-    return Markup("\n".join(line for line in clean.splitlines() if line.strip()))
+    return Markup(clean)
 

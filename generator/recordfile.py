@@ -15,8 +15,8 @@ def dump_record(record: dict) -> str:
     return SCHEMA_COMMENT + body
 
 
-def write_new_record(path: Path, record: dict) -> None:
-    """Create path; never replaces an existing file."""
+def write_new_record(path: Path, text: str) -> None:
+    """Create path holding text; never replaces an existing file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "x", encoding="utf-8", newline="\n") as handle:
-        handle.write(dump_record(record))
+        handle.write(text)

@@ -9,12 +9,12 @@ from pathlib import Path
 
 from .model import Origin, Paper, Topic, paper_from_record, topic_from_record
 from .problems import Problem
-from .schema import check, describe, field_label
-from .yamlread import Document, read_yaml
+from .schema import check, describe, load_schema
+from .slug import RESERVED_NAMES
+from .yamlread import Document, parse_yaml, read_yaml
 
 # Lone surrogates and control characters other than tab and newlines cannot be shown as text.
 UNSHOWABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-RESERVED_IDS = {"con", "prn", "aux", "nul", "index"} | {f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)}
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -43,17 +43,28 @@ def load_papers(papers_dir: Path, root: Path) -> tuple[list[Paper], list[Problem
 
 def load_paper_file(path: Path, display: str) -> tuple[list[Paper], list[Problem]]:
     doc, problems = read_yaml(path, display)
+    return _papers_of(doc, problems, os.path.splitext(path.name)[0])
+
+
+def load_paper_text(text: str, display: str, default_id: str) -> tuple[list[Paper], list[Problem]]:
+    """Papers of a record file's text, checked exactly as `load_paper_file` checks files."""
+    doc, problems = parse_yaml(text, display)
+    return _papers_of(doc, problems, default_id)
+
+
+def _papers_of(doc: Document | None, problems: list[Problem], default_id: str) -> tuple[list[Paper], list[Problem]]:
     if doc is None:
         return [], problems
+    display = doc.file
     if isinstance(doc.value, list):
         if not doc.value:
             return [], [Problem(display, 1, 1, "", "file holds an empty list: expected paper records")]
         items = [((i,), item, None) for i, item in enumerate(doc.value)]
     else:
-        items = [((), doc.value, os.path.splitext(path.name)[0])]
+        items = [((), doc.value, default_id)]
     papers = []
-    for prefix, record, default_id in items:
-        paper, trouble = _paper(doc, prefix, record, default_id)
+    for prefix, record, item_id in items:
+        paper, trouble = _paper(doc, prefix, record, item_id)
         problems += trouble
         if paper is not None:
             papers.append(paper)
@@ -81,20 +92,27 @@ def _value_checks(record: dict, origin: Origin) -> list[Problem]:
     for name in ("date", "added"):
         value = record.get(name)
         if isinstance(value, str) and len(value) == 10 and not _real_date(value):
-            problems.append(_at(origin, (name,), f"{value!r} is not a date in the calendar"))
+            problems.append(origin.problem((name,), f"{value!r} is not a date in the calendar"))
     if isinstance(record.get("id"), str):
         problems += _id_checks(record["id"], origin, from_file_name=False)
     problems += _unshowable(record, origin, ())
     return problems
 
 
+def value_problems(record: dict) -> list[Problem]:
+    """Problems of a record given on the command line (no file, so no line numbers)."""
+    origin = Origin(Document("command line", record))
+    return _value_checks(record, origin)
+
+
 def _id_checks(paper_id: str, origin: Origin, from_file_name: bool) -> list[Problem]:
     source = "file name " if from_file_name else ""
     if from_file_name:
-        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", paper_id) or len(paper_id) > 80:
-            return [_at(origin, (), f"{source}{paper_id!r} is not a valid id: use lowercase letters, digits and single hyphens, or set `id:`")]
-    if paper_id in RESERVED_IDS:
-        return [_at(origin, () if from_file_name else ("id",), f"{source}{paper_id!r} is reserved (not a safe file name on every system)")]
+        rule = load_schema("paper")["properties"]["id"]
+        if not re.fullmatch(rule["pattern"].strip("^$"), paper_id) or len(paper_id) > rule["maxLength"]:
+            return [origin.problem((), f"{source}{paper_id!r} is not a valid id: use lowercase letters, digits and single hyphens, or set `id:`")]
+    if paper_id in RESERVED_NAMES:
+        return [origin.problem(() if from_file_name else ("id",), f"{source}{paper_id!r} is reserved (not a safe file name on every system)")]
     return []
 
 
@@ -110,25 +128,21 @@ def _unshowable(value: object, origin: Origin, path: tuple) -> list[Problem]:
     if isinstance(value, str):
         bad = UNSHOWABLE.search(value)
         if bad:
-            return [_at(origin, path, f"contains the character U+{ord(bad.group()):04X}, which cannot be shown as text")]
+            return [origin.problem(path, f"contains the character U+{ord(bad.group()):04X}, which cannot be shown as text")]
         return []
     if isinstance(value, dict):
-        return [p for k, v in value.items() for p in _unshowable(v, origin, path + (k,))]
+        keys = [p for k in value for p in _unshowable(k, origin, path + (k,))]
+        return keys + [p for k, v in value.items() for p in _unshowable(v, origin, path + (k,))]
     if isinstance(value, list):
         return [p for i, v in enumerate(value) for p in _unshowable(v, origin, path + (i,))]
     return []
-
-
-def _at(origin: Origin, path: tuple, message: str) -> Problem:
-    line, col = origin.at(*path)
-    return Problem(origin.file, line, col, field_label(path), message)
 
 
 def load_topics(path: Path, root: Path) -> tuple[list[Topic], list[Problem]]:
     display = display_path(path, root)
     if not path.is_file():
         return [], []
-    doc, problems = read_yaml(path, display)
+    doc, problems = read_yaml(path, display, "a list of topics")
     if doc is None:
         return [], problems
     problems = check(doc, doc.value, (), "topics")

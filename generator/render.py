@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import posixpath
 import re
+import traceback
 from pathlib import Path
+from urllib.parse import quote
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, TemplateError, select_autoescape
 from markupsafe import Markup
 
 from .bibtex import bibtex_entry
 from .group import UNDATED, alphabetical, by_tag, by_year, children, papers_of_topic, recently_added, topic_count
-from .markdown_text import code_fence, escape_md, md_url, meta_value, paragraphs
+from .markdown_text import code_block, escape_md, md_url, meta_value, paragraphs
 from .model import Collection, Paper
 from .notes import render_notes
+from .problems import DataError, Problem
 from .slug import tag_slug
 
 LINK_LABELS = {"pdf": "PDF", "code": "Code", "project": "Project", "video": "Video", "slides": "Slides", "data": "Data"}
@@ -34,7 +37,7 @@ def environment(templates_dir: Path | None = None) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(
-        paragraphs=paragraphs, md_url=md_url, meta=meta_value, fence=code_fence,
+        paragraphs=paragraphs, md_url=md_url, meta=meta_value, code_block=code_block,
         notes=render_notes, bibtex=bibtex_entry, tag_slug=tag_slug,
         papers_count=lambda n: f"{n} paper" if n == 1 else f"{n} papers",
     )
@@ -53,7 +56,7 @@ def paper_links(paper: Paper) -> list[tuple[str, str]]:
         if name in links:
             found.append((LINK_LABELS[name], links[name]))
     if paper.doi:
-        found.append(("DOI", f"https://doi.org/{paper.doi}"))
+        found.append(("DOI", "https://doi.org/" + quote(paper.doi, safe="/:;()[]._-~!$&'*+,=@")))
     found += [(_label(name), url) for name, url in paper.links if name not in ("pdf", "code", "project")]
     return found
 
@@ -62,6 +65,16 @@ def _label(name: str) -> str:
     match = re.fullmatch(r"(.*?)-([0-9]+)", name)
     base, number = (match.group(1), f" {match.group(2)}") if match else (name, "")
     return LINK_LABELS.get(base, base) + number
+
+
+def _template_problem(template: str, err: TemplateError) -> Problem:
+    """Where a template failed: its file and line, from the error or from the traceback."""
+    name, line = getattr(err, "filename", None) or template, getattr(err, "lineno", None)
+    if line is None:
+        frames = [f for f in traceback.extract_tb(err.__traceback__) if f.filename.endswith(".j2")]
+        if frames:
+            name, line = frames[-1].filename, frames[-1].lineno
+    return Problem(str(name), line or 0, 0 if line is None else 1, "", f"template error: {err.message or err}")
 
 
 class Renderer:
@@ -78,6 +91,12 @@ class Renderer:
             target = f"{kind}/{name}" if "." in name else f"{kind}/{name}.md"
             return Markup(posixpath.relpath(target, here or "."))
 
+        try:
+            return self._render(template, link_to, context)
+        except TemplateError as err:
+            raise DataError([_template_problem(template, err)]) from None
+
+    def _render(self, template: str, link_to, context: dict) -> str:
         return self.env.get_template(template).render(
             collection=self.collection,
             link_to=link_to,

@@ -10,7 +10,7 @@ from importlib import resources
 import jsonschema
 
 from .problems import Problem
-from .yamlread import Document
+from .yamlread import Document, field_label
 
 KIND_NAMES = {"string": "a string", "array": "a list", "object": "a mapping"}
 
@@ -41,13 +41,6 @@ def describe(value: object) -> str:
     if isinstance(value, list):
         return "a list"
     return "a mapping"
-
-
-def field_label(path: tuple) -> str:
-    label = ""
-    for part in path:
-        label += f"[{part}]" if isinstance(part, int) else (f".{part}" if label else str(part))
-    return label
 
 
 def check(doc: Document, value: object, prefix: tuple, schema_name: str) -> list[Problem]:

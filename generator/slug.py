@@ -6,6 +6,8 @@ import hashlib
 import re
 import unicodedata
 
+# Page names that are taken by index pages or are not safe file names on every system.
+RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul", "index"} | {f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)})
 STOP_WORDS = {"a", "an", "and", "the", "of", "for", "in", "on", "with", "to", "via", "by", "from", "at", "is"}
 
 
@@ -36,7 +38,8 @@ def _join_within(words: list[str], max_length: int) -> str:
 
 
 def unique_slug(base: str, taken: set[str], max_length: int = 60) -> str:
-    """base, or base-2, base-3, ... whichever is not taken yet."""
+    """base, or base-2, base-3, ... whichever is not taken yet (nor reserved)."""
+    taken = set(taken) | RESERVED_NAMES
     if base not in taken:
         return base
     n = 2
@@ -50,4 +53,5 @@ def unique_slug(base: str, taken: set[str], max_length: int = 60) -> str:
 
 def tag_slug(tag: str) -> str:
     """Page name of a tag; tags with no ASCII letters or digits get a stable hashed name."""
-    return slugify(tag) or "tag-" + hashlib.sha1(tag.encode("utf-8")).hexdigest()[:10]
+    slug = slugify(tag) or hashlib.sha1(tag.encode("utf-8")).hexdigest()[:10]
+    return f"tag-{slug}" if slug in RESERVED_NAMES or not slugify(tag) else slug

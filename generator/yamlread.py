@@ -37,6 +37,14 @@ class Document:
         return self.marks.get(path, (0, 0))
 
 
+def field_label(path: tuple) -> str:
+    """How a path inside a record is named in messages: `authors[0].name`."""
+    label = ""
+    for part in path:
+        label += f"[{part}]" if isinstance(part, int) else (f".{part}" if label else str(part))
+    return label
+
+
 class _Refused(Exception):
     def __init__(self, node: yaml.Node, message: str):
         self.line, self.column = _position(node)
@@ -50,6 +58,11 @@ def _position(node: yaml.Node) -> tuple[int, int]:
 def _line_col(data: bytes, offset: int) -> tuple[int, int]:
     line = data.count(b"\n", 0, offset) + 1
     return line, offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+
+
+def _text_position(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 def decode_utf8(data: bytes, display: str) -> tuple[str | None, list[Problem]]:
@@ -72,7 +85,7 @@ def decode_utf8(data: bytes, display: str) -> tuple[str | None, list[Problem]]:
         return refuse(err.start, f"expected UTF-8 text, found byte 0x{bad}; save the file as UTF-8")
 
 
-def read_yaml(path: Path, display: str) -> tuple[Document | None, list[Problem]]:
+def read_yaml(path: Path, display: str, expected: str = "a paper record") -> tuple[Document | None, list[Problem]]:
     """Parse path; on any problem return None and the problems found."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
@@ -81,12 +94,15 @@ def read_yaml(path: Path, display: str) -> tuple[Document | None, list[Problem]]
     text, problems = decode_utf8(path.read_bytes(), display)
     if text is None:
         return None, problems
-    return parse_yaml(text, display)
+    return parse_yaml(text, display, expected)
 
 
-def parse_yaml(text: str, display: str) -> tuple[Document | None, list[Problem]]:
+def parse_yaml(text: str, display: str, expected: str = "a paper record") -> tuple[Document | None, list[Problem]]:
     try:
         nodes = list(yaml.compose_all(text, Loader=yaml.CSafeLoader))
+    except yaml.reader.ReaderError as err:
+        line, col = _text_position(text, err.position)
+        return None, [Problem(display, line, col, "", f"character U+{err.character:04X} is not allowed in YAML; expected printable text")]
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -96,7 +112,7 @@ def parse_yaml(text: str, display: str) -> tuple[Document | None, list[Problem]]
         return None, [Problem(display, 0, 0, "", f"YAML error: {err}")]
     nodes = [n for n in nodes if n is not None]
     if not nodes:
-        return None, [Problem(display, 0, 0, "", "file is empty: expected a paper record")]
+        return None, [Problem(display, 0, 0, "", f"file is empty: expected {expected}")]
     if len(nodes) > 1:
         line, col = _position(nodes[1])
         return None, [Problem(display, line, col, "", "expected one YAML document, found a second one (remove the `---` line)")]

@@ -31,7 +31,7 @@ TRICKY = [
     ":smile:", "$x^2$", "^sup^", "==mark==", "++key++", "[^1]", "*[HTML]: x", "<!-- c -->", "\\", "\\*",
     "emoji \U0001F600 \U0001F469\u200d\U0001F469\u200d\U0001F467", "\u05e2\u05d1\u05e8\u05d9\u05ea \u0627\u0644\u0639\u0631\u0628\u064a\u0629",
     "e\u0301 a\u0308\u0323", "\u202eevil\u202c", "x" * 300, "tab\tand  spaces", "line\nbreak", "C# & C++", "'quotes' \"double\"",
-    "@user", "https://example.org/a_b_c", "<https://example.org>", "a  \n", "NUL-free \u00a0nbsp",
+    "@user", "https://example.org/a_b_c", '!!! danger "Retracted"', '??? note "Click me"', '--8<-- "about.md"', "<https://example.org>", "a  \n", "NUL-free \u00a0nbsp",
 ]
 CHARS = st.characters(blacklist_categories=("Cs", "Cc", "Cn"))
 PIECE = st.one_of(st.sampled_from(TRICKY), st.text(alphabet=CHARS, min_size=1, max_size=40))
@@ -66,7 +66,10 @@ def test_every_value_appears_exactly_in_the_built_page(records):
         project = copy_project(tmp / "project", data=tmp / "data")
         result, _ = mkdocs_build(project, project / "site")
         assert result.returncode == 0, result.stderr
+        topic_page = article_text(project / "site" / "topics" / "vision" / "index.html")
         for n, value in enumerate(records):
             text = article_text(project / "site" / "papers" / f"p{n}" / "index.html")
             for expected in [value["title"], value["venue"], f"tag{n}x {value['tag']}", value["abstract"], *value["authors"]]:
                 assert folded(expected) in text, (n, expected)
+            for expected in [value["title"], value["venue"], value["abstract"], *value["authors"]]:
+                assert folded(expected) in topic_page, (n, expected)

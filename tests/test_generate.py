@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import pytest
 from conftest import write_files
 
 PAPERS = {
@@ -91,3 +93,61 @@ def test_config_with_a_wrong_type_is_an_error_naming_the_value(project, cli):
     (root / "mkdocs.yml").write_text("site_name: T\nextra:\n  papers:\n    recent: lots\n", "utf-8")
     code, _, err = cli(root, "build")
     assert code == 1 and "mkdocs.yml: extra.papers.recent: expected a positive whole number, got 'lots'" in err
+
+
+def test_generated_files_are_readable_by_everyone(project, cli):
+    import os
+
+    root = project(PAPERS)
+    old = os.umask(0o022)
+    try:
+        cli(root, "build")
+    finally:
+        os.umask(old)
+    assert (root / "docs/papers/a.md").stat().st_mode & 0o777 == 0o644
+
+
+def test_a_broken_user_template_is_a_located_error(project, cli):
+    root = project(PAPERS)
+    write_files(root, {"templates/paper.md.j2": "# {{ p.title }}\n\n{{ p.titel }}\n"})
+    code, _, err = cli(root, "build")
+    assert code == 1 and "Traceback" not in err
+    assert f"{root / 'templates/paper.md.j2'}:3:1: template error:" in err and "titel" in err
+    write_files(root, {"templates/paper.md.j2": "{% if %}\n"})
+    code, _, err = cli(root, "build")
+    assert code == 1 and f"{root / 'templates/paper.md.j2'}:1:1: template error:" in err
+
+
+def test_tag_named_like_an_index_page_gets_its_own_page(project, cli):
+    root = project({"a.yml": "title: A\ntopics: [vision]\nabstract: A.\ntags: [Index]\n"})
+    cli(root, "build")
+    assert (root / "docs/tags/tag-index.md").is_file()
+    assert (root / "docs/tags/index.md").read_text("utf-8").startswith("---\ntitle: Tags\n")
+
+
+@pytest.mark.parametrize("config, expected", [
+    ("- a list\n", "mkdocs.yml: expected a mapping of settings"),
+    ("site_name: T\nextra: [1]\n", "mkdocs.yml: extra: expected a mapping, got [1]"),
+    ("site_name: T\nextra:\n  papers: [data]\n", "mkdocs.yml: extra.papers: expected a mapping of settings, got ['data']"),
+    ("site_name: T\nextra:\n  papers:\n    recent: 0\n", "mkdocs.yml: extra.papers.recent: expected a positive whole number, got 0"),
+])
+def test_bad_settings_are_errors_not_tracebacks(project, cli, config, expected):
+    root = project(PAPERS)
+    (root / "mkdocs.yml").write_text(config, "utf-8")
+    code, _, err = cli(root, "build")
+    assert code == 1 and expected in err and "Traceback" not in err
+
+
+def test_output_does_not_depend_on_hash_seeds(project, tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    root = project(PAPERS)
+    outputs = []
+    for seed in ("1", "2"):
+        shutil.rmtree(root / "docs", ignore_errors=True)
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "generator", "build"], cwd=root, env=env, check=True, capture_output=True)
+        outputs.append({k: v[0] for k, v in snapshot(root / "docs").items()})
+    assert outputs[0] == outputs[1]

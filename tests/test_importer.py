@@ -103,3 +103,33 @@ def test_topics_suggest_lists_matches_and_respects_exclude(project, cli):
         "1 suggestion(s); records were not changed.",
     ]
     assert {p.name: p.read_bytes() for p in (root / "data/papers").iterdir()} == before
+
+
+def test_new_records_pass_validate_and_bad_ones_write_nothing(project, cli):
+    root = project({"a.yml": "title: Known\ntopics: [vision]\nabstract: A.\narxiv: 2401.12345\n"})
+    code, _, err = cli(root, "new", "--title", "Index")
+    assert code == 0, err
+    assert (root / "data/papers/index-2.yml").is_file()
+    assert cli(root, "validate")[0] == 0
+    before = sorted(p.name for p in (root / "data/papers").iterdir())
+    code, _, err = cli(root, "new", "--title", "Other", "--arxiv", "2401.12345v2")
+    assert code == 1 and "arxiv: duplicate arXiv id '2401.12345': also used at data/papers/a.yml:4" in err
+    code, _, err = cli(root, "new", "--title", "bad\x01control")
+    assert code == 1 and "command line: title: contains the character U+0001" in err
+    assert sorted(p.name for p in (root / "data/papers").iterdir()) == before
+
+
+def test_links_are_only_urls_the_schema_accepts_with_balanced_parentheses():
+    text = "See https://my_lab.example.org/x and https://en.wikipedia.org/wiki/Foo_(bar). Also https://a.example/b|c."
+    assert links_in(text) == {"project": "https://en.wikipedia.org/wiki/Foo_(bar)"}
+
+
+def test_dry_run_counts_like_the_real_import(project, cli, tmp_path):
+    root = project()
+    listing = tmp_path / "listing.txt"
+    listing.write_text(CHROME + "Same\n\n" + ABSTRACT + "\n\nsame\n\n" + ABSTRACT + "\n\nOther\n\n" + ABSTRACT + "\n", "utf-8")
+    code, out, _ = cli(root, "import", "listing", "--dry-run", str(listing))
+    assert out.strip() == "would create 2 record(s), skip 1 already present"
+    assert not list((root / "data/papers").glob("*.yml"))
+    code, out, _ = cli(root, "import", "listing", str(listing))
+    assert out.splitlines()[-1] == "2 created, 1 skipped"

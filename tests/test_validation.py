@@ -40,6 +40,9 @@ ERRORS = [
     ("page-collision-tags", {"a.yml": GOOD + "tags: [Deep Learning]\n", "b.yml": GOOD + "tags: [deep-learning]\n"},
      "data/papers/b.yml:4:8: tags[0]: tag 'deep-learning' and tag 'Deep Learning' (data/papers/a.yml:4) would share the page tags/deep-learning"),
     ("empty-file", {"x.yml": "\n# nothing\n"}, "data/papers/x.yml: file is empty: expected a paper record"),
+    ("control-character-in-key", {"x.yml": GOOD + 'links:\n  "sl\\x07ides": https://example.org/\n'},
+     "data/papers/x.yml:5:3: links.sl\x07ides: contains the character U+0007"),
+    ("raw-control-character", {"x.yml": "title: T\nabstract: a\x01b\n"}, "data/papers/x.yml:2:12: character U+0001 is not allowed in YAML"),
     ("latin-1", {"x.yml": "title: Caf\xe9\n".encode("latin-1")}, "data/papers/x.yml:1:11: expected UTF-8 text, found byte 0xe9"),
     ("utf-16", {"x.yml": "title: T\n".encode("utf-16")}, "data/papers/x.yml:1:1: expected UTF-8 text, found a UTF-16 byte-order mark"),
 ]
@@ -93,6 +96,9 @@ TOPIC_ERRORS = [
      "data/topics.yml:4:3: parent: unknown topic 'nowhere'"),
     ("duplicate-topic", "- id: vision\n  title: V\n  description: D.\n- id: vision\n  title: W\n  description: E.\n",
      "data/topics.yml:4:3: id: duplicate topic id 'vision': also used at data/topics.yml:1"),
+    ("reserved-topic-id", "- id: index\n  title: V\n  description: D.\n", "data/topics.yml:1:3: id: 'index' is reserved"),
+    ("empty-topics-file", "", "data/topics.yml: file is empty: expected a list of topics"),
+    ("blank-description", "- id: vision\n  title: V\n  description: '  '\n", "data/topics.yml:3:3: [0].description: expected a non-empty description"),
     ("not-a-list", "vision: Vision\n", "data/topics.yml:1:1: expected a list of topics, got a mapping"),
 ]
 

@@ -31,7 +31,7 @@ def records() -> dict[str, dict]:
             "venue": f"Venue {P}", "topics": ["evil"], "tags": [f"tag {PAYLOADS[0]}", f"tag2 {PAYLOADS[1]}"],
             "abstract": f"Abstract {P}\n\nSecond {P}", "notes": NOTES,
             "links": {"<svg onload=alert(3)>": "https://example.org/a?b=%22%3E", "code": "https://github.com/x/y"},
-            "bibtex": "@misc{x, title = {</code></pre><script>window.__xss='bib';alert(12)</script>}}",
+            "bibtex": "@misc{x, title = {</code></pre><script>window.__xss='bib';alert(12)</script>}}\n--8<-- \"about.md\"\n",
         },
         "xss-second": {"title": PAYLOADS[1], "topics": ["evil"], "abstract": PAYLOADS[3]},
     }
@@ -75,6 +75,7 @@ def test_no_payload_runs_and_the_text_is_shown(browser, xss_site, path):
             text = folded(page.locator("article").inner_text())
             for payload in PAYLOADS:
                 assert folded(payload) in text
+            assert '--8<-- "about.md"' in text and "This site is built from plain YAML records" not in text
         for href, rel in page.eval_on_selector_all(
             "article a[href]", "links => links.filter(a => a.host !== location.host).map(a => [a.href, a.rel])"
         ):

@@ -1,0 +1,70 @@
+"""Adding records (by `new` or `import`): choose free ids, check the records exactly as they
+will be written against the whole collection, and only then write them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .checks import check_collection
+from .model import Collection, Paper
+from .problems import ERROR, DataError, Problem
+from .recordfile import dump_record, write_new_record
+from .records import load_paper_text, record_files
+from .slug import title_slug, unique_slug
+
+
+def normalized_title(title: str) -> str:
+    """Titles that differ only in case and spacing name the same paper."""
+    return " ".join(title.casefold().split())
+
+
+@dataclass(frozen=True)
+class Addition:
+    path: Path
+    display: str
+    text: str
+
+
+class Planner:
+    """Free ids and known titles of a collection, updated as additions are planned."""
+
+    def __init__(self, collection: Collection, papers_dir: Path, root: Path):
+        self.collection = collection
+        self.papers_dir = papers_dir
+        self.root = root
+        self.taken = {p.id for p in collection.papers} | {p.stem for p in record_files(papers_dir)}
+        self.titles = {normalized_title(p.title): p for p in collection.papers}
+        self.planned: list[tuple[Addition, Paper | None]] = []
+        self.problems: list[Problem] = []
+
+    def known(self, title: str) -> bool:
+        return normalized_title(title) in self.titles
+
+    def add(self, record: dict, suffix: str = "") -> Addition:
+        paper_id = unique_slug(title_slug(record["title"]), self.taken)
+        self.taken.add(paper_id)
+        path = self.papers_dir / f"{paper_id}.yml"
+        display = path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else path.as_posix()
+        addition = Addition(path, display, dump_record(record) + suffix)
+        papers, problems = load_paper_text(addition.text, display, paper_id)
+        self.problems += problems
+        self.planned.append((addition, papers[0] if papers else None))
+        if papers:
+            self.titles[normalized_title(record["title"])] = papers[0]
+        return addition
+
+    def check(self) -> None:
+        """Raise DataError, before anything is written, if an addition has a problem."""
+        new = [paper for _, paper in self.planned if paper is not None]
+        ours = {a.display for a, _ in self.planned}
+        found = check_collection([*self.collection.papers, *new], list(self.collection.topics))
+        self.problems += [p for p in found if p.file in ours and p.severity == ERROR]
+        if self.problems:
+            raise DataError(self.problems)
+
+    def write(self) -> list[Path]:
+        self.check()
+        for addition, _ in self.planned:
+            write_new_record(addition.path, addition.text)
+        return [a.path for a, _ in self.planned]

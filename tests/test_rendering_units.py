@@ -1,0 +1,53 @@
+"""Small pieces of rendering: escaping, links, notes, BibTeX."""
+
+from __future__ import annotations
+
+import markdown
+
+from generator.bibtex import bibtex_entry
+from generator.markdown_text import code_block, escape_md, md_url
+from generator.model import Author, Paper
+from generator.notes import render_notes
+from generator.render import paper_links
+
+EXTENSIONS = ["admonition", "pymdownx.details", "attr_list", "md_in_html", "tables", "pymdownx.snippets"]
+
+
+def html_of(text: str) -> str:
+    return markdown.markdown(text, extensions=EXTENSIONS, extension_configs={"pymdownx.snippets": {"base_path": ["docs"]}})
+
+
+def test_block_openers_at_the_start_of_a_value_stay_text():
+    for value in ['!!! danger "Retracted"', '??? note "Click"', "--8<-- \"about.md\"", "> quote", "1. item", "- item", "+ x", "~~~"]:
+        html = html_of(str(escape_md(value)))
+        assert html.startswith("<p>") and "admonition" not in html and "<details" not in html, value
+
+
+def test_code_block_disarms_snippet_includes_and_keeps_text():
+    html = html_of(code_block('@misc{a,\n--8<-- "about.md"\n}\n'))
+    assert "--8&lt;--" in html and "About" not in html
+
+
+def test_urls_keep_ampersands_and_entities_as_written():
+    assert md_url("https://x.example/?a=1&b=2") == "https://x.example/?a=1&amp;b=2"
+    html = html_of(f"[x](<{md_url('https://x.example/?a=1&amp;y=2')}>)")
+    assert 'href="https://x.example/?a=1&amp;amp;y=2"' in html  # the browser reads back &amp;
+
+
+def test_doi_with_fragment_characters_is_one_path():
+    paper = Paper(id="a", title="T", doi="10.1000/abc#1?x%")
+    assert dict(paper_links(paper))["DOI"] == "https://doi.org/10.1000/abc%231%3Fx%25"
+
+
+def test_notes_keep_blank_lines_in_code_and_drop_scripts():
+    html = render_notes("Text <script>alert(1)</script>\n\n```\nline 1\n\n\nline 4\n```\n")
+    assert "line 1\n\n\nline 4" in html and "<script" not in html
+
+
+def test_bibtex_keeps_urls_verbatim_and_braces_names_with_and():
+    paper = Paper(id="a", title="T_1", doi="10.1000/abc_def#1", authors=(Author("DeepMind Research and Engineering Team"), Author("Ada")),
+                  links=(("pdf", "https://example.org/~user/paper_v2.pdf"),))
+    entry = bibtex_entry(paper)
+    assert "title = {T\\_1}" in entry
+    assert "doi = {10.1000/abc_def#1}" in entry and "url = {https://example.org/~user/paper_v2.pdf}" in entry
+    assert "author = {{DeepMind Research and Engineering Team} and Ada}" in entry
