@@ -11,9 +11,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
+from generator.render import GENERATED_DIRS
+
 REPO = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("mkdocs.yml", "docs", "generator", "data")
-GENERATED = ("papers", "topics", "years", "tags", "_generated", "downloads")
+GENERATED = GENERATED_DIRS
 
 
 def copy_project(dest: Path, data: Path | None = None) -> Path:
