@@ -113,7 +113,7 @@ def cmd_import_listing(args: argparse.Namespace) -> int:
     if problems or parse_problems:
         raise DataError(problems + parse_problems)
     planner = Planner(collection, settings.data_dir / "papers", settings.root)
-    result = import_entries(entries, planner, dry_run=args.dry_run)
+    result = import_entries(entries, planner, display, dry_run=args.dry_run)
     if args.dry_run:
         print(f"would create {len(result.created)} record(s), skip {len(result.skipped)} already present")
         return 0

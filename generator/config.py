@@ -47,7 +47,8 @@ def settings_from(config_file: Path, docs_dir: str, extra: object) -> Settings:
     display, root = config_file.name, config_file.parent
     if extra is not None and not isinstance(extra, Mapping):
         raise DataError([Problem(display, 0, 0, "extra", f"expected a mapping, got {extra!r}")])
-    section = (extra or {}).get("papers") or {}
+    section = (extra or {}).get("papers")
+    section = {} if section is None else section
     if not isinstance(section, Mapping):
         raise DataError([Problem(display, 0, 0, "extra.papers", f"expected a mapping of settings, got {section!r}")])
     options = {**DEFAULTS, **section}

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .additions import Planner
-from .problems import Problem
+from .problems import DataError, Problem
 from .schema import load_schema
 
 TITLE_MAX = 300
@@ -26,7 +26,8 @@ class ListingEntry:
 
 def parse_listing(text: str, display: str) -> tuple[list[ListingEntry], list[Problem]]:
     """Entries of a listing; lines before the first title/abstract pair are page chrome."""
-    lines = [(n, line.strip()) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    # Only \n ends a line: str.splitlines() would also split on U+2028 inside an abstract.
+    lines = [(n, line.strip()) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
     entries, problems = [], []
     i = 0
     while i < len(lines):
@@ -81,19 +82,30 @@ class ImportResult:
     skipped: list[ListingEntry]
 
 
-def import_entries(entries: list[ListingEntry], planner: Planner, dry_run: bool = False) -> ImportResult:
-    """One record per entry whose title is new; all are checked before any is written."""
+def import_entries(entries: list[ListingEntry], planner: Planner, display: str, dry_run: bool = False) -> ImportResult:
+    """One record per entry whose title is new; all are checked before any is written.
+
+    Problems point at the listing (display:line), since the records do not exist yet."""
     result = ImportResult([], [])
+    source: dict[str, int] = {}
     for entry in entries:
         if planner.known(entry.title):
             result.skipped.append(entry)
             continue
-        result.created.append(planner.add(_record(entry)).path)
-    if dry_run:
-        planner.check()
-    else:
-        planner.write()
+        addition = planner.add(_record(entry))
+        source[addition.display] = entry.line
+        result.created.append(addition.path)
+    try:
+        planner.check() if dry_run else planner.write()
+    except DataError as err:
+        raise DataError([_in_listing(p, display, source) for p in err.problems]) from None
     return result
+
+
+def _in_listing(problem: Problem, display: str, source: dict[str, int]) -> Problem:
+    if problem.file not in source:
+        return problem
+    return replace(problem, file=display, line=source[problem.file], column=1)
 
 
 def _record(entry: ListingEntry) -> dict:

@@ -72,6 +72,12 @@ def code_block(text: str) -> Markup:
     """Literal text in a code block, as raw HTML.
 
     A fenced Markdown block would keep `--8<--` lines live for the snippets extension,
-    which runs before code blocks are recognised; escaping `<` here disarms them.
+    which runs before code blocks are recognised; escaping `<` here disarms them, and
+    fence lines inside the text are disarmed too.
     """
-    return Markup(f'<div class="highlight"><pre><code>{html.escape(text, quote=False)}</code></pre></div>')
+    return Markup(f'<div class="highlight"><pre><code>{disarm_fences(html.escape(text, quote=False))}</code></pre></div>')
+
+
+def disarm_fences(html_text: str) -> str:
+    """Backticks and tildes as references: code fences are found even inside raw HTML."""
+    return html_text.replace("`", "&#96;").replace("~", "&#126;")

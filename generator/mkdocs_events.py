@@ -36,6 +36,7 @@ def on_config(config):
     try:
         # MkDocs' resolved config, so INHERIT, !ENV and --site-dir-style overrides all count.
         settings = settings_from(Path(config.config_file_path), config.docs_dir, config.extra)
+        _watch_templates(config, settings)
         result = generate(settings, strict=bool(config.strict))
     except DataError as err:
         if _State.command != "serve" or _State.last_good is None:
@@ -50,6 +51,13 @@ def on_config(config):
         log.info(f"papers: {result.report}")
     config.nav = _with_topics(config.nav, result.collection)
     return config
+
+
+def _watch_templates(config, settings) -> None:
+    """`mkdocs serve` rebuilds when a custom template changes (if the folder exists at start)."""
+    folder = str(settings.templates_dir)
+    if settings.templates_dir.is_dir() and folder not in config.watch:
+        config.watch.append(folder)
 
 
 def _report_while_serving(err: DataError) -> None:

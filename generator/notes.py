@@ -6,6 +6,8 @@ import markdown
 import nh3
 from markupsafe import Markup
 
+from .markdown_text import disarm_fences
+
 ALLOWED_TAGS = {
     "a", "p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li",
     "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td", "del", "sup", "sub",
@@ -22,5 +24,5 @@ def render_notes(text: str) -> Markup:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
-    return Markup(clean)
+    return Markup(disarm_fences(clean))
 

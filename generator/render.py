@@ -67,14 +67,15 @@ def _label(name: str) -> str:
     return LINK_LABELS.get(base, base) + number
 
 
-def _template_problem(template: str, err: TemplateError) -> Problem:
+def _template_problem(template: str, err: Exception) -> Problem:
     """Where a template failed: its file and line, from the error or from the traceback."""
     name, line = getattr(err, "filename", None) or template, getattr(err, "lineno", None)
     if line is None:
         frames = [f for f in traceback.extract_tb(err.__traceback__) if f.filename.endswith(".j2")]
         if frames:
             name, line = frames[-1].filename, frames[-1].lineno
-    return Problem(str(name), line or 0, 0 if line is None else 1, "", f"template error: {err.message or err}")
+    what = (err.message or str(err)) if isinstance(err, TemplateError) else f"{type(err).__name__}: {err}"
+    return Problem(str(name), line or 0, 0 if line is None else 1, "", f"template error: {what}")
 
 
 class Renderer:
@@ -93,7 +94,7 @@ class Renderer:
 
         try:
             return self._render(template, link_to, context)
-        except TemplateError as err:
+        except Exception as err:  # noqa: BLE001 - a user's template can fail in any way; report where
             raise DataError([_template_problem(template, err)]) from None
 
     def _render(self, template: str, link_to, context: dict) -> str:

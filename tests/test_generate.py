@@ -116,6 +116,9 @@ def test_a_broken_user_template_is_a_located_error(project, cli):
     write_files(root, {"templates/paper.md.j2": "{% if %}\n"})
     code, _, err = cli(root, "build")
     assert code == 1 and f"{root / 'templates/paper.md.j2'}:1:1: template error:" in err
+    write_files(root, {"templates/paper.md.j2": "line\n{{ 'a' + 1 }}\n"})
+    code, _, err = cli(root, "build")
+    assert code == 1 and f"{root / 'templates/paper.md.j2'}:2:1: template error: TypeError:" in err and "Traceback" not in err
 
 
 def test_tag_named_like_an_index_page_gets_its_own_page(project, cli):
@@ -129,6 +132,7 @@ def test_tag_named_like_an_index_page_gets_its_own_page(project, cli):
     ("- a list\n", "mkdocs.yml: expected a mapping of settings"),
     ("site_name: T\nextra: [1]\n", "mkdocs.yml: extra: expected a mapping, got [1]"),
     ("site_name: T\nextra:\n  papers: [data]\n", "mkdocs.yml: extra.papers: expected a mapping of settings, got ['data']"),
+    ("site_name: T\nextra:\n  papers: []\n", "mkdocs.yml: extra.papers: expected a mapping of settings, got []"),
     ("site_name: T\nextra:\n  papers:\n    recent: 0\n", "mkdocs.yml: extra.papers.recent: expected a positive whole number, got 0"),
 ])
 def test_bad_settings_are_errors_not_tracebacks(project, cli, config, expected):

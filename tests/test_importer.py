@@ -133,3 +133,22 @@ def test_dry_run_counts_like_the_real_import(project, cli, tmp_path):
     assert not list((root / "data/papers").glob("*.yml"))
     code, out, _ = cli(root, "import", "listing", str(listing))
     assert out.splitlines()[-1] == "2 created, 1 skipped"
+
+
+def test_import_problems_point_at_the_listing_line(project, cli, tmp_path):
+    root = project()
+    listing = tmp_path / "listing.txt"
+    listing.write_text(CHROME + "Fine title\n\n" + ABSTRACT + "\n\nBell\x07 title\n\n" + ABSTRACT + "\u2028more\n", "utf-8")
+    code, _, err = cli(root, "import", "listing", str(listing))
+    assert code == 1
+    assert f"{listing.as_posix()}:11:1: title: contains the character U+0007" in err
+    assert not list((root / "data/papers").glob("*.yml"))
+
+
+def test_line_separator_inside_an_abstract_is_not_a_line_break(project, cli, tmp_path):
+    root = project()
+    listing = tmp_path / "listing.txt"
+    listing.write_text(CHROME + "A title\n\n" + ABSTRACT + "\u2028second part\n", "utf-8")
+    code, out, err = cli(root, "import", "listing", str(listing))
+    assert code == 0, err
+    assert read_yaml(root / "data/papers/a-title.yml", "x")[0].value["abstract"] == ABSTRACT + "\u2028second part"

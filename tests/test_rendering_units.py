@@ -51,3 +51,17 @@ def test_bibtex_keeps_urls_verbatim_and_braces_names_with_and():
     assert "title = {T\\_1}" in entry
     assert "doi = {10.1000/abc_def#1}" in entry and "url = {https://example.org/~user/paper_v2.pdf}" in entry
     assert "author = {{DeepMind Research and Engineering Team} and Ada}" in entry
+
+
+def test_fence_lines_inside_code_and_notes_stay_text():
+    bib = html_of(code_block("@misc{a,\n```\na & b\n```\n}\n"))
+    assert bib.count('class="highlight"') == 1 and "a &amp; b" in bib and "&#96;&#96;&#96;" in bib
+    notes = html_of(f'<div class="paper-notes">\n{render_notes("```" + chr(10) + "x ~~~ y" + chr(10) + "```")}\n</div>')
+    assert notes.count("<pre") == 1 and "&#126;&#126;&#126;" in notes
+
+
+def test_bibtex_braces_cannot_unbalance_a_field():
+    entry = bibtex_entry(Paper(id="a", title="Set {x"))
+    body = entry.split("title = ", 1)[1]
+    assert body.startswith("{Set \\textbraceleft{}x},")
+    assert entry.count("{") == entry.count("}")
