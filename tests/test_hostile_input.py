@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -166,9 +165,7 @@ def test_hostile_input_is_refused_cleanly(built_project, capsys, name, files, ex
     try:
         for path, content in zip(added, files.values(), strict=True):
             path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-        start = time.perf_counter()
         code = main(["-f", str(root / "mkdocs.yml"), "build"])
-        seconds = time.perf_counter() - start
         err = capsys.readouterr().err
         assert code == 1
         problems = [line for line in err.splitlines() if line.startswith("data/") and ": warning: " not in line]
@@ -176,7 +173,6 @@ def test_hostile_input_is_refused_cleanly(built_project, capsys, name, files, ex
         for prefix in expected:
             assert any(line.startswith(prefix) for line in problems), f"{prefix!r} not in:\n{err}"
         assert "Traceback" not in err
-        assert seconds < 30, f"refusing {name} took {seconds:.1f} s"
         mkdocs = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=root, env=mkdocs_env(),
                                 capture_output=True, text=True, timeout=120)
         assert mkdocs.returncode != 0 and "Traceback" not in mkdocs.stderr
