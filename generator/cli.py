@@ -24,6 +24,9 @@ def main(argv: list[str] | None = None) -> int:
     except DataError as err:
         _report(err.problems, args)
         return 1
+    except OSError as err:  # unreadable data, unwritable docs/: say which file, no traceback
+        print(f"error: {err.filename or ''}: {err.strerror or err}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

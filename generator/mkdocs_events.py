@@ -44,6 +44,8 @@ def on_config(config):
         _report_while_serving(err)
         config.nav = _with_topics(config.nav, _State.last_good)
         return config
+    except OSError as err:
+        raise PluginError(f"papers: {err.filename or ''}: {err.strerror or err}") from None
     _State.last_good = result.collection
     for warning in result.warnings:
         log.warning(str(warning))

@@ -155,3 +155,11 @@ def test_output_does_not_depend_on_hash_seeds(project, tmp_path):
         subprocess.run([sys.executable, "-m", "generator", "build"], cwd=root, env=env, check=True, capture_output=True)
         outputs.append({k: v[0] for k, v in snapshot(root / "docs").items()})
     assert outputs[0] == outputs[1]
+
+
+def test_unwritable_docs_is_an_error_naming_the_file(project, cli):
+    root = project(PAPERS)
+    (root / "docs").write_text("a file where the docs folder should be\n", "utf-8")
+    code, _, err = cli(root, "build")
+    assert code == 1 and "Traceback" not in err
+    assert err == f"error: {root / 'docs' / '_generated'}: Not a directory\n"
