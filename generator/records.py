@@ -109,7 +109,7 @@ def _id_checks(paper_id: str, origin: Origin, from_file_name: bool) -> list[Prob
     source = "file name " if from_file_name else ""
     if from_file_name:
         rule = load_schema("paper")["properties"]["id"]
-        if not re.fullmatch(rule["pattern"].strip("^$"), paper_id) or len(paper_id) > rule["maxLength"]:
+        if not re.search(rule["pattern"], paper_id) or len(paper_id) > rule["maxLength"]:
             return [origin.problem((), f"{source}{paper_id!r} is not a valid id: use lowercase letters, digits and single hyphens, or set `id:`")]
     if paper_id in RESERVED_NAMES:
         return [origin.problem(() if from_file_name else ("id",), f"{source}{paper_id!r} is reserved (not a safe file name on every system)")]

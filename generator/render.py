@@ -84,6 +84,7 @@ class Renderer:
         self.env = env
         self.recent = recent
         self.titles = {t.id: t.title for t in collection.topics}
+        self.top_level = [t for t in collection.topics if t.parent is None]
 
     def page(self, template: str, path: str, **context) -> str:
         here = posixpath.dirname(path)
@@ -106,7 +107,7 @@ class Renderer:
             count=lambda topic: topic_count(self.collection, topic),
             children=lambda topic: children(self.collection, topic),
             year_label=lambda year: "Undated" if year == UNDATED else year,
-            top_level=[t for t in self.collection.topics if t.parent is None],
+            top_level=self.top_level,
             **context,
         )
 
