@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from .model import Paper, Topic
-from .problems import WARNING, Problem
+from .problems import NOTE, WARNING, Problem
 from .slug import RESERVED_NAMES, tag_slug
 
 
@@ -91,7 +91,7 @@ def _warnings(papers: list[Paper], topics: list[Topic]) -> list[Problem]:
         if not paper.topics:
             problems.append(paper.origin.problem((), "paper has no topic", WARNING))
         if not paper.abstract:
-            problems.append(paper.origin.problem((), "paper has no abstract", WARNING))
+            problems.append(paper.origin.problem((), "papers with no abstract", NOTE))
     used = {t for p in papers for t in p.topics}
     used |= {t.parent for t in topics if t.id in used and t.parent}
     for topic in topics:

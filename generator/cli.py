@@ -9,8 +9,8 @@ from pathlib import Path
 from .additions import Planner
 from .collection import load_collection
 from .config import load_settings
-from .importer import import_entries, parse_listing
-from .problems import DataError, Problem
+from .importer import ABSTRACT_MIN, import_entries, parse_listing
+from .problems import NOTE, DataError, Problem, errors_of, summarize_notes
 from .records import display_path
 from .site import generate
 from .suggest import suggest_topics
@@ -49,7 +49,10 @@ def _parser() -> argparse.ArgumentParser:
     formats = imp.add_subparsers(dest="format", required=True, metavar="FORMAT")
     listing = formats.add_parser("listing", help="a text listing of title and abstract line pairs")
     listing.add_argument("file", type=Path)
-    listing.add_argument("--dry-run", action="store_true", help="report what would be created, write nothing")
+    listing.add_argument("--dry-run", action="store_true", help="list the records that would be created, write nothing")
+    listing.add_argument("--min-abstract", type=int, default=ABSTRACT_MIN, metavar="N",
+                         help=f"the listing starts at the first title followed by an abstract of at least N characters (default {ABSTRACT_MIN})")
+    listing.add_argument("--from-line", type=int, metavar="N", help="the listing starts at line N (lines before it are page chrome)")
     listing.set_defaults(run=cmd_import_listing)
 
     build = commands.add_parser("build", help="validate, then write the generated pages under docs/")
@@ -59,24 +62,33 @@ def _parser() -> argparse.ArgumentParser:
     new = commands.add_parser("new", help="write a skeleton record for a new paper")
     new.add_argument("--title", required=True)
     new.add_argument("--arxiv", help="arXiv id, e.g. 2401.12345")
+    new.add_argument("--topic", action="append", dest="topics", metavar="ID",
+                     help="topic id from data/topics.yml (repeat for more); asked for when omitted on a terminal")
     new.set_defaults(run=cmd_new)
 
     return parser
 
 
 def _report(problems: list[Problem], args: argparse.Namespace) -> None:
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    errors = sum(1 for p in problems if p.severity == "error" or getattr(args, "strict", False))
+    _print_problems(problems)
+    errors = len(errors_of(problems, getattr(args, "strict", False)))
     if errors:
         print(f"{errors} problem(s) found; nothing was written.", file=sys.stderr)
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    """Errors and warnings one per line; notes (normal in real collections) as counts."""
+    for problem in problems:
+        if problem.severity != NOTE:
+            print(problem, file=sys.stderr)
+    for line in summarize_notes(problems):
+        print(line, file=sys.stderr)
 
 
 def _collection(args: argparse.Namespace, strict: bool = False):
     settings = load_settings(args.config_file)
     collection, warnings = load_collection(settings.data_dir, settings.root, strict=strict)
-    for warning in warnings:
-        print(warning, file=sys.stderr)
+    _print_problems(warnings)
     return settings, collection
 
 
@@ -89,8 +101,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     settings = load_settings(args.config_file)
     result = generate(settings, strict=args.strict)
-    for warning in result.warnings:
-        print(warning, file=sys.stderr)
+    _print_problems(result.warnings)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
     docs = display_path(settings.docs_dir, settings.root)
     print(f"{len(result.collection.papers)} papers, {len(result.collection.topics)} topics -> {docs}/: {result.report}")
     return 0
@@ -112,19 +125,27 @@ def cmd_import_listing(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         raise DataError([Problem(display, 0, 0, "", "file not found")])
     text, problems = decode_utf8(args.file.read_bytes(), display)
-    entries, parse_problems = parse_listing(text, display) if text is not None else ([], [])
-    if problems or parse_problems:
-        raise DataError(problems + parse_problems)
+    if text is None:
+        raise DataError(problems)
+    listing, problems = parse_listing(text, display, args.min_abstract, args.from_line)
+    if problems:
+        raise DataError(problems)
+    if listing.chrome:
+        first, last = listing.chrome[0][0], listing.chrome[-1][0]
+        shown = "; ".join(repr(line[:40]) for _, line in listing.chrome[:5]) + ("; ..." if len(listing.chrome) > 5 else "")
+        print(f"{display}:{first}-{last}: {len(listing.chrome)} line(s) before the first title taken as page chrome: {shown}"
+              " (use --from-line to start elsewhere)")
     planner = Planner(collection, settings.data_dir / "papers", settings.root)
-    result = import_entries(entries, planner, display, dry_run=args.dry_run)
-    if args.dry_run:
-        print(f"would create {len(result.created)} record(s), skip {len(result.skipped)} already present")
-        return 0
+    result = import_entries(listing.entries, planner, display, dry_run=args.dry_run)
+    verb = "would create" if args.dry_run else "created"
     for entry in result.skipped:
         print(f"skipped {display}:{entry.line}: already in the collection: {entry.title}")
-    for path in result.created:
-        print(f"created {display_path(path, settings.root)}")
-    print(f"{len(result.created)} created, {len(result.skipped)} skipped")
+    for path, entry in result.created:
+        print(f"{verb} {display_path(path, settings.root)} ({display}:{entry.line})")
+    if args.dry_run:
+        print(f"would create {len(result.created)} record(s), skip {len(result.skipped)} already present; nothing was written")
+    else:
+        print(f"{len(result.created)} created, {len(result.skipped)} skipped")
     return 0
 
 
@@ -132,6 +153,19 @@ def cmd_new(args: argparse.Namespace) -> int:
     from .newrecord import create_record
 
     settings, collection = _collection(args)
-    path = create_record(settings, collection, args.title, args.arxiv)
-    print(f"created {display_path(path, settings.root)}: add authors, topics and an abstract, then run `validate`")
+    topics = args.topics or _ask_for_topics(collection)
+    path = create_record(settings, collection, args.title, args.arxiv, topics)
+    print(f"created {display_path(path, settings.root)}: add authors and an abstract, then run `validate`")
     return 0
+
+
+def _ask_for_topics(collection) -> list[str]:
+    """Topics typed at a terminal; without one, --topic is required so the record validates."""
+    known = [t.id for t in collection.topics]
+    if not known:
+        return []
+    if not sys.stdin.isatty():
+        raise DataError([Problem("command line", 0, 0, "topic", f"give --topic ID (repeat for more); known topics: {', '.join(known)}")])
+    print("Topics: " + ", ".join(known))
+    answer = input("Topic id(s) for this paper, separated by spaces: ")
+    return answer.replace(",", " ").split()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import defaultdict
+from itertools import groupby
 
 from .model import Collection, Paper, Topic
 from .slug import tag_slug
@@ -10,8 +13,39 @@ from .slug import tag_slug
 UNDATED = "undated"
 
 
+OTHER_LETTER = "#"
+LEADING_NON_WORD = re.compile(r"^[\W_]+")
+
+
+def folded_title(title: str) -> str:
+    """A title as sorted: accents, case, braces and leading punctuation do not count."""
+    decomposed = unicodedata.normalize("NFKD", title)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c) and c not in "{}")
+    return LEADING_NON_WORD.sub("", " ".join(bare.casefold().split()))
+
+
+def initial(title: str) -> str:
+    """The A-Z section of a title: its first folded letter, or # for digits and other scripts."""
+    first = folded_title(title)[:1]
+    return first.upper() if "a" <= first <= "z" else OTHER_LETTER
+
+
 def alphabetical(papers) -> list[Paper]:
-    return sorted(papers, key=lambda p: (p.title.casefold(), p.id))
+    return sorted(papers, key=lambda p: (folded_title(p.title), p.title, p.id))
+
+
+def by_initial(papers) -> dict[str, list[Paper]]:
+    """Papers A-Z in sections by initial; # (digits, other scripts) comes first."""
+    ordered = sorted(alphabetical(papers), key=lambda p: initial(p.title) != OTHER_LETTER)
+    return {letter: list(group) for letter, group in groupby(ordered, key=lambda p: initial(p.title))}
+
+
+def has_dates(collection: Collection) -> bool:
+    return any(p.date for p in collection.papers)
+
+
+def has_tags(collection: Collection) -> bool:
+    return any(p.tags for p in collection.papers)
 
 
 def newest_first(papers) -> list[Paper]:
@@ -34,6 +68,9 @@ def topic_count(collection: Collection, topic: Topic) -> int:
 
 
 def by_year(collection: Collection) -> dict[str, list[Paper]]:
+    """Papers by year, newest year first, undated last; nothing when no paper has a date."""
+    if not has_dates(collection):
+        return {}
     groups: dict[str, list[Paper]] = defaultdict(list)
     for paper in collection.papers:
         groups[paper.year or UNDATED].append(paper)

@@ -9,11 +9,10 @@ from pathlib import Path
 from .additions import Planner
 from .problems import DataError, Problem
 from .schema import load_schema
+from .urls import find_urls
 
 TITLE_MAX = 300
-ABSTRACT_MIN = 200
-URL = re.compile(r"https?://[^\s<>\"'{}\[\]]+")
-TRAILING = ".,;:!?"
+ABSTRACT_MIN = 200  # the first pair with an abstract this long marks where the listing starts
 CODE_HOSTS = ("github.com", "gitlab.com", "www.github.com", "www.gitlab.com")
 
 
@@ -24,47 +23,55 @@ class ListingEntry:
     line: int
 
 
-def parse_listing(text: str, display: str) -> tuple[list[ListingEntry], list[Problem]]:
-    """Entries of a listing; lines before the first title/abstract pair are page chrome."""
+@dataclass
+class Listing:
+    entries: list[ListingEntry]
+    chrome: list[tuple[int, str]]  # lines before the listing starts (page chrome), reported, never silently dropped
+
+
+def parse_listing(text: str, display: str, min_abstract: int = ABSTRACT_MIN, from_line: int | None = None) -> tuple[Listing, list[Problem]]:
+    """Entries of a listing: non-blank lines, a title line then its abstract line.
+
+    The listing starts at from_line, or else at the first title line followed by an abstract
+    of at least min_abstract characters; the lines before it are page chrome. From there on
+    lines pair up strictly, so short abstracts are kept.
+    """
     # Only \n ends a line: str.splitlines() would also split on U+2028 inside an abstract.
     lines = [(n, line.strip()) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
-    entries, problems = [], []
-    i = 0
-    while i < len(lines):
-        number, line = lines[i]
-        if i + 1 < len(lines) and _is_pair(line, lines[i + 1][1]):
-            entries.append(ListingEntry(line, lines[i + 1][1], number))
-            i += 2
-            continue
-        if entries:
-            problems.append(Problem(display, number, 1, "", "expected a title line followed by its abstract line"))
-        i += 1
-    if not entries and not problems:
-        problems.append(Problem(display, 0, 0, "", "no title and abstract pairs found"))
-    return entries, problems
+    start = _start(lines, min_abstract, from_line)
+    if start is None:
+        why = f"no title line followed by an abstract line of at least {min_abstract} characters"
+        hint = "; give --from-line N (where the first title is) or a smaller --min-abstract"
+        return Listing([], lines), [Problem(display, 0, 0, "", f"no title and abstract pairs found: {why}{hint}")]
+    listing, problems = Listing([], lines[:start]), []
+    for i in range(start, len(lines), 2):
+        number, title = lines[i]
+        if i + 1 == len(lines):
+            message = "expected a title line followed by its abstract line; this line has no abstract after it"
+            problems.append(Problem(display, number, 1, "", message))
+        elif len(title) > TITLE_MAX:
+            message = f"expected a title of at most {TITLE_MAX} characters, got {len(title)}: is a title or an abstract line missing above?"
+            problems.append(Problem(display, number, 1, "", message))
+        else:
+            listing.entries.append(ListingEntry(title, lines[i + 1][1], number))
+    return listing, problems
 
 
-def _is_pair(title: str, abstract: str) -> bool:
-    return len(title) <= TITLE_MAX and len(abstract) >= ABSTRACT_MIN and len(abstract) > len(title)
-
-
-def _trim(url: str) -> str:
-    """Drop trailing punctuation and closing parentheses that the URL did not open."""
-    while True:
-        trimmed = url.rstrip(TRAILING)
-        if trimmed.endswith(")") and trimmed.count(")") > trimmed.count("("):
-            trimmed = trimmed[:-1]
-        if trimmed == url:
-            return url
-        url = trimmed
+def _start(lines: list[tuple[int, str]], min_abstract: int, from_line: int | None) -> int | None:
+    for i, (number, title) in enumerate(lines[:-1]):
+        if from_line is not None:
+            if number >= from_line:
+                return i
+        elif len(title) <= TITLE_MAX and len(lines[i + 1][1]) >= max(min_abstract, len(title) + 1):
+            return i
+    return None
 
 
 def links_in(text: str) -> dict[str, str]:
     """URLs of a text as named links: code hosts are `code`, others `project`."""
     links: dict[str, str] = {}
     valid = re.compile(load_schema("paper")["$defs"]["url"]["pattern"])
-    for match in URL.finditer(text):
-        url = _trim(match.group())
+    for _, _, url in find_urls(text):
         if url in links.values() or not valid.match(url):
             continue  # stays in the abstract as text; only URLs the schema accepts become links
         host = url.split("/")[2].lower()
@@ -78,7 +85,7 @@ def links_in(text: str) -> dict[str, str]:
 
 @dataclass
 class ImportResult:
-    created: list[Path]
+    created: list[tuple[Path, ListingEntry]]
     skipped: list[ListingEntry]
 
 
@@ -94,7 +101,7 @@ def import_entries(entries: list[ListingEntry], planner: Planner, display: str, 
             continue
         addition = planner.add(_record(entry))
         source[addition.display] = entry.line
-        result.created.append(addition.path)
+        result.created.append((addition.path, entry))
     try:
         planner.check() if dry_run else planner.write()
     except DataError as err:

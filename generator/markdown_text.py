@@ -16,6 +16,8 @@ from urllib.parse import quote
 import yaml
 from markupsafe import Markup
 
+from .urls import find_urls
+
 # Characters with a Markdown or HTML meaning anywhere in a line...
 SPECIAL = frozenset("\\`*_{}[]#|<>&")
 # ...and those that only mean something at the start of a block (lists, quotes, rules, fences).
@@ -45,7 +47,18 @@ def paragraphs(value: str) -> Markup:
     The block has no blank lines, so Markdown sees it as one HTML block.
     """
     parts = [" ".join(p.split()) for p in PARAGRAPH_BREAK.split(value)]
-    return Markup("\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in parts if p))
+    return Markup("\n".join(f"<p>{linked_text(p)}</p>" for p in parts if p))
+
+
+def linked_text(text: str) -> str:
+    """Text escaped for HTML, its http(s) URLs made into links that show the URL as written."""
+    pieces, done = [], 0
+    for start, end, url in find_urls(text):
+        pieces.append(html.escape(text[done:start], quote=False))
+        pieces.append(f'<a href="{html.escape(url)}" rel="noopener">{html.escape(url, quote=False)}</a>')
+        done = end
+    pieces.append(html.escape(text[done:], quote=False))
+    return "".join(pieces)
 
 
 def md_url(url: str) -> Markup:
@@ -68,14 +81,15 @@ def meta_value(value: str) -> Markup:
     return Markup(text.strip().removesuffix("\n..."))
 
 
-def code_block(text: str) -> Markup:
+def code_block(text: str, css: str = "") -> Markup:
     """Literal text in a code block, as raw HTML.
 
     A fenced Markdown block would keep `--8<--` lines live for the snippets extension,
     which runs before code blocks are recognised; escaping `<` here disarms them, and
     fence lines inside the text are disarmed too.
     """
-    return Markup(f'<div class="highlight"><pre><code>{disarm_fences(html.escape(text, quote=False))}</code></pre></div>')
+    classes = " ".join(["highlight", *css.split()])
+    return Markup(f'<div class="{html.escape(classes)}"><pre><code>{disarm_fences(html.escape(text, quote=False))}</code></pre></div>')
 
 
 def disarm_fences(html_text: str) -> str:

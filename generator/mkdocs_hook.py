@@ -6,6 +6,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.mkdocs_events import on_config, on_startup  # noqa: E402
+from generator.mkdocs_events import on_config, on_post_page, on_startup  # noqa: E402
 
-__all__ = ["on_config", "on_startup"]
+__all__ = ["on_config", "on_post_page", "on_startup"]

@@ -20,7 +20,6 @@ SKELETON_HINTS = """\
 #     affiliation: Some Lab
 # date: "2024-01-31"
 # added: "2024-02-01"
-# topics: [topic-id]
 # tags: [tag]
 # venue: Conference 2024
 # doi: 10.1234/example
@@ -33,13 +32,13 @@ SKELETON_HINTS = """\
 """
 
 
-def create_record(settings: Settings, collection: Collection, title: str, arxiv: str | None) -> Path:
+def create_record(settings: Settings, collection: Collection, title: str, arxiv: str | None, topics: list[str] | None = None) -> Path:
     """Write a skeleton for a new paper, or raise DataError (writing nothing)."""
     planner = Planner(collection, settings.data_dir / "papers", settings.root)
     if planner.known(title):
         known = planner.titles[normalized_title(title)].origin.file
         raise DataError([Problem("command line", 0, 0, "title", f"already in the collection as {known}")])
-    record = {"title": title, **({"arxiv": arxiv} if arxiv else {})}
+    record = {"title": title, **({"arxiv": arxiv} if arxiv else {}), **({"topics": list(topics)} if topics else {})}
     problems = check(Document("command line", record), record, (), "paper") + value_problems(record)
     if problems:
         raise DataError(problems)

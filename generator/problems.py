@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 ERROR = "error"
 WARNING = "warning"
+NOTE = "note"  # normal in real collections (no abstract): summarized, never fails --strict
 
 
 @dataclass(frozen=True, order=True)
@@ -21,7 +22,7 @@ class Problem:
         where = self.file
         if self.line:
             where += f":{self.line}:{self.column}"
-        label = "" if self.severity == ERROR else "warning: "
+        label = "" if self.severity == ERROR else f"{self.severity}: "
         field = f"{self.field}: " if self.field else ""
         return f"{where}: {label}{field}{self.message}"
 
@@ -35,7 +36,19 @@ class DataError(Exception):
 
 
 def errors_of(problems: list[Problem], strict: bool) -> list[Problem]:
-    """The problems that stop a build: errors, plus warnings under --strict."""
-    if strict:
-        return list(problems)
-    return [p for p in problems if p.severity == ERROR]
+    """The problems that stop a build: errors, plus warnings under --strict; notes never do."""
+    stopping = (ERROR, WARNING) if strict else (ERROR,)
+    return [p for p in problems if p.severity in stopping]
+
+
+def summarize_notes(problems: list[Problem], shown: int = 3) -> list[str]:
+    """One line per kind of note, with a count and the first few files."""
+    files: dict[str, list[str]] = {}
+    for problem in problems:
+        if problem.severity == NOTE:
+            files.setdefault(problem.message, []).append(problem.file)
+    lines = []
+    for message, where in sorted(files.items()):
+        more = f" and {len(where) - shown} more" if len(where) > shown else ""
+        lines.append(f"note: {message}: {len(where)} ({', '.join(where[:shown])}{more})")
+    return lines

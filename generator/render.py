@@ -12,7 +12,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 from markupsafe import Markup
 
 from .bibtex import bibtex_entry
-from .group import UNDATED, alphabetical, by_tag, by_year, children, papers_of_topic, recently_added, topic_count
+from .group import OTHER_LETTER, UNDATED, by_initial, by_tag, by_year, children, has_dates, has_tags, papers_of_topic, recently_added, topic_count
 from .markdown_text import code_block, escape_md, md_url, meta_value, paragraphs
 from .model import Collection, Paper
 from .notes import render_notes
@@ -21,6 +21,7 @@ from .slug import tag_slug
 
 LINK_LABELS = {"pdf": "PDF", "code": "Code", "project": "Project", "video": "Video", "slides": "Slides", "data": "Data"}
 GENERATED_DIRS = ("papers", "topics", "years", "tags", "_generated", "downloads")
+LETTERS = (OTHER_LETTER, *"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 def environment(templates_dir: Path | None = None) -> Environment:
@@ -40,6 +41,7 @@ def environment(templates_dir: Path | None = None) -> Environment:
         paragraphs=paragraphs, md_url=md_url, meta=meta_value, code_block=code_block,
         notes=render_notes, bibtex=bibtex_entry, tag_slug=tag_slug,
         papers_count=lambda n: f"{n} paper" if n == 1 else f"{n} papers",
+        anchor=lambda letter: "letter-other" if letter == OTHER_LETTER else f"letter-{letter.lower()}",
     )
     return env
 
@@ -65,6 +67,19 @@ def _label(name: str) -> str:
     match = re.fullmatch(r"(.*?)-([0-9]+)", name)
     base, number = (match.group(1), f" {match.group(2)}") if match else (name, "")
     return LINK_LABELS.get(base, base) + number
+
+
+def _template_fault(err: Exception) -> bool:
+    """Whether a template caused err: a template error, or an exception whose innermost frames
+    after the last template line are not the generator's own code (Jinja, the standard library)."""
+    if isinstance(err, TemplateError):
+        return True
+    frames = traceback.extract_tb(err.__traceback__)
+    last_template = max((i for i, f in enumerate(frames) if f.filename.endswith(".j2")), default=None)
+    if last_template is None:
+        return False
+    package = str(Path(__file__).parent)
+    return not any(f.filename.startswith(package) and f.filename.endswith(".py") for f in frames[last_template + 1 :])
 
 
 def _template_problem(template: str, err: Exception) -> Problem:
@@ -95,7 +110,9 @@ class Renderer:
 
         try:
             return self._render(template, link_to, context)
-        except Exception as err:  # noqa: BLE001 - a user's template can fail in any way; report where
+        except Exception as err:
+            if not _template_fault(err):
+                raise  # a bug in the generator itself: let it surface with its traceback
             raise DataError([_template_problem(template, err)]) from None
 
     def _render(self, template: str, link_to, context: dict) -> str:
@@ -114,8 +131,9 @@ class Renderer:
     def build(self) -> dict[str, str]:
         """Every generated file: path relative to docs/ -> text."""
         c = self.collection
-        pages = {"_generated/home.md": self.page("home.md.j2", "index.md", recent=recently_added(c, self.recent))}
-        pages["papers/index.md"] = self.page("papers-index.md.j2", "papers/index.md", papers=alphabetical(c.papers))
+        pages = {"_generated/home.md": self.page("home.md.j2", "index.md", recent=recently_added(c, self.recent),
+                                                 has_years=has_dates(c), has_tags=has_tags(c))}
+        pages["papers/index.md"] = self.page("papers-index.md.j2", "papers/index.md", letters=LETTERS, sections=by_initial(c.papers))
         for paper in c.papers:
             pages[f"papers/{paper.id}.md"] = self.page("paper.md.j2", f"papers/{paper.id}.md", p=paper)
         pages["topics/index.md"] = self.page("topics-index.md.j2", "topics/index.md")

@@ -48,6 +48,9 @@ def mkdocs_build(project: Path, site: Path, timeout: float = 900) -> tuple[subpr
 
 class _Page(HTMLParser):
     SKIP = {"script", "style"}
+    # Text of inline elements (a link inside a sentence) runs on; blocks are separated by a space.
+    BLOCKS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "td", "th", "pre", "details",
+              "summary", "section", "article", "table", "hr", "blockquote", "nav", "header", "footer", "dd", "dt", "dl"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -70,12 +73,21 @@ class _Page(HTMLParser):
                     self.article_refs.append(attrs[name])
         if tag in self.SKIP:
             self._skip += 1
+        if tag in self.BLOCKS:
+            self._separate()
         if tag == "article" or self._article:
             self._article += tag not in ("br", "hr", "img", "input", "meta", "link", "wbr")
+
+    def _separate(self):
+        self.text.append(" ")
+        if self._article:
+            self.article_text.append(" ")
 
     def handle_endtag(self, tag):
         if tag in self.SKIP:
             self._skip -= 1
+        if tag in self.BLOCKS:
+            self._separate()
         if self._article and tag not in ("br", "hr", "img", "input", "meta", "link", "wbr"):
             self._article -= 1
 
@@ -99,7 +111,7 @@ def folded(text: str) -> str:
 
 
 def article_text(path: Path) -> str:
-    return folded(" ".join(parse_page(path).article_text))
+    return folded("".join(parse_page(path).article_text))
 
 
 def page_file(site: Path, url_path: str) -> Path:

@@ -6,12 +6,9 @@ import re
 
 import pytest
 from browsertools import search_for
-from conftest import ARTIFACTS
 from httpserve import serve_directory
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-WIDTHS = {"phone": 390, "desktop": 1280}
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +20,7 @@ def site_url(shipped_site):
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": WIDTHS["desktop"], "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(20_000)
     yield page
@@ -67,21 +64,3 @@ def test_dark_mode_toggle(page, site_url):
     page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
     page.reload()
     assert scheme() == "slate"
-
-
-@pytest.mark.parametrize("width", list(WIDTHS))
-def test_pages_fit_the_screen_and_are_saved_as_screenshots(browser, site_url, shipped_site, width):
-    _, collection, _ = shipped_site
-    longest = max(collection.papers, key=lambda p: len(p.title))
-    topic = max(collection.topics, key=lambda t: len(t.title))
-    ARTIFACTS.mkdir(exist_ok=True)
-    context = browser.new_context(viewport={"width": WIDTHS[width], "height": 900})
-    page = context.new_page()
-    try:
-        for name, path in [("home", "/"), ("topic", f"/topics/{topic.id}/"), ("paper", f"/papers/{longest.id}/")]:
-            page.goto(site_url + path)
-            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-            assert overflow <= 0, f"{path} is {overflow}px wider than a {width} screen"
-            page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"))
-    finally:
-        context.close()

@@ -39,3 +39,10 @@ def _commands(parser, prefix=""):
 def test_every_cli_command_is_documented():
     documented = {name.split(" [")[0].split(" --")[0].split(" FILE")[0] for name in table("commands")}
     assert set(_commands(_parser())) == documented
+
+
+def test_readme_commands_run_from_the_environment_make_creates():
+    """`python -m generator` alone fails with the system Python: the README says which Python."""
+    for line in README.splitlines():
+        for match in re.finditer(r"(\S*)python -m generator", line):
+            assert match.group(1).endswith(".venv/bin/") or "activate" in line, line

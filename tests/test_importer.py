@@ -12,8 +12,11 @@ ABSTRACT = "We study things. " * 20
 
 
 def test_seed_listing_parses_into_109_papers_and_skips_the_chrome():
-    entries, problems = parse_listing(SEED.read_text("utf-8"), "seed")
+    listing, problems = parse_listing(SEED.read_text("utf-8"), "seed")
+    entries = listing.entries
     assert problems == []
+    assert [line for _, line in listing.chrome] == ["new", "Get trending papers in your email inbox!", "Subscribe",
+                                                    "byAK and the research community", "Mar 13"]
     assert len(entries) == 109
     assert entries[0].title.startswith("Efficient LLM Training and Serving")
     assert len({e.title for e in entries}) == 109
@@ -73,19 +76,19 @@ def test_unexpected_line_inside_the_listing_is_an_error_with_its_line(project, c
 def test_new_writes_a_skeleton_with_a_free_id_and_schema_line(project, cli):
     root = project({"attention.yml": "title: Something else\ntopics: [vision]\n"})
     (root / "data/papers/attention.yml").rename(root / "data/papers/attention-is-all-you-need.yml")
-    code, out, err = cli(root, "new", "--title", "Attention Is All You Need", "--arxiv", "1706.03762")
+    code, out, err = cli(root, "new", "--title", "Attention Is All You Need", "--arxiv", "1706.03762", "--topic", "speech")
     assert code == 0, err
     path = root / "data/papers/attention-is-all-you-need-2.yml"
     text = path.read_text("utf-8")
     assert text.startswith("# yaml-language-server: $schema=../../generator/schema/paper.schema.json\n")
-    assert read_yaml(path, "x")[0].value == {"title": "Attention Is All You Need", "arxiv": "1706.03762"}
+    assert read_yaml(path, "x")[0].value == {"title": "Attention Is All You Need", "arxiv": "1706.03762", "topics": ["speech"]}
 
 
 def test_new_refuses_a_bad_arxiv_id_and_a_known_title(project, cli):
     root = project({"a.yml": "title: Known Paper\ntopics: [vision]\n"})
-    code, _, err = cli(root, "new", "--title", "T", "--arxiv", "12.3")
+    code, _, err = cli(root, "new", "--title", "T", "--arxiv", "12.3", "--topic", "vision")
     assert code == 1 and "command line: arxiv: expected an arXiv id" in err
-    code, _, err = cli(root, "new", "--title", "known  paper")
+    code, _, err = cli(root, "new", "--title", "known  paper", "--topic", "vision")
     assert code == 1 and "command line: title: already in the collection as data/papers/a.yml" in err
     assert sorted(p.name for p in (root / "data/papers").iterdir()) == ["a.yml"]
 
@@ -107,14 +110,14 @@ def test_topics_suggest_lists_matches_and_respects_exclude(project, cli):
 
 def test_new_records_pass_validate_and_bad_ones_write_nothing(project, cli):
     root = project({"a.yml": "title: Known\ntopics: [vision]\nabstract: A.\narxiv: 2401.12345\n"})
-    code, _, err = cli(root, "new", "--title", "Index")
+    code, _, err = cli(root, "new", "--title", "Index", "--topic", "vision")
     assert code == 0, err
     assert (root / "data/papers/index-2.yml").is_file()
     assert cli(root, "validate")[0] == 0
     before = sorted(p.name for p in (root / "data/papers").iterdir())
-    code, _, err = cli(root, "new", "--title", "Other", "--arxiv", "2401.12345v2")
+    code, _, err = cli(root, "new", "--title", "Other", "--arxiv", "2401.12345v2", "--topic", "vision")
     assert code == 1 and "arxiv: duplicate arXiv id '2401.12345': also used at data/papers/a.yml:4" in err
-    code, _, err = cli(root, "new", "--title", "bad\x01control")
+    code, _, err = cli(root, "new", "--title", "bad\x01control", "--topic", "vision")
     assert code == 1 and "command line: title: contains the character U+0001" in err
     assert sorted(p.name for p in (root / "data/papers").iterdir()) == before
 
@@ -129,7 +132,12 @@ def test_dry_run_counts_like_the_real_import(project, cli, tmp_path):
     listing = tmp_path / "listing.txt"
     listing.write_text(CHROME + "Same\n\n" + ABSTRACT + "\n\nsame\n\n" + ABSTRACT + "\n\nOther\n\n" + ABSTRACT + "\n", "utf-8")
     code, out, _ = cli(root, "import", "listing", "--dry-run", str(listing))
-    assert out.strip() == "would create 2 record(s), skip 1 already present"
+    assert out.splitlines()[1:] == [
+        f"skipped {listing.as_posix()}:11: already in the collection: same",
+        f"would create data/papers/same.yml ({listing.as_posix()}:7)",
+        f"would create data/papers/other.yml ({listing.as_posix()}:15)",
+        "would create 2 record(s), skip 1 already present; nothing was written",
+    ]
     assert not list((root / "data/papers").glob("*.yml"))
     code, out, _ = cli(root, "import", "listing", str(listing))
     assert out.splitlines()[-1] == "2 created, 1 skipped"
@@ -152,3 +160,65 @@ def test_line_separator_inside_an_abstract_is_not_a_line_break(project, cli, tmp
     code, out, err = cli(root, "import", "listing", str(listing))
     assert code == 0, err
     assert read_yaml(root / "data/papers/a-title.yml", "x")[0].value["abstract"] == ABSTRACT + "\u2028second part"
+
+
+def test_new_record_validates_strictly_with_the_topic_it_was_given(project, cli):
+    root = project({"a.yml": "title: Known\ntopics: [vision]\nabstract: A.\n"})
+    code, out, err = cli(root, "new", "--title", "Fresh paper", "--topic", "speech")
+    assert code == 0, err
+    code, out, err = cli(root, "validate", "--strict")
+    assert code == 0 and "warning" not in err, err
+
+
+def test_new_without_a_topic_and_no_terminal_asks_for_one(project, cli, monkeypatch):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    root = project()
+    code, _, err = cli(root, "new", "--title", "Fresh paper")
+    assert code == 1 and "command line: topic: give --topic ID (repeat for more); known topics: vision, speech" in err
+    assert not (root / "data/papers").exists() or not list((root / "data/papers").iterdir())
+
+
+def test_new_asks_for_the_topic_on_a_terminal(project, cli, monkeypatch):
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr("sys.stdin", Terminal("speech\n"))
+    root = project()
+    code, out, err = cli(root, "new", "--title", "Fresh paper")
+    assert code == 0, err
+    assert read_yaml(root / "data/papers/fresh-paper.yml", "x")[0].value["topics"] == ["speech"]
+
+
+def test_short_abstracts_inside_the_listing_are_imported(project, cli, tmp_path):
+    root = project()
+    listing = tmp_path / "listing.txt"
+    listing.write_text(CHROME + "Long one\n\n" + ABSTRACT + "\n\nShort one\n\nA short description.\n", "utf-8")
+    code, out, err = cli(root, "import", "listing", str(listing))
+    assert code == 0, err
+    assert read_yaml(root / "data/papers/short-one.yml", "x")[0].value["abstract"] == "A short description."
+
+
+def test_page_chrome_is_reported_not_silently_dropped(project, cli, tmp_path):
+    root = project()
+    listing = tmp_path / "listing.txt"
+    listing.write_text("Short first\n\nA short abstract.\n\nLong one\n\n" + ABSTRACT + "\n", "utf-8")
+    code, out, err = cli(root, "import", "listing", "--dry-run", str(listing))
+    assert code == 0, err
+    assert out.splitlines()[0].startswith(f"{listing.as_posix()}:1-3: 2 line(s) before the first title taken as page chrome: 'Short first'; ")
+    code, out, err = cli(root, "import", "listing", "--from-line", "1", str(listing))
+    assert code == 0 and out.splitlines()[-1] == "2 created, 0 skipped", out + err
+
+
+def test_min_abstract_is_a_setting_and_no_match_says_how_to_fix_it(project, cli, tmp_path):
+    root = project()
+    listing = tmp_path / "listing.txt"
+    listing.write_text("Title one\n\nA description of fifty characters or so, give or take.\n", "utf-8")
+    code, _, err = cli(root, "import", "listing", str(listing))
+    assert code == 1 and "no title line followed by an abstract line of at least 200 characters" in err and "--from-line" in err
+    code, out, err = cli(root, "import", "listing", "--min-abstract", "40", str(listing))
+    assert code == 0 and out.splitlines()[-1] == "1 created, 0 skipped", err

@@ -65,3 +65,23 @@ def test_bibtex_braces_cannot_unbalance_a_field():
     body = entry.split("title = ", 1)[1]
     assert body.startswith("{Set \\textbraceleft{}x},")
     assert entry.count("{") == entry.count("}")
+
+
+def test_urls_in_abstracts_become_links_showing_the_text_as_written():
+    from generator.markdown_text import paragraphs
+
+    html = str(paragraphs("Code: https://github.com/a/b_c. Also (https://x.example/q?a=1&b=2) and javascript:alert(1) <b>"))
+    assert '<a href="https://github.com/a/b_c" rel="noopener">https://github.com/a/b_c</a>.' in html
+    assert '(<a href="https://x.example/q?a=1&amp;b=2" rel="noopener">https://x.example/q?a=1&amp;b=2</a>)' in html
+    assert "javascript:alert(1) &lt;b&gt;" in html and html.count("<a ") == 2
+
+
+def test_a_to_z_order_ignores_case_accents_braces_and_leading_punctuation():
+    from generator.group import alphabetical, by_initial
+
+    titles = ["zeta", "{B}ERT rocks", "Über alles", "'Quoted' title", "apple", "3D scenes", "Écoute", "日本語のタイトル"]
+    papers = [Paper(id=f"p{i}", title=t) for i, t in enumerate(titles)]
+    assert [p.title for p in alphabetical(papers)] == [
+        "3D scenes", "apple", "{B}ERT rocks", "Écoute", "'Quoted' title", "Über alles", "zeta", "日本語のタイトル"]
+    assert list(by_initial(papers)) == ["#", "A", "B", "E", "Q", "U", "Z"]
+    assert [p.title for p in by_initial(papers)["#"]] == ["3D scenes", "日本語のタイトル"]

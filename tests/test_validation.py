@@ -49,7 +49,6 @@ ERRORS = [
 
 WARNINGS = [
     ("no-topic", {"x.yml": "title: T\nabstract: A.\n"}, "data/papers/x.yml:1:1: warning: paper has no topic"),
-    ("no-abstract", {"x.yml": "title: T\ntopics: [vision]\n"}, "data/papers/x.yml:1:1: warning: paper has no abstract"),
     ("topic-without-papers", {"x.yml": GOOD}, "data/topics.yml:5:3: warning: id: topic 'speech' has no papers"),
 ]
 
@@ -120,3 +119,10 @@ def test_bad_data_gives_no_traceback_from_the_console_script(project):
     assert "Traceback" not in result.stderr
     assert "data/papers/x.yml:1:9: expected UTF-8 text, found byte 0xff" in result.stderr
     assert "data/papers/y.yml:1:3: id: required for each record in a file that holds a list" in result.stderr
+
+
+def test_missing_abstract_is_a_counted_note_that_never_fails_strict(project, cli):
+    root = project({"x.yml": "title: T\ntopics: [vision]\n", "y.yml": "title: U\ntopics: [speech]\n"})
+    code, out, err = cli(root, "validate", "--strict")
+    assert code == 0, err
+    assert err.splitlines() == ["note: papers with no abstract: 2 (data/papers/x.yml, data/papers/y.yml)"]

@@ -7,10 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from conftest import REPO
 
 WORKFLOW = REPO / ".github" / "workflows" / "site.yml"
+TESTS = REPO / ".github" / "workflows" / "tests.yml"
 
 
 def check(path: Path) -> subprocess.CompletedProcess:
@@ -18,9 +20,30 @@ def check(path: Path) -> subprocess.CompletedProcess:
     return subprocess.run([exe, "--builtin-schema", "vendor.github-workflows", str(path)], capture_output=True, text=True, timeout=120)
 
 
-def test_workflow_matches_the_github_schema():
-    result = check(WORKFLOW)
+@pytest.mark.parametrize("path", [WORKFLOW, TESTS], ids=["site", "tests"])
+def test_workflow_matches_the_github_schema(path):
+    result = check(path)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("path", [WORKFLOW, TESTS], ids=["site", "tests"])
+def test_every_job_has_a_timeout(path):
+    jobs = yaml.safe_load(path.read_text("utf-8"))["jobs"]
+    assert all(0 < job.get("timeout-minutes", 0) <= 90 for job in jobs.values()), jobs
+
+
+def test_pull_requests_that_change_what_the_site_is_built_from_are_built():
+    paths = set(yaml.safe_load(WORKFLOW.read_text("utf-8"))[True]["pull_request"]["paths"])
+    assert paths >= {"data/**", "docs/**", "generator/**", "templates/**", "mkdocs.yml", "pyproject.toml", "requirements*.txt"}
+
+
+def test_pull_requests_that_change_code_run_the_readme_test_command():
+    workflow = yaml.safe_load(TESTS.read_text("utf-8"))
+    paths = set(workflow[True]["pull_request"]["paths"])
+    assert paths >= {"generator/**", "tests/**", "pyproject.toml", "requirements*.txt"}
+    readme = (REPO / "README.md").read_text("utf-8")
+    test_command = next(line.split("#")[0].strip() for line in readme.splitlines() if line.startswith("make test"))
+    assert test_command in [s.get("run", "").strip() for s in workflow["jobs"]["test"]["steps"]]
 
 
 def test_schema_check_catches_a_broken_workflow(tmp_path):

@@ -1,0 +1,233 @@
+"""Every kind of page, as a reader sees it in Chromium: structure, layout at phone and desktop
+widths, light and dark. Screenshots of each go to test-artifacts/pages/ for a person to look at."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import ARTIFACTS, REPO
+from httpserve import serve_directory
+from sitetools import copy_project, mkdocs_build
+
+from generator.collection import load_collection
+from generator.group import folded_title, topic_count
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+WIDTHS = {"phone": 390, "desktop": 1280}
+SCHEMES = ("light", "dark")
+RICH = REPO / "tests" / "golden" / "project"
+
+
+@pytest.fixture(scope="module")
+def shipped_url(shipped_site):
+    site, _, _ = shipped_site
+    with serve_directory(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def rich(tmp_path_factory):
+    """The golden fixture collection (dates, tags, sub-topics) built with the project's own config."""
+    project = copy_project(tmp_path_factory.mktemp("rich"), data=RICH / "data")
+    result, _ = mkdocs_build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    collection, _ = load_collection(RICH / "data", RICH)
+    with serve_directory(project / "site") as url:
+        yield url, collection
+
+
+def open_page(browser, url: str, width: str = "desktop", scheme: str = "light"):
+    context = browser.new_context(viewport={"width": WIDTHS[width], "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.goto(url)
+    return context, page
+
+
+def card_texts(page) -> list[tuple[str, str]]:
+    """(title, whole text) of each card in the article's card grid."""
+    cards = page.locator("article .grid.cards > ul > li")
+    return [(cards.nth(i).locator("a strong").inner_text(), cards.nth(i).inner_text()) for i in range(cards.count())]
+
+
+@pytest.mark.parametrize("path", ["/", "/topics/"])
+def test_topic_grid_has_one_card_per_topic_with_its_own_title_and_count(browser, shipped_url, shipped_site, path):
+    _, collection, _ = shipped_site
+    context, page = open_page(browser, shipped_url + path)
+    try:
+        cards = card_texts(page)
+        top = [t for t in collection.topics if t.parent is None]
+        assert [title for title, _ in cards] == [t.title for t in top]
+        for (_, text), topic in zip(cards, top, strict=True):
+            counts = re.findall(r"\b(\d+) papers?\b", text)
+            assert counts == [str(topic_count(collection, topic))], text
+            assert sum(other.title in text for other in top) == 1, text
+    finally:
+        context.close()
+
+
+def test_topics_index_cards_name_their_sub_topics(browser, rich):
+    url, collection = rich
+    context, page = open_page(browser, url + "/topics/")
+    try:
+        cards = dict(card_texts(page))
+        assert set(cards) == {"Learning & Co", "Speech"}
+        assert "sub-topics: Vision" in cards["Learning & Co"] and "sub-topics" not in cards["Speech"]
+    finally:
+        context.close()
+
+
+def test_topic_page_shows_exactly_its_papers_newest_first(browser, rich):
+    url, collection = rich
+    context, page = open_page(browser, url + "/topics/learning/")
+    try:
+        titles = page.locator("article h3 > a:not(.headerlink)").all_inner_texts()
+        expected = sorted((p for p in collection.papers if "learning" in p.topics), key=lambda p: p.date or "", reverse=True)
+        assert [t.rstrip("¶") for t in titles] == [p.title for p in expected]
+    finally:
+        context.close()
+
+
+def test_year_and_tag_pages_list_their_papers(browser, rich):
+    url, collection = rich
+    context, page = open_page(browser, url + "/years/2024/")
+    try:
+        assert page.locator("article h1").inner_text().rstrip("¶") == "2024"
+        titles = [t.rstrip("¶") for t in page.locator("article h3 > a:not(.headerlink)").all_inner_texts()]
+        assert titles == [p.title for p in collection.papers if p.year == "2024"]
+        page.goto(url + "/tags/deep-learning/")
+        titles = sorted(t.rstrip("¶") for t in page.locator("article h3 > a:not(.headerlink)").all_inner_texts())
+        assert titles == sorted(p.title for p in collection.papers if "Deep Learning" in p.tags)
+    finally:
+        context.close()
+
+
+def test_a_to_z_has_a_letter_bar_that_jumps_and_entries_with_year_and_topic(browser, shipped_url, shipped_site):
+    _, collection, _ = shipped_site
+    context, page = open_page(browser, shipped_url + "/papers/")
+    try:
+        bar = page.locator("article .az-bar")
+        assert bar.locator("a").count() == len({folded_title(p.title)[0].upper() for p in collection.papers})
+        bar.locator("a", has_text=re.compile("^Y$")).click()
+        page.wait_for_url(re.compile("#letter-y$"))
+        assert page.locator("#letter-y").is_visible()
+        entries = page.locator("article li")
+        texts = entries.all_inner_texts()
+        assert len(texts) == len(collection.papers)
+        titles = [entries.nth(i).locator("a").first.inner_text() for i in range(entries.count())]
+        assert titles == sorted(titles, key=folded_title)
+        paper = next(p for p in collection.papers if p.title == titles[0])
+        main_topic = next(t.title for t in collection.topics if t.id == paper.topics[0])
+        assert main_topic in texts[0]
+    finally:
+        context.close()
+
+
+def test_empty_facets_are_hidden_from_visitors(browser, shipped_url, shipped_site):
+    _, collection, _ = shipped_site
+    context, page = open_page(browser, shipped_url + "/")
+    try:
+        tabs = page.locator(".md-tabs__link").all_inner_texts()
+        has_dates = any(p.date for p in collection.papers)
+        has_tags = any(p.tags for p in collection.papers)
+        assert ("By year" in tabs) == has_dates and ("Tags" in tabs) == has_tags
+        links = page.locator("article a").all_inner_texts()
+        assert ("By year" in links) == has_dates and ("Tags" in links) == has_tags
+        page.goto(shipped_url + "/tags/")
+        assert "tags: [" not in page.locator("article").inner_text()
+    finally:
+        context.close()
+
+
+def test_urls_in_abstracts_are_links_with_the_text_unchanged(browser, shipped_url, shipped_site):
+    _, collection, _ = shipped_site
+    paper = next(p for p in collection.papers if p.abstract and "https://" in p.abstract)
+    context, page = open_page(browser, f"{shipped_url}/papers/{paper.id}/")
+    try:
+        links = page.locator(".paper-abstract a")
+        assert links.count() >= 1
+        first = links.first
+        assert first.get_attribute("href") == first.inner_text() and first.inner_text() in paper.abstract
+        assert first.get_attribute("rel") == "noopener"
+        assert " ".join(paper.abstract.split()) in " ".join(page.locator(".paper-abstract").inner_text().split())
+    finally:
+        context.close()
+
+
+CONTRAST = """(el) => {
+  const rgb = (c) => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = (c) => { const [r, g, b] = rgb(c).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+                       return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  let bg = 'rgba(0, 0, 0, 0)', node = el;
+  while (node && (bg === 'rgba(0, 0, 0, 0)' || bg === 'transparent')) { bg = getComputedStyle(node).backgroundColor; node = node.parentElement; }
+  const a = lum(getComputedStyle(el).color), b = lum(bg);
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_link_buttons_have_aa_contrast(browser, rich, scheme):
+    url, collection = rich
+    paper = next(p for p in collection.papers if p.arxiv)
+    context, page = open_page(browser, f"{url}/papers/{paper.id}/", scheme=scheme)
+    try:
+        buttons = page.locator("article a.md-button")
+        assert buttons.count() >= 2
+        for i in range(buttons.count()):
+            assert buttons.nth(i).evaluate(CONTRAST) >= 4.5, buttons.nth(i).inner_text()
+        page.goto(f"{url}/topics/learning/")
+        badge = page.locator("article a.paper-badge").first
+        assert badge.evaluate(CONTRAST) >= 4.5
+    finally:
+        context.close()
+
+
+def test_bibtex_wraps_on_a_phone_and_the_copy_button_covers_no_text(browser, shipped_url, shipped_site):
+    _, collection, _ = shipped_site
+    longest = max(collection.papers, key=lambda p: len(p.title))
+    context, page = open_page(browser, f"{shipped_url}/papers/{longest.id}/", width="phone")
+    try:
+        code = page.locator(".paper-bibtex pre > code")
+        assert code.evaluate("el => el.scrollWidth <= el.clientWidth")
+        button = page.locator(".paper-bibtex .md-code__button, .paper-bibtex .md-clipboard").first
+        box = button.bounding_box()
+        overlapping = code.evaluate("""(el, b) => {
+            const range = document.createRange(); range.selectNodeContents(el);
+            return [...range.getClientRects()].filter(r => r.width > 0 && r.left < b.x + b.width && r.right > b.x
+                                                        && r.top < b.y + b.height && r.bottom > b.y).length; }""", box)
+        assert overlapping == 0
+    finally:
+        context.close()
+
+
+def page_kinds(shipped_collection, rich_collection) -> list[tuple[str, str, str]]:
+    longest = max(shipped_collection.papers, key=lambda p: len(p.title))
+    topic = max(shipped_collection.topics, key=lambda t: topic_count(shipped_collection, t))
+    special = next(p for p in rich_collection.papers if p.authors)
+    return [
+        ("home", "shipped", "/"), ("topics-index", "shipped", "/topics/"), ("topic", "shipped", f"/topics/{topic.id}/"),
+        ("paper", "shipped", f"/papers/{longest.id}/"), ("a-to-z", "shipped", "/papers/"),
+        ("years-index", "rich", "/years/"), ("year", "rich", "/years/2024/"), ("tags-index", "rich", "/tags/"),
+        ("tag", "rich", "/tags/deep-learning/"), ("paper-full", "rich", f"/papers/{special.id}/"), ("about", "shipped", "/about/"),
+    ]
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_every_page_kind_fits_the_screen_and_is_saved_as_a_screenshot(browser, shipped_url, shipped_site, rich, width, scheme):
+    _, shipped_collection, _ = shipped_site
+    rich_url, rich_collection = rich
+    folder = ARTIFACTS / "pages"
+    folder.mkdir(parents=True, exist_ok=True)
+    context, page = open_page(browser, shipped_url + "/", width, scheme)
+    try:
+        for kind, site, path in page_kinds(shipped_collection, rich_collection):
+            page.goto((shipped_url if site == "shipped" else rich_url) + path)
+            assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == ("slate" if scheme == "dark" else "default")
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{path} is {overflow}px wider than a {width} screen"
+            page.screenshot(path=str(folder / f"{kind}-{WIDTHS[width]}-{scheme}.png"), full_page=True)
+    finally:
+        context.close()
