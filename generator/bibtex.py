@@ -11,8 +11,11 @@ BIBTEX_SPECIAL = {
 }
 
 
+BIBTEX_TABLE = str.maketrans(BIBTEX_SPECIAL)
+
+
 def bibtex_escape(text: str) -> str:
-    return "".join(BIBTEX_SPECIAL.get(c, c) for c in " ".join(text.split()))
+    return " ".join(text.split()).translate(BIBTEX_TABLE)
 
 
 def _verbatim(text: str) -> str:

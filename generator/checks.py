@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from .model import Paper, Topic
 from .problems import NOTE, WARNING, Problem
-from .slug import RESERVED_NAMES, tag_slug
+from .slug import RESERVED_NAMES
 
 
 def check_collection(papers: list[Paper], topics: list[Topic]) -> list[Problem]:
@@ -19,14 +18,16 @@ def check_collection(papers: list[Paper], topics: list[Topic]) -> list[Problem]:
         *_duplicates(papers, lambda p: _arxiv_key(p.arxiv), "arXiv id", ("arxiv",)),
         *_duplicates(papers, lambda p: p.doi.lower() if p.doi else None, "DOI", ("doi",)),
         *_unknown_topics(papers, topics),
-        *_tag_collisions(papers),
         *_warnings(papers, topics),
     ]
 
 
 def _arxiv_key(arxiv: str | None) -> str | None:
     """The same paper in any version: 2401.12345v2 is 2401.12345."""
-    return re.sub(r"v[0-9]+$", "", arxiv) if arxiv else None
+    if not arxiv:
+        return None
+    base, _, version = arxiv.rpartition("v")
+    return base if base and version.isdigit() else arxiv
 
 
 def _duplicates(items: Iterable, key: Callable, what: str, path: tuple) -> list[Problem]:
@@ -71,26 +72,12 @@ def _unknown_topics(papers: list[Paper], topics: list[Topic]) -> list[Problem]:
     return problems
 
 
-def _tag_collisions(papers: list[Paper]) -> list[Problem]:
-    spelled: dict[str, tuple[str, Paper]] = {}
-    problems = []
-    for paper in papers:
-        for i, tag in enumerate(paper.tags):
-            slug = tag_slug(tag)
-            first = spelled.setdefault(slug, (tag, paper))
-            if first[0] != tag:
-                where = f"{first[1].origin.file}:{first[1].origin.at('tags')[0]}"
-                message = f"tag {tag!r} and tag {first[0]!r} ({where}) would share the page tags/{slug}; spell them the same"
-                problems.append(paper.origin.problem(("tags", i), message))
-    return problems
-
-
 def _warnings(papers: list[Paper], topics: list[Topic]) -> list[Problem]:
     problems = []
     for paper in papers:
         if not paper.topics:
             problems.append(paper.origin.problem((), "paper has no topic", WARNING))
-        if not paper.abstract:
+        if not paper.has_abstract:
             problems.append(paper.origin.problem((), "papers with no abstract", NOTE))
     used = {t for p in papers for t in p.topics}
     used |= {t.parent for t in topics if t.id in used and t.parent}

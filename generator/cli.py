@@ -11,6 +11,7 @@ from .collection import load_collection
 from .config import load_settings
 from .importer import ABSTRACT_MIN, import_entries, parse_listing
 from .problems import NOTE, DataError, Problem, errors_of, summarize_notes
+from .progress import ConsoleProgress
 from .records import display_path
 from .site import generate
 from .suggest import suggest_topics
@@ -57,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="validate, then write the generated pages under docs/")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build.add_argument("--no-cache", action="store_true", help="read every record and render every page, ignoring the build cache")
     build.set_defaults(run=cmd_build)
 
     new = commands.add_parser("new", help="write a skeleton record for a new paper")
@@ -100,12 +102,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     settings = load_settings(args.config_file)
-    result = generate(settings, strict=args.strict)
+    progress = ConsoleProgress()
+    try:
+        result = generate(settings, strict=args.strict, use_cache=settings.use_cache and not args.no_cache, progress=progress)
+    finally:
+        progress.close()
     _print_problems(result.warnings)
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
     docs = display_path(settings.docs_dir, settings.root)
-    print(f"{len(result.collection.papers)} papers, {len(result.collection.topics)} topics -> {docs}/: {result.report}")
+    print(f"{result.nav.papers} papers, {result.nav.topic_count} topics -> {docs}/: {result.report}")
     return 0
 
 

@@ -1,16 +1,49 @@
-"""Settings of a project: the `extra.papers` section and `docs_dir` of its mkdocs.yml."""
+"""Settings of a project: the `papers` plugin's options in its mkdocs.yml, plus `docs_dir` and
+`use_directory_urls`.
+
+The options are declared once, with MkDocs' own config options, so MkDocs validates them when
+it loads the plugin; the CLI reads mkdocs.yml with MkDocs' own YAML loading (so `INHERIT:` and
+`!ENV` work the same) and validates the options with the same declaration.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import ConfigurationError
 
+from .plan import PlanSettings
 from .problems import DataError, Problem
+from .render import SiteSettings
 
-DEFAULTS = {"data": "data", "templates": "templates", "recent": 10}
+PLUGIN = "papers"
+
+
+class PositiveInt(c.Type):
+    def __init__(self, default: int):
+        super().__init__(int, default=default)
+
+    def run_validation(self, value):
+        value = super().run_validation(value)
+        if isinstance(value, bool) or value < 1:
+            raise base.ValidationError(f"expected a positive whole number, got {value!r}")
+        return value
+
+
+class PapersConfig(base.Config):
+    # (`data` alone cannot be an option name: MkDocs' config objects use that attribute)
+    data_dir = c.Type(str, default="data")  # the folder of papers/ and topics.yml
+    templates_dir = c.Type(str, default="templates")  # templates here override the packaged ones
+    cache = c.Type(bool, default=True)  # keep what builds learn in cache_dir, to redo only what changed
+    cache_dir = c.Type(str, default=".cache")
+    per_page = PositiveInt(50)  # papers on one page of a listing
+    terms_per_page = PositiveInt(200)  # terms on one page of a facet index (tags, authors, ...)
+    cards_per_page = PositiveInt(60)  # topic cards on one page of the topics index and on the home page
+    recent = PositiveInt(10)  # recently added papers on the home page
+    nav_topics = PositiveInt(30)  # more top-level topics than this: the nav shows the topics index alone
 
 
 @dataclass(frozen=True)
@@ -19,57 +52,78 @@ class Settings:
     docs_dir: Path
     data_dir: Path
     templates_dir: Path
-    recent: int
+    plan: PlanSettings = PlanSettings()
+    site: SiteSettings = SiteSettings()
+    cache_dir: Path | None = None
+    use_cache: bool = True
+    nav_topics: int = 30
+
+    @property
+    def recent(self) -> int:
+        return self.plan.recent
+
+    @property
+    def cache_file(self) -> Path:
+        return (self.cache_dir or self.root / ".cache") / "papersite.sqlite"
 
 
-class _TolerantLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml without running its `!!python/name:` or `!ENV` tags."""
-
-
-_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
-def load_settings(config_file: Path) -> Settings:
-    """Settings from a mkdocs.yml read directly (the CLI); a missing file means all defaults."""
-    raw: object = {}
-    if config_file.is_file():
-        try:
-            raw = yaml.load(config_file.read_text("utf-8"), Loader=_TolerantLoader) or {}
-        except (yaml.YAMLError, UnicodeDecodeError) as err:
-            raise DataError([Problem(config_file.name, 0, 0, "", f"cannot read the config: {err}")]) from None
-    if not isinstance(raw, dict):
-        raise DataError([Problem(config_file.name, 0, 0, "", "expected a mapping of settings")])
-    return settings_from(config_file, raw.get("docs_dir") or "docs", raw.get("extra"))
-
-
-def settings_from(config_file: Path, docs_dir: str, extra: object) -> Settings:
-    """Settings from config values, as read by the CLI or as resolved by MkDocs (the hook)."""
-    display, root = config_file.name, config_file.parent
-    if extra is not None and not isinstance(extra, Mapping):
-        raise DataError([Problem(display, 0, 0, "extra", f"expected a mapping, got {extra!r}")])
-    section = (extra or {}).get("papers")
-    section = {} if section is None else section
-    if not isinstance(section, Mapping):
-        raise DataError([Problem(display, 0, 0, "extra.papers", f"expected a mapping of settings, got {section!r}")])
-    options = {**DEFAULTS, **section}
-    _check_types(display, options)
+def settings_from(config_file: Path, docs_dir: str | Path, directory_urls: bool, options: PapersConfig) -> Settings:
+    """Settings from validated options (by MkDocs for the plugin, by load_settings for the CLI)."""
+    root = config_file.parent
     return Settings(
         root=root,
-        docs_dir=root / str(docs_dir),
-        data_dir=root / options["data"],
-        templates_dir=root / options["templates"],
-        recent=options["recent"],
+        docs_dir=root / docs_dir,
+        data_dir=root / options.data_dir,
+        templates_dir=root / options.templates_dir,
+        plan=PlanSettings(options.per_page, options.terms_per_page, options.cards_per_page, options.recent),
+        site=SiteSettings(directory_urls=bool(directory_urls)),
+        cache_dir=root / options.cache_dir,
+        use_cache=options.cache,
+        nav_topics=options.nav_topics,
     )
 
 
-def _check_types(display: str, options: dict) -> None:
-    problems = []
-    for key, value in sorted(options.items(), key=lambda item: str(item[0])):
-        wanted = type(DEFAULTS.get(key, ""))
-        if key not in DEFAULTS:
-            problems.append(Problem(display, 0, 0, f"extra.papers.{key}", f"unknown setting; known: {', '.join(DEFAULTS)}"))
-        elif type(value) is not wanted or (wanted is int and value < 1):
-            kind = "a positive whole number" if wanted is int else "a folder path"
-            problems.append(Problem(display, 0, 0, f"extra.papers.{key}", f"expected {kind}, got {value!r}"))
+def load_settings(config_file: Path) -> Settings:
+    """Settings of the project of config_file, read the way MkDocs reads it; a missing file
+    means all defaults."""
+    display = config_file.name
+    raw: object = {}
+    if config_file.is_file():
+        from mkdocs.utils.yaml import yaml_load
+
+        try:
+            with open(config_file, "rb") as handle:
+                raw = yaml_load(handle)
+        except (ConfigurationError, OSError, UnicodeDecodeError, ValueError) as err:
+            raise DataError([Problem(display, 0, 0, "", f"cannot read the config: {err}")]) from None
+    if not isinstance(raw, dict):
+        raise DataError([Problem(display, 0, 0, "", "expected a mapping of settings")])
+    options = validated_options(display, plugin_options(display, raw.get("plugins")))
+    return settings_from(config_file, raw.get("docs_dir") or "docs", raw.get("use_directory_urls", True), options)
+
+
+def plugin_options(display: str, plugins: object) -> dict:
+    """The `papers` plugin's options in a `plugins:` value (a list, or a mapping)."""
+    if plugins is None:
+        return {}
+    items = plugins.items() if isinstance(plugins, dict) else [(p, None) if isinstance(p, str) else next(iter(p.items())) for p in plugins
+                                                                if isinstance(p, (str, dict)) and p]
+    for name, options in items:
+        if name == PLUGIN:
+            if options is None:
+                return {}
+            if not isinstance(options, dict):
+                raise DataError([Problem(display, 0, 0, f"plugins.{PLUGIN}", f"expected a mapping of options, got {options!r}")])
+            return options
+    return {}
+
+
+def validated_options(display: str, options: dict) -> PapersConfig:
+    config = PapersConfig(config_file_path=display)
+    config.load_dict(options)
+    failed, warnings = config.validate()
+    problems = [Problem(display, 0, 0, f"plugins.{PLUGIN}.{key}", str(err)) for key, err in failed]
+    problems += [Problem(display, 0, 0, f"plugins.{PLUGIN}.{key}", str(warning)) for key, warning in warnings]
     if problems:
         raise DataError(problems)
+    return config

@@ -58,8 +58,35 @@ class Paper:
     def year(self) -> str | None:
         return self.date[:4] if self.date else None
 
+    @property
+    def has_abstract(self) -> bool:
+        return self.abstract is not None
+
     def link(self, name: str) -> str | None:
         return dict(self.links).get(name)
+
+
+@dataclass(frozen=True)
+class PaperSummary:
+    """What checks across records and the page plan need of a paper, kept in the build cache
+    so an unchanged record is not read again. It is never rendered: pages get full papers."""
+
+    id: str
+    title: str
+    authors: tuple[Author, ...] = ()
+    date: str | None = None
+    added: str | None = None
+    topics: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    venue: str | None = None
+    arxiv: str | None = None
+    doi: str | None = None
+    has_abstract: bool = False
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def year(self) -> str | None:
+        return self.date[:4] if self.date else None
 
 
 @dataclass(frozen=True)

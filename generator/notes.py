@@ -6,7 +6,7 @@ import markdown
 import nh3
 from markupsafe import Markup
 
-from .markdown_text import disarm_fences
+from .html_text import disarm_fences
 
 ALLOWED_TAGS = {
     "a", "p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li",

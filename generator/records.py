@@ -31,11 +31,32 @@ def record_files(papers_dir: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(papers_dir).as_posix())
 
 
+def paper_files(papers_dir: Path, root: Path) -> dict[str, tuple[Path, tuple[int, int]]]:
+    """Record files by display path, with their size and modification time, in path order."""
+    base = display_path(papers_dir, root)
+    found = {}
+    pending = [(str(papers_dir), "")]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            if entry.is_dir():
+                pending.append((entry.path, f"{prefix}{entry.name}/"))
+            elif entry.name.endswith((".yml", ".yaml")) and entry.is_file():
+                st = entry.stat()
+                found[prefix + entry.name] = (Path(entry.path), (st.st_size, st.st_mtime_ns))
+    return {f"{base}/{name}": found[name] for name in sorted(found)}
+
+
 def load_papers(papers_dir: Path, root: Path) -> tuple[list[Paper], list[Problem]]:
     papers: list[Paper] = []
     problems: list[Problem] = []
+    base = display_path(papers_dir, root)
     for path in record_files(papers_dir):
-        found, trouble = load_paper_file(path, display_path(path, root))
+        found, trouble = load_paper_file(path, f"{base}/{path.relative_to(papers_dir).as_posix()}")
         papers += found
         problems += trouble
     return papers, problems
@@ -68,7 +89,15 @@ def _papers_of(doc: Document | None, problems: list[Problem], default_id: str) -
         problems += trouble
         if paper is not None:
             papers.append(paper)
+    doc.settle(path for paper in papers for path in located_paths(paper))
     return papers, problems
+
+
+def located_paths(paper: Paper) -> list[tuple]:
+    """The values that checks across records may point at, each under its record's prefix."""
+    prefix = paper.origin.prefix
+    fields = [(), ("id",), ("arxiv",), ("doi",), *(("topics", i) for i in range(len(paper.topics)))]
+    return [prefix + path for path in fields]
 
 
 def _paper(doc: Document, prefix: tuple, record: object, default_id: str | None):
@@ -126,7 +155,7 @@ def _real_date(value: str) -> bool:
 
 def _unshowable(value: object, origin: Origin, path: tuple) -> list[Problem]:
     if isinstance(value, str):
-        bad = UNSHOWABLE.search(value)
+        bad = None if value.isprintable() else UNSHOWABLE.search(value)
         if bad:
             return [origin.problem(path, f"contains the character U+{ord(bad.group()):04X}, which cannot be shown as text")]
         return []

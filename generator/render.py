@@ -1,27 +1,36 @@
-"""Render the collection to Markdown text: a pure function of the data, touching no disk."""
+"""Render planned pages to text: a pure function of the plan and the papers, touching no disk."""
 
 from __future__ import annotations
 
-import posixpath
-import re
 import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, TemplateError, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, TemplateError
 from markupsafe import Markup
 
 from .bibtex import bibtex_entry
-from .group import OTHER_LETTER, UNDATED, by_initial, by_tag, by_year, children, has_dates, has_tags, papers_of_topic, recently_added, topic_count
-from .markdown_text import code_block, escape_md, md_url, meta_value, paragraphs
-from .model import Collection, Paper
+from .entries import paper_links
+from .facets import FACETS
+from .html_text import code_block, fold, meta_value, paragraphs
 from .notes import render_notes
+from .order import OTHER_LETTER, initial
+from .plan import ENTRY, Page, SitePlan, numbered_path
 from .problems import DataError, Problem
-from .slug import tag_slug
+from .urls import root_prefix, site_url
 
-LINK_LABELS = {"pdf": "PDF", "code": "Code", "project": "Project", "video": "Video", "slides": "Slides", "data": "Data"}
-GENERATED_DIRS = ("papers", "topics", "years", "tags", "_generated", "downloads")
-LETTERS = (OTHER_LETTER, *"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+FACETS_BY_NAME = {f.name: f for f in FACETS}
+# Entries are rendered once per paper with this stand-in for the way back to the site root,
+# then reused on every listing page, where it is replaced by that page's own prefix. Records
+# cannot contain NUL, so the stand-in never meets record text.
+ROOT = "\x00"
+ENTRY_TEMPLATE = '{% from "_macros.md.j2" import entry with context %}{{ entry(e) }}'
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    directory_urls: bool = True
 
 
 def environment(templates_dir: Path | None = None) -> Environment:
@@ -30,43 +39,37 @@ def environment(templates_dir: Path | None = None) -> Environment:
     loaders.append(PackageLoader("generator", "templates"))
     env = Environment(
         loader=ChoiceLoader(loaders),
-        autoescape=select_autoescape(["html"], default_for_string=False, default=False),
-        finalize=escape_md,
+        autoescape=True,
+        finalize=fold,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one environment per build: no need to stat templates on every page
     )
     env.filters.update(
-        paragraphs=paragraphs, md_url=md_url, meta=meta_value, code_block=code_block,
-        notes=render_notes, bibtex=bibtex_entry, tag_slug=tag_slug,
+        paragraphs=paragraphs, meta=meta_value, code_block=code_block, notes=render_notes, bibtex=bibtex_entry,
         papers_count=lambda n: f"{n} paper" if n == 1 else f"{n} papers",
         anchor=lambda letter: "letter-other" if letter == OTHER_LETTER else f"letter-{letter.lower()}",
     )
     return env
 
 
-def paper_links(paper: Paper) -> list[tuple[str, str]]:
-    """Button label and URL for each way to reach the paper, in a fixed order."""
-    found = []
-    if paper.arxiv:
-        found.append(("arXiv", f"https://arxiv.org/abs/{paper.arxiv}"))
-    links = dict(paper.links)
-    if "pdf" not in links and paper.arxiv:
-        found.append(("PDF", f"https://arxiv.org/pdf/{paper.arxiv}"))
-    for name in ("pdf", "code", "project"):
-        if name in links:
-            found.append((LINK_LABELS[name], links[name]))
-    if paper.doi:
-        found.append(("DOI", "https://doi.org/" + quote(paper.doi, safe="/:;()[]._-~!$&'*+,=@")))
-    found += [(_label(name), url) for name, url in paper.links if name not in ("pdf", "code", "project")]
-    return found
+def template_sources(env: Environment) -> list[tuple[str, str]]:
+    """Every template the environment can load, with its source: part of each page's inputs."""
+    names = sorted(env.list_templates(extensions=["j2"]))
+    return [(name, env.loader.get_source(env, name)[0]) for name in names]
 
 
-def _label(name: str) -> str:
-    match = re.fullmatch(r"(.*?)-([0-9]+)", name)
-    base, number = (match.group(1), f" {match.group(2)}") if match else (name, "")
-    return LINK_LABELS.get(base, base) + number
+def pager_numbers(current: int, total: int, around: int = 2) -> list[int | None]:
+    """Page numbers to link: the first, the last, and a window around the current one (None is a gap)."""
+    wanted = sorted({1, total, *range(max(1, current - around), min(total, current + around) + 1)})
+    numbers: list[int | None] = []
+    for n in wanted:
+        if numbers and n - numbers[-1] > 1:
+            numbers.append(None)
+        numbers.append(n)
+    return numbers
 
 
 def _template_fault(err: Exception) -> bool:
@@ -94,69 +97,88 @@ def _template_problem(template: str, err: Exception) -> Problem:
 
 
 class Renderer:
-    def __init__(self, collection: Collection, env: Environment, recent: int = 10):
-        self.collection = collection
+    """Renders pages of one plan. Papers come from `paper` (full records, for paper pages) and
+    `listing` (entry and BibTeX), so an incremental build can supply them from its cache."""
+
+    def __init__(self, collection, plan: SitePlan, env: Environment, site: SiteSettings,
+                 paper: Callable[[str], object], listing: Callable[[str], dict]):
         self.env = env
-        self.recent = recent
-        self.titles = {t.id: t.title for t in collection.topics}
-        self.top_level = [t for t in collection.topics if t.parent is None]
+        self.site = site
+        self.paper = paper
+        self.listing = listing
+        self.topics = {t.id: t for t in collection.topics}
+        self.children = {t.id: [c for c in collection.topics if c.parent == t.id] for t in collection.topics}
+        self.slugs = {name: terms.slugs for name, terms in plan.facets.items()}
+        self.facets = [FACETS_BY_NAME[name] for name in FACETS_BY_NAME]
+        self.entry_template = env.from_string(ENTRY_TEMPLATE)
+        self.entry_html: dict[str, str] = {}
 
-    def page(self, template: str, path: str, **context) -> str:
-        here = posixpath.dirname(path)
-
-        def link_to(kind: str, name: str) -> Markup:
-            target = f"{kind}/{name}" if "." in name else f"{kind}/{name}.md"
-            return Markup(posixpath.relpath(target, here or "."))
-
+    def render(self, page: Page) -> str:
+        if page.kind == "bibtex":
+            return "\n".join(self.listing(paper_id)["bib"] for paper_id in page.paper_ids)
         try:
-            return self._render(template, link_to, context)
+            return self.env.get_template(page.template).render(self._context(page))
         except Exception as err:
             if not _template_fault(err):
                 raise  # a bug in the generator itself: let it surface with its traceback
-            raise DataError([_template_problem(template, err)]) from None
+            raise DataError([_template_problem(page.template, err)]) from None
 
-    def _render(self, template: str, link_to, context: dict) -> str:
-        return self.env.get_template(template).render(
-            collection=self.collection,
-            link_to=link_to,
-            paper_links=paper_links,
-            topic_title=self.titles.get,
-            count=lambda topic: topic_count(self.collection, topic),
-            children=lambda topic: children(self.collection, topic),
-            year_label=lambda year: "Undated" if year == UNDATED else year,
-            top_level=self.top_level,
-            **context,
-        )
+    def _url_function(self, prefix: str) -> Callable[[str], Markup]:
+        def url(docs_path: str) -> Markup:
+            return Markup(prefix + site_url(docs_path, self.site.directory_urls))
 
-    def build(self) -> dict[str, str]:
-        """Every generated file: path relative to docs/ -> text."""
-        c = self.collection
-        pages = {"_generated/home.md": self.page("home.md.j2", "index.md", recent=recently_added(c, self.recent),
-                                                 has_years=has_dates(c), has_tags=has_tags(c))}
-        pages["papers/index.md"] = self.page("papers-index.md.j2", "papers/index.md", letters=LETTERS, sections=by_initial(c.papers))
-        for paper in c.papers:
-            pages[f"papers/{paper.id}.md"] = self.page("paper.md.j2", f"papers/{paper.id}.md", p=paper)
-        pages["topics/index.md"] = self.page("topics-index.md.j2", "topics/index.md")
-        for topic in c.topics:
-            parent = next((t for t in c.topics if t.id == topic.parent), None)
-            pages[f"topics/{topic.id}.md"] = self.page(
-                "topic.md.j2", f"topics/{topic.id}.md", topic=topic, parent=parent,
-                subtopics=children(c, topic), papers=papers_of_topic(c, topic),
-            )
-        years = by_year(c)
-        pages["years/index.md"] = self.page("years-index.md.j2", "years/index.md", years=years)
-        for year, papers in years.items():
-            pages[f"years/{year}.md"] = self.page("year.md.j2", f"years/{year}.md", year=year, papers=papers)
-        tags = by_tag(c)
-        pages["tags/index.md"] = self.page("tags-index.md.j2", "tags/index.md", tags=tags)
-        for slug, (tag, papers) in tags.items():
-            pages[f"tags/{slug}.md"] = self.page("tag.md.j2", f"tags/{slug}.md", tag=tag, papers=papers)
-        pages["downloads/papers.bib"] = "\n".join(bibtex_entry(p) for p in c.papers)
-        return dict(sorted(pages.items()))
+        return url
 
+    def _entries_html(self, paper_ids: tuple[str, ...], prefix: str) -> Markup:
+        """The listing entries of paper_ids, each rendered once per build, for a page at prefix."""
+        missing = [i for i in paper_ids if i not in self.entry_html]
+        if missing:
+            context = {**self._globals(self._url_function(ROOT), "index.md"), "e": None}
+            for paper_id in missing:
+                context["e"] = self.listing(paper_id)["entry"]
+                self.entry_html[paper_id] = self.entry_template.render(context)
+        return Markup("\n".join(self.entry_html[i] for i in paper_ids).replace(ROOT, prefix))
 
-def build(collection: Collection, templates_dir: Path | None = None, recent: int = 10) -> dict[str, str]:
-    return Renderer(collection, environment(templates_dir), recent).build()
+    def _globals(self, url: Callable[[str], Markup], first: str) -> dict:
+        return {
+            "url": url, "page_url": lambda n: url(numbered_path(first, n)),
+            "term_path": self._term_path, "topic_title": lambda t: self.topics[t].title if t in self.topics else t,
+            "children": lambda t: self.children.get(t, []),
+            "paper_links": paper_links, "pager_numbers": pager_numbers, "facets": self.facets,
+        }
 
+    def _context(self, page: Page) -> dict:
+        prefix = root_prefix("index.md" if page.kind == "home" else page.path, self.site.directory_urls)
+        url = self._url_function(prefix)
 
-__all__ = ["build", "environment", "paper_links", "GENERATED_DIRS"]
+        context = {"page": page.context, **self._globals(url, page.context.get("first", page.path))}
+        if "counts" in page.context:  # only where the plan made the counts part of the page's inputs
+            context["topic_count"] = page.context["counts"].__getitem__
+        if page.shows == ENTRY:
+            context["entries"] = [self.listing(paper_id)["entry"] for paper_id in page.paper_ids]
+            context["entries_html"] = lambda: self._entries_html(page.paper_ids, prefix)
+        else:
+            context["p"] = self.paper(page.paper_ids[0]) if page.paper_ids else None
+        return {**context, **self._kind_context(page, context)}
+
+    def _kind_context(self, page: Page, context: dict) -> dict:
+        if page.kind == "topic":
+            topic = self.topics[page.context["term"]]
+            return {"topic": topic, "parent": self.topics.get(topic.parent), "subtopics": self.children[topic.id]}
+        if page.kind in ("term", "facet-index"):
+            return {"facet": FACETS_BY_NAME[page.context["facet"]]}
+        if page.kind in ("topics-index", "home"):
+            return {"cards": [self.topics[t] for t in page.context["cards"]]}
+        if page.kind == "a-to-z":
+            sections: list[tuple[str, list]] = []
+            for e in context["entries"]:
+                letter = initial(e["title"])
+                if not sections or sections[-1][0] != letter:
+                    sections.append((letter, []))
+                sections[-1][1].append(e)
+            return {"sections": sections}
+        return {}
+
+    def _term_path(self, facet: str, term: str) -> str:
+        key = FACETS_BY_NAME[facet].key(term)
+        return f"{facet}/{self.slugs[facet][key]}.md"

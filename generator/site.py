@@ -1,39 +1,289 @@
-"""The whole pipeline for one project: load and check everything, then render, then write."""
+"""The whole pipeline for one project, in two phases: gather and check everything, then plan,
+render and write. With the build cache, unchanged records are not read again and pages whose
+inputs did not change are not rendered again; the output is byte-identical either way."""
 
 from __future__ import annotations
 
+import dataclasses
+import os
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from .collection import load_collection
+from . import __version__
+from .cache import BuildCache, FileState, canonical, digest, file_sha, open_cache
+from .checks import check_collection
 from .config import Settings
-from .group import has_dates, has_tags
-from .model import Collection
-from .problems import Problem
-from .render import GENERATED_DIRS, build
+from .model import Collection, Paper
+from .plan import FULL, GENERATED_DIRS, Page, SitePlan, plan_site
+from .problems import DataError, Problem, errors_of
+from .progress import NO_PROGRESS, Progress
+from .records import load_paper_file, load_topics, paper_files
+from .render import Renderer, environment, template_sources
+from .summaries import listing_of, problem_from_payload, problem_payload, record_digest, summary_from_payload, summary_payload
 from .write import WriteReport, write_outputs
+
+RACY_NS = 2_000_000_000  # a file changed this close to a build may change again unseen: check its content
+
+
+@dataclass
+class NavInfo:
+    """What the MkDocs navigation needs: top-level topics (title, page) and facets with terms;
+    and the collection's size, for messages."""
+
+    topics: list[tuple[str, str]]
+    nonempty: list[str]
+    papers: int = 0
+    topic_count: int = 0
 
 
 @dataclass
 class Generated:
-    collection: Collection
+    collection: Collection | None  # None when nothing changed since the last build
     warnings: list[Problem]
     report: WriteReport
+    nav: NavInfo
     notes: list[str] = field(default_factory=list)
 
 
-def curator_notes(collection: Collection) -> list[str]:
+def curator_notes(nonempty: list[str]) -> list[str]:
     """Hints for whoever keeps the collection: printed by the build, never shown to visitors."""
-    notes = []
-    if collection.papers and not has_dates(collection):
-        notes.append("no paper has a `date`, so the By year page is left out of the navigation")
-    if collection.papers and not has_tags(collection):
-        notes.append("no paper has `tags`, so the Tags page is left out of the navigation; add `tags: [...]` to records")
-    return notes
+    hints = {"years": "no paper has a `date`", "tags": "no paper has `tags`", "venues": "no paper has a `venue`",
+             "authors": "no paper has `authors`"}
+    return [f"{hint}, so its index page is left out of the navigation and the home page" for name, hint in hints.items() if name not in nonempty]
 
 
-def generate(settings: Settings, strict: bool = False) -> Generated:
-    """Raises DataError (and writes nothing) when the data has errors."""
-    collection, warnings = load_collection(settings.data_dir, settings.root, strict=strict)
-    outputs = build(collection, settings.templates_dir, settings.recent)
-    report = write_outputs(settings.docs_dir, outputs, GENERATED_DIRS)
-    return Generated(collection, warnings, report, curator_notes(collection))
+def nav_info(plan: SitePlan, collection: Collection) -> NavInfo:
+    top = [(t.label, t.slug) for t in plan.facets["topics"].terms if t.key in plan.top_level]
+    nonempty = sorted(name for name, terms in plan.facets.items() if not terms.empty)
+    return NavInfo(top, nonempty, len(collection.papers), len(collection.topics))
+
+
+def render_all(collection: Collection, settings: Settings) -> tuple[SitePlan, dict[str, str]]:
+    """Every generated file (path relative to docs/ -> text), from the collection alone."""
+    plan = plan_site(collection, settings.plan)
+    papers = {p.id: p for p in collection.papers}
+    listings: dict[str, dict] = {}
+
+    def listing(paper_id: str) -> dict:
+        if paper_id not in listings:
+            listings[paper_id] = listing_of(papers[paper_id])[1]
+        return listings[paper_id]
+
+    renderer = Renderer(collection, plan, environment(settings.templates_dir), settings.site, papers.__getitem__, listing)
+    return plan, {page.path: renderer.render(page) for page in plan.pages}
+
+
+def generate(settings: Settings, strict: bool = False, use_cache: bool = True, progress: Progress = NO_PROGRESS) -> Generated:
+    """Raises DataError (and writes nothing under docs/) when the data has errors."""
+    cache = open_cache(settings.cache_file, BuildCache.identity_of(settings.root, _schema_text())) if use_cache else None
+    try:
+        return Build(settings, strict, cache, progress).run()
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def _schema_text() -> str:
+    from .schema import load_schema
+
+    return canonical([load_schema("paper"), load_schema("topics")])
+
+
+class Build:
+    def __init__(self, settings: Settings, strict: bool, cache: BuildCache | None, progress: Progress):
+        self.settings = settings
+        self.strict = strict
+        self.cache = cache
+        self.progress = progress
+        self.started_ns = time.time_ns()
+        self.fresh: dict[str, Paper] = {}  # full papers read in this build, by id
+        self.parsed_files: dict[str, list[Paper]] = {}
+        self.new_listings: dict[str, tuple[str, dict]] = {}
+
+    def run(self) -> Generated:
+        s = self.settings
+        topics, problems = load_topics(s.data_dir / "topics.yml", s.root)
+        files = paper_files(s.data_dir / "papers", s.root)
+        env = environment(s.templates_dir)
+        global_key = digest(canonical([__version__, template_sources(env), repr(s.plan), repr(s.site), [repr(t) for t in topics]]))
+        fingerprint = digest(canonical([global_key, [[d, st] for d, (_, st) in files.items()], s.data_dir.joinpath("topics.yml").exists()]))
+        self.outputs = scan_outputs(s.docs_dir, GENERATED_DIRS)
+        self.known_pages = self.cache.pages() if self.cache is not None else {}
+        if self.cache is not None and not problems:
+            unchanged = self._unchanged(fingerprint)
+            if unchanged is not None:
+                return unchanged
+        papers, file_problems, states = self._read(files)
+        problems += file_problems + check_collection(papers, topics)
+        if errors_of(problems, self.strict):
+            self._save_files(states)
+            raise DataError(problems)
+        collection = Collection(tuple(sorted(papers, key=lambda p: p.id)), tuple(topics))
+        self.progress.stage("planning pages")
+        plan = plan_site(collection, s.plan)
+        digests = self._digests(papers, states)
+        keys = {page.path: _page_key(global_key, page, digests) for page in plan.pages}
+        due = self._due(plan, keys)
+        outputs = self._render(collection, plan, env, due, digests)
+        report = write_outputs(s.docs_dir, outputs, set(keys), set(self.outputs) - set(keys), progress=self.progress)
+        nav = nav_info(plan, collection)
+        self._save(states, keys, report, fingerprint, problems, nav)
+        return Generated(collection, sorted(problems), report, nav, curator_notes(nav.nonempty))
+
+    # reading ------------------------------------------------------------------------------------
+    def _read(self, files: dict[str, tuple[Path, tuple[int, int]]]) -> tuple[list, list[Problem], dict[str, FileState]]:
+        """Every record: unchanged files from their cached summaries, the others read and checked."""
+        known = self.cache.files() if self.cache is not None else {}
+        papers, problems, states, documents = [], [], {}, {}
+        self.progress.stage("reading records", len(files))
+        for display, (path, (size, mtime_ns)) in files.items():
+            state = known.get(display)
+            if state is None or (state.size, state.mtime_ns) != (size, mtime_ns):
+                sha = file_sha(path.read_bytes())
+                payload = self._parse(path, display) if state is None or state.sha != sha else state.payload
+                state = FileState(size, mtime_ns, sha, payload)
+            states[display] = state
+            problems += [problem_from_payload(p) for p in state.payload["problems"]]
+            if display in self.parsed_files:
+                papers += self.parsed_files[display]
+            else:
+                papers += [summary_from_payload(value, documents) for value in state.payload["papers"]]
+            self.progress.advance()
+        return papers, problems, states
+
+    def _parse(self, path: Path, display: str) -> dict:
+        found, problems = load_paper_file(path, display)
+        self.parsed_files[display] = found
+        values = []
+        for paper in found:
+            self.fresh[paper.id] = paper
+            values.append(summary_payload(paper, record_digest(paper), listing_of(paper)[0]))
+        return {"papers": values, "problems": [problem_payload(p) for p in problems]}
+
+    def _full(self, paper_id: str, origin_file: str) -> Paper:
+        """A full record: read in this build, or read again now (one of its pages is rendered)."""
+        if paper_id not in self.fresh:
+            self._parse(self.settings.root / origin_file, origin_file)
+        return self.fresh[paper_id]
+
+    # deciding -----------------------------------------------------------------------------------
+    def _unchanged(self, fingerprint: str) -> Generated | None:
+        """The last build's result, when no input changed and every output is as it was written."""
+        if self.cache.get_meta("fingerprint") != fingerprint:
+            return None
+        pages = self.known_pages
+        if self.outputs.keys() != pages.keys() or any(self.outputs[path] != row[1:] for path, row in pages.items()):
+            return None
+        last = self.cache.get_meta("result")
+        if last is None:
+            return None
+        nav = NavInfo(**{**last["nav"], "topics": [tuple(t) for t in last["nav"]["topics"]]})
+        report = WriteReport(unchanged=len(pages))
+        return Generated(None, [problem_from_payload(p) for p in last["problems"]], report, nav, curator_notes(nav.nonempty))
+
+    def _digests(self, papers: list, states: dict[str, FileState]) -> dict[str, dict]:
+        found = {value["id"]: value["digests"] for state in states.values() for value in state.payload["papers"]}
+        return {p.id: found[p.id] for p in papers}
+
+    def _due(self, plan: SitePlan, keys: dict[str, str]) -> list[Page]:
+        """Pages whose inputs changed since they were written, or whose file is not as written."""
+        if self.cache is None:
+            return plan.pages
+        due = []
+        for page in plan.pages:
+            row = self.known_pages.get(page.path)
+            if row is None or row[0] != keys[page.path] or self.outputs.get(page.path) != row[1:]:
+                due.append(page)
+        return due
+
+    # rendering ----------------------------------------------------------------------------------
+    def _render(self, collection: Collection, plan: SitePlan, env, due: list[Page], digests: dict[str, dict]) -> dict[str, str]:
+        origins = {p.id: p.origin.file for p in collection.papers}
+        listed = sorted({i for page in due if page.shows != FULL for i in page.paper_ids} - set(self.fresh))
+        bib_only = sorted({i for page in due if page.kind == "bibtex" for i in page.paper_ids} - set(self.fresh) - set(listed))
+        cached = {}
+        if self.cache is not None:
+            cached = {**self.cache.listings(listed), **self.cache.listings(bib_only, with_entry=False)}
+        listings: dict[str, dict] = {}
+
+        def listing(paper_id: str) -> dict:
+            if paper_id not in listings:
+                row = cached.get(paper_id)
+                if row is not None and row[0] == digests[paper_id]["listing"]:
+                    listings[paper_id] = row[1]  # without its entry when only the BibTeX was asked for
+                else:
+                    listings[paper_id] = listing_of(self._full(paper_id, origins[paper_id]))[1]
+            return listings[paper_id]
+
+        renderer = Renderer(collection, plan, env, self.settings.site, lambda i: self._full(i, origins[i]), listing)
+        self.progress.stage("rendering pages", len(due))
+        outputs: dict[str, str] = {}
+        for page in due:
+            outputs[page.path] = renderer.render(page)
+            self.progress.advance()
+        self.new_listings = {i: (digests[i]["listing"], value) for i, value in listings.items()
+                             if value["entry"] is not None and (i not in cached or cached[i][0] != digests[i]["listing"])}
+        return outputs
+
+    # saving -------------------------------------------------------------------------------------
+    def _settled(self, state: FileState) -> FileState:
+        """A file changed moments ago may change again within the same clock tick: store a time
+        that never matches, so the next build compares its content instead."""
+        if state.mtime_ns >= self.started_ns - RACY_NS:
+            return FileState(state.size, -1, state.sha, state.payload)
+        return state
+
+    def _save_files(self, states: dict[str, FileState]) -> None:
+        if self.cache is None:
+            return
+        with self.cache:
+            self.cache.put_files({d: self._settled(s) for d, s in states.items()})
+
+    def _save(self, states, keys, report: WriteReport, fingerprint: str, problems: list[Problem], nav: NavInfo) -> None:
+        if self.cache is None:
+            return
+        docs = self.settings.docs_dir
+        racy = any(state.mtime_ns >= self.started_ns - RACY_NS for state in states.values())
+        with self.cache:
+            self.cache.put_files({d: self._settled(s) for d, s in states.items()})
+            self.cache.put_listings(self.new_listings)
+            rows = {path: (keys[path], *stat) for path in report.touched if (stat := _stat(docs / path)) is not None}
+            self.cache.put_pages(rows)
+            self.cache.drop_pages(set(self.known_pages) - set(keys))
+            self.cache.set_meta("fingerprint", None if racy else fingerprint)
+            self.cache.set_meta("result", {"problems": [problem_payload(p) for p in sorted(problems)], "nav": dataclasses.asdict(nav)})
+
+
+def _page_key(global_key: str, page: Page, digests: dict[str, dict]) -> str:
+    kind = "full" if page.shows == FULL and page.kind != "bibtex" else "listing"
+    papers = "".join(f"{i}:{digests[i][kind]};" for i in page.paper_ids)
+    # repr of the context is exact and stable: it holds only str, int, None, lists and dicts built in a fixed order
+    return digest(f"{global_key}|{page.template}|{page.kind}|{page.context!r}|{page.shows}|{papers}")
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.lstat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def scan_outputs(docs: Path, folders: tuple[str, ...]) -> dict[str, tuple[int, int]]:
+    """Every file under the generator's folders of docs/, with its size and modification time."""
+    found: dict[str, tuple[int, int]] = {}
+    pending = [(docs / folder, f"{folder}/") for folder in folders]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((Path(entry.path), f"{prefix}{entry.name}/"))
+            else:
+                st = entry.stat(follow_symlinks=False)
+                found[prefix + entry.name] = (st.st_size, st.st_mtime_ns)
+    return found

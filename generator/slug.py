@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 
-# Page names that are taken by index pages or are not safe file names on every system.
-RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul", "index"} | {f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)})
+from anyascii import anyascii
+
+# Page names that are taken by index pages (and their `page/N` pages) or are not safe file
+# names on every system.
+RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul", "index", "page"} | {f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)})
 STOP_WORDS = {"a", "an", "and", "the", "of", "for", "in", "on", "with", "to", "via", "by", "from", "at", "is"}
 
 
 def slugify(text: str, max_length: int = 80) -> str:
-    """Lowercase ASCII words joined by hyphens, cut at a word boundary."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    """Lowercase ASCII words joined by hyphens, cut at a word boundary; other scripts are
+    transliterated (Müller -> muller, Москва -> moskva, 한국어 -> hangugeo)."""
+    words = re.findall(r"[a-z0-9]+", anyascii(text).lower())
     return _join_within(words, max_length)
 
 

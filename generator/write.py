@@ -7,6 +7,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .progress import NO_PROGRESS, Progress
+
 
 def _read_umask() -> int:
     current = os.umask(0)
@@ -22,6 +24,7 @@ class WriteReport:
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
+    touched: set[str] = field(default_factory=set)  # rendered this time (written or found equal)
 
     def __str__(self) -> str:
         return f"{len(self.written)} written, {len(self.removed)} removed, {self.unchanged} unchanged"
@@ -41,31 +44,32 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def write_outputs(docs_dir: Path, outputs: dict[str, str], owned_dirs: tuple[str, ...]) -> WriteReport:
-    """Make the owned folders of docs_dir hold exactly outputs (relative path -> text)."""
-    report = WriteReport()
+def write_outputs(docs_dir: Path, outputs: dict[str, str], keep: set[str], stale: set[str],
+                  progress: Progress = NO_PROGRESS) -> WriteReport:
+    """Write outputs (relative path -> text) where they differ from what is on disk, then
+    remove the stale files (paths under the generator's folders that no page has any more)."""
+    report = WriteReport(unchanged=len(keep) - len(outputs), touched=set(outputs))
+    progress.stage("writing pages", len(outputs))
     for relative, text in sorted(outputs.items()):
         path = docs_dir / relative
         data = text.encode("utf-8")
-        if path.is_file() and path.read_bytes() == data:
+        if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
             report.unchanged += 1
-            continue
-        write_atomic(path, data)
-        report.written.append(relative)
-    for folder in owned_dirs:
-        report.removed += _remove_stale(docs_dir, docs_dir / folder, set(outputs))
+        else:
+            write_atomic(path, data)
+            report.written.append(relative)
+        progress.advance()
+    for relative in sorted(stale - keep):
+        (docs_dir / relative).unlink(missing_ok=True)
+        report.removed.append(relative)
+    _remove_empty_folders(docs_dir, {str(Path(r).parent) for r in report.removed})
     return report
 
 
-def _remove_stale(docs_dir: Path, folder: Path, keep: set[str]) -> list[str]:
-    removed = []
-    if not folder.is_dir():
-        return removed
-    for path in sorted(folder.rglob("*"), reverse=True):
-        relative = path.relative_to(docs_dir).as_posix()
-        if path.is_file() and relative not in keep:
-            path.unlink()
-            removed.append(relative)
-        elif path.is_dir() and not any(path.iterdir()):
+def _remove_empty_folders(docs_dir: Path, folders: set[str]) -> None:
+    """Folders emptied by removing stale files go too (deepest first)."""
+    for folder in sorted(folders, key=lambda f: -f.count("/")):
+        path = docs_dir / folder
+        while path != docs_dir and path.is_dir() and not any(path.iterdir()):
             path.rmdir()
-    return sorted(removed)
+            path = path.parent

@@ -9,6 +9,7 @@ line and column so later checks can point at it.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,16 +26,54 @@ Path_ = tuple  # a path into the document: keys and list indexes
 
 @dataclass
 class Document:
+    """A parsed file: its values, and where each value was written.
+
+    Locations are read from libyaml's node tree while it is kept (during checking), and from
+    `marks` once `settle` has kept the few that later messages need and dropped the tree."""
+
     file: str
     value: object
     marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    root: yaml.Node | None = field(default=None, repr=False)
 
     def mark(self, path: Path_) -> tuple[int, int]:
         """Line and column of the value at path, or of its nearest parent."""
         path = tuple(path)
+        if self.root is not None:
+            return _node_mark(self.root, path, {})
         while path not in self.marks and path:
             path = path[:-1]
         return self.marks.get(path, (0, 0))
+
+    def settle(self, paths) -> None:
+        """Keep the locations of paths, then let the node tree go (it is large)."""
+        if self.root is not None:
+            keys: dict[int, dict] = {}
+            for path in paths:
+                self.marks[tuple(path)] = _node_mark(self.root, tuple(path), keys)
+            self.root = None
+
+
+def _node_mark(node: yaml.Node, path: Path_, keys: dict[int, dict]) -> tuple[int, int]:
+    """Position of a mapping value's key, or of a list item, found by walking the tree.
+
+    keys remembers each mapping's key index, so many look-ups in one tree stay linear."""
+    mark = _position(node)
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            index = keys.get(id(node))
+            if index is None:
+                index = keys[id(node)] = {_text(k.value): (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+            found = index.get(part)
+            if found is None:
+                return mark
+            mark, node = _position(found[0]), found[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            node = node.value[part]
+            mark = _position(node)
+        else:
+            return mark
+    return mark
 
 
 def field_label(path: tuple) -> str:
@@ -116,39 +155,43 @@ def parse_yaml(text: str, display: str, expected: str = "a paper record") -> tup
     if len(nodes) > 1:
         line, col = _position(nodes[1])
         return None, [Problem(display, line, col, "", "expected one YAML document, found a second one (remove the `---` line)")]
-    doc = Document(display, None)
+    doc = Document(display, None, root=nodes[0])
     try:
-        doc.value = _build(nodes[0], (), doc.marks, set())
+        doc.value = _build(nodes[0], 0, set())
     except _Refused as err:
         return None, [Problem(display, err.line, err.column, "", err.message)]
     return doc, []
 
 
-def _build(node: yaml.Node, path: Path_, marks: dict, seen: set[int]) -> object:
+def _text(value: str) -> str:
+    """Text as it is compared and shown: Unicode NFC (é typed as e + accent is é)."""
+    return value if value.isascii() or unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
+
+
+def _build(node: yaml.Node, depth: int, seen: set[int]) -> object:
     if id(node) in seen:
         raise _Refused(node, "YAML anchors and aliases (`&name`, `*name`) are not allowed: write the value out each time")
     seen.add(id(node))
-    if len(path) > MAX_DEPTH:
+    if depth > MAX_DEPTH:
         raise _Refused(node, f"values nested more than {MAX_DEPTH} levels deep")
-    marks[path] = _position(node)
     if isinstance(node, yaml.ScalarNode):
         if node.tag == NULL_TAG and not node.style:
             return None
-        return node.value
+        return _text(node.value)
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, path + (i,), marks, seen) for i, item in enumerate(node.value)]
-    return _build_mapping(node, path, marks, seen)
+        return [_build(item, depth + 1, seen) for item in node.value]
+    return _build_mapping(node, depth, seen)
 
 
-def _build_mapping(node: yaml.MappingNode, path: Path_, marks: dict, seen: set[int]) -> dict:
+def _build_mapping(node: yaml.MappingNode, depth: int, seen: set[int]) -> dict:
     result: dict[str, object] = {}
+    lines: dict[str, int] = {}
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
             raise _Refused(key_node, "expected a plain field name as key")
-        key = key_node.value
+        key = _text(key_node.value)
         if key in result:
-            first = marks[path + (key,)][0]
-            raise _Refused(key_node, f"duplicate key `{key}` (first given on line {first})")
-        result[key] = _build(value_node, path + (key,), marks, seen)
-        marks[path + (key,)] = _position(key_node)
+            raise _Refused(key_node, f"duplicate key `{key}` (first given on line {lines[key]})")
+        result[key] = _build(value_node, depth + 1, seen)
+        lines[key] = key_node.start_mark.line + 1
     return result

@@ -90,9 +90,9 @@ def test_same_input_gives_byte_identical_files(project, cli, tmp_path):
 
 def test_config_with_a_wrong_type_is_an_error_naming_the_value(project, cli):
     root = project(PAPERS)
-    (root / "mkdocs.yml").write_text("site_name: T\nextra:\n  papers:\n    recent: lots\n", "utf-8")
+    (root / "mkdocs.yml").write_text("site_name: T\nplugins:\n  - papers:\n      recent: lots\n", "utf-8")
     code, _, err = cli(root, "build")
-    assert code == 1 and "mkdocs.yml: extra.papers.recent: expected a positive whole number, got 'lots'" in err
+    assert code == 1 and "mkdocs.yml: plugins.papers.recent: Expected type: <class 'int'> but received: <class 'str'>" in err
 
 
 def test_generated_files_are_readable_by_everyone(project, cli):
@@ -125,15 +125,17 @@ def test_tag_named_like_an_index_page_gets_its_own_page(project, cli):
     root = project({"a.yml": "title: A\ntopics: [vision]\nabstract: A.\ntags: [Index]\n"})
     cli(root, "build")
     assert (root / "docs/tags/tag-index.md").is_file()
-    assert (root / "docs/tags/index.md").read_text("utf-8").startswith("---\ntitle: Tags\n")
+    assert (root / "docs/tags/index.md").read_text("utf-8").startswith('---\ntitle: "Tags"\n')
 
 
 @pytest.mark.parametrize("config, expected", [
     ("- a list\n", "mkdocs.yml: expected a mapping of settings"),
-    ("site_name: T\nextra: [1]\n", "mkdocs.yml: extra: expected a mapping, got [1]"),
-    ("site_name: T\nextra:\n  papers: [data]\n", "mkdocs.yml: extra.papers: expected a mapping of settings, got ['data']"),
-    ("site_name: T\nextra:\n  papers: []\n", "mkdocs.yml: extra.papers: expected a mapping of settings, got []"),
-    ("site_name: T\nextra:\n  papers:\n    recent: 0\n", "mkdocs.yml: extra.papers.recent: expected a positive whole number, got 0"),
+    ("site_name: T\nplugins:\n  - papers: [data]\n", "mkdocs.yml: plugins.papers: expected a mapping of options, got ['data']"),
+    ("site_name: T\nplugins:\n  papers: 3\n", "mkdocs.yml: plugins.papers: expected a mapping of options, got 3"),
+    ("site_name: T\nplugins:\n  - papers:\n      recent: 0\n", "mkdocs.yml: plugins.papers.recent: expected a positive whole number, got 0"),
+    ("site_name: T\nplugins:\n  - papers:\n      per_page: true\n", "mkdocs.yml: plugins.papers.per_page: expected a positive whole number, got True"),
+    ("site_name: T\nplugins:\n  - papers:\n      per_pgae: 5\n", "mkdocs.yml: plugins.papers.per_pgae: Unrecognised configuration name: per_pgae"),
+    ("site_name: T\nplugins:\n  - papers:\n      data_dir: [a]\n", "mkdocs.yml: plugins.papers.data_dir: Expected type: <class 'str'>"),
 ])
 def test_bad_settings_are_errors_not_tracebacks(project, cli, config, expected):
     root = project(PAPERS)
@@ -186,8 +188,24 @@ def test_a_template_misusing_a_jinja_filter_is_a_located_template_error(project,
 def test_facets_with_nothing_in_them_are_not_offered_to_visitors(project, cli):
     root = project(PAPERS)
     code, out, err = cli(root, "build")
-    assert "note: no paper has a `date`, so the By year page is left out of the navigation" in err
+    assert "note: no paper has a `date`, so its index page is left out of the navigation and the home page" in err
     home = (root / "docs/_generated/home.md").read_text("utf-8")
-    assert "By year" not in home and "[Tags]" in home
+    assert "By year" not in home and ">Tags</a>" in home
     assert not (root / "docs/years/undated.md").exists()
-    assert "tags: [" not in (root / "docs/tags/index.md").read_text("utf-8")
+    assert "tags: [" not in (root / "docs/years/index.md").read_text("utf-8")
+
+
+def test_spellings_of_one_tag_share_a_page_and_c_plus_plus_gets_its_own(project, cli):
+    root = project({
+        "a.yml": "title: A\ntopics: [vision]\nabstract: A.\ntags: [Deep Learning, C, Québec]\n",
+        "b.yml": "title: B\ntopics: [vision]\nabstract: B.\ntags: [deep-learning, C++, Quebec]\n",
+        "c.yml": "title: C\ntopics: [vision]\nabstract: C.\ntags: [Deep  Learning, \"Cafe\\u0301\"]\n",
+        "d.yml": "title: D\ntopics: [vision]\nabstract: D.\ntags: [Café]\n",
+    })
+    code, _, err = cli(root, "build")
+    assert code == 0, err
+    tags = sorted(p.name for p in (root / "docs/tags").glob("*.md"))
+    assert tags == ["c-cedb1bac.md", "c.md", "cafe.md", "deep-learning.md", "index.md", "quebec.md"], tags
+    page = (root / "docs/tags/deep-learning.md").read_text("utf-8")
+    assert 'title: "Tag: Deep Learning"' in page and page.count('class="paper-entry"') == 3
+    assert 'title: "Tag: C++"' in (root / "docs/tags/c-cedb1bac.md").read_text("utf-8")

@@ -122,8 +122,6 @@ CASES = [
     ("file-name-nul", {"data/papers/nul.yml": HEAD}, ["data/papers/nul.yml:1:1: file name 'nul' is reserved"]),
     ("file-name-uppercase", {"data/papers/Paper.yml": HEAD}, ["data/papers/Paper.yml:1:1: file name 'Paper' is not a valid id"]),
     ("id-missing-in-list", {X: "- title: A\n  topics: [vision]\n"}, [f"{X}:1:3: id: required for each record in a file that holds a list"]),
-    ("one-slug-two-tags", {X: HEAD + "tags: [Deep Learning]\n", "data/papers/y.yml": HEAD + "tags: [deep-learning]\n"},
-     ["data/papers/y.yml:4:8: tags[0]: tag 'deep-learning' and tag 'Deep Learning' (data/papers/x.yml:4) would share the page"]),
     ("unknown-topic", {X: "title: T\nabstract: A.\ntopics: [robots]\n"}, [f"{X}:3:10: topics[0]: unknown topic 'robots'"]),
     # Links
     field("links", "{code: 'javascript:alert(1)'}", f"{URL_RULE}, got 'javascript:alert(1)'", col=9, label="links.code"),

@@ -16,7 +16,8 @@ from conftest import write_files
 from generated import make_collection
 
 from generator.collection import load_collection
-from generator.render import build
+from generator.config import load_settings
+from generator.site import render_all
 
 pytestmark = pytest.mark.slow
 
@@ -71,7 +72,7 @@ def test_killed_builds_leave_old_or_new_files_and_recover(tmp_path):
     shutil.copytree(root / "docs", pristine)
     change_collection(root / "data" / "papers")
     collection, _ = load_collection(root / "data", root)
-    new = {path: text.encode("utf-8") for path, text in build(collection).items()}
+    new = {path: text.encode("utf-8") for path, text in render_all(collection, load_settings(root / "mkdocs.yml"))[1].items()}
 
     first_written, full = time_build(root)
 

@@ -11,7 +11,7 @@ from httpserve import serve_directory
 from sitetools import copy_project, mkdocs_build
 
 from generator.collection import load_collection
-from generator.group import folded_title, topic_count
+from generator.order import folded_title
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -36,6 +36,12 @@ def rich(tmp_path_factory):
     collection, _ = load_collection(RICH / "data", RICH)
     with serve_directory(project / "site") as url:
         yield url, collection
+
+
+def topic_count(collection, topic) -> int:
+    """Papers in the topic or any of its sub-topics, each counted once."""
+    ids = {topic.id} | {t.id for t in collection.topics if t.parent == topic.id}
+    return sum(1 for p in collection.papers if ids & set(p.topics))
 
 
 def open_page(browser, url: str, width: str = "desktop", scheme: str = "light"):

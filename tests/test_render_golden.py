@@ -11,7 +11,8 @@ import pytest
 from conftest import REPO
 
 from generator.collection import load_collection
-from generator.render import build
+from generator.config import load_settings
+from generator.site import render_all
 
 GOLDEN = REPO / "tests" / "golden"
 
@@ -19,7 +20,7 @@ GOLDEN = REPO / "tests" / "golden"
 def rendered() -> dict[str, str]:
     project = GOLDEN / "project"
     collection, _ = load_collection(project / "data", project)
-    return build(collection)
+    return render_all(collection, load_settings(project / "mkdocs.yml"))[1]
 
 
 def test_rendered_markdown_matches_the_goldens(request):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import markdown
 
 from generator.bibtex import bibtex_entry
-from generator.markdown_text import code_block, escape_md, md_url
+from generator.entries import paper_links
+from generator.html_text import code_block, meta_value
 from generator.model import Author, Paper
 from generator.notes import render_notes
-from generator.render import paper_links
+from generator.render import environment
 
 EXTENSIONS = ["admonition", "pymdownx.details", "attr_list", "md_in_html", "tables", "pymdownx.snippets"]
 
@@ -17,10 +18,17 @@ def html_of(text: str) -> str:
     return markdown.markdown(text, extensions=EXTENSIONS, extension_configs={"pymdownx.snippets": {"base_path": ["docs"]}})
 
 
-def test_block_openers_at_the_start_of_a_value_stay_text():
-    for value in ['!!! danger "Retracted"', '??? note "Click"', "--8<-- \"about.md\"", "> quote", "1. item", "- item", "+ x", "~~~"]:
-        html = html_of(str(escape_md(value)))
-        assert html.startswith("<p>") and "admonition" not in html and "<details" not in html, value
+def printed(value: str, template: str = "<p>{{ v }}</p>") -> str:
+    """A value as the page templates print it: HTML-escaped, whitespace folded."""
+    return environment().from_string(template).render(v=value)
+
+
+def test_block_openers_in_a_value_stay_text():
+    for value in ['!!! danger "Retracted"', '??? note "Click"', "--8<-- \"about.md\"", "> quote", "1. item", "- item", "+ x", "~~~",
+                  "a\n```\nb", "x\n--8<-- \"about.md\""]:
+        html = html_of(printed(value))
+        assert html.startswith("<p>") and "admonition" not in html and "<details" not in html and "<pre" not in html, value
+        assert "About" not in html, value
 
 
 def test_code_block_disarms_snippet_includes_and_keeps_text():
@@ -29,9 +37,19 @@ def test_code_block_disarms_snippet_includes_and_keeps_text():
 
 
 def test_urls_keep_ampersands_and_entities_as_written():
-    assert md_url("https://x.example/?a=1&b=2") == "https://x.example/?a=1&amp;b=2"
-    html = html_of(f"[x](<{md_url('https://x.example/?a=1&amp;y=2')}>)")
+    html = html_of(printed("https://x.example/?a=1&amp;y=2", '<div><a href="{{ v }}">x</a></div>'))
     assert 'href="https://x.example/?a=1&amp;amp;y=2"' in html  # the browser reads back &amp;
+
+
+def test_front_matter_values_read_back_exactly():
+    import html as html_module
+
+    import yaml
+
+    for value in ["Plain", 'Quote " and \\ backslash', "Tab\tand\nnewline", "Line\u2028separator", "Odd \ufffe char", "Emoji \U0001F600",
+                  "<script>&amp;", "- dash", "key: value", "# hash", "'single'", "@at `tick`", "null", "No"]:
+        read = yaml.safe_load(f"title: {meta_value(value)}\n")["title"]
+        assert read == html_module.escape(" ".join(value.split())), value
 
 
 def test_doi_with_fragment_characters_is_one_path():
@@ -68,7 +86,7 @@ def test_bibtex_braces_cannot_unbalance_a_field():
 
 
 def test_urls_in_abstracts_become_links_showing_the_text_as_written():
-    from generator.markdown_text import paragraphs
+    from generator.html_text import paragraphs
 
     html = str(paragraphs("Code: https://github.com/a/b_c. Also (https://x.example/q?a=1&b=2) and javascript:alert(1) <b>"))
     assert '<a href="https://github.com/a/b_c" rel="noopener">https://github.com/a/b_c</a>.' in html
@@ -77,11 +95,13 @@ def test_urls_in_abstracts_become_links_showing_the_text_as_written():
 
 
 def test_a_to_z_order_ignores_case_accents_braces_and_leading_punctuation():
-    from generator.group import alphabetical, by_initial
+    from generator.order import initial, orders
 
     titles = ["zeta", "{B}ERT rocks", "Über alles", "'Quoted' title", "apple", "3D scenes", "Écoute", "日本語のタイトル"]
     papers = [Paper(id=f"p{i}", title=t) for i, t in enumerate(titles)]
-    assert [p.title for p in alphabetical(papers)] == [
+    by_title, _, by_letter = orders(papers)
+    assert [p.title for p in by_title] == [
         "3D scenes", "apple", "{B}ERT rocks", "Écoute", "'Quoted' title", "Über alles", "zeta", "日本語のタイトル"]
-    assert list(by_initial(papers)) == ["#", "A", "B", "E", "Q", "U", "Z"]
-    assert [p.title for p in by_initial(papers)["#"]] == ["3D scenes", "日本語のタイトル"]
+    assert [p.title for p in by_letter] == [
+        "3D scenes", "日本語のタイトル", "apple", "{B}ERT rocks", "Écoute", "'Quoted' title", "Über alles", "zeta"]
+    assert [initial(p.title) for p in by_letter] == ["#", "#", "A", "B", "E", "Q", "U", "Z"]

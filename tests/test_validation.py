@@ -37,8 +37,6 @@ ERRORS = [
     ("unsafe-id", {"x.yml": "id: ../etc\n" + GOOD}, "data/papers/x.yml:1:1: id: expected lowercase letters, digits and single hyphens"),
     ("unsafe-file-name", {"Bad Name.yml": GOOD}, "data/papers/Bad Name.yml:1:1: file name 'Bad Name' is not a valid id"),
     ("reserved-id", {"con.yml": GOOD}, "data/papers/con.yml:1:1: file name 'con' is reserved"),
-    ("page-collision-tags", {"a.yml": GOOD + "tags: [Deep Learning]\n", "b.yml": GOOD + "tags: [deep-learning]\n"},
-     "data/papers/b.yml:4:8: tags[0]: tag 'deep-learning' and tag 'Deep Learning' (data/papers/a.yml:4) would share the page tags/deep-learning"),
     ("empty-file", {"x.yml": "\n# nothing\n"}, "data/papers/x.yml: file is empty: expected a paper record"),
     ("control-character-in-key", {"x.yml": GOOD + 'links:\n  "sl\\x07ides": https://example.org/\n'},
      "data/papers/x.yml:5:3: links.sl\x07ides: contains the character U+0007"),

@@ -1,0 +1,116 @@
+"""Synthetic collections for benchmarks: realistic field sizes and skew, deterministic content.
+
+Topics, tags, authors and venues follow a Zipf-like skew (a few large terms, a long tail);
+years lean to recent ones. Most papers are one file each; one in ten sits in a list file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import itertools
+import random
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from generator.recordfile import dump_record  # noqa: E402
+
+WORDS = ("attention training model sparse efficient learning video speech robot policy gradient diffusion memory kernel "
+         "adaptation continual quantization scaling benchmark language vision retrieval graph contrastive transformer "
+         "token pruning distillation latent reward agent planning segmentation detection depth motion audio caption "
+         "reasoning alignment preference federated privacy robust adversarial uncertainty calibration causal").split()
+FIRST = "Ana Ben Chen Dmitri Elena Farid Grace Hiro Ines Jun Kofi Lena Mateo Nadia Omar Priya Qi Rosa Sven Tomás Ulla Wei Yara Zoë".split()
+LAST = ("Smith Müller Wang Garcia Kim Nguyen Rossi Kowalski Okafor Tanaka Silva Johansson Haddad Ivanova Dubois Patel Cohen "
+        "Novak Schmidt Lee Sato Moreau Jensen Ferreira Horvath Yilmaz Andersen Costa Fischer Romero").split()
+LIST_FILE_SIZE = 100
+
+
+class Skewed:
+    """Items drawn with Zipf-like weights: the first ones far more often than the last ones."""
+
+    def __init__(self, items: list, exponent: float = 1.1):
+        self.items = items
+        self.cumulative = list(itertools.accumulate(1 / (rank**exponent) for rank in range(1, len(items) + 1)))
+
+    def pick(self, rng: random.Random):
+        index = bisect.bisect_left(self.cumulative, rng.random() * self.cumulative[-1])
+        return self.items[min(index, len(self.items) - 1)]
+
+
+def sentence(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words))
+
+
+def topics_yaml(count: int) -> tuple[str, list[str]]:
+    """count top-level topics, every fourth with two sub-topics."""
+    lines, ids = [], []
+    for n in range(count):
+        top = f"area-{n:02d}"
+        ids.append(top)
+        lines.append(f"- id: {top}\n  title: Area {n}\n  description: Research area number {n}.\n")
+        if n % 4 == 0:
+            for k in (1, 2):
+                sub = f"{top}-sub-{k}"
+                ids.append(sub)
+                lines.append(f"- id: {sub}\n  title: Area {n}, part {k}\n  description: Part {k} of area {n}.\n  parent: {top}\n")
+    return "".join(lines), ids
+
+
+def record(rng: random.Random, n: int, pools: dict) -> dict:
+    year = 2025 - min(int(rng.expovariate(0.25)), 35)
+    value = {
+        "title": sentence(rng, rng.randint(6, 14)).capitalize() + f" {n}",
+        "authors": [pools["authors"].pick(rng) for _ in range(rng.choice((1, 2, 3, 3, 4, 4, 5, 6, 8, 12)))],
+        "date": f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+        "topics": sorted({pools["topics"].pick(rng) for _ in range(rng.choice((1, 1, 2, 2, 3)))}),
+        "tags": sorted({pools["tags"].pick(rng) for _ in range(rng.randint(2, 6))}),
+        "arxiv": f"{year % 100:02d}{rng.randint(1, 12):02d}.{n:05d}" if n < 100_000 else None,
+        "abstract": sentence(rng, rng.randint(120, 260)).capitalize() + ".",
+        "links": {"code": f"https://github.com/example/repo-{n}"},
+    }
+    value["authors"] = list(dict.fromkeys(value["authors"]))
+    if rng.random() < 0.8:
+        value["venue"] = pools["venues"].pick(rng)
+    if rng.random() < 0.3:
+        value["added"] = f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    return {k: v for k, v in value.items() if v is not None}
+
+
+def make(root: Path, count: int, seed: int = 7) -> Path:
+    """Write mkdocs.yml-less data/ for count papers under root; returns the data folder."""
+    rng = random.Random(seed)
+    data = root / "data"
+    papers = data / "papers"
+    papers.mkdir(parents=True, exist_ok=True)
+    topics_text, topic_ids = topics_yaml(max(6, min(30, count // 300)))
+    (data / "topics.yml").write_text(topics_text, "utf-8")
+    pools = {
+        "topics": Skewed(topic_ids, 0.8),
+        "tags": Skewed([f"{rng.choice(WORDS)} {rng.choice(WORDS)} {k}" for k in range(max(50, count // 5))]),
+        "authors": Skewed([f"{rng.choice(FIRST)} {rng.choice(LAST)} {k}" for k in range(max(100, count * 3 // 2))], 0.9),
+        "venues": Skewed([f"{rng.choice(('ICML', 'NeurIPS', 'ICLR', 'CVPR', 'ACL', 'Workshop on', 'Journal of'))} {sentence(rng, 2)} {k}"
+                          for k in range(max(20, count // 50))]),
+    }
+    in_lists = []
+    for n in range(count):
+        value = record(rng, n, pools)
+        if n % 10 == 9:
+            in_lists.append({"id": f"paper-{n:06d}", **value})
+            if len(in_lists) == LIST_FILE_SIZE:
+                (papers / f"list-{n:06d}.yml").write_text(dump_record(in_lists), "utf-8")
+                in_lists = []
+        else:
+            (papers / f"paper-{n:06d}.yml").write_text(dump_record(value), "utf-8")
+    if in_lists:
+        (papers / "list-rest.yml").write_text(dump_record(in_lists), "utf-8")
+    return data
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("count", type=int)
+    args = parser.parse_args()
+    print(make(args.folder, args.count))

@@ -1,0 +1,175 @@
+"""The build cache: what earlier builds learned, so the next one redoes only what changed.
+
+One SQLite file (git-ignored, `.cache/papersite.sqlite` by default) holds, per data file, its
+size, modification time, content hash and the checked summaries of its records; per paper, its
+listing entry and BibTeX; per generated page, the hash of everything it was rendered from and
+the size and time of the file written. Nothing in it is ever executed (JSON and text only).
+
+A cache written by another version, for another project, or damaged in any way is detected
+and started afresh; it is never trusted. Each row carries a checksum of its payload.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+
+FORMAT = 4
+TABLES = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL, checksum TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entries(id TEXT PRIMARY KEY, digest TEXT, entry TEXT, entry_sum TEXT, bib TEXT, bib_sum TEXT);
+CREATE TABLE IF NOT EXISTS pages(path TEXT PRIMARY KEY, key TEXT, size INTEGER, mtime_ns INTEGER);
+"""
+
+
+def digest(text: str | bytes) -> str:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return hashlib.blake2b(data, digest_size=12).hexdigest()
+
+
+def canonical(value: object) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class FileState:
+    size: int
+    mtime_ns: int
+    sha: str
+    payload: dict
+
+
+class Damaged(Exception):
+    """The cache cannot be trusted: start afresh."""
+
+
+class BuildCache:
+    def __init__(self, path: Path, identity: str):
+        self.path = path
+        self.identity = identity
+        self.db = self._open()
+
+    @staticmethod
+    def identity_of(root: Path, schema_text: str) -> str:
+        """What a cache must match to be used: this project, this generator, this Python."""
+        return canonical([FORMAT, __version__, str(root.resolve()), digest(schema_text), sys.version_info[:2]])
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            db = self._connect()
+            if self._meta(db, "identity") != self.identity:
+                raise Damaged("written for another project or version")
+            return db
+        except (sqlite3.DatabaseError, Damaged):
+            self.path.unlink(missing_ok=True)
+            db = self._connect()
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('identity', ?, ?)", (self.identity, digest(self.identity)))
+            db.commit()
+            return db
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.path.is_symlink():
+            raise Damaged("the cache file is a symlink")
+        db = sqlite3.connect(self.path, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.executescript(TABLES)
+        return db
+
+    @staticmethod
+    def _meta(db: sqlite3.Connection, key: str) -> str | None:
+        row = db.execute("SELECT value, checksum FROM meta WHERE key = ?", (key,)).fetchone()
+        if row is None or digest(row[0]) != row[1]:
+            return None  # missing or damaged: as good as never written
+        return row[0]
+
+    def close(self) -> None:
+        self.db.close()
+
+    # meta -----------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> object:
+        text = self._meta(self.db, key)
+        return None if text is None else json.loads(text)
+
+    def set_meta(self, key: str, value: object) -> None:
+        text = canonical(value)
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?, ?)", (key, text, digest(text)))
+
+    # files: one value, read and written whole (far faster than a row per file) -------------
+    def files(self) -> dict[str, FileState]:
+        value = self.get_meta("files") or {}
+        return {path: FileState(*row) for path, row in value.items()}
+
+    def put_files(self, states: dict[str, FileState]) -> None:
+        value = {path: [s.size, s.mtime_ns, s.sha, s.payload] for path, s in states.items()}
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))  # large: no key sorting
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('files', ?, ?)", (text, digest(text)))
+
+    # entries --------------------------------------------------------------------------------
+    def listings(self, ids: list[str], with_entry: bool = True) -> dict[str, tuple[str, dict]]:
+        """Cached (digest, {"entry", "bib"}) of papers, for the ids whose row is sound; without
+        with_entry only the BibTeX is read (for the download of the whole collection)."""
+        found = {}
+        columns = "entry, entry_sum, bib, bib_sum" if with_entry else "NULL, NULL, bib, bib_sum"
+        for start in range(0, len(ids), 900):
+            part = ids[start : start + 900]
+            query = f"SELECT id, digest, {columns} FROM entries WHERE id IN ({','.join('?' * len(part))})"
+            for paper_id, entry_digest, entry, entry_sum, bib, bib_sum in self.db.execute(query, part):
+                if digest(bib) != bib_sum or (with_entry and digest(entry) != entry_sum):
+                    continue  # damaged: the record is read again instead
+                found[paper_id] = (entry_digest, {"entry": json.loads(entry) if with_entry else None, "bib": bib})
+        return found
+
+    def put_listings(self, rows: dict[str, tuple[str, dict]]) -> None:
+        data = []
+        for paper_id, (entry_digest, value) in rows.items():
+            entry = canonical(value["entry"])
+            data.append((paper_id, entry_digest, entry, digest(entry), value["bib"], digest(value["bib"])))
+        self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)", data)
+
+    # pages ----------------------------------------------------------------------------------
+    def pages(self) -> dict[str, tuple[str, int, int]]:
+        return {path: (key, size, mtime_ns) for path, key, size, mtime_ns in self.db.execute("SELECT * FROM pages")}
+
+    def put_pages(self, rows: dict[str, tuple[str, int, int]]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)", [(p, *v) for p, v in rows.items()])
+
+    def drop_pages(self, paths) -> None:
+        self.db.executemany("DELETE FROM pages WHERE path = ?", [(p,) for p in paths])
+
+    # transactions ---------------------------------------------------------------------------
+    def __enter__(self):
+        self.db.execute("BEGIN")
+        return self
+
+    def __exit__(self, kind, value, tb):
+        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+
+
+def open_cache(path: Path, identity: str) -> BuildCache | None:
+    """The cache at path, or None when it cannot be opened at all (then the build runs without)."""
+    try:
+        return BuildCache(path, identity)
+    except (OSError, sqlite3.Error, Damaged):
+        return None
+
+
+def file_sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def stat_key(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+

@@ -1,0 +1,50 @@
+"""How papers are ordered on listing pages: explicit keys, never file or hash order."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+OTHER_LETTER = "#"
+LEADING_NON_WORD = re.compile(r"^[\W_]+")
+
+
+def strip_accents(text: str) -> str:
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def folded_title(title: str) -> str:
+    """A title as sorted: accents, case, braces and leading punctuation do not count."""
+    bare = strip_accents(title).replace("{", "").replace("}", "")
+    return LEADING_NON_WORD.sub("", " ".join(bare.casefold().split()))
+
+
+def initial(title: str) -> str:
+    """The A-Z section of a title: its first folded letter, or # for digits and other scripts."""
+    first = folded_title(title)[:1]
+    return first.upper() if "a" <= first <= "z" else OTHER_LETTER
+
+
+def alphabetical(papers) -> list:
+    return sorted(papers, key=lambda p: (folded_title(p.title), p.title, p.id))
+
+
+def a_to_z(papers) -> list:
+    """Alphabetical, with everything filed under # (digits, other scripts) first."""
+    return sorted(alphabetical(papers), key=lambda p: initial(p.title) != OTHER_LETTER)
+
+
+def newest_first(papers) -> list:
+    """Dated papers newest first, then undated ones; ties alphabetical."""
+    return sorted(alphabetical(papers), key=lambda p: p.date or "", reverse=True)
+
+
+def orders(papers) -> tuple[list, list, list]:
+    """(alphabetical, newest first, A-Z with # first), folding each title once."""
+    folded = {id(p): folded_title(p.title) for p in papers}
+    by_title = sorted(papers, key=lambda p: (folded[id(p)], p.title, p.id))
+    newest = sorted(by_title, key=lambda p: p.date or "", reverse=True)  # stable: ties stay alphabetical
+    by_letter = sorted(by_title, key=lambda p: not ("a" <= folded[id(p)][:1] <= "z"), reverse=True)
+    return by_title, newest, by_letter

@@ -1,0 +1,165 @@
+"""The page plan: every generated file as (path, template, context, paper ids), before rendering.
+
+The writer, the incremental build (which pages depend on which records) and the tests all work
+from the plan; nothing here renders or touches the disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import groupby
+
+from .facets import FACETS, Facet, FacetTerms, Term, group_terms
+from .order import OTHER_LETTER, initial, orders
+
+FULL, ENTRY = "full", "entry"  # what a page shows of each of its papers
+HOME = "_generated/home.md"
+BIBTEX = "downloads/papers.bib"
+GENERATED_DIRS = ("papers", "topics", *(f.name for f in FACETS), "_generated", "downloads")
+LETTERS = (OTHER_LETTER, *"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # relative to docs/
+    template: str
+    kind: str
+    context: dict  # small, JSON-serializable values: what the template needs beyond the papers
+    paper_ids: tuple[str, ...] = ()  # the papers it shows, in order
+    shows: str = ENTRY  # FULL: everything of each paper; ENTRY: its compact listing entry
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    per_page: int = 50  # papers on one listing page
+    terms_per_page: int = 200  # terms on one page of a facet index
+    cards_per_page: int = 60  # topic cards on one page of the topics index
+    recent: int = 10  # recently added papers on the home page
+
+
+@dataclass
+class SitePlan:
+    pages: list[Page]
+    facets: dict[str, FacetTerms]  # including "topics"
+    top_level: tuple[str, ...] = ()  # ids of the topics without a parent
+
+    def by_path(self) -> dict[str, Page]:
+        return {page.path: page for page in self.pages}
+
+
+def chunks(items: tuple, size: int) -> list[tuple]:
+    return [items[i : i + size] for i in range(0, len(items), size)] or [()]
+
+
+def numbered_path(first: str, number: int) -> str:
+    """Page 1 at the listing's own path, page n at `<listing>/page/n`."""
+    if number == 1:
+        return first
+    base = first[: -len("index.md")] if first.endswith("index.md") else first[: -len(".md")] + "/"
+    return f"{base}page/{number}.md"
+
+
+def paginate(first: str, template: str, kind: str, ids: tuple, size: int, context: dict, shows: str = ENTRY) -> list[Page]:
+    parts = chunks(ids, size)
+    return [
+        Page(numbered_path(first, n), template, kind, {**context, "number": n, "pages": len(parts), "first": first}, part, shows)
+        for n, part in enumerate(parts, 1)
+    ]
+
+
+def topic_terms(collection, newest: list) -> FacetTerms:
+    """Topics as a facet: a parent topic lists its own papers and its sub-topics' papers."""
+    facet = Facet("topics", "Topics", "Topic", lambda p: p.topics, key=str, nav=True,
+                  index_template="topics-index.md.j2", term_template="topic.md.j2")
+    members: dict[str, list] = {t.id: [] for t in collection.topics}
+    parents = {t.id: t.parent for t in collection.topics}
+    for paper in newest:
+        ids = set(paper.topics) | {parents[t] for t in paper.topics if parents.get(t)}
+        for topic_id in ids:
+            members[topic_id].append(paper)
+    terms = [Term("topics", t.id, t.title, t.id, tuple(p.id for p in members[t.id])) for t in collection.topics]
+    return FacetTerms(facet, terms)
+
+
+def plan_site(collection, settings: PlanSettings) -> SitePlan:
+    by_title, newest, by_letter = orders(collection.papers)
+    facets = {"topics": topic_terms(collection, newest)}
+    for facet in FACETS:
+        facets[facet.name] = group_terms(facet, by_title if facet.paper_order == "title" else newest)
+    pages = [
+        _home(collection, newest, facets, settings),
+        *(Page(f"papers/{p.id}.md", "paper.md.j2", "paper", {"links": _term_links(p, facets)}, (p.id,), FULL) for p in collection.papers),
+        *_a_to_z(by_letter, settings),
+        *_topics(collection, facets["topics"], settings),
+    ]
+    for facet in FACETS:
+        pages += _facet_pages(facets[facet.name], settings)
+    pages.append(Page(BIBTEX, "", "bibtex", {}, tuple(p.id for p in collection.papers), FULL))
+    return SitePlan(pages, facets, tuple(t.id for t in collection.topics if t.parent is None))
+
+
+def _counts(topics: FacetTerms | dict, ids: list[str]) -> dict[str, int]:
+    """Paper counts of the topics a page shows (part of its inputs)."""
+    terms = topics["topics"] if isinstance(topics, dict) else topics
+    sizes = {term.key: len(term.paper_ids) for term in terms.terms}
+    return {topic_id: sizes.get(topic_id, 0) for topic_id in ids}
+
+
+def _term_links(paper, facets: dict[str, FacetTerms]) -> list[str]:
+    """The page names of the terms a paper page links to: part of its inputs, since a term's
+    page name can change when other papers change (a new most common spelling)."""
+    return [facets[f.name].slugs[f.key(term)] for f in FACETS for term in f.terms_of(paper)]
+
+
+def _home(collection, newest: list, facets: dict[str, FacetTerms], settings: PlanSettings) -> Page:
+    recent = sorted((p for p in newest if p.added), key=lambda p: p.added, reverse=True)[: settings.recent]
+    top = [t.id for t in collection.topics if t.parent is None]
+    cards = top[: settings.cards_per_page]
+    context = {
+        "papers": len(collection.papers), "topics": len(collection.topics), "cards": cards, "counts": _counts(facets, cards),
+        "more_topics": max(0, len(top) - settings.cards_per_page), "nonempty": sorted(n for n, f in facets.items() if not f.empty),
+    }
+    return Page(HOME, "home.md.j2", "home", context, tuple(p.id for p in recent))
+
+
+def _a_to_z(ordered: list, settings: PlanSettings) -> list[Page]:
+    ids = tuple(p.id for p in ordered)
+    first_page: dict[str, int] = {}
+    for index, (letter, _) in enumerate((initial(p.title), p) for p in ordered):
+        first_page.setdefault(letter, index // settings.per_page + 1)
+    context = {"letters": [[letter, first_page.get(letter)] for letter in LETTERS], "count": len(ids)}
+    return paginate("papers/index.md", "papers-index.md.j2", "a-to-z", ids, settings.per_page, context)
+
+
+def _topics(collection, topics: FacetTerms, settings: PlanSettings) -> list[Page]:
+    top = tuple(t.id for t in collection.topics if t.parent is None)
+    context = {"count": len(collection.topics), "papers": len(collection.papers)}
+    pages = paginate("topics/index.md", "topics-index.md.j2", "topics-index", top, settings.cards_per_page, context)
+    children = {t.id: [c.id for c in collection.topics if c.parent == t.id] for t in collection.topics}
+    pages = [Page(p.path, p.template, p.kind, {**p.context, "cards": list(p.paper_ids),  # ids of topics, not papers
+                                              "counts": _counts(topics, [c for t in p.paper_ids for c in (t, *children[t])])}, ())
+             for p in pages]
+    for term in topics.terms:
+        context = {"facet": "topics", "term": term.key, "count": len(term.paper_ids), "counts": _counts(topics, children[term.key])}
+        pages += paginate(f"topics/{term.slug}.md", "topic.md.j2", "topic", term.paper_ids, settings.per_page, context)
+    return pages
+
+
+def _facet_pages(terms: FacetTerms, settings: PlanSettings) -> list[Page]:
+    facet = terms.facet
+    rows = tuple((t.label, t.slug, len(t.paper_ids)) for t in terms.terms)
+    papers = len({paper_id for t in terms.terms for paper_id in t.paper_ids})
+    pages = []
+    for n, part in enumerate(chunks(rows, settings.terms_per_page), 1):
+        context = {"facet": facet.name, "number": n, "pages": len(chunks(rows, settings.terms_per_page)), "first": f"{facet.name}/index.md",
+                   "rows": [list(row) for row in part], "terms": len(rows), "papers": papers}
+        pages.append(Page(numbered_path(f"{facet.name}/index.md", n), facet.index_template, "facet-index", context))
+    for term in terms.terms:
+        context = {"facet": facet.name, "term": term.key, "label": term.label, "count": len(term.paper_ids)}
+        pages += paginate(f"{facet.name}/{term.slug}.md", facet.term_template, "term", term.paper_ids, settings.per_page, context)
+    return pages
+
+
+def letter_sections(ids_with_titles: list[tuple[str, str]]) -> list[tuple[str, list[str]]]:
+    """Consecutive runs of papers by initial letter, for section headings on an A-Z page."""
+    return [(letter, [i for i, _ in run]) for letter, run in groupby(ids_with_titles, key=lambda it: initial(it[1]))]

@@ -1,0 +1,144 @@
+"""The MkDocs plugin `papers`: runs the generator before every build, so `mkdocs build` and
+`mkdocs serve` always show the current data. A thin layer over `generator.site.generate`.
+
+`mkdocs build` stops on bad data. `mkdocs serve` never stops on the data: warnings are printed
+and never hold a rebuild back, and on errors it keeps serving the last good pages (the generator
+writes nothing when validation fails) with a banner on every page listing the problems, until a
+save fixes them.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+
+from .config import PapersConfig, settings_from
+from .facets import FACET_NAMES
+from .problems import ERROR, NOTE, WARNING, DataError, Problem, summarize_notes
+from .progress import ConsoleProgress
+from .serve import DirtyBuilds
+from .site import NavInfo, generate
+
+log = logging.getLogger("mkdocs.plugins.papers")
+TOPICS_NAV_ENTRY = "topics/index.md"
+BODY_OPEN = re.compile(r"<body\b[^>]*>")
+BANNER_LIMIT = 50
+
+
+class PapersPlugin(BasePlugin[PapersConfig]):
+    """One instance lives through a whole `mkdocs serve` (it defines on_startup)."""
+
+    def __init__(self):
+        self.command = "build"
+        self.last_good: NavInfo | None = None
+        self.problems: list[Problem] = []
+        self.dirty = DirtyBuilds()
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+        self.dirty.enabled = dirty
+
+    def on_config(self, config):
+        serving = self.command == "serve"
+        try:
+            # MkDocs' resolved config, so INHERIT, !ENV and command-line overrides all count.
+            settings = settings_from(Path(config.config_file_path), config.docs_dir, config.use_directory_urls, self.config)
+            self._watch(config, settings)
+            result = generate(settings, strict=bool(config.strict) and not serving, use_cache=settings.use_cache,
+                              progress=ConsoleProgress())
+        except DataError as err:
+            if not serving or self.last_good is None:
+                raise PluginError("the paper data has problems:\n" + "\n".join(map(str, err.problems))) from None
+            self.problems = err.problems
+            _report_while_serving(err.problems, "still serving the last good pages")
+            config.nav = _site_nav(config.nav, self.last_good, self.config.nav_topics)
+            return config
+        except OSError as err:
+            raise PluginError(f"papers: {err.filename or ''}: {err.strerror or err}") from None
+        self.problems = []
+        if serving:
+            # Under `mkdocs serve`, MkDocs' strict mode would turn a logged warning into a failed
+            # build, and a failed build stops the preview: print warnings instead of logging them.
+            if any(p.severity == WARNING for p in result.warnings):
+                _report_while_serving(result.warnings, "the pages are up to date")
+        else:
+            for warning in result.warnings:
+                if warning.severity == WARNING:
+                    log.warning(str(warning))
+        for note in [*summarize_notes(result.warnings), *result.notes]:
+            log.info(f"papers: {note}")
+        if result.report.written or result.report.removed:
+            log.info(f"papers: {result.report}")
+        config.nav = _site_nav(config.nav, result.nav, self.config.nav_topics)
+        self.dirty.after_generate(config, result)
+        self.last_good = result.nav
+        return config
+
+    def _watch(self, config, settings) -> None:
+        """`mkdocs serve` rebuilds when the data or a custom template changes."""
+        for folder in (settings.data_dir, settings.templates_dir):
+            if folder.is_dir() and str(folder) not in config.watch:
+                config.watch.append(str(folder))
+
+    def on_serve(self, server, *, config, builder):
+        return self.dirty.on_serve(server, config)
+
+    def on_files(self, files, *, config):
+        return self.dirty.on_files(files, config)
+
+    def on_page_context(self, context, *, page, config, nav):
+        self.dirty.page_built(page)
+        return context
+
+    def on_post_page(self, output: str, *, page, config) -> str:
+        """While serving with broken data, every page starts with the list of problems."""
+        if self.command != "serve" or not self.problems:
+            return output
+        return BODY_OPEN.sub(lambda m: m.group() + _banner(self.problems), output, count=1)
+
+    def on_post_build(self, *, config) -> None:
+        self.dirty.after_build(config)
+
+
+def _banner(problems: list[Problem]) -> str:
+    problems = [p for p in problems if p.severity != NOTE]
+    items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in problems[:BANNER_LIMIT])
+    more = f"<li>… and {len(problems) - BANNER_LIMIT} more (see the terminal)</li>" if len(problems) > BANNER_LIMIT else ""
+    title = f"{len(problems)} problem(s) in the paper data: these pages are the last good build."
+    return (f'<div class="papers-problems" role="alert"><p><strong>{html.escape(title)}</strong> '
+            f"Fix them and save; this banner goes away.</p><ul>{items}{more}</ul></div>")
+
+
+def _report_while_serving(problems: list[Problem], state: str) -> None:
+    # Printed outside MkDocs' logger on purpose: under strict mode a logged error would fail
+    # the build, and a failed build makes `mkdocs serve` stop answering until it is fixed.
+    errors = sum(p.severity == ERROR for p in problems)
+    warnings = sum(p.severity == WARNING for p in problems)
+    lines = [f"papers: {errors} problem(s) in the data, {warnings} warning(s); {state}:"]
+    lines += [f"  {problem}" for problem in problems if problem.severity != NOTE]
+    print("\n".join(lines), file=sys.stderr, flush=True)
+
+
+def _site_nav(nav, info: NavInfo, most_topics: int):
+    """The topics entry expanded to one entry per top-level topic (or left as the topics index
+    alone when there are more than most_topics); empty facets left out."""
+    if not nav:
+        return nav
+    empty = {f"{name}/index.md": name not in info.nonempty for name in (*FACET_NAMES, "topics")}
+    # Themes print nav titles into HTML as they are: escape them like every other record text.
+    topics = [] if len(info.topics) > most_topics else info.topics
+    pages = [TOPICS_NAV_ENTRY] + [{html.escape(title): f"topics/{slug}.md"} for title, slug in topics]
+    expanded = []
+    for item in nav:
+        target = next(iter(item.values())) if isinstance(item, dict) and len(item) == 1 else item
+        if target == TOPICS_NAV_ENTRY:
+            expanded.append({next(iter(item)): pages})
+        elif not (isinstance(target, str) and empty.get(target)):
+            expanded.append(item)
+    return expanded

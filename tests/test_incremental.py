@@ -1,0 +1,119 @@
+"""The build cache never changes the output: after any sequence of edits, additions, renames and
+deletions, a cached build writes exactly the files a cold build writes; a damaged or foreign
+cache is noticed and rebuilt, never trusted."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import write_files
+from generated import make_collection
+
+from generator.plan import GENERATED_DIRS
+
+TOPICS_EXTRA = "- id: extra\n  title: Extra\n  description: Added later.\n"
+
+
+def generated(docs: Path) -> dict[str, bytes]:
+    return {p.relative_to(docs).as_posix(): p.read_bytes() for folder in GENERATED_DIRS
+            for p in sorted((docs / folder).rglob("*")) if p.is_file()}
+
+
+def cold_build(root: Path, tmp: Path, cli) -> dict[str, bytes]:
+    """The same project built from scratch, with no cache and no docs/."""
+    twin = tmp / "cold"
+    shutil.rmtree(twin, ignore_errors=True)
+    shutil.copytree(root, twin, ignore=shutil.ignore_patterns("docs", ".cache"))
+    code, _, err = cli(twin, "build", "--no-cache")
+    assert code == 0, err
+    return generated(twin / "docs")
+
+
+def mutate(root: Path, rng: random.Random, step: int) -> str:
+    papers = root / "data" / "papers"
+    files = sorted(papers.glob("*.yml"))
+    action = rng.choice(["title", "abstract", "tags", "topics", "date", "add", "rename", "delete", "list", "topic-title", "template"])
+    target = rng.choice(files)
+    text = target.read_text("utf-8")
+    if action == "title":
+        target.write_text(text.replace("title: ", f"title: Zz{step} ", 1), "utf-8")
+    elif action == "abstract":
+        target.write_text(text.replace("abstract: ", f"abstract: Revised {step}. ", 1), "utf-8")
+    elif action == "tags":
+        target.write_text(text.replace("tags:\n", f"tags:\n- Shared Tag\n- tag {step}\n", 1), "utf-8")
+    elif action == "topics":
+        target.write_text(text.replace("topics:\n", "topics:\n- extra\n", 1) if "- extra" not in text else text, "utf-8")
+    elif action == "date":
+        target.write_text(text.replace("date: '", "date: '1999", 1).replace("date: '1999", "date: '", 1).replace("date: '2", "date: '1", 1), "utf-8")
+    elif action == "add":
+        write_files(papers, {f"added-{step}.yml": f"title: Added paper {step}\ntopics: [vision]\nauthors: [Ada Example]\nabstract: New {step}.\n"})
+    elif action == "rename":
+        target.rename(papers / f"renamed-{step}-{target.name}") if "id:" in text else target.rename(papers / f"{target.stem}.yaml")
+    elif action == "delete" and len(files) > 5:
+        target.unlink()
+    elif action == "list":
+        write_files(papers, {f"list-{step}.yml": f"- id: listed-{step}-a\n  title: Listed A {step}\n  topics: [speech]\n"
+                                                 f"- id: listed-{step}-b\n  title: Listed B {step}\n  topics: [vision]\n  tags: [Shared Tag]\n"})
+    elif action == "topic-title":
+        topics = root / "data" / "topics.yml"
+        topics.write_text(topics.read_text("utf-8").replace("title: Vision", f"title: Vision {step}", 1), "utf-8")
+    elif action == "template":
+        write_files(root, {"templates/topic.md.j2": "{% extends 'listing.md.j2' %}{% set heading = topic.title ~ ' (custom " + str(step) + ")' %}"})
+    return action
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_cached_builds_equal_cold_builds_after_random_changes(tmp_path, cli, seed):
+    root = make_collection(tmp_path / "project", 40, seed=seed)
+    (root / "mkdocs.yml").write_text("site_name: Cache test\nplugins:\n  - papers:\n      per_page: 7\n      terms_per_page: 5\n", "utf-8")
+    topics = root / "data" / "topics.yml"
+    topics.write_text(topics.read_text("utf-8") + TOPICS_EXTRA, "utf-8")
+    rng = random.Random(seed)
+    code, _, err = cli(root, "build")
+    assert code == 0, err
+    for step in range(12):
+        action = mutate(root, rng, step)
+        code, out, err = cli(root, "build")
+        assert code == 0, f"step {step} ({action}): {err}"
+        assert generated(root / "docs") == cold_build(root, tmp_path, cli), f"step {step} ({action})"
+
+
+def test_a_second_build_reads_nothing_and_writes_nothing(project, cli):
+    root = project({"a.yml": "title: A\ntopics: [vision]\nabstract: A.\n", "b.yml": "title: B\ntopics: [speech]\nabstract: B.\n"})
+    assert cli(root, "build")[0] == 0
+    before = {p: p.stat().st_mtime_ns for p in (root / "docs").rglob("*") if p.is_file()}
+    code, out, _ = cli(root, "build")
+    assert code == 0 and out.endswith(f"0 written, 0 removed, {len(before)} unchanged\n")
+    assert {p: p.stat().st_mtime_ns for p in (root / "docs").rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "tampered", "foreign"])
+def test_a_damaged_or_foreign_cache_is_rebuilt_not_trusted(tmp_path, project, cli, damage):
+    root = project({"a.yml": "title: A\ntopics: [vision]\nabstract: First.\n", "b.yml": "title: B\ntopics: [speech]\nabstract: Second.\n"})
+    assert cli(root, "build")[0] == 0
+    cache = root / ".cache" / "papersite.sqlite"
+    if damage == "garbage":
+        cache.write_bytes(b"this is not a database" * 100)
+    elif damage == "truncated":
+        cache.write_bytes(cache.read_bytes()[:1000])
+    elif damage == "tampered":  # contents changed behind the checksums' back
+        with sqlite3.connect(cache) as db:
+            db.execute("UPDATE entries SET bib = replace(bib, '{A}', '{Forged}'), entry = replace(entry, '\"A\"', '\"Forged\"')")
+            db.execute("UPDATE meta SET value = replace(value, '\"title\":\"A\"', '\"title\":\"Forged\"') WHERE key = 'files'")
+    else:  # the cache of another project, whose record a says something else
+        foreign = tmp_path / "foreign"
+        shutil.copytree(root, foreign)
+        (foreign / "data/papers/a.yml").write_text("title: Forged\ntopics: [vision]\nabstract: Elsewhere.\n", "utf-8")
+        assert cli(foreign, "build")[0] == 0
+        shutil.copy(foreign / ".cache" / "papersite.sqlite", cache)
+    # A new setting changes every page's inputs, so every page is rendered from what the cache holds.
+    (root / "mkdocs.yml").write_text("site_name: Test\nplugins:\n  - papers:\n      per_page: 1\n", "utf-8")
+    code, _, err = cli(root, "build")
+    assert code == 0, err
+    assert generated(root / "docs") == cold_build(root, tmp_path, cli)
+    assert b"Forged" not in b"".join(generated(root / "docs").values())
