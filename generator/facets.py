@@ -41,8 +41,13 @@ class Facet:
     term_order: str = "name"  # on the index page: "name", "count" (most papers first) or "newest"
     paper_order: str = "newest"  # on a term page: "newest" or "title"
     nav: bool = True  # its index page stays in the navigation (when it has terms)
+    heading: str = "{singular}: {label}"  # of a term page
     index_template: str = "facet-index.md.j2"
     term_template: str = "facet-term.md.j2"
+
+
+    def term_heading(self, label: str) -> str:
+        return self.heading.format(singular=self.singular, label=label)
 
 
 @dataclass(frozen=True)
@@ -73,9 +78,9 @@ def _authors(paper) -> Iterable[str]:
 
 
 FACETS = (
-    Facet("years", "By year", "Year", lambda p: (p.year,) if p.year else (), key=str, term_order="newest"),
+    Facet("years", "By year", "Year", lambda p: (p.year,) if p.year else (), key=str, term_order="newest", heading="{label}"),
     Facet("tags", "Tags", "Tag", lambda p: p.tags, key=tag_key, term_order="count"),
-    Facet("authors", "Authors", "Author", _authors, nav=False),
+    Facet("authors", "Authors", "Author", _authors),
     Facet("venues", "Venues", "Venue", lambda p: (p.venue,) if p.venue else (), term_order="count"),
 )
 FACET_NAMES = tuple(f.name for f in FACETS)

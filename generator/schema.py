@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import difflib
 import json
 from functools import cache
@@ -24,8 +25,9 @@ def load_schema(name: str) -> dict:
 
 @cache
 def _fast_validator(name: str):
-    """A compiled validator for the common case: most records are valid."""
-    return fastjsonschema.compile(load_schema(name))
+    """A compiled validator for the common case: most records are valid. (It gets a copy: the
+    compiler changes the schema it is given.)"""
+    return fastjsonschema.compile(copy.deepcopy(load_schema(name)))
 
 
 @cache

@@ -193,8 +193,8 @@ def test_nothing_was_executed(built_project):
 def test_bad_settings_stop_mkdocs_with_a_message_not_a_traceback(tmp_path):
     root = copy_project(tmp_path / "project")
     config = root / "mkdocs.yml"
-    config.write_text(config.read_text("utf-8").replace("    recent: 10", "    recent: 0"), "utf-8")
+    config.write_text(config.read_text("utf-8").replace("      recent: 10", "      recent: 0"), "utf-8")
     result, _ = mkdocs_build(root, root / "site")
     assert result.returncode != 0 and "Traceback" not in result.stderr
-    assert "extra.papers.recent: expected a positive whole number, got 0" in result.stderr
+    assert "Plugin 'papers' option 'recent': expected a positive whole number, got 0" in result.stderr
     assert not (root / "site").exists()

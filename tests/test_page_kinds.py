@@ -110,6 +110,19 @@ def test_year_and_tag_pages_list_their_papers(browser, rich):
         context.close()
 
 
+def all_pages_of(page, url: str) -> list:
+    """The article of every page of a paginated list, following its Next links (at most 50)."""
+    page.goto(url)
+    for _ in range(50):
+        yield page
+        following = page.locator("article nav.pager a[rel=next]")
+        if following.count() == 0:
+            return
+        following.first.click()
+        page.wait_for_load_state()
+    raise AssertionError("more than 50 pages")
+
+
 def test_a_to_z_has_a_letter_bar_that_jumps_and_entries_with_year_and_topic(browser, shipped_url, shipped_site):
     _, collection, _ = shipped_site
     context, page = open_page(browser, shipped_url + "/papers/")
@@ -119,14 +132,50 @@ def test_a_to_z_has_a_letter_bar_that_jumps_and_entries_with_year_and_topic(brow
         bar.locator("a", has_text=re.compile("^Y$")).click()
         page.wait_for_url(re.compile("#letter-y$"))
         assert page.locator("#letter-y").is_visible()
-        entries = page.locator("article li")
-        texts = entries.all_inner_texts()
-        assert len(texts) == len(collection.papers)
-        titles = [entries.nth(i).locator("a").first.inner_text() for i in range(entries.count())]
+        titles, texts = [], []
+        for current in all_pages_of(page, shipped_url + "/papers/"):
+            entries = current.locator("article ul.az-list li")
+            texts += entries.all_inner_texts()
+            titles += [entries.nth(i).locator("a").first.inner_text() for i in range(entries.count())]
+        assert len(titles) == len(collection.papers)
         assert titles == sorted(titles, key=folded_title)
         paper = next(p for p in collection.papers if p.title == titles[0])
         main_topic = next(t.title for t in collection.topics if t.id == paper.topics[0])
         assert main_topic in texts[0]
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def paged(tmp_path_factory, shipped_site):
+    """The shipped collection built with 7 papers per listing page."""
+    project = copy_project(tmp_path_factory.mktemp("paged"))
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace("      per_page: 50", "      per_page: 7"), "utf-8")
+    result, _ = mkdocs_build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    with serve_directory(project / "site") as url:
+        yield url, shipped_site[1]
+
+
+def test_the_second_page_of_a_list_shows_the_next_papers(browser, paged):
+    url, collection = paged
+    from generator.order import orders
+
+    topic = max(collection.topics, key=lambda t: topic_count(collection, t))
+    expected = [p.title for p in orders([p for p in collection.papers if topic.id in p.topics])[1]]
+    assert len(expected) > 14
+    context, page = open_page(browser, f"{url}/topics/{topic.id}/")
+    try:
+        seen = []
+        for number, current in enumerate(all_pages_of(page, f"{url}/topics/{topic.id}/"), 1):
+            titles = [t.rstrip("¶") for t in current.locator("article h3 > a:not(.headerlink)").all_inner_texts()]
+            assert titles == expected[(number - 1) * 7 : number * 7], number
+            if number == 2:
+                assert current.url.endswith(f"/topics/{topic.id}/page/2/")
+                assert current.locator("article nav.pager .pager__current").inner_text() == "2"
+            seen += titles
+        assert seen == expected
     finally:
         context.close()
 
@@ -217,20 +266,24 @@ def page_kinds(shipped_collection, rich_collection) -> list[tuple[str, str, str]
         ("paper", "shipped", f"/papers/{longest.id}/"), ("a-to-z", "shipped", "/papers/"),
         ("years-index", "rich", "/years/"), ("year", "rich", "/years/2024/"), ("tags-index", "rich", "/tags/"),
         ("tag", "rich", "/tags/deep-learning/"), ("paper-full", "rich", f"/papers/{special.id}/"), ("about", "shipped", "/about/"),
+        ("authors-index", "rich", "/authors/"), ("author", "rich", "/authors/ada-lovelace/"), ("venues-index", "rich", "/venues/"),
+        ("venue", "rich", "/venues/neurips-2024/"), ("list-page-2", "paged", f"/topics/{topic.id}/page/2/"),
     ]
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
 @pytest.mark.parametrize("scheme", SCHEMES)
-def test_every_page_kind_fits_the_screen_and_is_saved_as_a_screenshot(browser, shipped_url, shipped_site, rich, width, scheme):
+def test_every_page_kind_fits_the_screen_and_is_saved_as_a_screenshot(browser, shipped_url, shipped_site, rich, paged, width, scheme):
     _, shipped_collection, _ = shipped_site
     rich_url, rich_collection = rich
+    sites = {"shipped": shipped_url, "rich": rich_url, "paged": paged[0]}
     folder = ARTIFACTS / "pages"
     folder.mkdir(parents=True, exist_ok=True)
     context, page = open_page(browser, shipped_url + "/", width, scheme)
     try:
         for kind, site, path in page_kinds(shipped_collection, rich_collection):
-            page.goto((shipped_url if site == "shipped" else rich_url) + path)
+            response = page.goto(sites[site] + path)
+            assert response.ok, path
             assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == ("slate" if scheme == "dark" else "default")
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 0, f"{path} is {overflow}px wider than a {width} screen"
