@@ -21,11 +21,18 @@ from pathlib import Path
 
 from . import __version__
 
-FORMAT = 4
+FORMAT = 6
+DIGESTS = ("full", "entry", "bib", "listing")  # of a paper: its record, listing entry, BibTeX, and the last two together
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL, checksum TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha TEXT, payload TEXT, checksum TEXT);
+CREATE TABLE IF NOT EXISTS papers(id TEXT, file TEXT, full TEXT, entry TEXT, bib TEXT, listing TEXT, checksum TEXT);
+CREATE INDEX IF NOT EXISTS papers_by_file ON papers(file);
 CREATE TABLE IF NOT EXISTS entries(id TEXT PRIMARY KEY, digest TEXT, entry TEXT, entry_sum TEXT, bib TEXT, bib_sum TEXT);
-CREATE TABLE IF NOT EXISTS pages(path TEXT PRIMARY KEY, key TEXT, size INTEGER, mtime_ns INTEGER);
+CREATE TABLE IF NOT EXISTS pages(path TEXT PRIMARY KEY, key TEXT, size INTEGER, mtime_ns INTEGER, shape TEXT, page TEXT, checksum TEXT);
+CREATE TABLE IF NOT EXISTS page_papers(paper TEXT, path TEXT);
+CREATE INDEX IF NOT EXISTS page_papers_by_paper ON page_papers(paper);
+CREATE INDEX IF NOT EXISTS page_papers_by_path ON page_papers(path);
 """
 
 
@@ -103,15 +110,57 @@ class BuildCache:
         text = canonical(value)
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?, ?)", (key, text, digest(text)))
 
-    # files: one value, read and written whole (far faster than a row per file) -------------
+    # files and papers -----------------------------------------------------------------------
     def files(self) -> dict[str, FileState]:
-        value = self.get_meta("files") or {}
-        return {path: FileState(*row) for path, row in value.items()}
+        """Every data file's state with its parsed summaries (a file whose row is damaged is left
+        out, so it is read again)."""
+        found = {}
+        for path, size, mtime_ns, sha, payload, checksum in self.db.execute("SELECT * FROM files"):
+            if digest(payload) == checksum:
+                found[path] = FileState(size, mtime_ns, sha, json.loads(payload))
+        return found
+
+    def file_stats(self) -> dict[str, tuple[int, int, str]]:
+        """path -> (size, time, content hash) of every data file, without its summaries."""
+        return {path: (size, mtime_ns, sha) for path, size, mtime_ns, sha in self.db.execute("SELECT path, size, mtime_ns, sha FROM files")}
+
+    def file_payloads(self, paths) -> dict[str, dict]:
+        found = {}
+        for path in paths:
+            row = self.db.execute("SELECT payload, checksum FROM files WHERE path = ?", (path,)).fetchone()
+            if row is not None and digest(row[0]) == row[1]:
+                found[path] = json.loads(row[0])
+        return found
 
     def put_files(self, states: dict[str, FileState]) -> None:
-        value = {path: [s.size, s.mtime_ns, s.sha, s.payload] for path, s in states.items()}
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))  # large: no key sorting
-        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('files', ?, ?)", (text, digest(text)))
+        """Store these files' states, and their papers' digests in the papers table."""
+        rows, papers = [], []
+        for path, state in states.items():
+            payload = json.dumps(state.payload, ensure_ascii=False, separators=(",", ":"))
+            rows.append((path, state.size, state.mtime_ns, state.sha, payload, digest(payload)))
+            for paper in state.payload["papers"]:
+                values = (paper["id"], path, *(paper["digests"][k] for k in DIGESTS))
+                papers.append((*values, digest("\x00".join(values))))
+        self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", rows)
+        self.db.executemany("DELETE FROM papers WHERE file = ?", [(path,) for path in states])
+        self.db.executemany("INSERT INTO papers VALUES (?, ?, ?, ?, ?, ?, ?)", papers)
+
+    def touch_files(self, stats: dict[str, tuple[int, int]]) -> None:
+        """New size and time of files whose content did not change."""
+        self.db.executemany("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", [(*v, p) for p, v in stats.items()])
+
+    def drop_files(self, paths) -> None:
+        self.db.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in paths])
+        self.db.executemany("DELETE FROM papers WHERE file = ?", [(p,) for p in paths])
+
+    def paper_digests(self) -> dict[str, tuple[str, dict[str, str]]] | None:
+        """id -> (its file, its digests), for every paper of the files stored; None if a row is damaged."""
+        found = {}
+        for row in self.db.execute("SELECT * FROM papers"):
+            if digest("\x00".join(row[:-1])) != row[-1]:
+                return None
+            found[row[0]] = (row[1], dict(zip(DIGESTS, row[2:-1], strict=True)))
+        return found
 
     # entries --------------------------------------------------------------------------------
     def listings(self, ids: list[str], with_entry: bool = True) -> dict[str, tuple[str, dict]]:
@@ -137,13 +186,46 @@ class BuildCache:
 
     # pages ----------------------------------------------------------------------------------
     def pages(self) -> dict[str, tuple[str, int, int]]:
-        return {path: (key, size, mtime_ns) for path, key, size, mtime_ns in self.db.execute("SELECT * FROM pages")}
+        """Every page written: path -> (key of its inputs, size, modification time)."""
+        return {path: (key, size, mtime_ns) for path, key, size, mtime_ns in self.db.execute("SELECT path, key, size, mtime_ns FROM pages")}
 
-    def put_pages(self, rows: dict[str, tuple[str, int, int]]) -> None:
-        self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)", [(p, *v) for p, v in rows.items()])
+    def planned(self, paths) -> dict[str, tuple[str, dict]]:
+        """The plan entries (shape, page) of pages, for the paths with a sound row."""
+        found = {}
+        paths = sorted(paths)
+        for start in range(0, len(paths), 900):
+            part = paths[start : start + 900]
+            query = f"SELECT path, shape, page, checksum FROM pages WHERE path IN ({','.join('?' * len(part))})"
+            for path, shape, page, checksum in self.db.execute(query, part):
+                if page is not None and digest(f"{shape}\x00{page}") == checksum:
+                    found[path] = (shape, json.loads(page))
+        return found
+
+    def pages_showing(self, paper_ids) -> set[str]:
+        ids = sorted(paper_ids)
+        found: set[str] = set()
+        for start in range(0, len(ids), 900):
+            part = ids[start : start + 900]
+            found |= {row[0] for row in self.db.execute(f"SELECT path FROM page_papers WHERE paper IN ({','.join('?' * len(part))})", part)}
+        return found
+
+    def put_pages(self, rows: dict[str, tuple[str, int, int, str, dict, tuple[str, ...]]]) -> None:
+        """path -> (key, size, time, shape, plan entry, ids of the papers it shows)."""
+        data = []
+        for path, (key, size, mtime_ns, shape, page, _) in rows.items():
+            text = json.dumps(page, ensure_ascii=False, separators=(",", ":"))  # key order kept: it is the plan's
+            data.append((path, key, size, mtime_ns, shape, text, digest(f"{shape}\x00{text}")))
+        self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)", data)
+        self.db.executemany("DELETE FROM page_papers WHERE path = ?", [(p,) for p in rows])
+        self.db.executemany("INSERT INTO page_papers VALUES (?, ?)", [(i, p) for p, row in rows.items() for i in row[5]])
+
+    def touch_pages(self, rows: dict[str, tuple[str, int, int]]) -> None:
+        """New key, size and time for pages whose plan entry did not change."""
+        self.db.executemany("UPDATE pages SET key = ?, size = ?, mtime_ns = ? WHERE path = ?", [(*v, p) for p, v in rows.items()])
 
     def drop_pages(self, paths) -> None:
         self.db.executemany("DELETE FROM pages WHERE path = ?", [(p,) for p in paths])
+        self.db.executemany("DELETE FROM page_papers WHERE path = ?", [(p,) for p in paths])
 
     # transactions ---------------------------------------------------------------------------
     def __enter__(self):

@@ -29,6 +29,15 @@ class Page:
     shows: str = ENTRY  # FULL: everything of each paper; ENTRY: its compact listing entry
 
 
+def page_value(page: Page) -> dict:
+    return {"path": page.path, "template": page.template, "kind": page.kind, "context": page.context,
+            "ids": list(page.paper_ids), "shows": page.shows}
+
+
+def page_from_value(value: dict) -> Page:
+    return Page(value["path"], value["template"], value["kind"], value["context"], tuple(value["ids"]), value["shows"])
+
+
 @dataclass(frozen=True)
 class PlanSettings:
     per_page: int = 50  # papers on one listing page
@@ -88,7 +97,7 @@ def plan_site(collection, settings: PlanSettings) -> SitePlan:
         facets[facet.name] = group_terms(facet, by_title if facet.paper_order == "title" else newest)
     pages = [
         _home(collection, newest, facets, settings),
-        *(Page(f"papers/{p.id}.md", "paper.md.j2", "paper", {"links": _term_links(p, facets)}, (p.id,), FULL) for p in collection.papers),
+        *(Page(f"papers/{p.id}.md", "paper.md.j2", "paper", {"terms": _term_links(p, facets)}, (p.id,), FULL) for p in collection.papers),
         *_a_to_z(by_letter, settings),
         *_topics(collection, facets["topics"], settings),
     ]
@@ -105,10 +114,16 @@ def _counts(topics: FacetTerms | dict, ids: list[str]) -> dict[str, int]:
     return {topic_id: sizes.get(topic_id, 0) for topic_id in ids}
 
 
-def _term_links(paper, facets: dict[str, FacetTerms]) -> list[str]:
-    """The page names of the terms a paper page links to: part of its inputs, since a term's
-    page name can change when other papers change (a new most common spelling)."""
-    return [facets[f.name].slugs[f.key(term)] for f in FACETS for term in f.terms_of(paper)]
+def _term_links(paper, facets: dict[str, FacetTerms]) -> dict[str, dict[str, str]]:
+    """The page names of the terms a paper page links to, by facet and term key: part of its
+    inputs, since a term's page name can change when other papers change."""
+    links: dict[str, dict[str, str]] = {}
+    for facet in FACETS:
+        slugs = facets[facet.name].slugs
+        keys = [facet.key(term) for term in facet.terms_of(paper)]
+        if keys:
+            links[facet.name] = {key: slugs[key] for key in keys}
+    return links
 
 
 def _home(collection, newest: list, facets: dict[str, FacetTerms], settings: PlanSettings) -> Page:

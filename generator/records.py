@@ -31,7 +31,7 @@ def record_files(papers_dir: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(papers_dir).as_posix())
 
 
-def paper_files(papers_dir: Path, root: Path) -> dict[str, tuple[Path, tuple[int, int]]]:
+def paper_files(papers_dir: Path, root: Path) -> dict[str, tuple[str, tuple[int, int]]]:
     """Record files by display path, with their size and modification time, in path order."""
     base = display_path(papers_dir, root)
     found = {}
@@ -47,7 +47,7 @@ def paper_files(papers_dir: Path, root: Path) -> dict[str, tuple[Path, tuple[int
                 pending.append((entry.path, f"{prefix}{entry.name}/"))
             elif entry.name.endswith((".yml", ".yaml")) and entry.is_file():
                 st = entry.stat()
-                found[prefix + entry.name] = (Path(entry.path), (st.st_size, st.st_mtime_ns))
+                found[prefix + entry.name] = (entry.path, (st.st_size, st.st_mtime_ns))
     return {f"{base}/{name}": found[name] for name in sorted(found)}
 
 

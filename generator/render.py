@@ -16,7 +16,7 @@ from .facets import FACETS
 from .html_text import code_block, fold, meta_value, paragraphs
 from .notes import render_notes
 from .order import OTHER_LETTER, initial
-from .plan import ENTRY, Page, SitePlan, numbered_path
+from .plan import ENTRY, Page, numbered_path
 from .problems import DataError, Problem
 from .urls import root_prefix, site_url
 
@@ -97,18 +97,17 @@ def _template_problem(template: str, err: Exception) -> Problem:
 
 
 class Renderer:
-    """Renders pages of one plan. Papers come from `paper` (full records, for paper pages) and
+    """Renders planned pages. Everything a page shows comes from its own plan entry (context and
+    paper ids), the topics, and the papers: `paper` (full records, for paper pages) and
     `listing` (entry and BibTeX), so an incremental build can supply them from its cache."""
 
-    def __init__(self, collection, plan: SitePlan, env: Environment, site: SiteSettings,
-                 paper: Callable[[str], object], listing: Callable[[str], dict]):
+    def __init__(self, topics, env: Environment, site: SiteSettings, paper: Callable[[str], object], listing: Callable[[str], dict]):
         self.env = env
         self.site = site
         self.paper = paper
         self.listing = listing
-        self.topics = {t.id: t for t in collection.topics}
-        self.children = {t.id: [c for c in collection.topics if c.parent == t.id] for t in collection.topics}
-        self.slugs = {name: terms.slugs for name, terms in plan.facets.items()}
+        self.topics = {t.id: t for t in topics}
+        self.children = {t.id: [c for c in topics if c.parent == t.id] for t in topics}
         self.facets = [FACETS_BY_NAME[name] for name in FACETS_BY_NAME]
         self.entry_template = env.from_string(ENTRY_TEMPLATE)
         self.entry_html: dict[str, str] = {}
@@ -142,7 +141,7 @@ class Renderer:
     def _globals(self, url: Callable[[str], Markup], first: str) -> dict:
         return {
             "url": url, "page_url": lambda n: url(numbered_path(first, n)),
-            "term_path": self._term_path, "topic_title": lambda t: self.topics[t].title if t in self.topics else t,
+            "topic_title": lambda t: self.topics[t].title if t in self.topics else t,
             "children": lambda t: self.children.get(t, []),
             "paper_links": paper_links, "pager_numbers": pager_numbers, "facets": self.facets,
         }
@@ -154,6 +153,8 @@ class Renderer:
         context = {"page": page.context, **self._globals(url, page.context.get("first", page.path))}
         if "counts" in page.context:  # only where the plan made the counts part of the page's inputs
             context["topic_count"] = page.context["counts"].__getitem__
+        if "terms" in page.context:  # the page names of the terms a paper page links to
+            context["term_path"] = lambda facet, term: f"{facet}/{page.context['terms'][facet][FACETS_BY_NAME[facet].key(term)]}.md"
         if page.shows == ENTRY:
             context["entries"] = [self.listing(paper_id)["entry"] for paper_id in page.paper_ids]
             context["entries_html"] = lambda: self._entries_html(page.paper_ids, prefix)
@@ -178,7 +179,3 @@ class Renderer:
                 sections[-1][1].append(e)
             return {"sections": sections}
         return {}
-
-    def _term_path(self, facet: str, term: str) -> str:
-        key = FACETS_BY_NAME[facet].key(term)
-        return f"{facet}/{self.slugs[facet][key]}.md"

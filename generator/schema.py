@@ -9,7 +9,6 @@ from functools import cache
 from importlib import resources
 
 import fastjsonschema
-import jsonschema
 
 from .problems import Problem
 from .yamlread import Document, field_label
@@ -31,7 +30,9 @@ def _fast_validator(name: str):
 
 
 @cache
-def _validator(name: str) -> jsonschema.protocols.Validator:
+def _validator(name: str):
+    import jsonschema  # only for records that fail: it words the problems
+
     schema = load_schema(name)
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema)
@@ -72,7 +73,7 @@ def check(doc: Document, value: object, prefix: tuple, schema_name: str) -> list
     return problems
 
 
-def _expected(err: jsonschema.ValidationError) -> str:
+def _expected(err) -> str:
     schema = err.schema if isinstance(err.schema, dict) else {}
     if "x-expected" in schema:
         return schema["x-expected"]
@@ -81,7 +82,7 @@ def _expected(err: jsonschema.ValidationError) -> str:
     return " or ".join(KIND_NAMES.get(k, k) for k in kinds)
 
 
-def _explain(err: jsonschema.ValidationError) -> list[tuple[tuple, str]]:
+def _explain(err) -> list[tuple[tuple, str]]:
     path = tuple(err.absolute_path)
     kind = err.validator
     if kind == "required":

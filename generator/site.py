@@ -15,12 +15,12 @@ from .cache import BuildCache, FileState, canonical, digest, file_sha, open_cach
 from .checks import check_collection
 from .config import Settings
 from .model import Collection, Paper
-from .plan import FULL, GENERATED_DIRS, Page, SitePlan, plan_site
+from .plan import FULL, GENERATED_DIRS, Page, SitePlan, page_from_value, page_value, plan_site
 from .problems import DataError, Problem, errors_of
 from .progress import NO_PROGRESS, Progress
 from .records import load_paper_file, load_topics, paper_files
 from .render import Renderer, environment, template_sources
-from .summaries import listing_of, problem_from_payload, problem_payload, record_digest, summary_from_payload, summary_payload
+from .summaries import listing_of, problem_from_payload, problem_payload, structure, summary_from_payload, summary_payload
 from .write import WriteReport, write_outputs
 
 RACY_NS = 2_000_000_000  # a file changed this close to a build may change again unseen: check its content
@@ -70,7 +70,7 @@ def render_all(collection: Collection, settings: Settings) -> tuple[SitePlan, di
             listings[paper_id] = listing_of(papers[paper_id])[1]
         return listings[paper_id]
 
-    renderer = Renderer(collection, plan, environment(settings.templates_dir), settings.site, papers.__getitem__, listing)
+    renderer = Renderer(collection.topics, environment(settings.templates_dir), settings.site, papers.__getitem__, listing)
     return plan, {page.path: renderer.render(page) for page in plan.pages}
 
 
@@ -100,6 +100,10 @@ class Build:
         self.fresh: dict[str, Paper] = {}  # full papers read in this build, by id
         self.parsed_files: dict[str, list[Paper]] = {}
         self.new_listings: dict[str, tuple[str, dict]] = {}
+        self.fresh_listings: dict[str, dict] = {}  # listing values of the papers read in this build
+        self.changed: dict[str, FileState] = {}  # data files read again: new or changed content
+        self.touched: dict[str, FileState] = {}  # data files with a new time but the same content
+        self.dropped: set[str] = set()  # data files gone since the last build
 
     def run(self) -> Generated:
         s = self.settings
@@ -111,9 +115,9 @@ class Build:
         self.outputs = scan_outputs(s.docs_dir, GENERATED_DIRS)
         self.known_pages = self.cache.pages() if self.cache is not None else {}
         if self.cache is not None and not problems:
-            unchanged = self._unchanged(fingerprint)
-            if unchanged is not None:
-                return unchanged
+            done = self._unchanged(fingerprint) or self._patch(files, global_key, fingerprint, topics, env)
+            if done is not None:
+                return done
         papers, file_problems, states = self._read(files)
         problems += file_problems + check_collection(papers, topics)
         if errors_of(problems, self.strict):
@@ -123,26 +127,31 @@ class Build:
         self.progress.stage("planning pages")
         plan = plan_site(collection, s.plan)
         digests = self._digests(papers, states)
-        keys = {page.path: _page_key(global_key, page, digests) for page in plan.pages}
-        due = self._due(plan, keys)
-        outputs = self._render(collection, plan, env, due, digests)
-        report = write_outputs(s.docs_dir, outputs, set(keys), set(self.outputs) - set(keys), progress=self.progress)
+        shapes = {page.path: _shape(global_key, page) for page in plan.pages}
+        keys = {page.path: _page_key(shapes[page.path], page, digests) for page in plan.pages}
+        due = self._due(plan.pages, keys)
+        outputs = self._render(collection.topics, {p.id: p.origin.file for p in collection.papers}, env, due, digests)
+        report = write_outputs(s.docs_dir, outputs, set(keys), self.outputs, progress=self.progress)
         nav = nav_info(plan, collection)
-        self._save(states, keys, report, fingerprint, problems, nav)
+        planned = {page.path: (shapes[page.path], page) for page in due}
+        self._save(self._racy(st.mtime_ns for st in states.values()), keys, planned, report, fingerprint, global_key, problems, nav)
         return Generated(collection, sorted(problems), report, nav, curator_notes(nav.nonempty))
 
     # reading ------------------------------------------------------------------------------------
-    def _read(self, files: dict[str, tuple[Path, tuple[int, int]]]) -> tuple[list, list[Problem], dict[str, FileState]]:
+    def _read(self, files: dict[str, tuple[str, tuple[int, int]]]) -> tuple[list, list[Problem], dict[str, FileState]]:
         """Every record: unchanged files from their cached summaries, the others read and checked."""
         known = self.cache.files() if self.cache is not None else {}
         papers, problems, states, documents = [], [], {}, {}
         self.progress.stage("reading records", len(files))
+        self.dropped = set(known) - set(files)
         for display, (path, (size, mtime_ns)) in files.items():
             state = known.get(display)
             if state is None or (state.size, state.mtime_ns) != (size, mtime_ns):
-                sha = file_sha(path.read_bytes())
-                payload = self._parse(path, display) if state is None or state.sha != sha else state.payload
-                state = FileState(size, mtime_ns, sha, payload)
+                sha = file_sha(Path(path).read_bytes())
+                if state is None or state.sha != sha:
+                    state = self.changed[display] = FileState(size, mtime_ns, sha, self._parse(Path(path), display, sha))
+                else:
+                    state = self.touched[display] = FileState(size, mtime_ns, sha, state.payload)
             states[display] = state
             problems += [problem_from_payload(p) for p in state.payload["problems"]]
             if display in self.parsed_files:
@@ -152,19 +161,23 @@ class Build:
             self.progress.advance()
         return papers, problems, states
 
-    def _parse(self, path: Path, display: str) -> dict:
+    def _parse(self, path: Path, display: str, sha: str) -> dict:
         found, problems = load_paper_file(path, display)
         self.parsed_files[display] = found
         values = []
         for paper in found:
             self.fresh[paper.id] = paper
-            values.append(summary_payload(paper, record_digest(paper), listing_of(paper)[0]))
+            digests, self.fresh_listings[paper.id] = listing_of(paper)
+            # A record is what its file says: the file's hash and the record's place in it.
+            full = digest(f"{sha}|{display}|{paper.origin.prefix}|{paper.id}")
+            values.append(summary_payload(paper, full, digests))
         return {"papers": values, "problems": [problem_payload(p) for p in problems]}
 
     def _full(self, paper_id: str, origin_file: str) -> Paper:
         """A full record: read in this build, or read again now (one of its pages is rendered)."""
         if paper_id not in self.fresh:
-            self._parse(self.settings.root / origin_file, origin_file)
+            path = self.settings.root / origin_file
+            self._parse(path, origin_file, file_sha(path.read_bytes()))
         return self.fresh[paper_id]
 
     # deciding -----------------------------------------------------------------------------------
@@ -182,24 +195,67 @@ class Build:
         report = WriteReport(unchanged=len(pages))
         return Generated(None, [problem_from_payload(p) for p in last["problems"]], report, nav, curator_notes(nav.nonempty))
 
+    def _patch(self, files: dict, global_key: str, fingerprint: str, topics, env) -> Generated | None:
+        """The last build's plan, patched: when the records that changed changed only in what
+        pages show of them (an abstract, links, notes), not in anything the plan or the checks
+        across records read, only the pages that show them are rendered again."""
+        known = self.cache.file_stats()
+        last = self.cache.get_meta("result")
+        if last is None or self.cache.get_meta("global_key") != global_key or files.keys() != known.keys():
+            return None
+        stats = {}
+        for display, (path, (size, mtime_ns)) in files.items():
+            old_size, old_mtime, old_sha = known[display]
+            stats[display] = (size, mtime_ns)
+            if (old_size, old_mtime) == (size, mtime_ns):
+                continue
+            sha = file_sha(Path(path).read_bytes())
+            if sha == old_sha:
+                self.touched[display] = FileState(size, mtime_ns, sha, {})
+            else:
+                self.changed[display] = FileState(size, mtime_ns, sha, self._parse(Path(path), display, sha))
+        old = self.cache.file_payloads(self.changed)
+        if any(display not in old or structure(old[display]) != structure(state.payload) for display, state in self.changed.items()):
+            return None  # the plan may change: the whole build decides
+        papers = self.cache.paper_digests()
+        if papers is None:
+            return None
+        digests = {paper_id: value for paper_id, (_, value) in papers.items()}
+        digests |= {p["id"]: p["digests"] for state in self.changed.values() for p in state.payload["papers"]}
+        changed_ids = {p["id"] for state in self.changed.values() for p in state.payload["papers"]}
+        suspects = self.cache.pages_showing(changed_ids) | {path for path, row in self.known_pages.items() if self.outputs.get(path) != row[1:]}
+        planned = self.cache.planned(suspects)
+        if len(planned) != len(suspects):
+            return None  # a plan entry is missing or damaged
+        pages = {path: page_from_value(value) for path, (_, value) in planned.items()}
+        keys = {path: row[0] for path, row in self.known_pages.items()}
+        keys |= {path: _page_key(planned[path][0], page, digests) for path, page in pages.items()}
+        due = self._due(sorted(pages.values(), key=lambda p: p.path), keys)
+        outputs = self._render(topics, {paper_id: file for paper_id, (file, _) in papers.items()}, env, due, digests)
+        report = write_outputs(self.settings.docs_dir, outputs, set(keys), self.outputs, progress=self.progress)
+        problems = [problem_from_payload(p) for p in last["problems"]]
+        nav = NavInfo(**{**last["nav"], "topics": [tuple(t) for t in last["nav"]["topics"]]})
+        rendered = {path: (planned[path][0], pages[path]) for path in outputs}
+        self._save(self._racy(t for _, t in stats.values()), keys, rendered, report, fingerprint, global_key, problems, nav)
+        return Generated(None, problems, report, nav, curator_notes(nav.nonempty))
+
     def _digests(self, papers: list, states: dict[str, FileState]) -> dict[str, dict]:
         found = {value["id"]: value["digests"] for state in states.values() for value in state.payload["papers"]}
         return {p.id: found[p.id] for p in papers}
 
-    def _due(self, plan: SitePlan, keys: dict[str, str]) -> list[Page]:
+    def _due(self, pages: list[Page], keys: dict[str, str]) -> list[Page]:
         """Pages whose inputs changed since they were written, or whose file is not as written."""
         if self.cache is None:
-            return plan.pages
+            return pages
         due = []
-        for page in plan.pages:
+        for page in pages:
             row = self.known_pages.get(page.path)
             if row is None or row[0] != keys[page.path] or self.outputs.get(page.path) != row[1:]:
                 due.append(page)
         return due
 
     # rendering ----------------------------------------------------------------------------------
-    def _render(self, collection: Collection, plan: SitePlan, env, due: list[Page], digests: dict[str, dict]) -> dict[str, str]:
-        origins = {p.id: p.origin.file for p in collection.papers}
+    def _render(self, topics, origins: dict[str, str], env, due: list[Page], digests: dict[str, dict]) -> dict[str, str]:
         listed = sorted({i for page in due if page.shows != FULL for i in page.paper_ids} - set(self.fresh))
         bib_only = sorted({i for page in due if page.kind == "bibtex" for i in page.paper_ids} - set(self.fresh) - set(listed))
         cached = {}
@@ -210,13 +266,15 @@ class Build:
         def listing(paper_id: str) -> dict:
             if paper_id not in listings:
                 row = cached.get(paper_id)
-                if row is not None and row[0] == digests[paper_id]["listing"]:
+                if paper_id in self.fresh_listings:
+                    listings[paper_id] = self.fresh_listings[paper_id]
+                elif row is not None and row[0] == digests[paper_id]["listing"]:
                     listings[paper_id] = row[1]  # without its entry when only the BibTeX was asked for
                 else:
                     listings[paper_id] = listing_of(self._full(paper_id, origins[paper_id]))[1]
             return listings[paper_id]
 
-        renderer = Renderer(collection, plan, env, self.settings.site, lambda i: self._full(i, origins[i]), listing)
+        renderer = Renderer(topics, env, self.settings.site, lambda i: self._full(i, origins[i]), listing)
         self.progress.stage("rendering pages", len(due))
         outputs: dict[str, str] = {}
         for page in due:
@@ -227,6 +285,9 @@ class Build:
         return outputs
 
     # saving -------------------------------------------------------------------------------------
+    def _racy(self, times) -> bool:
+        return any(mtime_ns >= self.started_ns - RACY_NS for mtime_ns in times)
+
     def _settled(self, state: FileState) -> FileState:
         """A file changed moments ago may change again within the same clock tick: store a time
         that never matches, so the next build compares its content instead."""
@@ -238,28 +299,52 @@ class Build:
         if self.cache is None:
             return
         with self.cache:
-            self.cache.put_files({d: self._settled(s) for d, s in states.items()})
+            self._save_file_states()
+            # The pages on disk are those of the last good build, not of these files: until a
+            # build succeeds again, neither the fingerprint nor the last plan may be trusted.
+            self.cache.set_meta("fingerprint", None)
+            self.cache.set_meta("global_key", None)
 
-    def _save(self, states, keys, report: WriteReport, fingerprint: str, problems: list[Problem], nav: NavInfo) -> None:
+    def _save_file_states(self) -> None:
+        self.cache.put_files({d: self._settled(s) for d, s in self.changed.items()})
+        self.cache.touch_files({d: (s.size, self._settled(s).mtime_ns) for d, s in self.touched.items()})
+        self.cache.drop_files(self.dropped)
+
+    def _save(self, racy: bool, keys, planned: dict[str, tuple[str, Page]], report: WriteReport, fingerprint: str, global_key: str,
+              problems: list[Problem], nav: NavInfo) -> None:
+        """Remember what this build learned. planned: the pages rendered, with their plan entries
+        (the others' entries did not change); racy: an input changed moments ago (so the next
+        build checks every file rather than trust the fingerprint)."""
         if self.cache is None:
             return
         docs = self.settings.docs_dir
-        racy = any(state.mtime_ns >= self.started_ns - RACY_NS for state in states.values())
+        rows = {}
+        for path in report.touched:
+            stat = _stat(docs / path)
+            if stat is not None:
+                shape, page = planned[path]
+                rows[path] = (keys[path], *stat, shape, page_value(page), page.paper_ids)
         with self.cache:
-            self.cache.put_files({d: self._settled(s) for d, s in states.items()})
+            self._save_file_states()
             self.cache.put_listings(self.new_listings)
-            rows = {path: (keys[path], *stat) for path in report.touched if (stat := _stat(docs / path)) is not None}
             self.cache.put_pages(rows)
             self.cache.drop_pages(set(self.known_pages) - set(keys))
             self.cache.set_meta("fingerprint", None if racy else fingerprint)
+            self.cache.set_meta("global_key", global_key)
             self.cache.set_meta("result", {"problems": [problem_payload(p) for p in sorted(problems)], "nav": dataclasses.asdict(nav)})
 
 
-def _page_key(global_key: str, page: Page, digests: dict[str, dict]) -> str:
-    kind = "full" if page.shows == FULL and page.kind != "bibtex" else "listing"
-    papers = "".join(f"{i}:{digests[i][kind]};" for i in page.paper_ids)
+def _shape(global_key: str, page: Page) -> str:
+    """Everything a page is rendered from but the contents of its papers."""
     # repr of the context is exact and stable: it holds only str, int, None, lists and dicts built in a fixed order
-    return digest(f"{global_key}|{page.template}|{page.kind}|{page.context!r}|{page.shows}|{papers}")
+    return digest(f"{global_key}|{page.template}|{page.kind}|{page.context!r}|{page.shows}|{' '.join(page.paper_ids)}")
+
+
+def _page_key(shape: str, page: Page, digests: dict[str, dict]) -> str:
+    """The page's shape and the digests of what it shows of each paper: the record for a paper
+    page, the BibTeX for the download, the listing entry for the rest."""
+    kind = "bib" if page.kind == "bibtex" else "full" if page.shows == FULL else "entry"
+    return digest(shape + "|" + ";".join(digests[i][kind] for i in page.paper_ids))
 
 
 def _stat(path: Path) -> tuple[int, int] | None:

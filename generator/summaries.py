@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from .bibtex import bibtex_entry
 from .cache import canonical, digest
 from .entries import entry_data
@@ -12,33 +10,27 @@ from .problems import Problem
 from .yamlread import Document
 
 
-def record_digest(paper: Paper) -> str:
-    """Changes whenever anything a paper page shows of the record changes."""
-    return digest(canonical(_plain(paper)))
-
-
-def _plain(value: object) -> object:
-    if dataclasses.is_dataclass(value):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "origin"}
-    if isinstance(value, (tuple, list)):
-        return [_plain(v) for v in value]
-    return value
-
-
-def listing_of(paper: Paper) -> tuple[str, dict]:
-    """(digest, value) of what listings and downloads show of a paper: its entry and BibTeX."""
+def listing_of(paper: Paper) -> tuple[dict[str, str], dict]:
+    """What listings and downloads show of a paper, its entry and BibTeX, with their digests
+    ("listing" covers both: it keys the cached copy)."""
     value = {"entry": entry_data(paper), "bib": bibtex_entry(paper)}
-    return digest(canonical(value)), value
+    entry, bib = digest(canonical(value["entry"])), digest(value["bib"])
+    return {"entry": entry, "bib": bib, "listing": digest(entry + bib)}, value
 
 
-def summary_payload(paper: Paper, full: str, listing: str) -> dict:
+def structure(payload: dict) -> list:
+    """What the page plan and the checks across records read of a file: everything but digests."""
+    return [[{k: v for k, v in paper.items() if k != "digests"} for paper in payload["papers"]], payload["problems"]]
+
+
+def summary_payload(paper: Paper, full: str, digests: dict[str, str]) -> dict:
     prefix = paper.origin.prefix
     marks = [[list(path), line, col] for path, (line, col) in paper.origin.doc.marks.items() if path[: len(prefix)] == prefix]
     return {
         "id": paper.id, "title": paper.title, "authors": [a.name for a in paper.authors], "date": paper.date, "added": paper.added,
         "topics": list(paper.topics), "tags": list(paper.tags), "venue": paper.venue, "arxiv": paper.arxiv, "doi": paper.doi,
         "has_abstract": paper.has_abstract, "file": paper.origin.file, "prefix": list(paper.origin.prefix), "marks": marks,
-        "digests": {"full": full, "listing": listing},
+        "digests": {"full": full, **digests},
     }
 
 

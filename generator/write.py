@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .progress import NO_PROGRESS, Progress
-
-
-def _read_umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
-UMASK = _read_umask()
 
 
 @dataclass
@@ -31,35 +22,44 @@ class WriteReport:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Readers see the old file or the new one, never a part of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Readers see the old file or the new one, never a part of it: the data goes to a new
+    temporary file (created exclusively, never through a link), which then replaces path."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)  # the umask applies
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+    except OSError as err:  # name the file being written, not its temporary
+        raise OSError(err.errno, err.strerror, str(path)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            os.fchmod(handle.fileno(), 0o666 & ~UMASK)  # mkstemp makes files private
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
-def write_outputs(docs_dir: Path, outputs: dict[str, str], keep: set[str], stale: set[str],
+def write_outputs(docs_dir: Path, outputs: dict[str, str], keep: set[str], existing: dict[str, tuple[int, int]],
                   progress: Progress = NO_PROGRESS) -> WriteReport:
-    """Write outputs (relative path -> text) where they differ from what is on disk, then
-    remove the stale files (paths under the generator's folders that no page has any more)."""
+    """Write outputs (relative path -> text) where they differ from the existing files
+    (relative path -> size, time), then remove the stale ones: existing files under the
+    generator's folders that no page has any more."""
     report = WriteReport(unchanged=len(keep) - len(outputs), touched=set(outputs))
     progress.stage("writing pages", len(outputs))
     for relative, text in sorted(outputs.items()):
         path = docs_dir / relative
         data = text.encode("utf-8")
-        if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+        known = existing.get(relative)
+        if known is not None and known[0] == len(data) and path.read_bytes() == data:
             report.unchanged += 1
         else:
             write_atomic(path, data)
             report.written.append(relative)
         progress.advance()
-    for relative in sorted(stale - keep):
+    for relative in sorted(set(existing) - keep):
         (docs_dir / relative).unlink(missing_ok=True)
         report.removed.append(relative)
     _remove_empty_folders(docs_dir, {str(Path(r).parent) for r in report.removed})

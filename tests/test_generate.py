@@ -164,7 +164,7 @@ def test_unwritable_docs_is_an_error_naming_the_file(project, cli):
     (root / "docs").write_text("a file where the docs folder should be\n", "utf-8")
     code, _, err = cli(root, "build")
     assert code == 1 and "Traceback" not in err
-    assert err == f"error: {root / 'docs' / '_generated'}: Not a directory\n"
+    assert err == f"error: {root / 'docs' / '_generated' / 'home.md'}: Not a directory\n"
 
 
 def test_a_bug_in_the_generator_is_not_reported_as_a_template_error(project, cli, monkeypatch):

@@ -117,3 +117,32 @@ def test_a_damaged_or_foreign_cache_is_rebuilt_not_trusted(tmp_path, project, cl
     assert code == 0, err
     assert generated(root / "docs") == cold_build(root, tmp_path, cli)
     assert b"Forged" not in b"".join(generated(root / "docs").values())
+
+
+def test_an_abstract_edit_renders_only_the_pages_that_show_that_paper_without_planning_again(project, cli, monkeypatch):
+    import time
+
+    papers = {f"p{n}.yml": f"title: Paper {n}\ntopics: [vision]\ntags: [shared]\nabstract: Words {n}.\n" for n in range(6)}
+    root = project(papers)
+    assert cli(root, "build")[0] == 0
+    time.sleep(2.1)  # out of the clock tick of the first build
+    assert cli(root, "build")[0] == 0
+    (root / "data/papers/p3.yml").write_text("title: Paper 3\ntopics: [vision]\ntags: [shared]\nabstract: New words.\n", "utf-8")
+
+    def no_planning(*args, **kwargs):
+        raise AssertionError("the whole site was planned again")
+
+    monkeypatch.setattr("generator.site.plan_site", no_planning)
+    code, out, err = cli(root, "build")
+    assert code == 0, err
+    assert out.endswith("3 written, 0 removed, 14 unchanged\n"), out  # the paper, its topic and its tag page
+    assert "New words." in (root / "docs/topics/vision.md").read_text("utf-8")
+
+
+def test_after_a_failed_build_the_next_one_still_fails(project, cli):
+    root = project({"a.yml": "title: A\ntopics: [vision]\nabstract: A.\n", "b.yml": "title: B\ntopics: [speech]\nabstract: B.\n"})
+    assert cli(root, "build")[0] == 0
+    (root / "data/papers/bad.yml").write_text("title: Bad\nauthors: Someone\n", "utf-8")
+    for _ in range(2):
+        code, _, err = cli(root, "build")
+        assert code == 1 and "authors: expected a list of names" in err

@@ -1,0 +1,87 @@
+"""Time from saving a record to seeing the change in the open page under `mkdocs serve`.
+
+    python bench/serve_edit.py PROJECT PAPER_ID [--full]
+
+Starts `mkdocs serve --dirty` (or a plain serve with --full) on a free loopback port, opens the
+paper's page in headless Chromium, waits for the first build, then edits the record's title and
+measures until the page shows it (live reload). Every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync", "--disable-quic"]
+STARTUP_SECONDS = 1800
+EDIT_SECONDS = 300
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=10):
+                return
+        except OSError:
+            time.sleep(1)
+    raise TimeoutError(f"{url} did not answer within {seconds} s")
+
+
+def time_serve_edit(project: Path, paper_id: str, dirty: bool = True) -> str:
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    command = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dev-addr", f"127.0.0.1:{port}"] + (["--dirty"] if dirty else [])
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    server = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/papers/{paper_id}/"
+    try:
+        started = time.monotonic()
+        wait_for(url, STARTUP_SECONDS)
+        first_build = time.monotonic() - started
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(url)
+            time.sleep(3)  # let the watcher settle after the first build
+            record = project / "data" / "papers" / f"{paper_id}.yml"
+            text = record.read_text("utf-8")
+            saved = time.monotonic()
+            record.write_text(text.replace("title: ", "title: Seen live ", 1), "utf-8")
+            page.wait_for_function("document.querySelector('article h1') && document.querySelector('article h1').innerText.includes('Seen live')",
+                                   timeout=EDIT_SECONDS * 1000)
+            shown = time.monotonic() - saved
+            browser.close()
+        return f"{shown:.1f} s (first build {first_build:.0f} s)"
+    except Exception as err:  # noqa: BLE001 - a benchmark reports what happened
+        return f"not measured: {type(err).__name__}: {str(err).splitlines()[0][:200]}"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("project", type=Path)
+    parser.add_argument("paper_id")
+    parser.add_argument("--full", action="store_true", help="a plain serve instead of --dirty")
+    args = parser.parse_args()
+    print(time_serve_edit(args.project, args.paper_id, dirty=not args.full))
