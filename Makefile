@@ -5,10 +5,10 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve site test validate clean
+.PHONY: serve site test validate bench clean
 
 serve: $(VENV)/.site  ## preview on http://127.0.0.1:8000, reloading on edits to data/ and docs/
-	$(BIN)/mkdocs serve --livereload --dev-addr $(HOST)
+	$(BIN)/mkdocs serve --livereload --dirty --dev-addr $(HOST)
 
 site: $(VENV)/.site  ## build the static site into site/
 	$(BIN)/mkdocs build --strict
@@ -19,6 +19,10 @@ validate: $(VENV)/.site  ## check every record and topic
 test: $(VENV)/.test  ## run the whole test suite (installs Chromium from Debian when run as root)
 	@sh scripts/ensure-chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+N ?= 1000
+bench: $(VENV)/.test  ## benchmark a synthetic collection of N papers into BENCHMARKS.md (make bench N=10000)
+	$(BIN)/python bench/run.py $(N) $(BENCH_ARGS)
 
 $(VENV)/.site: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,4 +36,4 @@ $(VENV)/.test: $(VENV)/.site requirements-test.txt
 	touch $@
 
 clean:
-	rm -rf $(VENV) site docs/papers docs/topics docs/years docs/tags docs/_generated docs/downloads
+	rm -rf $(VENV) site .cache docs/papers docs/topics docs/years docs/tags docs/authors docs/venues docs/_generated docs/downloads

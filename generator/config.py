@@ -43,6 +43,7 @@ class PapersConfig(base.Config):
     terms_per_page = PositiveInt(200)  # terms on one page of a facet index (tags, authors, ...)
     cards_per_page = PositiveInt(60)  # topic cards on one page of the topics index and on the home page
     recent = PositiveInt(10)  # recently added papers on the home page
+    author_pages_from = PositiveInt(2)  # papers an author needs for a page of their own
     nav_topics = PositiveInt(30)  # more top-level topics than this: the nav shows the topics index alone
 
 
@@ -75,7 +76,7 @@ def settings_from(config_file: Path, docs_dir: str | Path, directory_urls: bool,
         docs_dir=root / docs_dir,
         data_dir=root / options.data_dir,
         templates_dir=root / options.templates_dir,
-        plan=PlanSettings(options.per_page, options.terms_per_page, options.cards_per_page, options.recent),
+        plan=PlanSettings(options.per_page, options.terms_per_page, options.cards_per_page, options.recent, options.author_pages_from),
         site=SiteSettings(directory_urls=bool(directory_urls)),
         cache_dir=root / options.cache_dir,
         use_cache=options.cache,

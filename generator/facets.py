@@ -42,6 +42,7 @@ class Facet:
     paper_order: str = "newest"  # on a term page: "newest" or "title"
     nav: bool = True  # its index page stays in the navigation (when it has terms)
     heading: str = "{singular}: {label}"  # of a term page
+    min_papers: int = 1  # terms with fewer papers get no page (their papers' pages show them unlinked)
     index_template: str = "facet-index.md.j2"
     term_template: str = "facet-term.md.j2"
 
@@ -80,7 +81,9 @@ def _authors(paper) -> Iterable[str]:
 FACETS = (
     Facet("years", "By year", "Year", lambda p: (p.year,) if p.year else (), key=str, term_order="newest", heading="{label}"),
     Facet("tags", "Tags", "Tag", lambda p: p.tags, key=tag_key, term_order="count"),
-    Facet("authors", "Authors", "Author", _authors),
+    # Most authors of a large collection have one paper there, and that paper's page already
+    # names them: a page per author starts at two papers (setting `author_pages_from`).
+    Facet("authors", "Authors", "Author", _authors, min_papers=2),
     Facet("venues", "Venues", "Venue", lambda p: (p.venue,) if p.venue else (), term_order="count"),
 )
 FACET_NAMES = tuple(f.name for f in FACETS)
@@ -91,7 +94,7 @@ def most_common_spelling(spellings: Counter) -> str:
     return min(spellings.items(), key=lambda item: (-item[1], item[0]))[0]
 
 
-def group_terms(facet: Facet, papers: Iterable) -> FacetTerms:
+def group_terms(facet: Facet, papers: Iterable, min_papers: int | None = None) -> FacetTerms:
     """Every term of the facet with its papers (kept in the order given: pass them in the
     facet's paper order); one page name per term, never two terms on one."""
     spellings: dict[str, Counter] = defaultdict(Counter)
@@ -107,7 +110,8 @@ def group_terms(facet: Facet, papers: Iterable) -> FacetTerms:
             if key not in seen:
                 seen.add(key)
                 members[key].append(paper)
-    labels = {key: most_common_spelling(counts) for key, counts in spellings.items()}
+    least = facet.min_papers if min_papers is None else min_papers
+    labels = {key: most_common_spelling(counts) for key, counts in spellings.items() if len(members[key]) >= least}
     slugs = term_slugs(labels, facet.singular.lower())
     terms = [Term(facet.name, key, labels[key], slugs[key], tuple(p.id for p in members[key])) for key in labels]
     return FacetTerms(facet, sort_terms(facet, terms))

@@ -44,6 +44,7 @@ class PlanSettings:
     terms_per_page: int = 200  # terms on one page of a facet index
     cards_per_page: int = 60  # topic cards on one page of the topics index
     recent: int = 10  # recently added papers on the home page
+    author_pages_from: int = 2  # papers an author needs for a page of their own
 
 
 @dataclass
@@ -94,7 +95,8 @@ def plan_site(collection, settings: PlanSettings) -> SitePlan:
     by_title, newest, by_letter = orders(collection.papers)
     facets = {"topics": topic_terms(collection, newest)}
     for facet in FACETS:
-        facets[facet.name] = group_terms(facet, by_title if facet.paper_order == "title" else newest)
+        least = settings.author_pages_from if facet.name == "authors" else None
+        facets[facet.name] = group_terms(facet, by_title if facet.paper_order == "title" else newest, least)
     pages = [
         _home(collection, newest, facets, settings),
         *(Page(f"papers/{p.id}.md", "paper.md.j2", "paper", {"terms": _term_links(p, facets)}, (p.id,), FULL) for p in collection.papers),
@@ -120,7 +122,7 @@ def _term_links(paper, facets: dict[str, FacetTerms]) -> dict[str, dict[str, str
     links: dict[str, dict[str, str]] = {}
     for facet in FACETS:
         slugs = facets[facet.name].slugs
-        keys = [facet.key(term) for term in facet.terms_of(paper)]
+        keys = [key for key in (facet.key(term) for term in facet.terms_of(paper)) if key in slugs]  # terms with a page
         if keys:
             links[facet.name] = {key: slugs[key] for key in keys}
     return links
@@ -165,8 +167,9 @@ def _facet_pages(terms: FacetTerms, settings: PlanSettings) -> list[Page]:
     rows = tuple((t.label, t.slug, len(t.paper_ids)) for t in terms.terms)
     papers = len({paper_id for t in terms.terms for paper_id in t.paper_ids})
     pages = []
-    for n, part in enumerate(chunks(rows, settings.terms_per_page), 1):
-        context = {"facet": facet.name, "number": n, "pages": len(chunks(rows, settings.terms_per_page)), "first": f"{facet.name}/index.md",
+    parts = chunks(rows, settings.terms_per_page)
+    for n, part in enumerate(parts, 1):
+        context = {"facet": facet.name, "number": n, "pages": len(parts), "first": f"{facet.name}/index.md",
                    "rows": [list(row) for row in part], "terms": len(rows), "papers": papers}
         pages.append(Page(numbered_path(f"{facet.name}/index.md", n), facet.index_template, "facet-index", context))
     for term in terms.terms:

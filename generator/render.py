@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, TemplateError
+from jinja2 import ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, PackageLoader, StrictUndefined, TemplateError
 from markupsafe import Markup
 
 from .bibtex import bibtex_entry
@@ -33,19 +34,47 @@ class SiteSettings:
     directory_urls: bool = True
 
 
+_ENVIRONMENTS: dict[tuple, Environment] = {}
+
+
 def environment(templates_dir: Path | None = None) -> Environment:
-    """Templates from templates_dir (if it exists) win over the package's own."""
+    """Templates from templates_dir (if it exists) win over the package's own.
+
+    Compiling templates takes a noticeable part of a small rebuild, so an environment is kept
+    for as long as its templates do not change (under `mkdocs serve`), and compiled templates
+    are kept in the user's cache folder between runs (never in the project, whose files may
+    come from anyone)."""
     loaders = [FileSystemLoader(str(templates_dir))] if templates_dir and templates_dir.is_dir() else []
     loaders.append(PackageLoader("generator", "templates"))
+    loader = ChoiceLoader(loaders)
+    probe = Environment(loader=loader)
+    key = (str(templates_dir), tuple(template_sources(probe)))
+    if key not in _ENVIRONMENTS:
+        _ENVIRONMENTS.clear()
+        _ENVIRONMENTS[key] = _new_environment(loader)
+    return _ENVIRONMENTS[key]
+
+
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "papersite" / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(folder))
+
+
+def _new_environment(loader) -> Environment:
     env = Environment(
-        loader=ChoiceLoader(loaders),
+        loader=loader,
+        bytecode_cache=_bytecode_cache(),
         autoescape=True,
         finalize=fold,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        auto_reload=False,  # one environment per build: no need to stat templates on every page
+        auto_reload=False,  # kept only while the sources are unchanged: no need to stat them on every page
     )
     env.filters.update(
         paragraphs=paragraphs, meta=meta_value, code_block=code_block, notes=render_notes, bibtex=bibtex_entry,
@@ -59,6 +88,11 @@ def template_sources(env: Environment) -> list[tuple[str, str]]:
     """Every template the environment can load, with its source: part of each page's inputs."""
     names = sorted(env.list_templates(extensions=["j2"]))
     return [(name, env.loader.get_source(env, name)[0]) for name in names]
+
+
+def _term_path(terms: dict, facet: str, term: str) -> str | None:
+    slug = terms.get(facet, {}).get(FACETS_BY_NAME[facet].key(term))
+    return None if slug is None else f"{facet}/{slug}.md"
 
 
 def pager_numbers(current: int, total: int, around: int = 2) -> list[int | None]:
@@ -153,8 +187,8 @@ class Renderer:
         context = {"page": page.context, **self._globals(url, page.context.get("first", page.path))}
         if "counts" in page.context:  # only where the plan made the counts part of the page's inputs
             context["topic_count"] = page.context["counts"].__getitem__
-        if "terms" in page.context:  # the page names of the terms a paper page links to
-            context["term_path"] = lambda facet, term: f"{facet}/{page.context['terms'][facet][FACETS_BY_NAME[facet].key(term)]}.md"
+        if "terms" in page.context:  # the page names of the terms a paper page links to (None: a term with no page)
+            context["term_path"] = lambda facet, term: _term_path(page.context["terms"], facet, term)
         if page.shows == ENTRY:
             context["entries"] = [self.listing(paper_id)["entry"] for paper_id in page.paper_ids]
             context["entries_html"] = lambda: self._entries_html(page.paper_ids, prefix)

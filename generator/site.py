@@ -15,6 +15,7 @@ from .cache import BuildCache, FileState, canonical, digest, file_sha, open_cach
 from .checks import check_collection
 from .config import Settings
 from .model import Collection, Paper
+from .parallel import Helper, parallel_worth_it, split_map
 from .plan import FULL, GENERATED_DIRS, Page, SitePlan, page_from_value, page_value, plan_site
 from .problems import DataError, Problem, errors_of
 from .progress import NO_PROGRESS, Progress
@@ -49,7 +50,7 @@ class Generated:
 def curator_notes(nonempty: list[str]) -> list[str]:
     """Hints for whoever keeps the collection: printed by the build, never shown to visitors."""
     hints = {"years": "no paper has a `date`", "tags": "no paper has `tags`", "venues": "no paper has a `venue`",
-             "authors": "no paper has `authors`"}
+             "authors": "no author has enough papers for a page of their own (`author_pages_from`)"}
     return [f"{hint}, so its index page is left out of the navigation and the home page" for name, hint in hints.items() if name not in nonempty]
 
 
@@ -130,8 +131,7 @@ class Build:
         shapes = {page.path: _shape(global_key, page) for page in plan.pages}
         keys = {page.path: _page_key(shapes[page.path], page, digests) for page in plan.pages}
         due = self._due(plan.pages, keys)
-        outputs = self._render(collection.topics, {p.id: p.origin.file for p in collection.papers}, env, due, digests)
-        report = write_outputs(s.docs_dir, outputs, set(keys), self.outputs, progress=self.progress)
+        report = self._render_and_write(collection.topics, {p.id: p.origin.file for p in collection.papers}, env, due, digests, keys)
         nav = nav_info(plan, collection)
         planned = {page.path: (shapes[page.path], page) for page in due}
         self._save(self._racy(st.mtime_ns for st in states.values()), keys, planned, report, fingerprint, global_key, problems, nav)
@@ -141,17 +141,25 @@ class Build:
     def _read(self, files: dict[str, tuple[str, tuple[int, int]]]) -> tuple[list, list[Problem], dict[str, FileState]]:
         """Every record: unchanged files from their cached summaries, the others read and checked."""
         known = self.cache.files() if self.cache is not None else {}
-        papers, problems, states, documents = [], [], {}, {}
-        self.progress.stage("reading records", len(files))
         self.dropped = set(known) - set(files)
+        self.progress.stage("reading records", len(files))
+        to_parse = []
         for display, (path, (size, mtime_ns)) in files.items():
             state = known.get(display)
-            if state is None or (state.size, state.mtime_ns) != (size, mtime_ns):
-                sha = file_sha(Path(path).read_bytes())
-                if state is None or state.sha != sha:
-                    state = self.changed[display] = FileState(size, mtime_ns, sha, self._parse(Path(path), display, sha))
-                else:
-                    state = self.touched[display] = FileState(size, mtime_ns, sha, state.payload)
+            if state is not None and (state.size, state.mtime_ns) == (size, mtime_ns):
+                continue
+            sha = file_sha(Path(path).read_bytes())
+            if state is None or state.sha != sha:
+                to_parse.append((display, path, size, mtime_ns, sha))
+            else:
+                self.touched[display] = FileState(size, mtime_ns, sha, state.payload)
+        for display, size, mtime_ns, sha, parsed in split_map(to_parse, self._parse_one):
+            payload, papers, listings = parsed
+            self._remember(display, papers, listings)
+            self.changed[display] = FileState(size, mtime_ns, sha, payload)
+        papers, problems, states, documents = [], [], {}, {}
+        for display in files:
+            state = self.changed.get(display) or self.touched.get(display) or known[display]
             states[display] = state
             problems += [problem_from_payload(p) for p in state.payload["problems"]]
             if display in self.parsed_files:
@@ -161,17 +169,32 @@ class Build:
             self.progress.advance()
         return papers, problems, states
 
-    def _parse(self, path: Path, display: str, sha: str) -> dict:
+    def _parse_one(self, item: tuple) -> tuple:
+        display, path, size, mtime_ns, sha = item
+        return display, size, mtime_ns, sha, self._parsed(Path(path), display, sha)
+
+    @staticmethod
+    def _parsed(path: Path, display: str, sha: str) -> tuple[dict, list[Paper], dict[str, dict]]:
+        """(summary payload, full papers, listing values) of one file: what it says, checked."""
         found, problems = load_paper_file(path, display)
-        self.parsed_files[display] = found
-        values = []
+        values, listings = [], {}
         for paper in found:
-            self.fresh[paper.id] = paper
-            digests, self.fresh_listings[paper.id] = listing_of(paper)
+            digests, listings[paper.id] = listing_of(paper)
             # A record is what its file says: the file's hash and the record's place in it.
             full = digest(f"{sha}|{display}|{paper.origin.prefix}|{paper.id}")
             values.append(summary_payload(paper, full, digests))
-        return {"papers": values, "problems": [problem_payload(p) for p in problems]}
+        return {"papers": values, "problems": [problem_payload(p) for p in problems]}, found, listings
+
+    def _remember(self, display: str, papers: list[Paper], listings: dict[str, dict]) -> None:
+        self.parsed_files[display] = papers
+        for paper in papers:
+            self.fresh[paper.id] = paper
+            self.fresh_listings[paper.id] = listings[paper.id]
+
+    def _parse(self, path: Path, display: str, sha: str) -> dict:
+        payload, papers, listings = self._parsed(path, display, sha)
+        self._remember(display, papers, listings)
+        return payload
 
     def _full(self, paper_id: str, origin_file: str) -> Paper:
         """A full record: read in this build, or read again now (one of its pages is rendered)."""
@@ -231,11 +254,10 @@ class Build:
         keys = {path: row[0] for path, row in self.known_pages.items()}
         keys |= {path: _page_key(planned[path][0], page, digests) for path, page in pages.items()}
         due = self._due(sorted(pages.values(), key=lambda p: p.path), keys)
-        outputs = self._render(topics, {paper_id: file for paper_id, (file, _) in papers.items()}, env, due, digests)
-        report = write_outputs(self.settings.docs_dir, outputs, set(keys), self.outputs, progress=self.progress)
+        report = self._render_and_write(topics, {paper_id: file for paper_id, (file, _) in papers.items()}, env, due, digests, keys)
         problems = [problem_from_payload(p) for p in last["problems"]]
         nav = NavInfo(**{**last["nav"], "topics": [tuple(t) for t in last["nav"]["topics"]]})
-        rendered = {path: (planned[path][0], pages[path]) for path in outputs}
+        rendered = {path: (planned[path][0], pages[path]) for path in report.touched}
         self._save(self._racy(t for _, t in stats.values()), keys, rendered, report, fingerprint, global_key, problems, nav)
         return Generated(None, problems, report, nav, curator_notes(nav.nonempty))
 
@@ -255,12 +277,48 @@ class Build:
         return due
 
     # rendering ----------------------------------------------------------------------------------
-    def _render(self, topics, origins: dict[str, str], env, due: list[Page], digests: dict[str, dict]) -> dict[str, str]:
+    def _render_and_write(self, topics, origins: dict[str, str], env, due: list[Page], digests: dict[str, dict],
+                          keys: dict[str, str]) -> WriteReport:
+        """Render the due pages and write those that changed; with many pages and a second core,
+        half of them in a forked process (both render first, and nothing is written unless
+        both succeeded)."""
+        docs = self.settings.docs_dir
+        cached = self._cached_listings(due)  # read before forking: a database connection is not to be shared
+        if not parallel_worth_it(len(due)):
+            outputs = self._render(topics, origins, env, due, digests, cached)
+            return write_outputs(docs, outputs, set(keys), self.outputs, progress=self.progress)
+        with Helper() as helper:
+            if helper.is_child:
+                self.progress = NO_PROGRESS
+                outputs = helper.run(lambda: self._render(topics, origins, env, due[1::2], digests, cached))
+                if helper.go():
+                    try:
+                        helper.send(("ok", write_outputs(docs, outputs, set(keys), {}).written, self.new_listings))
+                    except OSError as err:
+                        helper.send(("error", err.errno, err.strerror, err.filename))
+                return WriteReport()  # never reached: the helper ends the child process
+            outputs = helper.run(lambda: self._render(topics, origins, env, due[0::2], digests, cached))
+            report = write_outputs(docs, outputs, set(keys), self.outputs, progress=self.progress)
+            answer = helper.receive()
+            if answer[0] == "error":
+                raise OSError(*answer[1:])
+            _, written, listings = answer
+        report.written = sorted(report.written + written)
+        report.unchanged = len(keys) - len(report.written)
+        report.touched = {page.path for page in due}
+        self.new_listings |= listings
+        return report
+
+    def _cached_listings(self, due: list[Page]) -> dict[str, tuple[str, dict]]:
+        """The cached entries and BibTeX of the papers the due pages list (and were not read now)."""
+        if self.cache is None:
+            return {}
         listed = sorted({i for page in due if page.shows != FULL for i in page.paper_ids} - set(self.fresh))
         bib_only = sorted({i for page in due if page.kind == "bibtex" for i in page.paper_ids} - set(self.fresh) - set(listed))
-        cached = {}
-        if self.cache is not None:
-            cached = {**self.cache.listings(listed), **self.cache.listings(bib_only, with_entry=False)}
+        return {**self.cache.listings(listed), **self.cache.listings(bib_only, with_entry=False)}
+
+    def _render(self, topics, origins: dict[str, str], env, due: list[Page], digests: dict[str, dict],
+                cached: dict[str, tuple[str, dict]]) -> dict[str, str]:
         listings: dict[str, dict] = {}
 
         def listing(paper_id: str) -> dict:

@@ -146,3 +146,33 @@ def test_after_a_failed_build_the_next_one_still_fails(project, cli):
     for _ in range(2):
         code, _, err = cli(root, "build")
         assert code == 1 and "authors: expected a list of names" in err
+
+
+def test_two_processes_write_exactly_what_one_writes(tmp_path, cli, monkeypatch):
+    import generator.site
+
+    forks, helper = [], generator.site.Helper
+    monkeypatch.setattr("generator.parallel.MIN_PAGES", 1)  # every build forks its helper
+    monkeypatch.setattr(generator.site, "Helper", type("Counted", (helper,), {
+        "__enter__": lambda self: forks.append(1) or helper.__enter__(self)}))
+    root = make_collection(tmp_path / "project", 60)
+    (root / "mkdocs.yml").write_text("site_name: Fork test\nplugins:\n  - papers:\n      per_page: 5\n", "utf-8")
+    code, out, err = cli(root, "build")
+    assert code == 0, err
+    assert forks, "the build did not use a second process"
+    monkeypatch.setenv("PAPERSITE_WORKERS", "1")
+    assert generated(root / "docs") == cold_build(root, tmp_path, cli)
+
+
+def test_a_template_failing_in_either_process_writes_nothing(tmp_path, cli, monkeypatch):
+    monkeypatch.setattr("generator.parallel.MIN_PAGES", 1)
+    root = make_collection(tmp_path / "project", 30)
+    (root / "mkdocs.yml").write_text("site_name: Fork test\n", "utf-8")
+    assert cli(root, "build")[0] == 0
+    before = generated(root / "docs")
+    for papers in (range(0, 30, 2), range(1, 30, 2)):  # the failing pages fall to one process, then the other
+        ids = [f"paper-{n:05d}" for n in papers]
+        write_files(root, {"templates/paper.md.j2": "{% if p.id in " + repr(ids) + " %}{{ p.nothing }}{% endif %}changed\\n"})
+        code, _, err = cli(root, "build")
+        assert code == 1 and "template error" in err and "Traceback" not in err
+        assert generated(root / "docs") == before

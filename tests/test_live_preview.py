@@ -6,6 +6,7 @@ import contextlib
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -108,3 +109,50 @@ def test_warnings_never_block_the_preview_and_errors_show_a_banner_until_fixed(b
         assert page.locator("article h1").inner_text().startswith("Galactic: Scaling")
     finally:
         page.close()
+
+
+def test_dirty_serve_rebuilds_what_changed_and_keeps_search_whole(tmp_path):
+    """`mkdocs serve --dirty` (what `make serve` runs): an edit shows on the paper and its topic
+    page, a removed record's page goes, and the search index keeps every other paper."""
+    import json
+
+    project = copy_project(tmp_path / "project")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project, env=mkdocs_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    papers = sorted(p.stem for p in (project / "data" / "papers").glob("*.yml"))
+    gone, other = [p for p in papers if p != PAPER][:2]
+    try:
+        wait_for(f"{url}/papers/{PAPER}/", STARTUP_SECONDS)
+        record = project / "data" / "papers" / f"{PAPER}.yml"
+        topic = next(line.split("- ", 1)[1] for line in record.read_text("utf-8").splitlines() if line.startswith("- "))
+        record.write_text(record.read_text("utf-8").replace("title: 'Galactic: Scaling", "title: 'Galactic (dirty): Scaling", 1), "utf-8")
+        (project / "data" / "papers" / f"{gone}.yml").unlink()
+        second = project / "data" / "papers" / f"{other}.yml"  # two paper pages rebuilt at once
+        second.write_text(second.read_text("utf-8").replace("abstract: ", "abstract: Also edited. ", 1), "utf-8")
+        deadline = time.monotonic() + RELOAD_SECONDS
+        while time.monotonic() < deadline and "Galactic (dirty)" not in wait_for(f"{url}/topics/{topic}/", 10):
+            time.sleep(0.5)
+        assert "Galactic (dirty)" in wait_for(f"{url}/papers/{PAPER}/", 10)
+        assert "Galactic (dirty)" in wait_for(f"{url}/topics/{topic}/", 10)
+        try:
+            urllib.request.urlopen(f"{url}/papers/{gone}/", timeout=10)
+            raise AssertionError(f"the page of the removed record {gone} is still served")
+        except urllib.error.HTTPError as err:
+            assert err.code == 404
+        index = json.loads(wait_for(f"{url}/search/search_index.json", 10))
+        locations = [doc["location"] for doc in index["docs"]]
+        assert len(locations) == len(set(locations)), "a page is indexed twice"
+        located = {location.split("#")[0] for location in locations}
+        assert {f"papers/{p}/" for p in papers if p != gone} <= located
+        assert f"papers/{gone}/" not in located
+        assert any("Galactic (dirty)" in doc["title"] for doc in index["docs"])
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()

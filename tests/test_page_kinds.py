@@ -31,6 +31,8 @@ def shipped_url(shipped_site):
 def rich(tmp_path_factory):
     """The golden fixture collection (dates, tags, sub-topics) built with the project's own config."""
     project = copy_project(tmp_path_factory.mktemp("rich"), data=RICH / "data")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace("      per_page: 50", "      per_page: 50\n      author_pages_from: 1"), "utf-8")
     result, _ = mkdocs_build(project, project / "site")
     assert result.returncode == 0, result.stderr
     collection, _ = load_collection(RICH / "data", RICH)

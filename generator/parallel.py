@@ -1,0 +1,120 @@
+"""A second process for the heavy half of a big build, on machines with a second core.
+
+The build forks once it has checked everything and planned every page: the child inherits all
+of that in memory, renders its half of the pages, and writes them only when told that both
+halves rendered without a problem, so a failing template still leaves docs/ untouched. Fork is
+used only in a single-threaded process (never under `mkdocs serve`, whose server runs threads).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import threading
+import traceback
+
+from .problems import DataError
+
+MIN_PAGES = 4000  # below this, forking costs more than it saves
+
+
+def parallel_worth_it(pages: int) -> bool:
+    return (pages >= MIN_PAGES and (os.cpu_count() or 1) > 1 and hasattr(os, "fork")
+            and threading.active_count() == 1 and os.environ.get("PAPERSITE_WORKERS") != "1")
+
+
+class Helper:
+    """`with Helper() as h:` forks; in the child `h.is_child` is true and the process ends when
+    the block does. Both sides call `run(step)`; the results meet through pipes."""
+
+    def __enter__(self):
+        self.up_read, self.up_write = os.pipe()  # child -> parent
+        self.down_read, self.down_write = os.pipe()  # parent -> child
+        self.pid = os.fork()
+        self.is_child = self.pid == 0
+        if self.is_child:
+            os.close(self.up_read)
+            os.close(self.down_write)
+        else:
+            os.close(self.up_write)
+            os.close(self.down_read)
+        return self
+
+    def __exit__(self, kind, value, tb):
+        if self.is_child:
+            os._exit(0)  # nothing of the parent's (atexit, buffers, the cache connection) runs twice
+        os.close(self.up_read)
+        os.close(self.down_write)
+        os.waitpid(self.pid, 0)
+        return False
+
+    # both sides --------------------------------------------------------------------------------
+    def run(self, step):
+        """Run step on this side; both sides learn whether both succeeded (if not, the parent raises)."""
+        try:
+            result, failure = step(), None
+        except DataError as err:
+            result, failure = None, ("problems", err.problems)
+        except BaseException:  # noqa: BLE001 - a bug in the child is re-raised by the parent
+            result, failure = None, ("bug", traceback.format_exc())
+        if self.is_child:
+            self.send(failure)
+            return result
+        theirs = self.receive()
+        if failure or theirs:
+            self._tell(False)
+            kind, detail = failure or theirs
+            if kind == "problems":
+                raise DataError(detail)
+            raise RuntimeError(f"the build failed:\n{detail}")
+        self._tell(True)
+        return result
+
+    def go(self) -> bool:
+        """In the child: whether to write (both halves rendered)."""
+        with os.fdopen(os.dup(self.down_read), "rb") as pipe:
+            return pickle.load(pipe)
+
+    def send(self, value) -> None:
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        os.write(self.up_write, len(data).to_bytes(8, "big"))
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.up_write, view):]
+
+    def receive(self):
+        size = int.from_bytes(self._read(8), "big")
+        return pickle.loads(self._read(size))
+
+    def _read(self, size: int) -> bytes:
+        chunks, left = [], size
+        while left:
+            chunk = os.read(self.up_read, min(left, 1 << 20))
+            if not chunk:
+                raise RuntimeError("the helper process ended unexpectedly")
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+
+    def _tell(self, value: bool) -> None:
+        os.write(self.down_write, pickle.dumps(value))
+
+
+def split_map(items: list, step) -> list:
+    """[step(item) for item in items], the odd ones done by a forked helper when worth it."""
+    if not parallel_worth_it(len(items) * 2):  # a file is worth about two pages
+        return [step(item) for item in items]
+    with Helper() as helper:
+        if helper.is_child:
+            try:
+                helper.send(("ok", [step(item) for item in items[1::2]]))
+            except BaseException:  # noqa: BLE001 - reported by the parent
+                helper.send(("bug", traceback.format_exc()))
+            return []  # never reached: the helper ends the child process
+        mine = [step(item) for item in items[0::2]]
+        kind, theirs = helper.receive()
+    if kind != "ok":
+        raise RuntimeError(f"the build failed:\n{theirs}")
+    merged = [None] * len(items)
+    merged[0::2], merged[1::2] = mine, theirs
+    return merged
