@@ -152,7 +152,9 @@ def test_two_processes_write_exactly_what_one_writes(tmp_path, cli, monkeypatch)
     import generator.site
 
     forks, helper = [], generator.site.Helper
-    monkeypatch.setattr("generator.parallel.MIN_PAGES", 1)  # every build forks its helper
+    # Every build forks its helper (even in a test process whose other tests left threads running).
+    monkeypatch.setattr("generator.parallel.parallel_worth_it", lambda pages: True)
+    monkeypatch.setattr("generator.site.parallel_worth_it", lambda pages: True)
     monkeypatch.setattr(generator.site, "Helper", type("Counted", (helper,), {
         "__enter__": lambda self: forks.append(1) or helper.__enter__(self)}))
     root = make_collection(tmp_path / "project", 60)
@@ -160,12 +162,14 @@ def test_two_processes_write_exactly_what_one_writes(tmp_path, cli, monkeypatch)
     code, out, err = cli(root, "build")
     assert code == 0, err
     assert forks, "the build did not use a second process"
-    monkeypatch.setenv("PAPERSITE_WORKERS", "1")
+    monkeypatch.setattr("generator.parallel.parallel_worth_it", lambda pages: False)
+    monkeypatch.setattr("generator.site.parallel_worth_it", lambda pages: False)
     assert generated(root / "docs") == cold_build(root, tmp_path, cli)
 
 
 def test_a_template_failing_in_either_process_writes_nothing(tmp_path, cli, monkeypatch):
-    monkeypatch.setattr("generator.parallel.MIN_PAGES", 1)
+    monkeypatch.setattr("generator.parallel.parallel_worth_it", lambda pages: True)
+    monkeypatch.setattr("generator.site.parallel_worth_it", lambda pages: True)
     root = make_collection(tmp_path / "project", 30)
     (root / "mkdocs.yml").write_text("site_name: Fork test\n", "utf-8")
     assert cli(root, "build")[0] == 0
