@@ -11,6 +11,7 @@ and started afresh; it is never trusted. Each row carries a checksum of its payl
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -53,6 +54,13 @@ class FileState:
     payload: dict
 
 
+@functools.cache
+def _code_digest() -> str:
+    """The generator's own code: an edited checkout must not reuse pages an older one rendered."""
+    package = Path(__file__).parent
+    return digest("".join(f"{path.name}\0{path.read_text('utf-8')}" for path in sorted(package.glob("*.py"))))
+
+
 class Damaged(Exception):
     """The cache cannot be trusted: start afresh."""
 
@@ -66,10 +74,12 @@ class BuildCache:
     @staticmethod
     def identity_of(root: Path, schema_text: str) -> str:
         """What a cache must match to be used: this project, this generator, this Python."""
-        return canonical([FORMAT, __version__, str(root.resolve()), digest(schema_text), sys.version_info[:2]])
+        return canonical([FORMAT, __version__, _code_digest(), str(root.resolve()), digest(schema_text), sys.version_info[:2]])
 
     def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.path.parent.is_symlink():
+            raise Damaged("the cache folder is a symbolic link")
         try:
             db = self._connect()
             if self._meta(db, "identity") != self.identity:

@@ -10,6 +10,7 @@ import re
 from urllib.parse import quote
 
 SHOWN_AUTHORS = 3
+SHOWN_BADGES = 5  # a listing entry stays small whatever the record holds; the paper page has every link
 SNIPPET_HEAD = 160  # shown collapsed: about two lines
 SNIPPET_TOTAL = 400  # shown when expanded; the paper page has the rest
 LINK_LABELS = {"pdf": "PDF", "code": "Code", "project": "Project", "video": "Video", "slides": "Slides", "data": "Data"}
@@ -62,5 +63,5 @@ def entry_data(paper) -> dict:
     return {
         "id": paper.id, "title": paper.title, "authors": names[:SHOWN_AUTHORS], "more_authors": max(0, len(names) - SHOWN_AUTHORS),
         "year": paper.year, "venue": paper.venue, "added": paper.added, "topic": paper.topics[0] if paper.topics else None,
-        "badges": [list(link) for link in paper_links(paper)], "head": head, "tail": tail, "cut": cut,
+        "badges": [list(link) for link in paper_links(paper)[:SHOWN_BADGES]], "head": head, "tail": tail, "cut": cut,
     }

@@ -36,6 +36,20 @@ class Author:
     url: str | None = None
 
 
+def year_of(date: str | None, arxiv: str | None) -> str | None:
+    """The year of `date`, else the year of first submission that an arXiv id encodes
+    (new style YYMM.NNNNN from 2007 on, old style archive/YYMMNNN from 1991)."""
+    if date:
+        return date[:4]
+    if not arxiv:
+        return None
+    digits = arxiv.split("/")[-1][:2]
+    if not digits.isdigit():
+        return None
+    century = "19" if "/" in arxiv and int(digits) >= 91 else "20"
+    return century + digits
+
+
 @dataclass(frozen=True)
 class Paper:
     id: str
@@ -56,7 +70,7 @@ class Paper:
 
     @property
     def year(self) -> str | None:
-        return self.date[:4] if self.date else None
+        return year_of(self.date, self.arxiv)
 
     @property
     def has_abstract(self) -> bool:
@@ -86,7 +100,7 @@ class PaperSummary:
 
     @property
     def year(self) -> str | None:
-        return self.date[:4] if self.date else None
+        return year_of(self.date, self.arxiv)
 
 
 @dataclass(frozen=True)

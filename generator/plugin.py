@@ -49,18 +49,21 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         try:
             # MkDocs' resolved config, so INHERIT, !ENV and command-line overrides all count.
             settings = settings_from(Path(config.config_file_path), config.docs_dir, config.use_directory_urls, self.config)
+            if not serving:  # serve builds into a folder of its own, outside the project
+                check_site_dir(Path(config.site_dir), settings.root)
             self._watch(config, settings)
             result = generate(settings, strict=bool(config.strict) and not serving, use_cache=settings.use_cache,
                               progress=ConsoleProgress())
-        except DataError as err:
+        except (DataError, OSError) as err:
+            problems = err.problems if isinstance(err, DataError) else [Problem(err.filename or "papers", 0, 0, "", err.strerror or str(err))]
             if not serving or self.last_good is None:
-                raise PluginError("the paper data has problems:\n" + "\n".join(map(str, err.problems))) from None
-            self.problems = err.problems
-            _report_while_serving(err.problems, "still serving the last good pages")
+                raise PluginError("the paper data has problems:\n" + "\n".join(map(str, problems))) from None
+            # A full disk or a file deleted mid-build is reported like bad data: the last good
+            # pages stay served, with a banner naming the file, until a save fixes it.
+            self.problems = problems
+            _report_while_serving(problems, "still serving the last good pages")
             config.nav = _site_nav(config.nav, self.last_good, self.config.nav_topics)
             return config
-        except OSError as err:
-            raise PluginError(f"papers: {err.filename or ''}: {err.strerror or err}") from None
         self.problems = []
         if serving:
             # Under `mkdocs serve`, MkDocs' strict mode would turn a logged warning into a failed
@@ -104,6 +107,16 @@ class PapersPlugin(BasePlugin[PapersConfig]):
 
     def on_post_build(self, *, config) -> None:
         self.dirty.after_build(config)
+
+
+def check_site_dir(site: Path, root: Path) -> None:
+    """MkDocs empties site_dir before building: refuse one that is a symbolic link, or that lies
+    in the project but resolves outside it (through a linked folder), so nothing else is emptied."""
+    project = root.resolve()
+    inside = site.absolute().is_relative_to(root.absolute())
+    if site.is_symlink() or (inside and not site.resolve().is_relative_to(project)):
+        raise DataError([Problem(str(site), 0, 0, "", "site_dir is a symbolic link or leads outside the project: "
+                                 "MkDocs would empty what it points at; build elsewhere with -d")])
 
 
 def _banner(problems: list[Problem]) -> str:

@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 
 from .model import Origin, Paper, Topic, paper_from_record, topic_from_record
-from .problems import Problem
+from .notes import nesting_problem
+from .problems import WARNING, Problem
 from .schema import check, describe, load_schema
 from .slug import RESERVED_NAMES
 from .yamlread import Document, parse_yaml, read_yaml
@@ -24,17 +25,21 @@ def display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+RECORD_SUFFIXES = (".yml", ".yaml")
+
+
 def record_files(papers_dir: Path) -> list[Path]:
-    if not papers_dir.is_dir():
-        return []
-    found = [p for p in papers_dir.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file()]
-    return sorted(found, key=lambda p: p.relative_to(papers_dir).as_posix())
+    return [Path(path) for path, _ in paper_files(papers_dir, papers_dir.parent)[0].values()]
 
 
-def paper_files(papers_dir: Path, root: Path) -> dict[str, tuple[str, tuple[int, int]]]:
-    """Record files by display path, with their size and modification time, in path order."""
+def paper_files(papers_dir: Path, root: Path) -> tuple[dict[str, tuple[str, tuple[int, int]]], list[Problem]]:
+    """Record files by display path, with their size and modification time, in path order; and
+    problems with what else is there: symbolic links leading out of the data folder are refused
+    (unread, so nothing of what they point at reaches a log), and files that are not records
+    are named in warnings rather than skipped without a word."""
     base = display_path(papers_dir, root)
-    found = {}
+    inside = papers_dir.parent.resolve()
+    found, problems = {}, []
     pending = [(str(papers_dir), "")]
     while pending:
         folder, prefix = pending.pop()
@@ -43,20 +48,27 @@ def paper_files(papers_dir: Path, root: Path) -> dict[str, tuple[str, tuple[int,
         except (FileNotFoundError, NotADirectoryError):
             continue
         for entry in entries:
-            if entry.is_dir():
+            display = f"{base}/{prefix}{entry.name}"
+            if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(inside):
+                problems.append(Problem(display, 0, 0, "", "a symbolic link to something outside the data folder: not read"))
+            elif entry.is_dir():
                 pending.append((entry.path, f"{prefix}{entry.name}/"))
-            elif entry.name.endswith((".yml", ".yaml")) and entry.is_file():
+            elif entry.name.startswith("."):
+                continue  # .gitkeep, editor files
+            elif not entry.name.endswith(RECORD_SUFFIXES) or not entry.is_file():
+                why = "record files end in .yml or .yaml" if entry.is_file() else "not a regular file"
+                problems.append(Problem(display, 0, 0, "", f"not read: {why}", WARNING))
+            else:
                 st = entry.stat()
                 found[prefix + entry.name] = (entry.path, (st.st_size, st.st_mtime_ns))
-    return {f"{base}/{name}": found[name] for name in sorted(found)}
+    return {f"{base}/{name}": found[name] for name in sorted(found)}, problems
 
 
 def load_papers(papers_dir: Path, root: Path) -> tuple[list[Paper], list[Problem]]:
     papers: list[Paper] = []
-    problems: list[Problem] = []
-    base = display_path(papers_dir, root)
-    for path in record_files(papers_dir):
-        found, trouble = load_paper_file(path, f"{base}/{path.relative_to(papers_dir).as_posix()}")
+    files, problems = paper_files(papers_dir, root)
+    for display, (path, _) in files.items():
+        found, trouble = load_paper_file(Path(path), display)
         papers += found
         problems += trouble
     return papers, problems
@@ -124,6 +136,8 @@ def _value_checks(record: dict, origin: Origin) -> list[Problem]:
             problems.append(origin.problem((name,), f"{value!r} is not a date in the calendar"))
     if isinstance(record.get("id"), str):
         problems += _id_checks(record["id"], origin, from_file_name=False)
+    if isinstance(record.get("notes"), str) and (why := nesting_problem(record["notes"])):
+        problems.append(origin.problem(("notes",), why))
     problems += _unshowable(record, origin, ())
     return problems
 
@@ -169,6 +183,8 @@ def _unshowable(value: object, origin: Origin, path: tuple) -> list[Problem]:
 
 def load_topics(path: Path, root: Path) -> tuple[list[Topic], list[Problem]]:
     display = display_path(path, root)
+    if path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve()):
+        return [], [Problem(display, 0, 0, "", "a symbolic link to something outside the data folder: not read")]
     if not path.is_file():
         return [], []
     doc, problems = read_yaml(path, display, "a list of topics")

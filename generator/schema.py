@@ -14,6 +14,7 @@ from .problems import Problem
 from .yamlread import Document, field_label
 
 KIND_NAMES = {"string": "a string", "array": "a list", "object": "a mapping"}
+MAX_UNKNOWN_FIELDS = 5
 
 
 @cache
@@ -31,11 +32,38 @@ def _fast_validator(name: str):
 
 @cache
 def _validator(name: str):
-    import jsonschema  # only for records that fail: it words the problems
+    """jsonschema, for wording the problems of values that fail. Its uniqueItems compares every
+    pair of items when they are of mixed kinds (hours on a long list): uniqueness is checked
+    by `_repeated_items` instead, in linear time."""
+    import jsonschema  # only for records that fail
 
-    schema = load_schema(name)
-    cls = jsonschema.validators.validator_for(schema)
-    return cls(schema)
+    schema = _without_unique_items(copy.deepcopy(load_schema(name)))
+    return jsonschema.validators.validator_for(schema)(schema)
+
+
+def _without_unique_items(schema: object) -> object:
+    if isinstance(schema, dict):
+        schema.pop("uniqueItems", None)
+        for value in schema.values():
+            _without_unique_items(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            _without_unique_items(value)
+    return schema
+
+
+def _repeated_items(value: object, schema: dict, path: tuple = ()) -> list[tuple]:
+    """Paths of lists that must hold distinct items and do not (items of one kind: strings)."""
+    found = []
+    if isinstance(value, dict) and isinstance(schema.get("properties"), dict):
+        for key, sub in schema["properties"].items():
+            if key in value:
+                found += _repeated_items(value[key], sub, path + (key,))
+    elif isinstance(value, list) and schema.get("uniqueItems"):
+        strings = [item for item in value if isinstance(item, str)]
+        if len(set(strings)) < len(strings):
+            found.append(path)
+    return found
 
 
 def field_names(name: str = "paper") -> list[str]:
@@ -66,6 +94,12 @@ def check(doc: Document, value: object, prefix: tuple, schema_name: str) -> list
     for err in _validator(schema_name).iter_errors(value):
         for path, message in _explain(err):
             explained.setdefault(path, message)  # one message per value, the first rule it breaks
+    schema = load_schema(schema_name)
+    items = value if isinstance(value, list) and schema.get("type") == "array" else [value]
+    for index, item in enumerate(items):
+        where = (index,) if items is value else ()
+        for path in _repeated_items(item, schema.get("items", schema) if items is value else schema, where):
+            explained.setdefault(path, "the same entry is listed twice")
     problems = []
     for path, message in explained.items():
         line, col = doc.mark(prefix + path)
@@ -91,11 +125,16 @@ def _explain(err) -> list[tuple[tuple, str]]:
     if kind == "additionalProperties" and isinstance(err.instance, dict):
         known = list(err.schema.get("properties", {}))
         extra = sorted(set(err.instance) - set(known))
-        return [(path + (key,), _unknown_field(key, known)) for key in extra]
-    if kind == "uniqueItems":
-        return [(path, "the same entry is listed twice")]
-    if kind == "maxLength":
+        found = [(path + (key,), _unknown_field(key, known)) for key in extra[:MAX_UNKNOWN_FIELDS]]
+        if len(extra) > MAX_UNKNOWN_FIELDS:  # a file that is not a record at all: do not list all of it
+            found.append((path, f"{len(extra) - MAX_UNKNOWN_FIELDS} more unknown fields; is this a paper record?"))
+        return found
+    if kind == "maxLength" and "at most" in _expected(err):  # the expectation names the limit
         return [(path, f"expected {_expected(err)}, got {len(err.instance)} characters")]
+    if kind == "maxLength":
+        return [(path, f"at most {err.validator_value:,} characters allowed, got {len(err.instance):,}")]
+    if kind in ("maxItems", "maxProperties"):
+        return [(path, f"at most {err.validator_value:,} entries allowed, got {len(err.instance):,}")]
     if kind == "propertyNames":
         return [(path, f"link name {describe(err.instance)} is not {_expected(err)}")]
     return [(path, f"expected {_expected(err)}, got {describe(err.instance)}")]

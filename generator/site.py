@@ -4,11 +4,14 @@ inputs did not change are not rendered again; the output is byte-identical eithe
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-import os
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from . import __version__
 from .cache import BuildCache, FileState, canonical, digest, file_sha, open_cache
@@ -17,12 +20,12 @@ from .config import Settings
 from .model import Collection, Paper
 from .parallel import Helper, parallel_worth_it, split_map
 from .plan import FULL, GENERATED_DIRS, Page, SitePlan, page_from_value, page_value, plan_site
-from .problems import DataError, Problem, errors_of
+from .problems import WARNING, DataError, Problem, errors_of
 from .progress import NO_PROGRESS, Progress
 from .records import load_paper_file, load_topics, paper_files
 from .render import Renderer, environment, template_sources
 from .summaries import listing_of, problem_from_payload, problem_payload, structure, summary_from_payload, summary_payload
-from .write import WriteReport, write_outputs
+from .write import WriteReport, claim, scan_outputs, write_files, write_outputs
 
 RACY_NS = 2_000_000_000  # a file changed this close to a build may change again unseen: check its content
 
@@ -54,6 +57,12 @@ def curator_notes(nonempty: list[str]) -> list[str]:
     return [f"{hint}, so its index page is left out of the navigation and the home page" for name, hint in hints.items() if name not in nonempty]
 
 
+def foreign_warnings(report: WriteReport, settings: Settings) -> list[Problem]:
+    docs = settings.docs_dir.relative_to(settings.root).as_posix() if settings.docs_dir.is_relative_to(settings.root) else str(settings.docs_dir)
+    return [Problem(f"{docs}/{path}", 0, 0, "", "not written by the generator, so it was left in place; delete it if it is stale", WARNING)
+            for path in report.foreign]
+
+
 def nav_info(plan: SitePlan, collection: Collection) -> NavInfo:
     top = [(t.label, t.slug) for t in plan.facets["topics"].terms if t.key in plan.top_level]
     nonempty = sorted(name for name, terms in plan.facets.items() if not terms.empty)
@@ -76,13 +85,37 @@ def render_all(collection: Collection, settings: Settings) -> tuple[SitePlan, di
 
 
 def generate(settings: Settings, strict: bool = False, use_cache: bool = True, progress: Progress = NO_PROGRESS) -> Generated:
-    """Raises DataError (and writes nothing under docs/) when the data has errors."""
-    cache = open_cache(settings.cache_file, BuildCache.identity_of(settings.root, _schema_text())) if use_cache else None
+    """Raises DataError (and writes nothing under docs/) when the data has errors. Builds of one
+    project take turns (a CLI build while `make serve` runs would otherwise trip over it)."""
+    with project_lock(settings.cache_file.parent / "papersite.lock"):
+        cache = open_cache(settings.cache_file, BuildCache.identity_of(settings.root, _schema_text())) if use_cache else None
+        try:
+            return Build(settings, strict, cache, progress).run()
+        finally:
+            if cache is not None:
+                cache.close()
+
+
+@contextlib.contextmanager
+def project_lock(path: Path, wait_message_after: float = 0.3):
+    """Hold the project's build lock; say so when another build holds it."""
     try:
-        return Build(settings, strict, cache, progress).run()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent.is_symlink():
+            raise OSError(f"{path.parent} is a symbolic link")
+        lock = FileLock(path)
+        try:
+            lock.acquire(timeout=wait_message_after)
+        except Timeout:
+            print(f"papers: another build of this project is running; waiting for it to finish (lock: {path})", file=sys.stderr, flush=True)
+            lock.acquire()
+    except OSError:
+        yield  # no place for a lock (a read-only project): build without one
+        return
+    try:
+        yield
     finally:
-        if cache is not None:
-            cache.close()
+        lock.release()
 
 
 def _schema_text() -> str:
@@ -109,13 +142,15 @@ class Build:
     def run(self) -> Generated:
         s = self.settings
         topics, problems = load_topics(s.data_dir / "topics.yml", s.root)
-        files = paper_files(s.data_dir / "papers", s.root)
+        files, file_problems = paper_files(s.data_dir / "papers", s.root)
+        problems += file_problems
+        self.scanned = list(problems)  # found before any record is read: told anew by every build
         env = environment(s.templates_dir)
         global_key = digest(canonical([__version__, template_sources(env), repr(s.plan), repr(s.site), [repr(t) for t in topics]]))
-        fingerprint = digest(canonical([global_key, [[d, st] for d, (_, st) in files.items()], s.data_dir.joinpath("topics.yml").exists()]))
-        self.outputs = scan_outputs(s.docs_dir, GENERATED_DIRS)
+        fingerprint = digest(canonical([global_key, [[d, st] for d, (_, st) in files.items()], sorted(map(str, problems))]))
+        self.outputs = scan_outputs(s.docs_dir, GENERATED_DIRS, s.root)
         self.known_pages = self.cache.pages() if self.cache is not None else {}
-        if self.cache is not None and not problems:
+        if self.cache is not None and not errors_of(problems, self.strict):
             done = self._unchanged(fingerprint) or self._patch(files, global_key, fingerprint, topics, env)
             if done is not None:
                 return done
@@ -133,6 +168,7 @@ class Build:
         due = self._due(plan.pages, keys)
         report = self._render_and_write(collection.topics, {p.id: p.origin.file for p in collection.papers}, env, due, digests, keys)
         nav = nav_info(plan, collection)
+        problems += foreign_warnings(report, s)
         planned = {page.path: (shapes[page.path], page) for page in due}
         self._save(self._racy(st.mtime_ns for st in states.values()), keys, planned, report, fingerprint, global_key, problems, nav)
         return Generated(collection, sorted(problems), report, nav, curator_notes(nav.nonempty))
@@ -216,7 +252,8 @@ class Build:
             return None
         nav = NavInfo(**{**last["nav"], "topics": [tuple(t) for t in last["nav"]["topics"]]})
         report = WriteReport(unchanged=len(pages))
-        return Generated(None, [problem_from_payload(p) for p in last["problems"]], report, nav, curator_notes(nav.nonempty))
+        problems = sorted({*(problem_from_payload(p) for p in last["problems"]), *self.scanned})
+        return Generated(None, problems, report, nav, curator_notes(nav.nonempty))
 
     def _patch(self, files: dict, global_key: str, fingerprint: str, topics, env) -> Generated | None:
         """The last build's plan, patched: when the records that changed changed only in what
@@ -255,7 +292,8 @@ class Build:
         keys |= {path: _page_key(planned[path][0], page, digests) for path, page in pages.items()}
         due = self._due(sorted(pages.values(), key=lambda p: p.path), keys)
         report = self._render_and_write(topics, {paper_id: file for paper_id, (file, _) in papers.items()}, env, due, digests, keys)
-        problems = [problem_from_payload(p) for p in last["problems"]]
+        # The checks across records see what the last build saw; the warnings about the folder itself are new.
+        problems = sorted({*(problem_from_payload(p) for p in last["problems"]), *self.scanned})
         nav = NavInfo(**{**last["nav"], "topics": [tuple(t) for t in last["nav"]["topics"]]})
         rendered = {path: (planned[path][0], pages[path]) for path in report.touched}
         self._save(self._racy(t for _, t in stats.values()), keys, rendered, report, fingerprint, global_key, problems, nav)
@@ -287,18 +325,19 @@ class Build:
         if not parallel_worth_it(len(due)):
             outputs = self._render(topics, origins, env, due, digests, cached)
             return write_outputs(docs, outputs, set(keys), self.outputs, progress=self.progress)
+        ours = claim(docs, set(keys))
         with Helper() as helper:
             if helper.is_child:
                 self.progress = NO_PROGRESS
                 outputs = helper.run(lambda: self._render(topics, origins, env, due[1::2], digests, cached))
                 if helper.go():
                     try:
-                        helper.send(("ok", write_outputs(docs, outputs, set(keys), {}).written, self.new_listings))
+                        helper.send(("ok", write_files(docs, outputs), self.new_listings))
                     except OSError as err:
                         helper.send(("error", err.errno, err.strerror, err.filename))
                 return WriteReport()  # never reached: the helper ends the child process
             outputs = helper.run(lambda: self._render(topics, origins, env, due[0::2], digests, cached))
-            report = write_outputs(docs, outputs, set(keys), self.outputs, progress=self.progress)
+            report = write_outputs(docs, outputs, set(keys), self.outputs, progress=self.progress, ours=ours)
             answer = helper.receive()
             if answer[0] == "error":
                 raise OSError(*answer[1:])
@@ -389,7 +428,8 @@ class Build:
             self.cache.drop_pages(set(self.known_pages) - set(keys))
             self.cache.set_meta("fingerprint", None if racy else fingerprint)
             self.cache.set_meta("global_key", global_key)
-            self.cache.set_meta("result", {"problems": [problem_payload(p) for p in sorted(problems)], "nav": dataclasses.asdict(nav)})
+            kept = sorted(set(problems) - set(self.scanned))
+            self.cache.set_meta("result", {"problems": [problem_payload(p) for p in kept], "nav": dataclasses.asdict(nav)})
 
 
 def _shape(global_key: str, page: Page) -> str:
@@ -411,22 +451,3 @@ def _stat(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return st.st_size, st.st_mtime_ns
-
-
-def scan_outputs(docs: Path, folders: tuple[str, ...]) -> dict[str, tuple[int, int]]:
-    """Every file under the generator's folders of docs/, with its size and modification time."""
-    found: dict[str, tuple[int, int]] = {}
-    pending = [(docs / folder, f"{folder}/") for folder in folders]
-    while pending:
-        folder, prefix = pending.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                pending.append((Path(entry.path), f"{prefix}{entry.name}/"))
-            else:
-                st = entry.stat(follow_symlinks=False)
-                found[prefix + entry.name] = (st.st_size, st.st_mtime_ns)
-    return found

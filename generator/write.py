@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .problems import DataError, Problem
 from .progress import NO_PROGRESS, Progress
 
 
@@ -16,9 +18,64 @@ class WriteReport:
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
     touched: set[str] = field(default_factory=set)  # rendered this time (written or found equal)
+    foreign: list[str] = field(default_factory=list)  # files in generated folders the generator did not write
 
     def __str__(self) -> str:
         return f"{len(self.written)} written, {len(self.removed)} removed, {self.unchanged} unchanged"
+
+
+TEMPORARY = re.compile(r"^\..+\.[0-9]+\.[0-9a-f]{8}\.tmp$")  # what write_atomic names its temporary files
+MANIFEST = "_generated/manifest.txt"  # every file the last build generated: the proof that may delete them
+
+
+def scan_outputs(docs: Path, folders: tuple[str, ...], root: Path) -> dict[str, tuple[int, int]]:
+    """Every file under the generator's folders of docs/, with its size and modification time.
+
+    Raises DataError when a folder (or anything in it) is a symbolic link, or a folder
+    resolves outside the project: writing or deleting there could reach any file."""
+    found: dict[str, tuple[int, int]] = {}
+    problems = []
+    project = root.resolve()
+    for folder in folders:
+        base = docs / folder
+        if base.is_symlink() or (base.exists() and not base.resolve().is_relative_to(project)):
+            problems.append(Problem(_shown(base, root), 0, 0, "", "is a symbolic link or lies outside the project; remove it"))
+    pending = [(docs / folder, f"{folder}/") for folder in folders if not (docs / folder).is_symlink()]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            if entry.is_symlink():
+                problems.append(Problem(_shown(Path(entry.path), root), 0, 0, "", "a symbolic link in a generated folder; remove it"))
+            elif entry.is_dir(follow_symlinks=False):
+                pending.append((Path(entry.path), f"{prefix}{entry.name}/"))
+            elif prefix + entry.name != MANIFEST:
+                st = entry.stat(follow_symlinks=False)
+                found[prefix + entry.name] = (st.st_size, st.st_mtime_ns)
+    if problems:
+        raise DataError(problems)
+    return found
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def manifest_text(paths) -> str:
+    return "".join(f"{path}\n" for path in sorted(paths))
+
+
+def read_manifest(docs: Path) -> set[str]:
+    path = docs / MANIFEST
+    if path.is_symlink() or not path.is_file():
+        return set()
+    return {line for line in path.read_text("utf-8", errors="replace").splitlines() if line}
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -37,17 +94,32 @@ def write_atomic(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
+    except OSError as err:  # a full disk, a file deleted mid-build: name the file being written
+        tmp.unlink(missing_ok=True)
+        raise OSError(err.errno, err.strerror, str(path)) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
 
 
+def claim(docs_dir: Path, keep: set[str]) -> set[str]:
+    """Before writing: add the files about to be written to the manifest (in case the build is
+    killed half-way); returns what the last manifest listed."""
+    ours = read_manifest(docs_dir)
+    if keep - ours:
+        write_atomic(docs_dir / MANIFEST, manifest_text(ours | keep).encode("utf-8"))
+    return ours
+
+
 def write_outputs(docs_dir: Path, outputs: dict[str, str], keep: set[str], existing: dict[str, tuple[int, int]],
-                  progress: Progress = NO_PROGRESS) -> WriteReport:
+                  progress: Progress = NO_PROGRESS, ours: set[str] | None = None) -> WriteReport:
     """Write outputs (relative path -> text) where they differ from the existing files
     (relative path -> size, time), then remove the stale ones: existing files under the
-    generator's folders that no page has any more."""
+    generator's folders that no page has any more, and that the last build's manifest (ours,
+    read by `claim` unless given) lists as generated, or are temporary files a killed build
+    left. Others are left alone and named. Then the manifest lists exactly keep."""
     report = WriteReport(unchanged=len(keep) - len(outputs), touched=set(outputs))
+    ours = claim(docs_dir, keep) if ours is None else ours
     progress.stage("writing pages", len(outputs))
     for relative, text in sorted(outputs.items()):
         path = docs_dir / relative
@@ -60,10 +132,26 @@ def write_outputs(docs_dir: Path, outputs: dict[str, str], keep: set[str], exist
             report.written.append(relative)
         progress.advance()
     for relative in sorted(set(existing) - keep):
-        (docs_dir / relative).unlink(missing_ok=True)
-        report.removed.append(relative)
+        if relative in ours or TEMPORARY.match(Path(relative).name):
+            (docs_dir / relative).unlink(missing_ok=True)
+            report.removed.append(relative)
+        else:
+            report.foreign.append(relative)
     _remove_empty_folders(docs_dir, {str(Path(r).parent) for r in report.removed})
+    if read_manifest(docs_dir) != keep:
+        write_atomic(docs_dir / MANIFEST, manifest_text(keep).encode("utf-8"))
     return report
+
+
+def write_files(docs_dir: Path, outputs: dict[str, str]) -> list[str]:
+    """Write outputs where they differ from what is on disk; nothing else (a helper process's share)."""
+    written = []
+    for relative, text in sorted(outputs.items()):
+        path, data = docs_dir / relative, text.encode("utf-8")
+        if not (path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data):
+            write_atomic(path, data)
+            written.append(relative)
+    return written
 
 
 def _remove_empty_folders(docs_dir: Path, folders: set[str]) -> None:

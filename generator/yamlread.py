@@ -77,9 +77,11 @@ def _node_mark(node: yaml.Node, path: Path_, keys: dict[int, dict]) -> tuple[int
 
 
 def field_label(path: tuple) -> str:
-    """How a path inside a record is named in messages: `authors[0].name`."""
+    """How a path inside a record is named in messages: `authors[0].name` (long keys cut short:
+    a message never quotes much of what a file holds)."""
     label = ""
     for part in path:
+        part = part if isinstance(part, int) or len(part) <= 40 else part[:37] + "..."
         label += f"[{part}]" if isinstance(part, int) else (f".{part}" if label else str(part))
     return label
 

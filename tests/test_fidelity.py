@@ -38,10 +38,11 @@ TRICKY = [
 CHARS = st.characters(blacklist_categories=("Cs", "Cc", "Cn"))
 PIECE = st.one_of(st.sampled_from(TRICKY), st.text(alphabet=CHARS, min_size=1, max_size=40))
 VALUE = st.lists(PIECE, min_size=1, max_size=4).map(" ".join).filter(lambda s: s.strip())
+CAPPED = VALUE.map(lambda s: s[:300]).filter(lambda s: s.strip())  # names and venues are at most 300 characters
 RECORD = st.fixed_dictionaries({
     "title": VALUE,
-    "authors": st.lists(VALUE, min_size=1, max_size=3),
-    "venue": VALUE,
+    "authors": st.lists(CAPPED, min_size=1, max_size=3),
+    "venue": CAPPED,
     "tag": VALUE.map(lambda s: s[:80]).filter(lambda s: s.strip()),  # tags are at most 100 characters
     "abstract": st.lists(VALUE, min_size=1, max_size=3).map("\n\n".join),
 })

@@ -15,7 +15,9 @@ PAPERS = {
 
 
 def snapshot(docs: Path) -> dict[str, tuple[bytes, int]]:
-    return {p.relative_to(docs).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(docs.rglob("*")) if p.is_file()}
+    """Every generated page (the manifest of what was generated is bookkeeping, not a page)."""
+    return {p.relative_to(docs).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(docs.rglob("*"))
+            if p.is_file() and p.name != "manifest.txt"}
 
 
 def test_second_build_writes_nothing_and_keeps_mtimes(project, cli):
@@ -164,7 +166,7 @@ def test_unwritable_docs_is_an_error_naming_the_file(project, cli):
     (root / "docs").write_text("a file where the docs folder should be\n", "utf-8")
     code, _, err = cli(root, "build")
     assert code == 1 and "Traceback" not in err
-    assert err == f"error: {root / 'docs' / '_generated' / 'home.md'}: Not a directory\n"
+    assert err == f"error: {root / 'docs' / '_generated' / 'manifest.txt'}: Not a directory\n"
 
 
 def test_a_bug_in_the_generator_is_not_reported_as_a_template_error(project, cli, monkeypatch):

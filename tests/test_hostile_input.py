@@ -33,6 +33,16 @@ def laughs(levels: int = 9) -> str:
     return "title: T\n" + "\n".join(lines) + "\n"
 
 
+class Link:
+    """A symbolic link to target, instead of a file's content."""
+
+    def __init__(self, target: str):
+        self.target = target
+
+
+SECRETS = "".join(f"api_key_{n}: sk-{n:04d}-do-not-leak\n" for n in range(40))
+
+
 def field(name: str, yaml_value: str, expected: str, line: int = 4, col: int = 1, label: str | None = None):
     label = label or name
     return (f"{name}-{yaml_value[:20]}", {X: f"{HEAD}{name}: {yaml_value}\n"}, [f"{X}:{line}:{col}: {label}: {expected}"])
@@ -134,6 +144,30 @@ CASES = [
     field("links", "{pdf: 'https://a.example/\"onmouseover=\"x'}", f"{URL_RULE}, got", col=9, label="links.pdf"),
     field("links", "{pdf: 'https://a.example/<script>'}", f"{URL_RULE}, got", col=9, label="links.pdf"),
     field("links", "{'': 'https://a.example/'}", "expected a link name of 1 to 40 characters on one line, got an empty string"),
+    # Caps: no record may make the site grow without bound
+    field("tags", "[" + ", ".join(f"t{n}" for n in range(31)) + "]", "at most 30 entries allowed, got 31"),
+    field("authors", "[" + ", ".join(f"A{n}" for n in range(1001)) + "]", "at most 1,000 entries allowed, got 1,001"),
+    field("links", "{" + ", ".join(f"l{n}: 'https://a.example/{n}'" for n in range(21)) + "}", "at most 20 entries allowed, got 21"),
+    field("notes", "x" * 20001, "at most 20,000 characters allowed, got 20,001"),
+    field("venue", "v" * 301, "at most 300 characters allowed, got 301"),
+    field("bibtex", "'@misc{" + "x" * 20000 + "}'", "at most 20,000 characters allowed, got 20,007"),
+    ("title-too-long", {X: "title: " + "t" * 1001 + "\ntopics: [vision]\n"}, [f"{X}:1:1: title: at most 1,000 characters allowed, got 1,001"]),
+    ("abstract-too-long", {X: "title: T\ntopics: [vision]\nabstract: " + "a" * 100001 + "\n"},
+     [f"{X}:3:1: abstract: at most 100,000 characters allowed, got 100,001"]),
+    ("topics-too-many", {X: "title: T\nabstract: A.\ntopics: [" + ", ".join(f"t{n}" for n in range(11)) + "]\n"},
+     [f"{X}:3:1: topics: at most 10 entries allowed, got 11"]),
+    ("author-name-too-long", {X: HEAD + "authors: [" + "n" * 301 + "]\n"}, [f"{X}:4:11: authors[0]: at most 300 characters allowed, got 301"]),
+    # Nesting that no renderer should have to recurse through
+    ("notes-nested-lists", {X: HEAD + "notes: '" + "- " * 1000 + "x'\n"}, [f"{X}:4:1: notes: lists and quotes nested too deeply"]),
+    ("notes-nested-quotes", {X: HEAD + "notes: '" + "> " * 5000 + "x'\n"}, [f"{X}:4:1: notes: lists and quotes nested too deeply"]),
+    # Quadratic inputs are refused or parsed in linear time
+    ("tags-mixed-kinds", {X: HEAD + "tags: [[x], " + ", ".join(f"a{n}" for n in range(32000)) + "]\n"},
+     [f"{X}:4:8: tags[0]: expected a non-empty tag", f"{X}:4:1: tags: at most 30 entries allowed, got 32,001"]),
+    # Files that point elsewhere are refused unread; a file that is no record is not printed whole
+    ("symlink-out-of-data", {"data/papers/p.yml": Link("/etc/passwd")}, ["data/papers/p.yml: a symbolic link to something outside the data folder"]),
+    ("symlink-dir-out-of-data", {"data/papers/more": Link("/etc")}, ["data/papers/more: a symbolic link to something outside the data folder"]),
+    ("secrets-file", {X: SECRETS}, [f"{X}:1:1: title: required field is missing", f"{X}:1:1: 35 more unknown fields",
+                                    *[f"{X}:{n + 1}:1: api_key_{n}: unknown field" for n in (0, 1, 10, 11, 12)]]),
 ]
 
 
@@ -162,7 +196,10 @@ def test_hostile_input_is_refused_cleanly(built_project, capsys, name, files, ex
     added = [root / relative for relative in files]
     try:
         for path, content in zip(added, files.values(), strict=True):
-            path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+            if isinstance(content, Link):
+                path.symlink_to(content.target)
+            else:
+                path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
         code = main(["-f", str(root / "mkdocs.yml"), "build"])
         err = capsys.readouterr().err
         assert code == 1
@@ -171,6 +208,7 @@ def test_hostile_input_is_refused_cleanly(built_project, capsys, name, files, ex
         for prefix in expected:
             assert any(line.startswith(prefix) for line in problems), f"{prefix!r} not in:\n{err}"
         assert "Traceback" not in err
+        assert "root:" not in err and "do-not-leak" not in err  # nothing of a refused or foreign file is quoted
         mkdocs = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=root, env=mkdocs_env(),
                                 capture_output=True, text=True, timeout=120)
         assert mkdocs.returncode != 0 and "Traceback" not in mkdocs.stderr

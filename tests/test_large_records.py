@@ -1,4 +1,4 @@
-"""Very large records build (slowly is fine) without a quadratic blow-up."""
+"""Records at the caps build, whole: a 100,000-character abstract and 1,000 authors."""
 
 from __future__ import annotations
 
@@ -15,14 +15,14 @@ TOPICS = "- id: vision\n  title: Vision\n  description: Seeing.\n"
 def big_records() -> dict[str, dict]:
     sentence = "Large abstracts *must* stay <exact> & whole. "
     return {
-        "huge-abstract": {"title": "A paper with a 2 MB abstract", "topics": ["vision"],
-                          "abstract": (sentence * (2 * 1024 * 1024 // len(sentence) + 1))[: 2 * 1024 * 1024]},
-        "many-authors": {"title": "A paper with 5,000 authors", "topics": ["vision"], "abstract": "Big science.",
-                         "authors": [f"Author Number {n}" for n in range(5000)]},
+        "huge-abstract": {"title": "A paper with a 100,000-character abstract", "topics": ["vision"],
+                          "abstract": (sentence * (100_000 // len(sentence) + 1))[:100_000]},
+        "many-authors": {"title": "A paper with 1,000 authors", "topics": ["vision"], "abstract": "Big science.",
+                         "authors": [f"Author Number {n}" for n in range(1000)]},
     }
 
 
-def test_two_megabyte_abstract_and_five_thousand_authors_build(tmp_path):
+def test_records_at_the_caps_build_whole(tmp_path):
     data = tmp_path / "data"
     (data / "papers").mkdir(parents=True)
     (data / "topics.yml").write_text(TOPICS, "utf-8")
@@ -35,5 +35,5 @@ def test_two_megabyte_abstract_and_five_thousand_authors_build(tmp_path):
     abstract = article_text(project / "site" / "papers" / "huge-abstract" / "index.html")
     assert " ".join(records["huge-abstract"]["abstract"].split()) in abstract
     authors = article_text(project / "site" / "papers" / "many-authors" / "index.html")
-    assert "Author Number 0, Author Number 1," in authors and "Author Number 4999" in authors
+    assert "Author Number 0, Author Number 1," in authors and "Author Number 999" in authors
     print(f"built in {seconds:.1f} s")

@@ -156,3 +156,28 @@ def test_dirty_serve_rebuilds_what_changed_and_keeps_search_whole(tmp_path):
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def test_a_file_system_error_keeps_the_preview_serving_and_names_the_file(browser, served):
+    """The generator cannot write a page (here: a folder where the file should be, as a full
+    disk or a permission would do): the preview keeps serving, with a banner naming the file."""
+    project, url, _ = served
+    page = browser.new_page()
+    record = project / "data" / "papers" / f"{PAPER}.yml"
+    good = record.read_text("utf-8")
+    blocked = project / "docs" / "papers" / f"{PAPER}.md"
+    try:
+        page.goto(f"{url}/")
+        blocked.unlink()
+        blocked.mkdir()
+        record.write_text(good.replace("title: 'Galactic: Scaling", "title: 'Galactic (blocked): Scaling", 1), "utf-8")
+        banner = page.locator(".papers-problems")
+        banner.wait_for(state="visible", timeout=RELOAD_SECONDS * 1000)
+        assert f"docs/papers/{PAPER}.md" in banner.inner_text()
+        blocked.rmdir()
+        record.write_text(good.replace("title: 'Galactic: Scaling", "title: 'Galactic (unblocked): Scaling", 1), "utf-8")
+        banner.wait_for(state="detached", timeout=RELOAD_SECONDS * 1000)
+        page.goto(f"{url}/papers/{PAPER}/")
+        assert "unblocked" in page.locator("article h1").inner_text()
+    finally:
+        page.close()

@@ -124,3 +124,22 @@ def test_missing_abstract_is_a_counted_note_that_never_fails_strict(project, cli
     code, out, err = cli(root, "validate", "--strict")
     assert code == 0, err
     assert err.splitlines() == ["note: papers with no abstract: 2 (data/papers/x.yml, data/papers/y.yml)"]
+
+
+def test_files_in_data_that_are_not_records_are_named_not_skipped_silently(project, cli):
+    root = project({"a.yml": "title: A\ntopics: [vision]\nabstract: A.\n", "c.YML": "title: C\n", "notes.txt": "todo\n", ".gitkeep": ""})
+    code, _, err = cli(root, "validate")
+    assert code == 0
+    assert "data/papers/c.YML: warning: not read: record files end in .yml or .yaml" in err
+    assert "data/papers/notes.txt: warning: not read" in err and ".gitkeep" not in err
+
+
+def test_text_is_read_as_nfc_so_both_spellings_of_an_accent_are_one(project, cli):
+    from generator.collection import load_collection
+
+    root = project({"a.yml": 'title: "Cafe\\u0301 society"\ntopics: [vision]\nabstract: A.\ntags: ["re\\u0301sume\\u0301"]\n',
+                    "b.yml": "title: Other\ntopics: [vision]\nabstract: B.\ntags: [résumé]\n"})
+    collection, _ = load_collection(root / "data", root)
+    paper = next(p for p in collection.papers if p.id == "a")
+    assert paper.title == "Café society" and len(paper.title) == len("Café society")
+    assert paper.tags == ("résumé",)

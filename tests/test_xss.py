@@ -27,8 +27,8 @@ NOTES = P + "\n\n[js link](javascript:alert(9)) <b onclick=\"alert(10)\">bold</b
 def records() -> dict[str, dict]:
     return {
         "xss-everywhere": {
-            "title": f"Title {P}", "authors": [f"Author {P}", {"name": f"Named {P}", "affiliation": f"Lab {P}"}],
-            "venue": f"Venue {P}", "topics": ["evil"], "tags": [f"tag {PAYLOADS[0]}", f"tag2 {PAYLOADS[1]}"],
+            "title": f"Title {P}", "authors": [*(f"Author {p}" for p in PAYLOADS), {"name": f"Named {PAYLOADS[1]}", "affiliation": f"Lab {P}"}],
+            "venue": f"Venue {' '.join(PAYLOADS[:4])}", "topics": ["evil"], "tags": [f"tag {PAYLOADS[0]}", f"tag2 {PAYLOADS[1]}"],
             "abstract": f"Abstract {P}\n\nSecond {P}", "notes": NOTES,
             "links": {"<svg onload=alert(3)>": "https://example.org/a?b=%22%3E", "code": "https://github.com/x/y"},
             "bibtex": "@misc{x, title = {</code></pre><script>window.__xss='bib';alert(12)</script>}}\n--8<-- \"about.md\"\n",
@@ -96,8 +96,10 @@ def test_notes_are_sanitized(browser, xss_site):
         page.goto(url + "/papers/xss-everywhere/")
         notes = page.locator(".paper-notes")
         html = notes.inner_html()
-        for needle in ("<script", "onerror", "onclick", "ontoggle", "javascript:", "<iframe", "<svg"):
+        for needle in ("<script", "onerror=", "onclick=", "ontoggle=", "<iframe", "<svg"):
             assert needle not in html.lower(), needle
+        hrefs = notes.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href') || '')")
+        assert all(h.startswith(("http://", "https://", "mailto:")) for h in hrefs if h), hrefs  # javascript: links stay text
         assert "bold" in notes.inner_text()
     finally:
         page.close()

@@ -1,0 +1,97 @@
+"""Growth tests: time per doubling of input size, for every place where record text is parsed
+or rendered. Linear code takes about 2x per doubling; quadratic code about 4x.
+
+    python bench/growth.py [--quick]
+
+Sizes go beyond the record caps on purpose (the schema is bypassed), to show the complexity
+of the code itself rather than the protection of the caps. Each row: the input, the time at
+each size, and the ratio of the last two times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import markdown
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from generator.model import Author, Paper, Topic  # noqa: E402
+from generator.notes import nesting_problem, render_notes  # noqa: E402
+from generator.plan import Page  # noqa: E402
+from generator.records import load_paper_text  # noqa: E402
+from generator.render import Renderer, SiteSettings, environment  # noqa: E402
+from generator.summaries import listing_of  # noqa: E402
+
+EXTENSIONS = ["toc", "admonition", "attr_list", "md_in_html", "tables", "pymdownx.details", "pymdownx.superfences",
+              "pymdownx.highlight", "pymdownx.snippets"]
+TOPIC = Topic("t", "Topic", "About things.")
+
+
+def timed(step) -> float:
+    start = time.perf_counter()
+    step()
+    return time.perf_counter() - start
+
+
+def page_html(paper: Paper, topic: Topic = TOPIC) -> str:
+    """The paper's page as MkDocs would convert it: the generator's Markdown through Python-Markdown."""
+    renderer = Renderer([topic], environment(), SiteSettings(), lambda _: paper, lambda _: listing_of(paper)[1])
+    text = renderer.render(Page(f"papers/{paper.id}.md", "paper.md.j2", "paper", {"terms": {}}, (paper.id,), "full"))
+    body = text.split("\n---\n", 1)[1]
+    return markdown.markdown(body, extensions=EXTENSIONS, extension_configs={"pymdownx.snippets": {"base_path": ["docs"]}})
+
+
+def topic_html(topic: Topic) -> str:
+    paper = Paper("p", "A paper", topics=("t",))
+    renderer = Renderer([topic], environment(), SiteSettings(), lambda _: paper, lambda _: listing_of(paper)[1])
+    page = Page("topics/t.md", "topic.md.j2", "topic", {"facet": "topics", "term": "t", "count": 1, "counts": {}, "number": 1,
+                                                      "pages": 1, "first": "topics/t.md"}, ("p",))
+    body = renderer.render(page).split("\n---\n", 1)[1]
+    return markdown.markdown(body, extensions=EXTENSIONS, extension_configs={"pymdownx.snippets": {"base_path": ["docs"]}})
+
+
+def mixed_tags(n: int) -> str:
+    return f"title: T\ntags: [[x], {', '.join(f'a{i}' for i in range(n // 8))}]\n"
+
+
+CASES = {
+    "validate: tags [[x], a0, a1, ...]": lambda n: load_paper_text(mixed_tags(n), "x.yml", "x"),
+    "notes: [[[[…": lambda n: render_notes("[" * n),
+    "notes: ![![![…": lambda n: render_notes("![" * (n // 2)),
+    "notes: [](…": lambda n: render_notes("[](" * (n // 3)),
+    "notes: nested > > >": lambda n: nesting_problem("> " * (n // 2) + "x"),
+    "title: &&&…": lambda n: page_html(Paper("p", "&" * n)),
+    "title: ***…": lambda n: page_html(Paper("p", "*_" * (n // 2))),
+    "venue: ___…": lambda n: page_html(Paper("p", "T", venue="_" * n)),
+    "author name: <<<…": lambda n: page_html(Paper("p", "T", authors=(Author("<" * n),))),
+    "affiliation: [[[…": lambda n: page_html(Paper("p", "T", authors=(Author("A", affiliation="[" * n),))),
+    "abstract: &lt; and https://…": lambda n: page_html(Paper("p", "T", abstract=("a &lt; https://x.example/y " * n)[:n])),
+    "topic title: `|`|…": lambda n: topic_html(Topic("t", "`|" * (n // 2), "d")),
+    "topic description: &#42;…": lambda n: topic_html(Topic("t", "T", "&#42;" * (n // 5))),
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes (for CI)")
+    args = parser.parse_args()
+    sizes = [12_500, 25_000, 50_000] if args.quick else [25_000, 50_000, 100_000, 200_000]
+    print("| input | " + " | ".join(f"{n:,} chars" for n in sizes) + " | last doubling |")
+    print("|---|" + "---|" * (len(sizes) + 1))
+    worst = 0.0
+    for name, case in CASES.items():
+        times = [timed(lambda case=case, n=n: case(n)) for n in sizes]
+        ratio = times[-1] / max(times[-2], 1e-6)
+        worst = max(worst, ratio)
+        print(f"| {name} | " + " | ".join(f"{t:.3f} s" for t in times) + f" | ×{ratio:.2f} |", flush=True)
+    print(f"\nWorst growth per doubling: ×{worst:.2f} (linear ≈ ×2, quadratic ≈ ×4).")
+    if worst > 3.0:
+        sys.exit("growth above ×3 per doubling: something is no longer linear")
+
+
+if __name__ == "__main__":
+    main()
