@@ -14,7 +14,7 @@ from .problems import NOTE, DataError, Problem, errors_of, summarize_notes
 from .progress import ConsoleProgress
 from .records import display_path
 from .site import generate
-from .suggest import suggest_topics
+from .suggest import ABSTRACT_WEIGHT, DEFAULT_MIN_SCORE, TITLE_WEIGHT, evaluate, suggest_topics
 from .yamlread import decode_utf8
 
 
@@ -43,7 +43,16 @@ def _parser() -> argparse.ArgumentParser:
 
     topics = commands.add_parser("topics", help="work with the topic taxonomy")
     topic_commands = topics.add_subparsers(dest="topics_command", required=True, metavar="ACTION")
-    suggest = topic_commands.add_parser("suggest", help="list papers whose text matches a topic they do not carry")
+    suggest = topic_commands.add_parser(
+        "suggest", help="rank topics a paper's title and abstract point to but the paper does not carry",
+        description="Keywords of each topic are matched as whole words: one in the title scores "
+        f"{TITLE_WEIGHT}, one in the abstract {ABSTRACT_WEIGHT}. Records are never changed.",
+    )
+    suggest.add_argument("--min-score", type=int, default=DEFAULT_MIN_SCORE, metavar="N",
+                         help=f"show suggestions scoring at least N (default {DEFAULT_MIN_SCORE})")
+    suggest.add_argument("--only-untopiced", action="store_true", help="only papers that have no topic yet")
+    suggest.add_argument("--evaluate", action="store_true",
+                         help="hide every paper's topics, suggest, and report how many suggestions the curated topics confirm")
     suggest.set_defaults(run=cmd_topics_suggest)
 
     imp = commands.add_parser("import", help="create records from another format")
@@ -117,11 +126,18 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_topics_suggest(args: argparse.Namespace) -> int:
     _, collection = _collection(args)
-    suggestions = suggest_topics(collection)
+    if args.evaluate:
+        result = evaluate(collection, args.min_score)
+        print(
+            f"precision {result.precision:.0%}: {result.right} of {result.shown} suggestions at score >= {args.min_score} "
+            f"are topics the curator chose; {result.papers_found} of {result.papers} papers got at least one right"
+        )
+        return 0
+    suggestions = suggest_topics(collection, args.min_score, args.only_untopiced)
     for s in suggestions:
         matched = ", ".join(f'"{k}"' for k in s.matched)
-        print(f"{s.paper.origin.file}: {s.paper.id}: consider topic `{s.topic.id}` (matched {matched})")
-    print(f"{len(suggestions)} suggestion(s); records were not changed.")
+        print(f"{s.paper.origin.file}: {s.paper.id}: consider topic `{s.topic.id}` (score {s.score}: {matched})")
+    print(f"{len(suggestions)} suggestion(s) at score >= {args.min_score}; records were not changed.")
     return 0
 
 

@@ -93,21 +93,6 @@ def test_new_refuses_a_bad_arxiv_id_and_a_known_title(project, cli):
     assert sorted(p.name for p in (root / "data/papers").iterdir()) == ["a.yml"]
 
 
-def test_topics_suggest_lists_matches_and_respects_exclude(project, cli):
-    root = project({
-        "a.yml": "title: Image detection\ntopics: [speech]\nabstract: We detect.\n",
-        "b.yml": "title: Speech and image\ntopics: [vision]\n",
-    })
-    before = {p.name: p.read_bytes() for p in (root / "data/papers").iterdir()}
-    code, out, _ = cli(root, "topics", "suggest")
-    assert code == 0
-    assert out.splitlines() == [
-        'data/papers/a.yml: a: consider topic `vision` (matched "image", "detection")',
-        "1 suggestion(s); records were not changed.",
-    ]
-    assert {p.name: p.read_bytes() for p in (root / "data/papers").iterdir()} == before
-
-
 def test_new_records_pass_validate_and_bad_ones_write_nothing(project, cli):
     root = project({"a.yml": "title: Known\ntopics: [vision]\nabstract: A.\narxiv: 2401.12345\n"})
     code, _, err = cli(root, "new", "--title", "Index", "--topic", "vision")
