@@ -243,6 +243,8 @@ def main() -> None:
     parser.add_argument("--work", type=Path, help="working folder (default: a temporary one)")
     args = parser.parse_args()
     command = "python bench/run.py " + " ".join(sys.argv[1:])
+    if args.work:
+        args.work.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=args.work) as tmp:
         results = [bench_size(n, Path(tmp), args.mkdocs_timeout, args.serve) for n in args.sizes]
     text = report(results, command)

@@ -41,8 +41,8 @@ class Planner:
     def known(self, title: str) -> bool:
         return normalized_title(title) in self.titles
 
-    def add(self, record: dict, suffix: str = "") -> Addition:
-        paper_id = unique_slug(title_slug(record["title"]), self.taken)
+    def add(self, record: dict, suffix: str = "", base: str | None = None) -> Addition:
+        paper_id = unique_slug(base or title_slug(record["title"]), self.taken)
         self.taken.add(paper_id)
         path = self.papers_dir / f"{paper_id}.yml"
         display = path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else path.as_posix()

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
+from anyascii import anyascii
+
+from .bibtex_text import bibtex_name, bibtex_text
+from .latex import plain_text
 from .model import Paper
+from .slug import STOP_WORDS
 
-# BibTeX counts braces even after a backslash, so `\{` would unbalance a field.
-BIBTEX_SPECIAL = {
-    "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "&": r"\&", "%": r"\%", "$": r"\$",
-    "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-}
-
-
-BIBTEX_TABLE = str.maketrans(BIBTEX_SPECIAL)
-
-
-def bibtex_escape(text: str) -> str:
-    return " ".join(text.split()).translate(BIBTEX_TABLE)
+MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 
 
 def _verbatim(text: str) -> str:
@@ -23,29 +19,84 @@ def _verbatim(text: str) -> str:
     return text.replace("{", "%7B").replace("}", "%7D")
 
 
-def _name(name: str) -> str:
-    """A name containing " and " is braced, or BibTeX would read it as two people."""
-    name = bibtex_escape(name)
-    return f"{{{name}}}" if " and " in f" {name.lower()} " else name
-
-
 def bibtex_entry(paper: Paper) -> str:
     """The record's `bibtex` override, or an entry built from what the record says."""
     if paper.bibtex:
         return paper.bibtex.strip() + "\n"
-    fields = [("title", bibtex_escape(paper.title))]
-    if paper.authors:
-        fields.append(("author", " and ".join(_name(a.name) for a in paper.authors)))
-    if paper.year:
-        fields.append(("year", paper.year))
-    if paper.venue:
-        fields.append(("howpublished", bibtex_escape(paper.venue)))
+    fields = [("author", " and ".join(bibtex_name(a.name) for a in paper.authors)), ("title", bibtex_text(paper.title, protect_case=True))]
+    entry_type = paper.type or "misc"
+    fields += _container(paper, entry_type)
+    fields += [(name, bibtex_text(paper.bib_field(name) or "")) for name in ("volume", "number", "pages", "publisher")]
+    editors = paper.bib_field("editor")
+    fields.append(("editor", " and ".join(bibtex_name(n) for n in editors.split(" and ")) if editors else ""))
+    fields += [("year", paper.year or ""), ("month", _month(paper))]
     if paper.arxiv:
         fields += [("eprint", paper.arxiv), ("archiveprefix", "arXiv")]
-    if paper.doi:
-        fields.append(("doi", _verbatim(paper.doi)))
+    fields.append(("doi", _verbatim(paper.doi or "")))
     url = paper.link("pdf") or paper.link("project")
-    if url:
-        fields.append(("url", _verbatim(url)))
-    body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields)
-    return f"@misc{{{paper.id},\n{body}}}\n"
+    fields.append(("url", _verbatim(url) if url and "://" in url else ""))
+    fields.append(("note", bibtex_text(paper.bib_field("note") or "")))
+    body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields if value)
+    return f"@{entry_type}{{{paper.citekey or citation_key(paper)},\n{body}}}\n"
+
+
+def _container(paper: Paper, entry_type: str) -> list[tuple[str, str]]:
+    """journal or booktitle as the record has them; else the venue, where the type wants it."""
+    journal, booktitle = paper.bib_field("journal"), paper.bib_field("booktitle")
+    if not journal and not booktitle and paper.venue:
+        if entry_type == "article":
+            journal = paper.venue
+        elif entry_type in ("inproceedings", "incollection", "inbook", "conference"):
+            booktitle = paper.venue
+        else:
+            return [("howpublished", bibtex_text(paper.venue))]
+    return [("journal", bibtex_text(journal or "")), ("booktitle", bibtex_text(booktitle or ""))]
+
+
+def _month(paper: Paper) -> str:
+    """The month's English name in braces, not a macro such as `mar`: no @string to define."""
+    number = paper.bib_field("month") or (paper.date[5:7] if paper.date and len(paper.date.split("/")[0]) >= 7 else "")
+    return MONTH_NAMES[int(number) - 1] if number.isdigit() and 1 <= int(number) <= 12 else ""
+
+
+def citation_key(paper: Paper) -> str:
+    """A stable key for a record without one: lastnameYEARword (vaswani2017attention)."""
+    last = ""
+    if paper.authors:
+        words = re.findall(r"[a-z]+", anyascii(paper.authors[0].name.split(", ")[0]).lower())
+        last = words[-1] if words else ""
+    title_words = [w for w in re.findall(r"[a-z0-9]+", anyascii(plain_text(paper.title)).lower()) if w not in STOP_WORDS]
+    key = f"{last}{paper.year or ''}{title_words[0] if title_words else ''}"
+    return key if re.match(r"[a-z]", key) else paper.id
+
+
+ENTRY_KEY = re.compile(r"^(\s*@[A-Za-z]+\s*\{\s*)([^,\s]*)")
+
+
+def distinct_keys(entries) -> list[str]:
+    """Entries for one .bib file: a key used before gets a letter (smith2020deepb), so the file
+    parses and each \\cite finds one entry. Records' own keys are unique (validation checks)."""
+    seen: set[str] = set()
+    out = []
+    for entry in entries:
+        match = ENTRY_KEY.match(entry)
+        key = match.group(2) if match else None
+        if key is not None and key.lower() in seen:
+            n = 1
+            while f"{key}{_suffix(n)}".lower() in seen:
+                n += 1
+            entry = entry[:match.start(2)] + key + _suffix(n) + entry[match.end(2):]
+            key += _suffix(n)
+        if key is not None:
+            seen.add(key.lower())
+        out.append(entry)
+    return out
+
+
+def _suffix(n: int) -> str:
+    letters = ""
+    n += 1  # the first repeat is "b"
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(97 + r) + letters
+    return letters

@@ -22,14 +22,15 @@ from pathlib import Path
 
 from . import __version__
 
-FORMAT = 6
-DIGESTS = ("full", "entry", "bib", "listing")  # of a paper: its record, listing entry, BibTeX, and the last two together
+FORMAT = 7
+PARTS = ("entry", "bib", "data")  # what listings, BibTeX downloads, and feeds and data downloads show of a paper
+DIGESTS = ("full", *PARTS, "listing")  # of a paper: its record, each part, and the parts together
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL, checksum TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha TEXT, payload TEXT, checksum TEXT);
-CREATE TABLE IF NOT EXISTS papers(id TEXT, file TEXT, full TEXT, entry TEXT, bib TEXT, listing TEXT, checksum TEXT);
+CREATE TABLE IF NOT EXISTS papers(id TEXT, file TEXT, full TEXT, entry TEXT, bib TEXT, data TEXT, listing TEXT, checksum TEXT);
 CREATE INDEX IF NOT EXISTS papers_by_file ON papers(file);
-CREATE TABLE IF NOT EXISTS entries(id TEXT PRIMARY KEY, digest TEXT, entry TEXT, entry_sum TEXT, bib TEXT, bib_sum TEXT);
+CREATE TABLE IF NOT EXISTS entries(id TEXT PRIMARY KEY, digest TEXT, entry TEXT, entry_sum TEXT, bib TEXT, bib_sum TEXT, data TEXT, data_sum TEXT);
 CREATE TABLE IF NOT EXISTS pages(path TEXT PRIMARY KEY, key TEXT, size INTEGER, mtime_ns INTEGER, shape TEXT, page TEXT, checksum TEXT);
 CREATE TABLE IF NOT EXISTS page_papers(paper TEXT, path TEXT);
 CREATE INDEX IF NOT EXISTS page_papers_by_paper ON page_papers(paper);
@@ -153,7 +154,7 @@ class BuildCache:
                 papers.append((*values, digest("\x00".join(values))))
         self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", rows)
         self.db.executemany("DELETE FROM papers WHERE file = ?", [(path,) for path in states])
-        self.db.executemany("INSERT INTO papers VALUES (?, ?, ?, ?, ?, ?, ?)", papers)
+        self.db.executemany(f"INSERT INTO papers VALUES ({', '.join('?' * (len(DIGESTS) + 3))})", papers)
 
     def touch_files(self, stats: dict[str, tuple[int, int]]) -> None:
         """New size and time of files whose content did not change."""
@@ -173,26 +174,29 @@ class BuildCache:
         return found
 
     # entries --------------------------------------------------------------------------------
-    def listings(self, ids: list[str], with_entry: bool = True) -> dict[str, tuple[str, dict]]:
-        """Cached (digest, {"entry", "bib"}) of papers, for the ids whose row is sound; without
-        with_entry only the BibTeX is read (for the download of the whole collection)."""
+    def listings(self, ids: list[str], parts: tuple[str, ...] = PARTS) -> dict[str, tuple[str, dict]]:
+        """Cached (digest, {part: value}) of papers, for the ids whose row is sound; only the
+        parts asked for are read (a download of the whole collection needs one of them)."""
         found = {}
-        columns = "entry, entry_sum, bib, bib_sum" if with_entry else "NULL, NULL, bib, bib_sum"
+        columns = ", ".join(f"{part}, {part}_sum" for part in parts)
         for start in range(0, len(ids), 900):
-            part = ids[start : start + 900]
-            query = f"SELECT id, digest, {columns} FROM entries WHERE id IN ({','.join('?' * len(part))})"
-            for paper_id, entry_digest, entry, entry_sum, bib, bib_sum in self.db.execute(query, part):
-                if digest(bib) != bib_sum or (with_entry and digest(entry) != entry_sum):
+            chunk = ids[start : start + 900]
+            query = f"SELECT id, digest, {columns} FROM entries WHERE id IN ({','.join('?' * len(chunk))})"
+            for paper_id, listing_digest, *texts in self.db.execute(query, chunk):
+                pairs = list(zip(texts[0::2], texts[1::2], strict=True))
+                if any(text is None or digest(text) != checksum for text, checksum in pairs):
                     continue  # damaged: the record is read again instead
-                found[paper_id] = (entry_digest, {"entry": json.loads(entry) if with_entry else None, "bib": bib})
+                value = dict.fromkeys(PARTS)
+                value.update({part: text if part == "bib" else json.loads(text) for part, (text, _) in zip(parts, pairs, strict=True)})
+                found[paper_id] = (listing_digest, value)
         return found
 
     def put_listings(self, rows: dict[str, tuple[str, dict]]) -> None:
         data = []
-        for paper_id, (entry_digest, value) in rows.items():
-            entry = canonical(value["entry"])
-            data.append((paper_id, entry_digest, entry, digest(entry), value["bib"], digest(value["bib"])))
-        self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)", data)
+        for paper_id, (listing_digest, value) in rows.items():
+            texts = [value[part] if part == "bib" else canonical(value[part]) for part in PARTS]
+            data.append((paper_id, listing_digest, *(x for text in texts for x in (text, digest(text)))))
+        self.db.executemany(f"INSERT OR REPLACE INTO entries VALUES ({', '.join('?' * (2 + 2 * len(PARTS)))})", data)
 
     # pages ----------------------------------------------------------------------------------
     def pages(self) -> dict[str, tuple[str, int, int]]:

@@ -10,7 +10,8 @@ from .additions import Planner
 from .collection import load_collection
 from .config import load_settings
 from .importer import ABSTRACT_MIN, import_entries, parse_listing
-from .problems import NOTE, DataError, Problem, errors_of, summarize_notes
+from .importers.run import FORMATS as IMPORT_FORMATS
+from .problems import NOTE, DataError, Problem, errors_of, headline, summarize_notes
 from .progress import ConsoleProgress
 from .records import display_path
 from .site import generate
@@ -64,6 +65,13 @@ def _parser() -> argparse.ArgumentParser:
                          help=f"the listing starts at the first title followed by an abstract of at least N characters (default {ABSTRACT_MIN})")
     listing.add_argument("--from-line", type=int, metavar="N", help="the listing starts at line N (lines before it are page chrome)")
     listing.set_defaults(run=cmd_import_listing)
+    for name, what in IMPORT_FORMATS.items():
+        fmt = formats.add_parser(name, help=what)
+        fmt.add_argument("sources", nargs="+", metavar="ID" if name == "arxiv" else "FILE")
+        fmt.add_argument("--topic", action="append", dest="topics", metavar="ID", help="give every new record this topic (repeat for more)")
+        fmt.add_argument("--dry-run", action="store_true", help="list the records that would be created or updated, write nothing")
+        fmt.add_argument("--update", action="store_true", help="fill in empty fields of papers already present (never overwrite)")
+        fmt.set_defaults(run=cmd_import_format)
 
     build = commands.add_parser("build", help="validate, then write the generated pages under docs/")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -81,10 +89,21 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _report(problems: list[Problem], args: argparse.Namespace) -> None:
+    strict = getattr(args, "strict", False)
+    errors = len(errors_of(problems, strict))
+    if errors:
+        print(headline(problems, strict, _record_files(args)), file=sys.stderr)
     _print_problems(problems)
-    errors = len(errors_of(problems, getattr(args, "strict", False)))
     if errors:
         print(f"{errors} problem(s) found; nothing was written.", file=sys.stderr)
+
+
+def _record_files(args: argparse.Namespace) -> int | None:
+    try:
+        papers = load_settings(args.config_file).data_dir / "papers"
+        return sum(1 for path in papers.rglob("*") if path.suffix in (".yml", ".yaml"))
+    except (DataError, OSError):
+        return None
 
 
 def _print_problems(problems: list[Problem]) -> None:
@@ -168,6 +187,17 @@ def cmd_import_listing(args: argparse.Namespace) -> int:
         print(f"would create {len(result.created)} record(s), skip {len(result.skipped)} already present; nothing was written")
     else:
         print(f"{len(result.created)} created, {len(result.skipped)} skipped")
+    return 0
+
+
+def cmd_import_format(args: argparse.Namespace) -> int:
+    from .importers.run import report_lines, run_import
+
+    settings, collection = _collection(args)
+    outcome = run_import(args.format, args.sources, collection, settings.data_dir / "papers", settings.root,
+                         topics=args.topics, dry_run=args.dry_run, update=args.update)
+    for line in report_lines(outcome, args.dry_run):
+        print(line)
     return 0
 
 

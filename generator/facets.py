@@ -43,6 +43,7 @@ class Facet:
     nav: bool = True  # its index page stays in the navigation (when it has terms)
     heading: str = "{singular}: {label}"  # of a term page
     min_papers: int = 1  # terms with fewer papers get no page (their papers' pages show them unlinked)
+    feeds: bool = False  # an Atom feed of each term's newest papers (written only with an absolute site_url)
     index_template: str = "facet-index.md.j2"
     term_template: str = "facet-term.md.j2"
 

@@ -15,6 +15,7 @@ import re
 
 from markupsafe import Markup
 
+from .latex import with_math
 from .urls import find_urls
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
@@ -34,7 +35,7 @@ def paragraphs(value: str) -> Markup:
 
     The block has no blank lines, so Markdown sees it as one HTML block."""
     parts = [" ".join(p.split()) for p in PARAGRAPH_BREAK.split(value)]
-    return Markup("\n".join(f"<p>{linked_text(p)}</p>" for p in parts if p))
+    return Markup("\n".join(f"<p>{with_math(p, linked_text)}</p>" for p in parts if p))
 
 
 def linked_text(text: str) -> str:
@@ -55,8 +56,17 @@ def meta_value(value: str) -> Markup:
     escaping them, so HTML specials are escaped here. A JSON string is a YAML double-quoted
     scalar; the few characters PyYAML will not read raw become \\u escapes.
     """
-    text = json.dumps(html.escape(" ".join(value.split())), ensure_ascii=False)
-    return Markup(NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) < 0x10000 else f"\\U{ord(m.group()):08x}", text))
+    return Markup(_yaml_safe(json.dumps(html.escape(" ".join(value.split())), ensure_ascii=False)))
+
+
+def _yaml_safe(json_text: str) -> str:
+    return NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) < 0x10000 else f"\\U{ord(m.group()):08x}", json_text)
+
+
+def meta_json(value) -> Markup:
+    """A front-matter value holding a list or mapping, as JSON (which YAML reads): unescaped, for a
+    theme template that escapes every value it prints."""
+    return Markup(_yaml_safe(json.dumps(value, ensure_ascii=False)))
 
 
 def code_block(text: str, css: str = "") -> Markup:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from .problems import ERROR, Problem
 from .yamlread import Document, field_label
@@ -63,6 +64,9 @@ class Paper:
     venue: str | None = None
     arxiv: str | None = None
     doi: str | None = None
+    citekey: str | None = None
+    type: str | None = None
+    bib: tuple[tuple[str, str], ...] = ()
     links: tuple[tuple[str, str], ...] = ()
     notes: str | None = None
     bibtex: str | None = None
@@ -78,6 +82,9 @@ class Paper:
 
     def link(self, name: str) -> str | None:
         return dict(self.links).get(name)
+
+    def bib_field(self, name: str) -> str | None:
+        return dict(self.bib).get(name)
 
 
 @dataclass(frozen=True)
@@ -127,8 +134,32 @@ def paper_from_record(record: dict, default_id: str, origin: Origin) -> Paper:
     values["authors"] = tuple(_author(a) for a in values.get("authors", ()))
     for name in ("topics", "tags"):
         values[name] = tuple(values.get(name, ()))
-    values["links"] = tuple((values.get("links") or {}).items())
+    values["links"] = tuple((name, encode_url(url)) for name, url in (values.get("links") or {}).items())
+    values["bib"] = tuple((values.get("bib") or {}).items())
     return Paper(**values, origin=origin)
+
+
+def encode_url(url: str) -> str:
+    """A URL as browsers and BibTeX need it: characters such as `|` or `{` percent-encoded,
+    existing escapes and the URL's own delimiters left alone."""
+    return quote(url, safe=URL_SAFE)
+
+
+# RFC 3986 reserved and unreserved characters, and `%` so existing escapes stay as they are.
+URL_SAFE = ":/?#[]@!$&'()*+,;=-._~%"
+
+
+def date_sort_key(date: str | None) -> str:
+    """Dates order by their start; a season (YYYY-21..24) sorts with its first month."""
+    if not date:
+        return ""
+    start = date.split("/")[0]
+    if len(start) == 7 and start[5] == "2":
+        start = f"{start[:4]}-{SEASON_MONTHS[start[5:]]}"
+    return start
+
+
+SEASON_MONTHS = {"21": "03", "22": "06", "23": "09", "24": "12"}
 
 
 def _author(value: str | dict) -> Author:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .latex import plain_text
+from .model import date_sort_key
+
 OTHER_LETTER = "#"
 LEADING_NON_WORD = re.compile(r"^[\W_]+")
 
@@ -17,7 +20,7 @@ def strip_accents(text: str) -> str:
 
 def folded_title(title: str) -> str:
     """A title as sorted: accents, case, braces and leading punctuation do not count."""
-    bare = strip_accents(title).replace("{", "").replace("}", "")
+    bare = strip_accents(plain_text(title)).replace("{", "").replace("}", "")
     return LEADING_NON_WORD.sub("", " ".join(bare.casefold().split()))
 
 
@@ -38,13 +41,13 @@ def a_to_z(papers) -> list:
 
 def newest_first(papers) -> list:
     """Dated papers newest first, then undated ones; ties alphabetical."""
-    return sorted(alphabetical(papers), key=lambda p: p.date or "", reverse=True)
+    return sorted(alphabetical(papers), key=lambda p: date_sort_key(p.date), reverse=True)
 
 
 def orders(papers) -> tuple[list, list, list]:
     """(alphabetical, newest first, A-Z with # first), folding each title once."""
     folded = {id(p): folded_title(p.title) for p in papers}
     by_title = sorted(papers, key=lambda p: (folded[id(p)], p.title, p.id))
-    newest = sorted(by_title, key=lambda p: p.date or "", reverse=True)  # stable: ties stay alphabetical
+    newest = sorted(by_title, key=lambda p: date_sort_key(p.date), reverse=True)  # stable: ties stay alphabetical
     by_letter = sorted(by_title, key=lambda p: not ("a" <= folded[id(p)][:1] <= "z"), reverse=True)
     return by_title, newest, by_letter

@@ -10,12 +10,18 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from .facets import FACETS, Facet, FacetTerms, Term, group_terms
+from .feeds import feed_date, newest_for_feed
 from .order import OTHER_LETTER, initial, orders
 
 FULL, ENTRY = "full", "entry"  # what a page shows of each of its papers
 HOME = "_generated/home.md"
 BIBTEX = "downloads/papers.bib"
-GENERATED_DIRS = ("papers", "topics", *(f.name for f in FACETS), "_generated", "downloads")
+PAPERS_JSON = "downloads/papers.json"
+CSL_JSON = "downloads/papers.csl.json"
+MAIN_FEED = "feeds/all.xml"
+GENERATED_DIRS = ("papers", "topics", *(f.name for f in FACETS), "_generated", "downloads", "feeds")
+# What a download or feed shows of each paper: the part of its cached listing the page is keyed on
+PART_OF_KIND = {"bibtex": "bib", "feed": "data", "json": "data", "csl-json": "data"}
 LETTERS = (OTHER_LETTER, *"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
@@ -45,6 +51,7 @@ class PlanSettings:
     cards_per_page: int = 60  # topic cards on one page of the topics index
     recent: int = 10  # recently added papers on the home page
     author_pages_from: int = 2  # papers an author needs for a page of their own
+    feeds: bool = False  # only with an absolute site_url: a feed's links must be absolute
 
 
 @dataclass
@@ -52,6 +59,7 @@ class SitePlan:
     pages: list[Page]
     facets: dict[str, FacetTerms]  # including "topics"
     top_level: tuple[str, ...] = ()  # ids of the topics without a parent
+    left_out_of_feeds: int | None = None  # papers with neither `added` nor `date`; None: no feeds
 
     def by_path(self) -> dict[str, Page]:
         return {page.path: page for page in self.pages}
@@ -79,7 +87,7 @@ def paginate(first: str, template: str, kind: str, ids: tuple, size: int, contex
 
 def topic_terms(collection, newest: list) -> FacetTerms:
     """Topics as a facet: a parent topic lists its own papers and its sub-topics' papers."""
-    facet = Facet("topics", "Topics", "Topic", lambda p: p.topics, key=str, nav=True,
+    facet = Facet("topics", "Topics", "Topic", lambda p: p.topics, key=str, nav=True, feeds=True,
                   index_template="topics-index.md.j2", term_template="topic.md.j2")
     members: dict[str, list] = {t.id: [] for t in collection.topics}
     parents = {t.id: t.parent for t in collection.topics}
@@ -105,8 +113,33 @@ def plan_site(collection, settings: PlanSettings) -> SitePlan:
     ]
     for facet in FACETS:
         pages += _facet_pages(facets[facet.name], settings)
-    pages.append(Page(BIBTEX, "", "bibtex", {}, tuple(p.id for p in collection.papers), FULL))
-    return SitePlan(pages, facets, tuple(t.id for t in collection.topics if t.parent is None))
+    every = tuple(p.id for p in collection.papers)
+    pages += [Page(BIBTEX, "", "bibtex", {}, every, FULL), Page(PAPERS_JSON, "", "json", {}, every, FULL),
+              Page(CSL_JSON, "", "csl-json", {}, every, FULL)]
+    # per topic only BibTeX: a record is in up to 10 topics, and a BibTeX entry is bounded (CSL-JSON carries the abstract)
+    pages += [Page(topic_download(t.slug), "", "bibtex", {}, t.paper_ids, FULL) for t in facets["topics"].terms]
+    left_out = None
+    if settings.feeds:
+        summaries = {p.id: p for p in collection.papers}
+        pages.append(Page(MAIN_FEED, "", "feed", {"page": "index.md"}, tuple(p.id for p in newest_for_feed(collection.papers)), FULL))
+        for terms in facets.values():
+            if terms.facet.feeds:
+                pages += [_feed_page(terms.facet, t, [summaries[i] for i in t.paper_ids]) for t in terms.terms]
+        left_out = sum(1 for p in collection.papers if feed_date(p) is None)
+    return SitePlan(pages, facets, tuple(t.id for t in collection.topics if t.parent is None), left_out)
+
+
+def topic_download(slug: str) -> str:
+    return f"downloads/topics/{slug}.bib"
+
+
+def feed_path(facet: str, slug: str) -> str:
+    return f"feeds/{facet}/{slug}.xml"
+
+
+def _feed_page(facet: Facet, term: Term, papers: list) -> Page:
+    context = {"page": f"{facet.name}/{term.slug}.md", "facet": facet.name, "term": term.key, "label": term.label}
+    return Page(feed_path(facet.name, term.slug), "", "feed", context, tuple(p.id for p in newest_for_feed(papers)), FULL)
 
 
 def _counts(topics: FacetTerms | dict, ids: list[str]) -> dict[str, int]:
@@ -135,6 +168,7 @@ def _home(collection, newest: list, facets: dict[str, FacetTerms], settings: Pla
     context = {
         "papers": len(collection.papers), "topics": len(collection.topics), "cards": cards, "counts": _counts(facets, cards),
         "more_topics": max(0, len(top) - settings.cards_per_page), "nonempty": sorted(n for n, f in facets.items() if not f.empty),
+        "feed": MAIN_FEED if settings.feeds else None,
     }
     return Page(HOME, "home.md.j2", "home", context, tuple(p.id for p in recent))
 
@@ -157,7 +191,8 @@ def _topics(collection, topics: FacetTerms, settings: PlanSettings) -> list[Page
                                               "counts": _counts(topics, [c for t in p.paper_ids for c in (t, *children[t])])}, ())
              for p in pages]
     for term in topics.terms:
-        context = {"facet": "topics", "term": term.key, "count": len(term.paper_ids), "counts": _counts(topics, children[term.key])}
+        context = {"facet": "topics", "term": term.key, "count": len(term.paper_ids), "counts": _counts(topics, children[term.key]),
+                   "bib": topic_download(term.slug), "feed": feed_path("topics", term.slug) if settings.feeds else None}
         pages += paginate(f"topics/{term.slug}.md", "topic.md.j2", "topic", term.paper_ids, settings.per_page, context)
     return pages
 
@@ -173,7 +208,8 @@ def _facet_pages(terms: FacetTerms, settings: PlanSettings) -> list[Page]:
                    "rows": [list(row) for row in part], "terms": len(rows), "papers": papers}
         pages.append(Page(numbered_path(f"{facet.name}/index.md", n), facet.index_template, "facet-index", context))
     for term in terms.terms:
-        context = {"facet": facet.name, "term": term.key, "label": term.label, "count": len(term.paper_ids)}
+        context = {"facet": facet.name, "term": term.key, "label": term.label, "count": len(term.paper_ids),
+                   "feed": feed_path(facet.name, term.slug) if facet.feeds and settings.feeds else None}
         pages += paginate(f"{facet.name}/{term.slug}.md", facet.term_template, "term", term.paper_ids, settings.per_page, context)
     return pages
 

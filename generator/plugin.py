@@ -20,7 +20,8 @@ from mkdocs.plugins import BasePlugin
 
 from .config import PapersConfig, settings_from
 from .facets import FACET_NAMES
-from .problems import ERROR, NOTE, WARNING, DataError, Problem, summarize_notes
+from .plan import MAIN_FEED
+from .problems import ERROR, NOTE, WARNING, DataError, Problem, headline, summarize_notes
 from .progress import ConsoleProgress
 from .serve import DirtyBuilds
 from .site import NavInfo, generate
@@ -46,9 +47,11 @@ class PapersPlugin(BasePlugin[PapersConfig]):
 
     def on_config(self, config):
         serving = self.command == "serve"
+        _add_theme_templates(config)
         try:
             # MkDocs' resolved config, so INHERIT, !ENV and command-line overrides all count.
-            settings = settings_from(Path(config.config_file_path), config.docs_dir, config.use_directory_urls, self.config)
+            settings = settings_from(Path(config.config_file_path), config.docs_dir, config.use_directory_urls, self.config,
+                                     config.site_url, config.site_name)
             if not serving:  # serve builds into a folder of its own, outside the project
                 check_site_dir(Path(config.site_dir), settings.root)
             self._watch(config, settings)
@@ -57,7 +60,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         except (DataError, OSError) as err:
             problems = err.problems if isinstance(err, DataError) else [Problem(err.filename or "papers", 0, 0, "", err.strerror or str(err))]
             if not serving or self.last_good is None:
-                raise PluginError("the paper data has problems:\n" + "\n".join(map(str, problems))) from None
+                strict = bool(config.strict) and not serving
+                raise PluginError(f"the paper data has problems ({headline(problems, strict)}):\n" + "\n".join(map(str, problems))) from None
             # A full disk or a file deleted mid-build is reported like bad data: the last good
             # pages stay served, with a banner naming the file, until a save fixes it.
             self.problems = problems
@@ -79,6 +83,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         if result.report.written or result.report.removed:
             log.info(f"papers: {result.report}")
         config.nav = _site_nav(config.nav, result.nav, self.config.nav_topics)
+        config.extra["papers_feed"] = MAIN_FEED if result.nav.left_out_of_feeds is not None else None
         self.dirty.after_generate(config, result)
         self.last_good = result.nav
         return config
@@ -155,3 +160,14 @@ def _site_nav(nav, info: NavInfo, most_topics: int):
         elif not (isinstance(target, str) and empty.get(target)):
             expanded.append(item)
     return expanded
+
+
+THEME_TEMPLATES = Path(__file__).parent / "theme"
+
+
+def _add_theme_templates(config) -> None:
+    """Our main.html (feed links and citation tags in <head>) after the project's own custom_dir,
+    before the theme's: a project that overrides main.html itself keeps its own."""
+    dirs = config.theme.dirs
+    if str(THEME_TEMPLATES) not in dirs:
+        dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_TEMPLATES))

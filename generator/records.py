@@ -7,7 +7,7 @@ import os
 import re
 from pathlib import Path
 
-from .model import Origin, Paper, Topic, paper_from_record, topic_from_record
+from .model import Origin, Paper, Topic, date_sort_key, paper_from_record, topic_from_record
 from .notes import nesting_problem
 from .problems import WARNING, Problem
 from .schema import check, describe, load_schema
@@ -132,8 +132,12 @@ def _value_checks(record: dict, origin: Origin) -> list[Problem]:
     problems = []
     for name in ("date", "added"):
         value = record.get(name)
-        if isinstance(value, str) and len(value) == 10 and not _real_date(value):
+        if not isinstance(value, str):
+            continue
+        if any(len(part) == 10 and not _real_date(part) for part in value.split("/")):
             problems.append(origin.problem((name,), f"{value!r} is not a date in the calendar"))
+        elif "/" in value and date_sort_key(value.split("/")[1]) < date_sort_key(value):
+            problems.append(origin.problem((name,), f"{value!r} ends before it starts"))
     if isinstance(record.get("id"), str):
         problems += _id_checks(record["id"], origin, from_file_name=False)
     if isinstance(record.get("notes"), str) and (why := nesting_problem(record["notes"])):

@@ -11,10 +11,13 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, PackageLoader, StrictUndefined, TemplateError
 from markupsafe import Markup
 
-from .bibtex import bibtex_entry
+from .bibtex import bibtex_entry, distinct_keys
+from .citation import formatted_reference, head_tags, paper_data, ris_text
 from .entries import paper_links
+from .exports import render_export
 from .facets import FACETS
-from .html_text import code_block, fold, meta_value, paragraphs
+from .html_text import code_block, fold, meta_json, meta_value, paragraphs
+from .latex import plain_text, rich_html
 from .notes import render_notes
 from .order import OTHER_LETTER, initial
 from .plan import ENTRY, Page, numbered_path
@@ -26,12 +29,20 @@ FACETS_BY_NAME = {f.name: f for f in FACETS}
 # then reused on every listing page, where it is replaced by that page's own prefix. Records
 # cannot contain NUL, so the stand-in never meets record text.
 ROOT = "\x00"
+EXPORTS = ("feed", "json", "csl-json")  # rendered from each paper's cached data, not from templates
 ENTRY_TEMPLATE = '{% from "_macros.md.j2" import entry with context %}{{ entry(e) }}'
 
 
 @dataclass(frozen=True)
 class SiteSettings:
     directory_urls: bool = True
+    site_url: str = ""  # absolute (http or https) or empty: feeds, canonical links and exports need it
+    site_name: str = ""
+    reference_style: str = "acm"  # a CSL style shipped in generator/styles ("acm", "apa"), or "none"
+
+    def absolute(self, docs_path: str) -> str:
+        """The address of a page (or file) under docs/ on the published site; site-relative without a site_url."""
+        return (self.site_url.rstrip("/") + "/" if self.site_url else "/") + site_url(docs_path, self.directory_urls)
 
 
 _ENVIRONMENTS: dict[tuple, Environment] = {}
@@ -77,7 +88,8 @@ def _new_environment(loader) -> Environment:
         auto_reload=False,  # kept only while the sources are unchanged: no need to stat them on every page
     )
     env.filters.update(
-        paragraphs=paragraphs, meta=meta_value, code_block=code_block, notes=render_notes, bibtex=bibtex_entry,
+        rich_title=lambda text: rich_html(text, tags=True), plain=plain_text,
+        paragraphs=paragraphs, meta=meta_value, meta_json=meta_json, code_block=code_block, notes=render_notes, bibtex=bibtex_entry,
         papers_count=lambda n: f"{n} paper" if n == 1 else f"{n} papers",
         anchor=lambda letter: "letter-other" if letter == OTHER_LETTER else f"letter-{letter.lower()}",
     )
@@ -148,7 +160,10 @@ class Renderer:
 
     def render(self, page: Page) -> str:
         if page.kind == "bibtex":
-            return "\n".join(self.listing(paper_id)["bib"] for paper_id in page.paper_ids)
+            return "\n".join(distinct_keys(self.listing(paper_id)["bib"] for paper_id in page.paper_ids))
+        if page.kind in EXPORTS:
+            titles = {t.id: t.title for t in self.topics.values()}
+            return render_export(page, lambda paper_id: self.listing(paper_id)["data"], self.site, titles)
         try:
             return self.env.get_template(page.template).render(self._context(page))
         except Exception as err:
@@ -204,6 +219,13 @@ class Renderer:
             return {"facet": FACETS_BY_NAME[page.context["facet"]]}
         if page.kind in ("topics-index", "home"):
             return {"cards": [self.topics[t] for t in page.context["cards"]]}
+        if page.kind == "paper" and context["p"] is not None:
+            data = paper_data(context["p"])
+            url = self.site.absolute(page.path)
+            style = self.site.reference_style
+            reference = formatted_reference(data, url, style) if style != "none" else None
+            label = {"acm": "ACM", "apa": "APA"}.get(style, style)
+            return {"cite": {"reference": reference, "style": label, "ris": ris_text(data, url), "head": head_tags(data, url)}}
         if page.kind == "a-to-z":
             sections: list[tuple[str, list]] = []
             for e in context["entries"]:

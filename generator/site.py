@@ -14,12 +14,12 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from . import __version__
-from .cache import BuildCache, FileState, canonical, digest, file_sha, open_cache
+from .cache import PARTS, BuildCache, FileState, canonical, digest, file_sha, open_cache
 from .checks import check_collection
 from .config import Settings
 from .model import Collection, Paper
 from .parallel import Helper, parallel_worth_it, split_map
-from .plan import FULL, GENERATED_DIRS, Page, SitePlan, page_from_value, page_value, plan_site
+from .plan import FULL, GENERATED_DIRS, PART_OF_KIND, Page, SitePlan, page_from_value, page_value, plan_site
 from .problems import WARNING, DataError, Problem, errors_of
 from .progress import NO_PROGRESS, Progress
 from .records import load_paper_file, load_topics, paper_files
@@ -39,6 +39,7 @@ class NavInfo:
     nonempty: list[str]
     papers: int = 0
     topic_count: int = 0
+    left_out_of_feeds: int | None = None  # None: no feeds (no absolute site_url)
 
 
 @dataclass
@@ -50,11 +51,16 @@ class Generated:
     notes: list[str] = field(default_factory=list)
 
 
-def curator_notes(nonempty: list[str]) -> list[str]:
+def curator_notes(nav: NavInfo) -> list[str]:
     """Hints for whoever keeps the collection: printed by the build, never shown to visitors."""
     hints = {"years": "no paper has a `date`", "tags": "no paper has `tags`", "venues": "no paper has a `venue`",
              "authors": "no author has enough papers for a page of their own (`author_pages_from`)"}
-    return [f"{hint}, so its index page is left out of the navigation and the home page" for name, hint in hints.items() if name not in nonempty]
+    notes = [f"{hint}, so its index page is left out of the navigation and the home page" for name, hint in hints.items() if name not in nav.nonempty]
+    if nav.left_out_of_feeds is None:
+        notes.append("no feeds written: they need an absolute `site_url` (http:// or https://) in mkdocs.yml")
+    elif nav.left_out_of_feeds:
+        notes.append(f"{nav.left_out_of_feeds} paper(s) have neither `added` nor `date`, so no feed lists them")
+    return notes
 
 
 def foreign_warnings(report: WriteReport, settings: Settings) -> list[Problem]:
@@ -66,7 +72,7 @@ def foreign_warnings(report: WriteReport, settings: Settings) -> list[Problem]:
 def nav_info(plan: SitePlan, collection: Collection) -> NavInfo:
     top = [(t.label, t.slug) for t in plan.facets["topics"].terms if t.key in plan.top_level]
     nonempty = sorted(name for name, terms in plan.facets.items() if not terms.empty)
-    return NavInfo(top, nonempty, len(collection.papers), len(collection.topics))
+    return NavInfo(top, nonempty, len(collection.papers), len(collection.topics), plan.left_out_of_feeds)
 
 
 def render_all(collection: Collection, settings: Settings) -> tuple[SitePlan, dict[str, str]]:
@@ -171,7 +177,7 @@ class Build:
         problems += foreign_warnings(report, s)
         planned = {page.path: (shapes[page.path], page) for page in due}
         self._save(self._racy(st.mtime_ns for st in states.values()), keys, planned, report, fingerprint, global_key, problems, nav)
-        return Generated(collection, sorted(problems), report, nav, curator_notes(nav.nonempty))
+        return Generated(collection, sorted(problems), report, nav, curator_notes(nav))
 
     # reading ------------------------------------------------------------------------------------
     def _read(self, files: dict[str, tuple[str, tuple[int, int]]]) -> tuple[list, list[Problem], dict[str, FileState]]:
@@ -253,7 +259,7 @@ class Build:
         nav = NavInfo(**{**last["nav"], "topics": [tuple(t) for t in last["nav"]["topics"]]})
         report = WriteReport(unchanged=len(pages))
         problems = sorted({*(problem_from_payload(p) for p in last["problems"]), *self.scanned})
-        return Generated(None, problems, report, nav, curator_notes(nav.nonempty))
+        return Generated(None, problems, report, nav, curator_notes(nav))
 
     def _patch(self, files: dict, global_key: str, fingerprint: str, topics, env) -> Generated | None:
         """The last build's plan, patched: when the records that changed changed only in what
@@ -297,7 +303,7 @@ class Build:
         nav = NavInfo(**{**last["nav"], "topics": [tuple(t) for t in last["nav"]["topics"]]})
         rendered = {path: (planned[path][0], pages[path]) for path in report.touched}
         self._save(self._racy(t for _, t in stats.values()), keys, rendered, report, fingerprint, global_key, problems, nav)
-        return Generated(None, problems, report, nav, curator_notes(nav.nonempty))
+        return Generated(None, problems, report, nav, curator_notes(nav))
 
     def _digests(self, papers: list, states: dict[str, FileState]) -> dict[str, dict]:
         found = {value["id"]: value["digests"] for state in states.values() for value in state.payload["papers"]}
@@ -349,12 +355,21 @@ class Build:
         return report
 
     def _cached_listings(self, due: list[Page]) -> dict[str, tuple[str, dict]]:
-        """The cached entries and BibTeX of the papers the due pages list (and were not read now)."""
+        """The cached listing parts of the papers the due pages show (and were not read now): all
+        of them for papers on listing pages, else only the part a download or feed shows."""
         if self.cache is None:
             return {}
-        listed = sorted({i for page in due if page.shows != FULL for i in page.paper_ids} - set(self.fresh))
-        bib_only = sorted({i for page in due if page.kind == "bibtex" for i in page.paper_ids} - set(self.fresh) - set(listed))
-        return {**self.cache.listings(listed), **self.cache.listings(bib_only, with_entry=False)}
+        fresh = set(self.fresh)
+        found = self.cache.listings(sorted({i for page in due if page.shows != FULL for i in page.paper_ids} - fresh))
+        for part in ("bib", "data"):
+            ids = sorted({i for page in due if PART_OF_KIND.get(page.kind) == part for i in page.paper_ids} - fresh)
+            for paper_id, (listing_digest, value) in self.cache.listings([i for i in ids if i not in found or found[i][1][part] is None],
+                                                                         (part,)).items():
+                if paper_id in found:
+                    found[paper_id][1][part] = value[part]
+                else:
+                    found[paper_id] = (listing_digest, value)
+        return found
 
     def _render(self, topics, origins: dict[str, str], env, due: list[Page], digests: dict[str, dict],
                 cached: dict[str, tuple[str, dict]]) -> dict[str, str]:
@@ -378,7 +393,7 @@ class Build:
             outputs[page.path] = renderer.render(page)
             self.progress.advance()
         self.new_listings = {i: (digests[i]["listing"], value) for i, value in listings.items()
-                             if value["entry"] is not None and (i not in cached or cached[i][0] != digests[i]["listing"])}
+                             if all(value[part] is not None for part in PARTS) and (i not in cached or cached[i][0] != digests[i]["listing"])}
         return outputs
 
     # saving -------------------------------------------------------------------------------------
@@ -441,7 +456,7 @@ def _shape(global_key: str, page: Page) -> str:
 def _page_key(shape: str, page: Page, digests: dict[str, dict]) -> str:
     """The page's shape and the digests of what it shows of each paper: the record for a paper
     page, the BibTeX for the download, the listing entry for the rest."""
-    kind = "bib" if page.kind == "bibtex" else "full" if page.shows == FULL else "entry"
+    kind = PART_OF_KIND.get(page.kind) or ("full" if page.shows == FULL else "entry")
     return digest(shape + "|" + ";".join(digests[i][kind] for i in page.paper_ids))
 
 

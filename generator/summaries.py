@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from .bibtex import bibtex_entry
-from .cache import canonical, digest
+from .cache import PARTS, canonical, digest
+from .citation import paper_data
 from .entries import entry_data
 from .model import Author, Origin, Paper, PaperSummary
 from .problems import Problem
@@ -11,11 +12,11 @@ from .yamlread import Document
 
 
 def listing_of(paper: Paper) -> tuple[dict[str, str], dict]:
-    """What listings and downloads show of a paper, its entry and BibTeX, with their digests
-    ("listing" covers both: it keys the cached copy)."""
-    value = {"entry": entry_data(paper), "bib": bibtex_entry(paper)}
-    entry, bib = digest(canonical(value["entry"])), digest(value["bib"])
-    return {"entry": entry, "bib": bib, "listing": digest(entry + bib)}, value
+    """What listings, downloads and feeds show of a paper (its entry, BibTeX, and data), with
+    their digests ("listing" covers all three: it keys the cached copy)."""
+    value = {"entry": entry_data(paper), "bib": bibtex_entry(paper), "data": paper_data(paper)}
+    digests = {part: digest(value[part] if part == "bib" else canonical(value[part])) for part in PARTS}
+    return {**digests, "listing": digest("".join(digests[part] for part in PARTS))}, value
 
 
 def structure(payload: dict) -> list:

@@ -41,10 +41,13 @@ def test_browse_from_home_to_topic_to_paper(page, site_url, shipped_site):
     paper_id = page.url.rstrip("/").rsplit("/", 1)[1]
     paper = next(p for p in collection.papers if p.id == paper_id)
     assert page.locator("article h1").inner_text().rstrip("¶") == paper.title == title.rstrip("¶")
-    assert first_topic.id in paper.topics
-    bibtex = page.locator("article .highlight pre").last
-    assert f"@misc{{{paper.id}," in bibtex.inner_text()
-    assert page.locator("article .highlight :is(.md-code__button, .md-clipboard)").count() >= 1  # Material's copy button on the BibTeX block
+    parents = {t.id: t.parent for t in collection.topics}
+    assert first_topic.id in set(paper.topics) | {parents[t] for t in paper.topics}  # a parent lists its sub-topics' papers
+    bibtex = page.locator("article .paper-bibtex pre").inner_text()
+    assert bibtex.startswith("@") and paper.authors[0].name.split()[-1] in bibtex
+    assert page.locator("article .paper-ris pre").inner_text().startswith("TY  - ")
+    for block in ("paper-bibtex", "paper-reference", "paper-ris"):  # Material's copy button on each citation block
+        assert page.locator(f"article .{block} :is(.md-code__button, .md-clipboard)").count() == 1, block
 
 
 def test_search_finds_a_paper_by_a_word_of_its_title(page, site_url):

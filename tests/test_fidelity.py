@@ -5,7 +5,9 @@ builds stays small. Run more with HYPOTHESIS_PROFILE=thorough."""
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -16,6 +18,8 @@ from hypothesis import strategies as st
 from sitetools import article_text, copy_project, folded, mkdocs_build
 
 from generator.entries import SHOWN_AUTHORS, snippet
+from generator.html_text import PARAGRAPH_BREAK
+from generator.latex import rich_html
 from generator.recordfile import dump_record
 
 pytestmark = pytest.mark.slow
@@ -73,11 +77,20 @@ def test_every_value_appears_exactly_in_the_built_page(records):
         listing = " ".join(article_text(page) for page in topic_pages)
         for n, value in enumerate(records):
             text = article_text(project / "site" / "papers" / f"p{n}" / "index.html")
-            for expected in [value["title"], value["venue"], f"tag{n}x {value['tag']}", value["abstract"], *value["authors"]]:
+            title, abstract = as_rich_text(value["title"], tags=True), as_rich_text(value["abstract"])
+            for expected in [title, value["venue"], f"tag{n}x {value['tag']}", abstract, *value["authors"]]:
                 assert shown(expected) in text, (n, expected)
             head = snippet(unicodedata.normalize("NFC", value["abstract"]))[0]  # listings show the start of the abstract
-            for expected in [value["title"], value["venue"], head, *value["authors"][:SHOWN_AUTHORS]]:
+            for expected in [title, value["venue"], head, *value["authors"][:SHOWN_AUTHORS]]:
                 assert shown(expected) in listing, (n, expected)
+
+
+def as_rich_text(value: str, tags: bool = False) -> str:
+    """The text a reader sees of a title or abstract: inline math ($x^2$) is shown as MathML and
+    Zotero's <i>, <sub>, <sup> in titles as markup; everything else exactly as written."""
+    value = unicodedata.normalize("NFC", value)
+    paragraphs = [" ".join(part.split()) for part in ([value] if tags else PARAGRAPH_BREAK.split(value))]  # abstracts: per paragraph
+    return " ".join(html.unescape(re.sub(r"<[^>]*>", "", str(rich_html(part, tags=tags)))) for part in paragraphs if part)
 
 
 def shown(value: str) -> str:

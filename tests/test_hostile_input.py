@@ -23,6 +23,7 @@ GOOD = {
 HEAD = "title: T\ntopics: [vision]\nabstract: A.\n"  # a valid start; the hostile field goes on line 4
 X = "data/papers/x.yml"
 URL_RULE = "expected an http:// or https:// URL without spaces or quotes"
+PDF_RULE = URL_RULE + ", or a path under docs/ ending in .pdf"
 
 
 def laughs(levels: int = 9) -> str:
@@ -104,7 +105,7 @@ CASES = [
     ("topics-nested", {X: "title: T\nabstract: A.\ntopics: [[vision]]\n"}, [f"{X}:3:10: topics[0]: expected a topic id"]),
     ("topics-twice", {X: "title: T\nabstract: A.\ntopics: [vision, vision]\n"}, [f"{X}:3:1: topics: the same entry is listed twice"]),
     field("tags", "deep learning", "expected a list of tags, got 'deep learning'"),
-    field("tags", "[[a]]", "expected a non-empty tag of at most 100 characters, got a list", col=8, label="tags[0]"),
+    field("tags", "[[a]]", "expected a non-empty tag of at most 200 characters, got a list", col=8, label="tags[0]"),
     field("tags", "null", "expected a list of tags, got nothing (null)"),
     field("venue", "[NeurIPS]", "expected a non-empty string, got a list"),
     field("venue", "''", "expected a non-empty string, got an empty string"),
@@ -135,14 +136,14 @@ CASES = [
     ("unknown-topic", {X: "title: T\nabstract: A.\ntopics: [robots]\n"}, [f"{X}:3:10: topics[0]: unknown topic 'robots'"]),
     # Links
     field("links", "{code: 'javascript:alert(1)'}", f"{URL_RULE}, got 'javascript:alert(1)'", col=9, label="links.code"),
-    field("links", "{pdf: 'data:text/html,<script>alert(1)</script>'}", f"{URL_RULE}, got", col=9, label="links.pdf"),
-    field("links", "{pdf: 'vbscript:msgbox(1)'}", f"{URL_RULE}, got 'vbscript:msgbox(1)'", col=9, label="links.pdf"),
-    field("links", "{pdf: 'file:///etc/passwd'}", f"{URL_RULE}, got 'file:///etc/passwd'", col=9, label="links.pdf"),
-    field("links", "{pdf: '//evil.example/x'}", f"{URL_RULE}, got '//evil.example/x'", col=9, label="links.pdf"),
-    field("links", "{pdf: 'https://a.example/a b'}", f"{URL_RULE}, got 'https://a.example/a b'", col=9, label="links.pdf"),
-    field("links", '{pdf: "https://a.example/a\\nb"}', f"{URL_RULE}, got 'https://a.example/a\\nb'", col=9, label="links.pdf"),
-    field("links", "{pdf: 'https://a.example/\"onmouseover=\"x'}", f"{URL_RULE}, got", col=9, label="links.pdf"),
-    field("links", "{pdf: 'https://a.example/<script>'}", f"{URL_RULE}, got", col=9, label="links.pdf"),
+    field("links", "{pdf: 'data:text/html,<script>alert(1)</script>'}", f"{PDF_RULE}, got", col=9, label="links.pdf"),
+    field("links", "{pdf: 'vbscript:msgbox(1)'}", f"{PDF_RULE}, got 'vbscript:msgbox(1)'", col=9, label="links.pdf"),
+    field("links", "{pdf: 'file:///etc/passwd'}", f"{PDF_RULE}, got 'file:///etc/passwd'", col=9, label="links.pdf"),
+    field("links", "{pdf: '//evil.example/x'}", f"{PDF_RULE}, got '//evil.example/x'", col=9, label="links.pdf"),
+    field("links", "{pdf: 'https://a.example/a b'}", f"{PDF_RULE}, got 'https://a.example/a b'", col=9, label="links.pdf"),
+    field("links", '{pdf: "https://a.example/a\\nb"}', f"{PDF_RULE}, got 'https://a.example/a\\nb'", col=9, label="links.pdf"),
+    field("links", "{pdf: 'https://a.example/\"onmouseover=\"x'}", f"{PDF_RULE}, got", col=9, label="links.pdf"),
+    field("links", "{pdf: 'https://a.example/<script>'}", f"{PDF_RULE}, got", col=9, label="links.pdf"),
     field("links", "{'': 'https://a.example/'}", "expected a link name of 1 to 40 characters on one line, got an empty string"),
     # Caps: no record may make the site grow without bound
     field("tags", "[" + ", ".join(f"t{n}" for n in range(31)) + "]", "at most 30 entries allowed, got 31"),

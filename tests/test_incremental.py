@@ -135,7 +135,8 @@ def test_an_abstract_edit_renders_only_the_pages_that_show_that_paper_without_pl
     monkeypatch.setattr("generator.site.plan_site", no_planning)
     code, out, err = cli(root, "build")
     assert code == 0, err
-    assert out.endswith("3 written, 0 removed, 14 unchanged\n"), out  # the paper, its topic and its tag page
+    # the paper, its topic and tag pages, and the collection as JSON and CSL-JSON (no site_url: no feeds)
+    assert out.endswith("5 written, 0 removed, 16 unchanged\n"), out
     assert "New words." in (root / "docs/topics/vision.md").read_text("utf-8")
 
 

@@ -10,6 +10,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+import yaml
 from httpserve import free_port
 from sitetools import copy_project, mkdocs_env
 
@@ -99,11 +100,11 @@ def test_warnings_never_block_the_preview_and_errors_show_a_banner_until_fixed(b
         record.write_text(good.replace("title: 'Galactic: Scaling", "title: 'Galactic (after a warning): Scaling", 1), "utf-8")
         page.wait_for_function(f"{h1}.includes('after a warning')", timeout=RELOAD_SECONDS * 1000)
         assert page.locator(".papers-problems").count() == 0
-        record.write_text(good + "authors: Someone\n", "utf-8")
+        record.write_text(good + "notes: [Someone]\n", "utf-8")
         banner = page.locator(".papers-problems")
         banner.wait_for(state="visible", timeout=RELOAD_SECONDS * 1000)
         line = len(good.splitlines()) + 1
-        assert f"data/papers/{PAPER}.yml:{line}:1: authors: expected a list of names, got 'Someone'" in banner.inner_text()
+        assert f"data/papers/{PAPER}.yml:{line}:1: notes: expected non-empty Markdown text, got a list" in banner.inner_text()
         record.write_text(good, "utf-8")
         banner.wait_for(state="detached", timeout=RELOAD_SECONDS * 1000)
         assert page.locator("article h1").inner_text().startswith("Galactic: Scaling")
@@ -128,7 +129,7 @@ def test_dirty_serve_rebuilds_what_changed_and_keeps_search_whole(tmp_path):
     try:
         wait_for(f"{url}/papers/{PAPER}/", STARTUP_SECONDS)
         record = project / "data" / "papers" / f"{PAPER}.yml"
-        topic = next(line.split("- ", 1)[1] for line in record.read_text("utf-8").splitlines() if line.startswith("- "))
+        topic = yaml.safe_load(record.read_text("utf-8"))["topics"][0]
         record.write_text(record.read_text("utf-8").replace("title: 'Galactic: Scaling", "title: 'Galactic (dirty): Scaling", 1), "utf-8")
         (project / "data" / "papers" / f"{gone}.yml").unlink()
         second = project / "data" / "papers" / f"{other}.yml"  # two paper pages rebuilt at once

@@ -246,14 +246,15 @@ def test_link_buttons_have_aa_contrast(browser, rich, scheme):
         context.close()
 
 
-def test_bibtex_wraps_on_a_phone_and_the_copy_button_covers_no_text(browser, shipped_url, shipped_site):
+@pytest.mark.parametrize("block", ["paper-bibtex", "paper-reference", "paper-ris"])
+def test_citations_wrap_on_a_phone_and_the_copy_button_covers_no_text(browser, shipped_url, shipped_site, block):
     _, collection, _ = shipped_site
     longest = max(collection.papers, key=lambda p: len(p.title))
     context, page = open_page(browser, f"{shipped_url}/papers/{longest.id}/", width="phone")
     try:
-        code = page.locator(".paper-bibtex pre > code")
+        code = page.locator(f".{block} pre > code")
         assert code.evaluate("el => el.scrollWidth <= el.clientWidth")
-        button = page.locator(".paper-bibtex .md-code__button, .paper-bibtex .md-clipboard").first
+        button = page.locator(f".{block} .md-code__button, .{block} .md-clipboard").first
         box = button.bounding_box()
         overlapping = code.evaluate("""(el, b) => {
             const range = document.createRange(); range.selectNodeContents(el);

@@ -143,3 +143,17 @@ def test_text_is_read_as_nfc_so_both_spellings_of_an_accent_are_one(project, cli
     paper = next(p for p in collection.papers if p.id == "a")
     assert paper.title == "Café society" and len(paper.title) == len("Café society")
     assert paper.tags == ("résumé",)
+
+
+def test_a_failed_run_starts_with_the_counts(project, cli):
+    root = project({
+        "a.yml": "title: A\ntopics: [nope]\n",
+        "b.yml": "title: B\ntopics: [vision]\n",
+        "c.yml": "title: C\ntopics: [vision]\nabstract: C.\ndate: 2024-13\n",
+    })
+    code, _, err = cli(root, "validate")
+    assert code == 1
+    # speech has no paper (a warning); a and b have no abstract (notes)
+    assert err.splitlines()[0] == "2 errors, 1 warning, 2 notes in 3 record files", err
+    code, _, err = cli(root, "validate", "--strict")
+    assert err.splitlines()[0] == "3 errors, 0 warnings, 2 notes in 3 record files", err

@@ -27,7 +27,7 @@ NOTES = P + "\n\n[js link](javascript:alert(9)) <b onclick=\"alert(10)\">bold</b
 def records() -> dict[str, dict]:
     return {
         "xss-everywhere": {
-            "title": f"Title {P}", "authors": [*(f"Author {p}" for p in PAYLOADS), {"name": f"Named {PAYLOADS[1]}", "affiliation": f"Lab {P}"}],
+            "title": f"Title {P}", "added": "2024-05-01", "authors": [*(f"Author {p}" for p in PAYLOADS), {"name": f"Named {PAYLOADS[1]}", "affiliation": f"Lab {P}"}],
             "venue": f"Venue {' '.join(PAYLOADS[:4])}", "topics": ["evil"], "tags": [f"tag {PAYLOADS[0]}", f"tag2 {PAYLOADS[1]}"],
             "abstract": f"Abstract {P}\n\nSecond {P}", "notes": NOTES,
             "links": {"<svg onload=alert(3)>": "https://example.org/a?b=%22%3E", "code": "https://github.com/x/y"},
@@ -116,3 +116,38 @@ def test_search_for_payload_words_runs_nothing(browser, xss_site):
         assert dialogs == [] and page.evaluate("window.__xss") is None
     finally:
         page.close()
+
+
+def test_head_metadata_and_feeds_carry_the_payloads_as_text(browser, xss_site):
+    import feedparser
+
+    url, _ = xss_site
+    record = records()["xss-everywhere"]
+    page = browser.new_page()
+    try:
+        page.goto(url + "/papers/xss-everywhere/")
+        metas = page.eval_on_selector_all(
+            "head meta[name^='citation_'], head meta[property^='og:'], head meta[name^='twitter:']",
+            "tags => tags.map(t => [t.getAttribute('name') || t.getAttribute('property'), t.getAttribute('content')])",
+        )
+        assert page.evaluate("window.__xss") is None
+        assert page.eval_on_selector_all("head script:not([src])", "s => s.filter(x => x.textContent.includes('__xss')).length") == 0
+    finally:
+        page.close()
+    found: dict[str, list[str]] = {}
+    for name, content in metas:
+        found.setdefault(name, []).append(content)
+    authors = [a if isinstance(a, str) else a["name"] for a in record["authors"]]
+    assert found["citation_title"] == [record["title"]] == found["og:title"] == found["twitter:title"]
+    assert found["citation_author"] == authors
+    assert found["citation_conference_title"] == [record["venue"]]
+    feed = feedparser.parse(page_bytes(url + "/feeds/all.xml"))
+    assert not feed.bozo
+    assert [(e.title, [a.name for a in e.authors]) for e in feed.entries] == [(record["title"], authors)]
+
+
+def page_bytes(address: str) -> bytes:
+    from urllib.request import urlopen
+
+    with urlopen(address, timeout=10) as response:
+        return response.read()

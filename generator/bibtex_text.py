@@ -1,0 +1,91 @@
+"""Record text (Unicode, inline math as `$...$`) as BibTeX field text that classic BibTeX
+and biber both print right: Latin accents as braced LaTeX (`{\\"U}`: BibTeX sorts, abbreviates
+and changes the case of those correctly, and of raw UTF-8 it does not), other scripts as
+UTF-8, capitals protected where a style would lower them (`{BERT}`), math kept as math."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+from .latex import MATH
+
+# BibTeX counts braces even after a backslash, so `\{` would unbalance a field.
+ASCII_SPECIALS = str.maketrans({
+    "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "&": r"\&", "%": r"\%", "$": r"\$",
+    "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+})
+DASHES = {"–": "--", "—": "---"}  # as TeX writes them, and as BibTeX styles expect in page ranges
+# Characters LaTeX's default fonts have: letters of Latin scripts and common punctuation.
+ENCODED_BLOCKS = ("LATIN", "EN DASH", "EM DASH", "LEFT SINGLE", "RIGHT SINGLE", "LEFT DOUBLE", "RIGHT DOUBLE", "HORIZONTAL ELLIPSIS",
+                  "NO-BREAK SPACE", "SECTION SIGN", "DEGREE SIGN", "INVERTED", "POUND SIGN", "COPYRIGHT SIGN")
+
+
+@cache
+def _encoder():
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+    return UnicodeToLatexEncoder(non_ascii_only=True, replacement_latex_protection="braces-all", unknown_char_policy="keep",
+                                 unknown_char_warning=False)
+
+
+@cache
+def _char(char: str) -> str:
+    if char.isascii():
+        return char.translate(ASCII_SPECIALS)
+    if char in DASHES:
+        return DASHES[char]
+    if unicodedata.name(char, "").startswith(ENCODED_BLOCKS):
+        return _encoder().unicode_to_latex(char)
+    return char
+
+
+def _plain(text: str) -> str:
+    return "".join(_char(c) for c in text)
+
+
+def _needs_protection(word: str) -> bool:
+    """BERT, AdapLeR, iPhone, GPT-4: a capital after the first letter, which styles would lower."""
+    letters = [c for c in word if c.isalpha()]
+    return any(c.isupper() for c in letters[1:])
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def bibtex_text(text: str, protect_case: bool = False) -> str:
+    """Field text for BibTeX; protect_case for titles, whose case styles change."""
+    text = " ".join(text.split())
+    out, last = [], 0
+    for match in MATH.finditer(text) if "$" in text else ():
+        if not _balanced(match.group(1)) or "\\\\" in match.group(1):
+            continue
+        out.append(_words(text[last:match.start()], protect_case))
+        out.append("{" + match.group(0) + "}")  # braces keep a style from changing the math's case
+        last = match.end()
+    out.append(_words(text[last:], protect_case))
+    return "".join(out)
+
+
+def _words(text: str, protect_case: bool) -> str:
+    if not protect_case:
+        return _plain(text)
+    return re.sub(r"\S+", lambda m: "{" + _plain(m.group()) + "}" if _needs_protection(m.group()) else _plain(m.group()), text)
+
+
+def bibtex_name(name: str) -> str:
+    """A person's name as BibTeX reads it: `First Last, Jr.` written as `Last, Jr., First`, and a
+    name containing " and " (a company) braced so it stays one name."""
+    base, _, jr = name.partition(", ")
+    if jr and " " in base.strip():
+        first, last = base.rsplit(" ", 1)
+        return f"{bibtex_text(last)}, {bibtex_text(jr)}, {bibtex_text(first)}"
+    text = bibtex_text(name)
+    return f"{{{text}}}" if " and " in f" {name.lower()} " or "," in name else text

@@ -1,0 +1,201 @@
+"""A paper as data for other tools: the record as plain JSON values, a CSL-JSON item, RIS, a
+reference formatted by a CSL processor, and the citation tags of its page's <head>.
+
+Everything here works from `paper_data` (plain values), so the build cache can keep it per
+paper and feeds and downloads of the whole collection never read the records again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import rispy
+
+STYLES = {"apa": Path(__file__).parent / "styles" / "apa.csl", "acm": Path(__file__).parent / "styles" / "acm-sig-proceedings.csl"}
+PARTICLE = re.compile(r"^[a-z\u00df-\u00ff]")  # BibTeX's rule: a name part starting in lower case is a particle
+DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+CSL_TYPES = {"article": "article-journal", "inproceedings": "paper-conference", "conference": "paper-conference", "book": "book",
+             "incollection": "chapter", "inbook": "chapter", "phdthesis": "thesis", "mastersthesis": "thesis", "techreport": "report",
+             "proceedings": "book", "manual": "report", "unpublished": "manuscript", "online": "webpage"}
+
+
+def _container(data: dict) -> tuple[str | None, bool]:
+    """The journal or proceedings a paper appeared in, and whether it is a journal."""
+    bib = data.get("bib", {})
+    if bib.get("journal"):
+        return bib["journal"], True
+    return bib.get("booktitle") or data.get("venue"), data.get("type") == "article"
+
+
+def _csl_type(data: dict) -> str:
+    if data.get("type") in CSL_TYPES:
+        return CSL_TYPES[data["type"]]
+    container, journal = _container(data)
+    return ("article-journal" if journal else "paper-conference") if container else "article"
+
+
+def paper_data(paper) -> dict:
+    """Every field the record has, as JSON values, plus the page it gets (`path`, under docs/)."""
+    data: dict = {}
+    for item in dataclasses.fields(paper):
+        value = getattr(paper, item.name)
+        if item.name == "origin" or value is None or value == ():
+            continue
+        if item.name == "authors":
+            value = [{k: v for k, v in dataclasses.asdict(a).items() if v is not None} for a in value]
+        elif item.name in ("links", "bib"):
+            value = dict(value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        data[item.name] = value
+    if paper.year:
+        data["year"] = paper.year
+    data["path"] = f"papers/{paper.id}.md"
+    return data
+
+
+def split_name(name: str) -> dict[str, str]:
+    """CSL name parts by BibTeX's rules: "Family, Given" or "Given von Family"; one word is a family name."""
+    if "," in name:
+        family, _, given = name.partition(",")
+        return {"family": family.strip(), "given": given.strip()} if given.strip() else {"family": family.strip()}
+    words = name.split()
+    if len(words) == 1:
+        return {"family": words[0]}
+    start = next((i for i, w in enumerate(words[1:-1], 1) if PARTICLE.match(w)), len(words) - 1)
+    return {"family": " ".join(words[start:]), "given": " ".join(words[:start])}
+
+
+def date_parts(text: str | None) -> list[int] | None:
+    match = DATE.match(text or "")
+    if not match:
+        return None
+    return [int(g) for g in match.groups() if g is not None and int(g) > 0]
+
+
+def calendar_parts(text: str | None) -> list[int] | None:
+    """Year, month and day as a calendar has them: a season (months 21 to 24) keeps only its year."""
+    parts = date_parts(text)
+    return parts[:1] if parts and len(parts) > 1 and parts[1] > 12 else parts
+
+
+def moment(text: str | None) -> datetime | None:
+    """A date of the record as a time for a feed: its first day, at midnight UTC."""
+    parts = calendar_parts(text)
+    if not parts:
+        return None
+    year, month, day = (parts + [1, 1])[:3]
+    try:
+        return datetime(year, month, day, tzinfo=UTC)
+    except ValueError:
+        return datetime(year, 1, 1, tzinfo=UTC)
+
+
+def csl_item(data: dict, url: str) -> dict:
+    """A CSL-JSON item (the format Zotero, Pandoc and citeproc read)."""
+    item: dict = {"id": data["id"], "type": _csl_type(data), "title": data["title"]}
+    if data.get("authors"):
+        item["author"] = [split_name(a["name"]) for a in data["authors"]]
+    parts = date_parts(data.get("date")) or ([int(data["year"])] if data.get("year") else None)
+    if parts:
+        item["issued"] = {"date-parts": [parts]}
+    container, _ = _container(data)
+    if container:
+        item["container-title"] = container
+    bib = data.get("bib", {})
+    for field, csl in (("volume", "volume"), ("number", "issue"), ("pages", "page"), ("publisher", "publisher"), ("note", "note")):
+        if bib.get(field):
+            item[csl] = bib[field].replace("--", "–") if field == "pages" else bib[field]
+    if data.get("abstract"):
+        item["abstract"] = data["abstract"]
+    if data.get("doi"):
+        item["DOI"] = data["doi"]
+    if data.get("arxiv") and not container:
+        item["number"] = f"arXiv:{data['arxiv']}"
+        item.setdefault("publisher", "arXiv")
+    item["URL"] = url
+    return item
+
+
+def ris_text(data: dict, url: str) -> str:
+    container, journal = _container(data)
+    entry: dict = {"type_of_reference": ("JOUR" if journal else "CPAPER") if container else "GEN", "title": data["title"]}
+    if data.get("authors"):
+        entry["authors"] = [a["name"] for a in data["authors"]]
+    parts = calendar_parts(data.get("date"))
+    if parts:
+        entry["date"] = "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts)) + ("/" if len(parts) < 3 else "")
+        entry["year"] = str(parts[0])
+    elif data.get("year"):
+        entry["year"] = data["year"]
+    if container:
+        entry["secondary_title"] = container
+    if data.get("doi"):
+        entry["doi"] = data["doi"]
+    entry["urls"] = [url]  # no abstract: the page shows it once already, and a reference manager has the link
+    return rispy.dumps([entry], implementation=_RisWriter, skip_unknown_tags=True).strip() + "\n"
+
+
+class _RisWriter(rispy.RisWriter):
+    def set_header(self, count: int) -> str:
+        return ""  # no "1." line before the entry: a copied reference starts at TY
+
+
+@functools.cache
+def _style(name: str):
+    from citeproc import CitationStylesStyle
+
+    return CitationStylesStyle(str(STYLES[name]), validate=False)
+
+
+def formatted_reference(data: dict, url: str, style: str = "acm") -> str:
+    """The reference in a CSL style shipped with the package ("acm" or "apa"), as plain text."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+    from citeproc.source.json import CiteProcJSON
+
+    bibliography = CitationStylesBibliography(_style(style), CiteProcJSON([csl_item(data, url)]), formatter.plain)
+    bibliography.register(Citation([CitationItem(data["id"])]))
+    text = " ".join(str(bibliography.bibliography()[0]).split())
+    return re.sub(r"^\[1\]\s*", "", text)  # a numeric style numbers its one entry: a reference to copy has no number
+
+
+def head_tags(data: dict, url: str) -> list[list[str]]:
+    """[attribute, name, content] of the <meta> tags that Google Scholar, Zotero's connector and
+    link previews read (Highwire Press, Open Graph, Twitter cards)."""
+    tags = [["name", "citation_title", data["title"]]]
+    tags += [["name", "citation_author", a["name"]] for a in data.get("authors", [])]
+    parts = calendar_parts(data.get("date"))
+    if parts:
+        tags.append(["name", "citation_publication_date", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))])
+    elif data.get("year"):
+        tags.append(["name", "citation_publication_date", data["year"]])
+    container, journal = _container(data)
+    if container:
+        tags.append(["name", "citation_journal_title" if journal else "citation_conference_title", container])
+    bib = data.get("bib", {})
+    for field, name in (("volume", "citation_volume"), ("number", "citation_issue"), ("publisher", "citation_publisher")):
+        if bib.get(field):
+            tags.append(["name", name, bib[field]])
+    pages = re.split(r"\s*[-–]+\s*", bib.get("pages", ""), maxsplit=1)
+    if pages[0]:
+        tags.append(["name", "citation_firstpage", pages[0]])
+        if len(pages) > 1 and pages[1]:
+            tags.append(["name", "citation_lastpage", pages[1]])
+    pdf = dict(data.get("links", {})).get("pdf") or (f"https://arxiv.org/pdf/{data['arxiv']}" if data.get("arxiv") else None)
+    if pdf:
+        tags.append(["name", "citation_pdf_url", pdf])
+    if data.get("doi"):
+        tags.append(["name", "citation_doi", data["doi"]])
+    if data.get("arxiv"):
+        tags.append(["name", "citation_arxiv_id", data["arxiv"]])
+    description = " ".join((data.get("abstract") or "").split())[:300]
+    tags += [["property", "og:type", "article"], ["property", "og:title", data["title"]], ["property", "og:url", url]]
+    tags += [["name", "twitter:card", "summary"], ["name", "twitter:title", data["title"]]]
+    if description:
+        tags += [["property", "og:description", description], ["name", "twitter:description", description]]
+    return tags
+

@@ -1,0 +1,62 @@
+"""Atom feeds of the newest papers: the whole collection, and one per topic."""
+
+from __future__ import annotations
+
+from feedgen.feed import FeedGenerator
+
+from .citation import moment
+from .entries import cut_at_word
+
+FEED_SIZE = 50
+SUMMARY = 1000  # characters of the abstract in an entry: a feed is read in a list, and a paper is in up to 11 feeds
+AUTHORS = 10  # authors named in an entry, for the same reason; more are summed up as "et al."
+
+
+def feed_date(summary) -> str | None:
+    """When a paper joined, for feeds: `added`, else its `date`; None leaves it out of feeds."""
+    for value in (summary.added, summary.date):
+        if moment(value) is not None:
+            return value
+    return None
+
+
+def newest_for_feed(papers) -> list:
+    """Up to FEED_SIZE papers that have a feed date, newest first (ties by id, so the order is stable)."""
+    dated = [(moment(feed_date(p)), p.id, p) for p in papers if feed_date(p)]
+    dated.sort(key=lambda t: (-t[0].timestamp(), t[1]))
+    return [p for _, _, p in dated[:FEED_SIZE]]
+
+
+def atom_feed(title: str, author: str, feed_url: str, page_url: str, entries: list[dict], topic_titles: dict[str, str]) -> str:
+    """entries: (data of the paper, its page's absolute URL) as dicts with "data" and "url".
+    `updated` is the newest entry's date, never the time of the build, so a rebuild of the same
+    data writes the same bytes."""
+    feed = FeedGenerator()
+    feed.id(feed_url)
+    feed.title(title)
+    feed.author({"name": author})  # Atom needs an author on the feed when an entry has none
+    feed.link(href=page_url, rel="alternate", type="text/html")
+    feed.link(href=feed_url, rel="self", type="application/atom+xml")
+    times = []
+    for item in reversed(entries):  # feedgen puts each new entry first
+        data = item["data"]
+        when = moment(data.get("added")) or moment(data.get("date"))
+        times.append(when)
+        entry = feed.add_entry()
+        entry.id(item["url"])
+        entry.title(data["title"])
+        entry.link(href=item["url"], rel="alternate", type="text/html")
+        authors = data.get("authors", [])
+        for author in authors[:AUTHORS]:
+            entry.author({"name": author["name"]})
+        if len(authors) > AUTHORS:
+            entry.author({"name": "et al."})
+        if data.get("abstract"):
+            head, rest = cut_at_word(" ".join(data["abstract"].split()), SUMMARY)
+            entry.summary(head + (" …" if rest else ""), type="text")
+        entry.updated(when)
+        entry.published(when)
+        for topic in data.get("topics", []):
+            entry.category(term=topic, label=topic_titles.get(topic, topic))
+    feed.updated(max(times) if times else moment("1970-01-01"))
+    return feed.atom_str(pretty=True).decode("utf-8")

@@ -1,0 +1,1 @@
+"""Importers: one parser per format, one shared record writer (common.py)."""

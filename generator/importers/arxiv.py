@@ -1,0 +1,121 @@
+"""arXiv ids or URLs, looked up with the arXiv API (export.arxiv.org), at most one request
+every 3 seconds as arXiv asks. The fetch function is a parameter, so tests replay recorded
+responses and never use the network."""
+
+from __future__ import annotations
+
+import time
+import urllib.error
+import urllib.request
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+from .. import __version__
+from ..latex import latex_to_unicode
+from ..problems import DataError, Problem
+from .common import Candidate, read_text
+from .fields import ARXIV_ID, clean_doi
+
+API = "https://export.arxiv.org/api/query"
+BATCH = 50  # ids per request
+PAUSE = 3.0  # seconds between requests (arXiv API terms of use)
+ATOM = "{http://www.w3.org/2005/Atom}"
+ARXIV = "{http://arxiv.org/schemas/atom}"
+SOURCE = "arXiv API"
+
+Fetch = Callable[[str], tuple[int, bytes]]
+
+
+def arxiv_ids(sources: list[str]) -> tuple[list[str], list[Problem]]:
+    """Ids (without version) from ids, `arXiv:` references, abs/pdf URLs, or files listing them."""
+    ids, problems = [], []
+    for source in sources:
+        path = Path(source)
+        tokens = read_text(path).split() if path.is_file() else [source]
+        for token in tokens:
+            match = ARXIV_ID.search(token)
+            if not match:
+                problems.append(Problem(source if len(tokens) > 1 else "command line", 0, 0, "", f"{token[:60]!r} is not an arXiv id or URL"))
+            elif match.group(1) not in ids:
+                ids.append(match.group(1))
+    return ids, problems
+
+
+def urllib_fetch(url: str) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, headers={"User-Agent": f"papersite/{__version__} (paper collection importer)"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read()
+    except (urllib.error.URLError, TimeoutError) as err:
+        raise DataError([Problem(SOURCE, 0, 0, "", f"cannot reach {API}: {getattr(err, 'reason', err)}; nothing was imported")]) from None
+
+
+def fetch_entries(ids: list[str], fetch: Fetch | None = None, log: Callable[[str], None] = lambda line: None,
+                  sleep: Callable[[float], None] = time.sleep) -> tuple[list[Candidate], list[Problem]]:
+    fetch = fetch or urllib_fetch
+    candidates, problems, last = [], [], None
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start:start + BATCH]
+        if last is not None:
+            sleep(max(0.0, PAUSE - (time.monotonic() - last)))
+        if len(ids) > BATCH:
+            log(f"arXiv: asking for {start + 1}-{start + len(batch)} of {len(ids)} ids")
+        status, body = fetch(f"{API}?id_list={','.join(batch)}&max_results={len(batch)}")
+        last = time.monotonic()
+        found, trouble = parse_feed(body, status)
+        problems += trouble
+        by_id = {c.label: c for c in found}
+        for paper_id in batch:
+            if paper_id in by_id:
+                candidates.append(by_id[paper_id])
+            elif not trouble:
+                problems.append(Problem(SOURCE, 0, 0, "", f"{paper_id}: not found on arXiv"))
+    return candidates, problems
+
+
+def parse_feed(body: bytes, status: int = 200) -> tuple[list[Candidate], list[Problem]]:
+    try:
+        feed = ET.fromstring(body)
+    except ET.ParseError as err:
+        return [], [Problem(SOURCE, 0, 0, "", f"HTTP {status}: the answer is not an Atom feed ({err})")]
+    candidates, problems = [], []
+    for entry in feed.iter(f"{ATOM}entry"):
+        link = entry.findtext(f"{ATOM}id", "")
+        if "/api/errors" in link:
+            problems.append(Problem(SOURCE, 0, 0, "", f"HTTP {status}: {entry.findtext(f'{ATOM}summary', 'error').strip()}"))
+            continue
+        match = ARXIV_ID.search(link.split("/abs/")[-1])
+        if match:
+            candidates.append(Candidate(entry_record(entry, match.group(1)), SOURCE, 0, match.group(1)))
+    if status != 200 and not problems:
+        problems.append(Problem(SOURCE, 0, 0, "", f"HTTP {status} from {API}"))
+    return candidates, problems
+
+
+def _text(entry, tag: str) -> str:
+    return " ".join((entry.findtext(tag) or "").split())
+
+
+def entry_record(entry, arxiv: str) -> dict:
+    record: dict = {"title": latex_to_unicode(_text(entry, f"{ATOM}title"))}
+    authors = [" ".join((a.findtext(f"{ATOM}name") or "").split()) for a in entry.findall(f"{ATOM}author")]
+    if any(authors):
+        record["authors"] = [a for a in authors if a]
+    published = _text(entry, f"{ATOM}published")[:10]
+    if published:
+        record["date"] = published
+    abstract = latex_to_unicode((entry.findtext(f"{ATOM}summary") or "").strip(), paragraphs=True)
+    if abstract:
+        record["abstract"] = abstract
+    record["arxiv"] = arxiv
+    doi = clean_doi(_text(entry, f"{ARXIV}doi"))
+    if doi:
+        record["doi"] = doi
+    record["type"] = "misc"
+    journal = _text(entry, f"{ARXIV}journal_ref")
+    if journal:
+        record["bib"] = {"note": journal}
+    return record

@@ -1,0 +1,217 @@
+"""The record writer every importer shares: readable ids, duplicates, --update, --dry-run.
+
+Each format's parser turns its file into Candidates (a record plus where it came from); this
+module checks each one on its own (a bad entry is reported and left out, the rest import),
+finds papers the collection already has, and writes new records only after all are checked.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..additions import Planner
+from ..checks import _arxiv_key
+from ..latex import plain_text
+from ..model import Collection, Paper
+from ..problems import ERROR, WARNING, DataError, Problem
+from ..recordfile import dump_record
+from ..records import display_path, load_paper_text
+from ..schema import field_names
+from ..slug import slugify, title_slug
+from ..yamlread import decode_utf8, read_yaml
+
+PROGRESS_EVERY = 100  # entries between progress lines on long imports
+
+
+@dataclass
+class Candidate:
+    """One paper found in an import file, before it becomes a record."""
+
+    record: dict
+    file: str
+    line: int = 0
+    label: str = ""  # the entry's key or id, to name it where there is no line
+
+    def where(self) -> str:
+        place = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{place} ({self.label})" if self.label and not self.line else place
+
+    def problem(self, message: str, field_name: str = "", severity: str = ERROR) -> Problem:
+        file = self.file if self.line or not self.label else f"{self.file} ({self.label})"
+        return Problem(file, self.line, 1 if self.line else 0, field_name, message, severity)
+
+
+@dataclass
+class Outcome:
+    created: list[tuple[str, Candidate]] = field(default_factory=list)
+    updated: list[tuple[str, Candidate, list[str]]] = field(default_factory=list)
+    duplicates: list[tuple[Candidate, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # reported; their entries (or fields) left out
+
+
+def read_text(path: Path) -> str:
+    """A file to import, as text; raises DataError naming the file when it cannot be read."""
+    display = path.as_posix()
+    if not path.is_file():
+        raise DataError([Problem(display, 0, 0, "", "file not found")])
+    text, problems = decode_utf8(path.read_bytes(), display)
+    if text is None:
+        raise DataError(problems)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def today() -> str:
+    return datetime.date.today().isoformat()
+
+
+def record_id_base(record: dict, key: str | None) -> str:
+    """A readable id: the folded title (LaTeX, math and accents as letters, other scripts
+    transliterated), else the citation key, else a hash of the title; never `paper-N`."""
+    slug = slugify(plain_text(record["title"]), 10_000)
+    if slug:
+        return title_slug(plain_text(record["title"]))
+    if key and slugify(key):
+        return slugify(key, 60)
+    return "paper-" + hashlib.sha1(record["title"].encode("utf-8")).hexdigest()[:8]
+
+
+def title_key(title: str) -> str:
+    """Titles that differ only in case, accents, LaTeX, punctuation or spacing name one paper."""
+    return slugify(plain_text(title), 10_000)
+
+
+class Index:
+    """Papers by the three things that identify one: arXiv id without version, DOI, title."""
+
+    def __init__(self):
+        self.found: dict[tuple[str, str], object] = {}
+
+    def keys(self, arxiv: str | None, doi: str | None, title: str) -> list[tuple[str, str]]:
+        keys = [("arXiv id", _arxiv_key(arxiv))] if arxiv else []
+        keys += [("DOI", doi.lower())] if doi else []
+        return keys + ([("title", title_key(title))] if title_key(title) else [])
+
+    def match(self, record: dict) -> tuple[str, object] | None:
+        for kind, value in self.keys(record.get("arxiv"), record.get("doi"), record["title"]):
+            if (kind, value) in self.found:
+                return kind, self.found[(kind, value)]
+        return None
+
+    def add(self, arxiv: str | None, doi: str | None, title: str, what: object) -> None:
+        for key in self.keys(arxiv, doi, title):
+            self.found.setdefault(key, what)
+
+
+def checked_record(candidate: Candidate, paper_id: str) -> tuple[dict | None, list[Problem]]:
+    """The candidate's record as the schema accepts it: a field it refuses is left out and
+    reported; a record that still fails (no usable title) is left out whole."""
+    record, problems = dict(candidate.record), []
+    for _ in range(len(record)):
+        _, found = load_paper_text(dump_record(record), "import", paper_id)
+        bad = {p.field.split(".")[0].split("[")[0] for p in found}
+        if not found:
+            return record, problems
+        if "title" in bad or "" in bad:
+            problems += [candidate.problem(f"not imported: {p.message}", p.field) for p in found]
+            return None, problems
+        for p in found:
+            problems.append(candidate.problem(f"left out: {p.message}", p.field, WARNING))
+        for name in bad:
+            record.pop(name, None)
+    return None, problems
+
+
+def import_candidates(candidates: list[Candidate], collection: Collection, papers_dir: Path, root: Path, *,
+                      topics: list[str] | None = None, dry_run: bool = False, update: bool = False,
+                      log: Callable[[str], None] = lambda line: None) -> Outcome:
+    """Create a record for each new paper, skip (or with update, fill in) the ones already present.
+
+    Nothing is written until every new record has been checked against the whole collection."""
+    outcome, planner, index = Outcome(), Planner(collection, papers_dir, root), Index()
+    for paper in collection.papers:
+        index.add(paper.arxiv, paper.doi, paper.title, paper)
+    fills: list[tuple[Paper, Candidate, dict]] = []
+    for n, candidate in enumerate(candidates, 1):
+        if len(candidates) >= 2 * PROGRESS_EVERY and n % PROGRESS_EVERY == 0:
+            log(f"checked {n} of {len(candidates)} entries")
+        record = {**candidate.record, **({"topics": list(topics)} if topics else {}), "added": today()}
+        record = {name: record[name] for name in field_names() if name in record}  # the field table's order
+        candidate = Candidate(record, candidate.file, candidate.line, candidate.label)
+        known = index.match(record)
+        if known and isinstance(known[1], Paper) and update:
+            fills.append((known[1], candidate, record))
+            continue
+        if known:
+            outcome.duplicates.append((candidate, _duplicate_of(known, root)))
+            continue
+        base = record_id_base(record, record.get("citekey"))
+        record, problems = checked_record(candidate, base)
+        outcome.problems += problems
+        if record is None:
+            continue
+        addition = planner.add(record, base=base)
+        index.add(record.get("arxiv"), record.get("doi"), record["title"], addition)
+        outcome.created.append((addition.display, candidate))
+    planned = _planned_updates(fills, root, outcome)
+    planner.check()
+    if not dry_run:
+        planner.write()
+        for path, text in planned:
+            replace_file(path, text)
+    return outcome
+
+
+def _duplicate_of(known: tuple[str, object], root: Path) -> str:
+    kind, what = known
+    if isinstance(what, Paper):
+        return f"same {kind} as {what.origin.file}"
+    return f"same {kind} as {what.display}, imported just before"
+
+
+def _planned_updates(fills: list, root: Path, outcome: Outcome) -> list[tuple[Path, str]]:
+    """New text of each existing record that gains fields; fields it has are never touched.
+    Fields are appended to the file's text, so its comments and layout stay as they are."""
+    planned: dict[Path, tuple[str, set]] = {}
+    for paper, candidate, record in fills:
+        path = root / paper.origin.file
+        if path not in planned:
+            doc, _ = read_yaml(path, paper.origin.file)
+            if doc is None or not isinstance(doc.value, dict):
+                why = "it holds a list of records" if doc is not None else "it cannot be read"
+                outcome.duplicates.append((candidate, f"already in {paper.origin.file}, which --update leaves alone: {why}"))
+                continue
+            planned[path] = (path.read_text("utf-8"), set(doc.value))
+        text, present = planned[path]
+        missing = {k: v for k, v in record.items() if k not in present and k not in ("added", "topics")}
+        if not missing:
+            outcome.duplicates.append((candidate, f"already in {paper.origin.file}, which has every field this entry has"))
+            continue
+        addition = yaml.dump(missing, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=1_000_000)
+        new_text = text.rstrip("\n") + "\n" + addition
+        _, problems = load_paper_text(new_text, paper.origin.file, path.stem)
+        if problems:
+            outcome.problems += [candidate.problem(f"not updated: {p}", severity=WARNING) for p in problems]
+            continue
+        planned[path] = (new_text, present | set(missing))
+        outcome.updated.append((display_path(path, root), candidate, list(missing)))
+    return [(path, text) for path, (text, _) in planned.items()]
+
+
+def replace_file(path: Path, text: str) -> None:
+    """Replace a record in one step: a reader sees the old file or the new one, never half."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise

@@ -1,0 +1,91 @@
+"""Field values as reference managers write them, made into what a record holds."""
+
+from __future__ import annotations
+
+import re
+
+MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+MONTHS = {name[:3].lower(): f"{n:02d}" for n, name in enumerate(MONTH_NAMES, 1)}
+ONE_DATE = r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?|-2[1-4])?"
+PERIOD = re.compile(rf"{ONE_DATE}(/{ONE_DATE})?")
+YEAR_RANGE = re.compile(r"([0-9]{4})\s*(?:--?|–|/)\s*([0-9]{4})")
+ARXIV_NEW = r"[0-9]{4}\.[0-9]{4,5}"
+ARXIV_OLD = r"[a-z][a-z-]*(?:\.[A-Z]{2})?/[0-9]{7}"
+ARXIV_ID = re.compile(rf"(?<![\w.])({ARXIV_NEW}|{ARXIV_OLD})(v[0-9]+)?(?![\w])")
+DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+TAG_SEPARATORS = re.compile(r"[,;]")
+
+
+def month_number(value: str) -> str | None:
+    """'Feb', 'february', '2', '02' -> '02'; anything else (another language) -> None."""
+    value = value.strip().lower()
+    if value.isdigit():
+        return f"{int(value):02d}" if 1 <= int(value) <= 12 else None
+    word = re.match(r"[a-z]+", value)
+    return MONTHS.get(word.group()[:3]) if word and len(word.group()) >= 3 else None
+
+
+def date_of(value: str, month: str = "") -> str | None:
+    """A record date from a year or date field (and a month field): `YYYY-00-00` loses its
+    zeros, `1984--1986` becomes the range `1984/1986`; text with no year gives None."""
+    value = value.strip()
+    value = re.sub(r"(-00)+$", "", value)
+    if PERIOD.fullmatch(value):
+        if len(value) == 4 and month_number(month):
+            return f"{value}-{month_number(month)}"
+        return value
+    if match := YEAR_RANGE.fullmatch(value):
+        return f"{match.group(1)}/{match.group(2)}" if match.group(1) <= match.group(2) else match.group(1)
+    if (match := re.match(r"([0-9]{4})[-/ ]([A-Za-z]+)", value)) and month_number(match.group(2)):
+        return f"{match.group(1)}-{month_number(match.group(2))}"
+    if match := re.match(r"([0-9]{4})(?:[-/]([0-9]{1,2}))?(?:[-/]([0-9]{1,2}))?", value):
+        year, m, day = match.groups()
+        if m and 1 <= int(m) <= 12:
+            return f"{year}-{int(m):02d}" + (f"-{int(day):02d}" if day and 1 <= int(day) <= 31 else "")
+        return year
+    return None
+
+
+def split_tags(value: str) -> list[str]:
+    tags: list[str] = []
+    for tag in TAG_SEPARATORS.split(value):
+        tag = " ".join(tag.split())
+        if tag and tag not in tags:
+            tags.append(tag)
+    return tags[:30]
+
+
+def clean_doi(value: str) -> str | None:
+    value = DOI_PREFIX.sub("", value.strip())
+    return value or None
+
+
+def arxiv_id(text: str) -> str | None:
+    """The arXiv id in an id, `arXiv:` reference or arxiv.org URL, without its version."""
+    match = ARXIV_ID.search(text)
+    return match.group(1) if match else None
+
+
+def arxiv_from(fields: dict) -> str | None:
+    """The arXiv id of a BibTeX entry: eprint with an arXiv prefix, an arxiv.org URL, or an
+    `arXiv:` reference in journal or note (as Google Scholar and arXiv itself write them)."""
+    prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "").lower()
+    if fields.get("eprint") and prefix in ("arxiv", ""):
+        found = arxiv_id(fields["eprint"])
+        if found:
+            return found
+    for name in ("url", "journal", "note", "howpublished"):
+        value = fields.get(name, "")
+        if "arxiv" in value.lower():
+            found = arxiv_id(value)
+            if found:
+                return found
+    return None
+
+
+def link_for(url: str, arxiv: str | None) -> dict[str, str]:
+    """A URL as a named link; an arXiv URL needs none (the arXiv id makes its links)."""
+    url = url.strip()
+    if not url or (arxiv and "arxiv.org" in url):
+        return {}
+    return {"pdf" if url.lower().endswith(".pdf") else "project": url}

@@ -1,0 +1,137 @@
+"""LaTeX in record text: imported LaTeX becomes Unicode, inline math ($...$) stays as math.
+
+Records keep text as Unicode, with inline math written `$...$` (the one piece of LaTeX a
+Unicode string cannot say better). Pages show that math as MathML, rendered here so the
+site needs no script from elsewhere; page titles and search get readable text instead.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+from markupsafe import Markup, escape
+
+# Text without any of these has no LaTeX to convert: most of it, left untouched.
+LATEX_HINT = re.compile(r"[\\{}$~%]|--|``|''")
+# Inline math: bounded, so a stray `$` cannot make one span of a whole abstract.
+MATH = re.compile(r"(?<!\\)\$([^$]{1,400})(?<!\\)\$")
+# `$\{$USENIX$\}$` is a common mistake for case protection: taken as the braces it meant.
+MATH_BRACE = re.compile(r"\$\\([{}])\$")
+UNESCAPED_PERCENT = re.compile(r"(?<!\\)%")
+# MathML is many times longer than its LaTeX: past this many characters of it in one field,
+# the rest of the math is shown as written, so a record cannot make its page grow without bound.
+MATHML_BUDGET = 40_000
+# Zotero keeps rich text in titles as these HTML tags, and only these.
+INLINE_TAG = re.compile(r"<(/?)(i|sub|sup)>")
+
+
+@cache
+def _contexts():
+    """pylatexenc's parser and text contexts, taught the few macros real .bib files use that it drops."""
+    from pylatexenc import latexwalker
+    from pylatexenc.latex2text import MacroTextSpec, get_default_latex_context_db
+    from pylatexenc.macrospec import MacroSpec
+
+    walker = latexwalker.get_default_latex_context_db()
+    walker.add_context_category("papersite", prepend=True, macros=[
+        MacroSpec("mbox", "{"), MacroSpec("url", "{"), MacroSpec("href", "{{"), MacroSpec("LaTeX", ""), MacroSpec("TeX", ""),
+    ])
+    text = get_default_latex_context_db()
+    text.add_context_category("papersite", prepend=True, macros=[
+        MacroTextSpec("mbox", "%(1)s"), MacroTextSpec("url", "%(1)s"), MacroTextSpec("href", "%(2)s"),
+        MacroTextSpec("LaTeX", "LaTeX"), MacroTextSpec("TeX", "TeX"), MacroTextSpec("cite", ""),
+    ])
+    return walker, text
+
+
+@cache
+def _converter(math_mode: str):
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text(latex_context=_contexts()[1], math_mode=math_mode, strict_latex_spaces=True)
+
+
+def _convert(latex: str, math_mode: str) -> str:
+    from pylatexenc import latexwalker
+
+    nodes = latexwalker.LatexWalker(latex, latex_context=_contexts()[0], tolerant_parsing=True).get_latex_nodes()[0]
+    return _converter(math_mode).nodelist_to_text(nodes)
+
+
+def latex_to_unicode(text: str, paragraphs: bool = False) -> str:
+    """Unicode for LaTeX source: accents, braces and commands converted, spaces collapsed;
+    inline math kept as `$...$`. With paragraphs, blank lines between paragraphs are kept."""
+    if paragraphs:
+        parts = (latex_to_unicode(p) for p in re.split(r"\n\s*\n", text))
+        return "\n\n".join(p for p in parts if p)
+    if LATEX_HINT.search(text):
+        # In a field value `%` is a percent sign, not the start of a comment.
+        text = _convert(UNESCAPED_PERCENT.sub(r"\\%", MATH_BRACE.sub(r"\1", text)), "verbatim")
+    return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
+def has_math(text: str) -> bool:
+    return "$" in text and MATH.search(text) is not None
+
+
+def plain_text(text: str) -> str:
+    """Readable text for page titles, search and sorting: math as Unicode (`$\\alpha^2$` -> α^2),
+    Zotero's inline tags dropped."""
+    if "$" in text:
+        text = MATH.sub(lambda m: " ".join(_convert(m.group(1), "text").split()), text)
+    if "<" in text:
+        text = INLINE_TAG.sub("", text)
+    return text
+
+
+def _mathml(latex: str) -> str | None:
+    import latex2mathml.converter
+
+    try:
+        return latex2mathml.converter.convert(latex)
+    except Exception:  # the converter raises many kinds; unconvertible math is shown as written
+        return None
+
+
+def rich_html(text: str, tags: bool = False) -> Markup:
+    """HTML of record text: escaped, with inline math as MathML and (with tags) Zotero's
+    <i>, <sub> and <sup> kept as markup, balanced."""
+    if "$" not in text and not (tags and "<" in text):
+        return escape(text)
+    return with_math(text, lambda part: _inline(part, tags))
+
+
+def with_math(text: str, render_text) -> Markup:
+    """HTML of text whose inline math becomes MathML and whose other parts render_text makes."""
+    html, last, budget = [], 0, MATHML_BUDGET
+    for match in MATH.finditer(text) if "$" in text else ():
+        mathml = _mathml(match.group(1)) if budget > 0 else None
+        budget -= len(mathml or "")
+        html.append(render_text(text[last:match.start()]))
+        html.append(mathml or str(escape(match.group(0))))
+        last = match.end()
+    html.append(render_text(text[last:]))
+    return Markup("".join(html))
+
+
+def _inline(text: str, tags: bool) -> str:
+    if not tags or "<" not in text:
+        return str(escape(text))
+    out, open_tags, last = [], [], 0
+    for match in INLINE_TAG.finditer(text):
+        out.append(str(escape(text[last:match.start()])))
+        closing, name = match.groups()
+        if not closing:
+            open_tags.append(name)
+            out.append(f"<{name}>")
+        elif open_tags and open_tags[-1] == name:
+            open_tags.pop()
+            out.append(f"</{name}>")
+        else:
+            out.append(str(escape(match.group(0))))
+        last = match.end()
+    out.append(str(escape(text[last:])))
+    out.extend(f"</{name}>" for name in reversed(open_tags))
+    return "".join(out)
