@@ -15,6 +15,8 @@ from pathlib import Path
 
 import rispy
 
+from .latex import plain_text
+
 STYLES = {"apa": Path(__file__).parent / "styles" / "apa.csl", "acm": Path(__file__).parent / "styles" / "acm-sig-proceedings.csl"}
 PARTICLE = re.compile(r"^[a-z\u00df-\u00ff]")  # BibTeX's rule: a name part starting in lower case is a particle
 DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
@@ -123,7 +125,7 @@ def csl_item(data: dict, url: str) -> dict:
 
 def ris_text(data: dict, url: str) -> str:
     container, journal = _container(data)
-    entry: dict = {"type_of_reference": ("JOUR" if journal else "CPAPER") if container else "GEN", "title": data["title"]}
+    entry: dict = {"type_of_reference": ("JOUR" if journal else "CPAPER") if container else "GEN", "title": plain_text(data["title"])}
     if data.get("authors"):
         entry["authors"] = [a["name"] for a in data["authors"]]
     parts = calendar_parts(data.get("date"))
@@ -157,7 +159,8 @@ def formatted_reference(data: dict, url: str, style: str = "acm") -> str:
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
 
-    bibliography = CitationStylesBibliography(_style(style), CiteProcJSON([csl_item(data, url)]), formatter.plain)
+    item = {**csl_item(data, url), "title": plain_text(data["title"])}  # math and inline tags as readable text
+    bibliography = CitationStylesBibliography(_style(style), CiteProcJSON([item]), formatter.plain)
     bibliography.register(Citation([CitationItem(data["id"])]))
     text = " ".join(str(bibliography.bibliography()[0]).split())
     return re.sub(r"^\[1\]\s*", "", text)  # a numeric style numbers its one entry: a reference to copy has no number
@@ -166,7 +169,8 @@ def formatted_reference(data: dict, url: str, style: str = "acm") -> str:
 def head_tags(data: dict, url: str) -> list[list[str]]:
     """[attribute, name, content] of the <meta> tags that Google Scholar, Zotero's connector and
     link previews read (Highwire Press, Open Graph, Twitter cards)."""
-    tags = [["name", "citation_title", data["title"]]]
+    title = plain_text(data["title"])
+    tags = [["name", "citation_title", title]]
     tags += [["name", "citation_author", a["name"]] for a in data.get("authors", [])]
     parts = calendar_parts(data.get("date"))
     if parts:
@@ -193,8 +197,8 @@ def head_tags(data: dict, url: str) -> list[list[str]]:
     if data.get("arxiv"):
         tags.append(["name", "citation_arxiv_id", data["arxiv"]])
     description = " ".join((data.get("abstract") or "").split())[:300]
-    tags += [["property", "og:type", "article"], ["property", "og:title", data["title"]], ["property", "og:url", url]]
-    tags += [["name", "twitter:card", "summary"], ["name", "twitter:title", data["title"]]]
+    tags += [["property", "og:type", "article"], ["property", "og:title", title], ["property", "og:url", url]]
+    tags += [["name", "twitter:card", "summary"], ["name", "twitter:title", title]]
     if description:
         tags += [["property", "og:description", description], ["name", "twitter:description", description]]
     return tags

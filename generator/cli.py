@@ -11,7 +11,7 @@ from .collection import load_collection
 from .config import load_settings
 from .importer import ABSTRACT_MIN, import_entries, parse_listing
 from .importers.run import FORMATS as IMPORT_FORMATS
-from .problems import NOTE, DataError, Problem, errors_of, headline, summarize_notes
+from .problems import NOTE, WARNING, DataError, Problem, errors_of, headline, summarize_notes
 from .progress import ConsoleProgress
 from .records import display_path
 from .site import generate
@@ -198,7 +198,8 @@ def cmd_import_format(args: argparse.Namespace) -> int:
                          topics=args.topics, dry_run=args.dry_run, update=args.update)
     for line in report_lines(outcome, args.dry_run):
         print(line)
-    return 0
+    # the good entries are in; a script or CI still learns that some were not
+    return 1 if any(p.severity not in (WARNING, NOTE) for p in outcome.problems) else 0
 
 
 def cmd_new(args: argparse.Namespace) -> int:

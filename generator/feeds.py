@@ -6,6 +6,7 @@ from feedgen.feed import FeedGenerator
 
 from .citation import moment
 from .entries import cut_at_word
+from .latex import plain_text
 
 FEED_SIZE = 50
 SUMMARY = 1000  # characters of the abstract in an entry: a feed is read in a list, and a paper is in up to 11 feeds
@@ -44,7 +45,7 @@ def atom_feed(title: str, author: str, feed_url: str, page_url: str, entries: li
         times.append(when)
         entry = feed.add_entry()
         entry.id(item["url"])
-        entry.title(data["title"])
+        entry.title(plain_text(data["title"]))
         entry.link(href=item["url"], rel="alternate", type="text/html")
         authors = data.get("authors", [])
         for author in authors[:AUTHORS]:

@@ -48,3 +48,15 @@ def test_every_shipped_style_formats_a_reference_without_a_number():
     for name in STYLES:
         text = formatted_reference({**JOURNAL, "date": "2011-05"}, "https://e.org/papers/x/", name)
         assert "Lovelace" in text and "On Things" in text and not text.startswith("["), (name, text)
+
+
+def test_citations_carry_math_and_inline_markup_as_readable_text():
+    from generator.citation import formatted_reference
+
+    data = {"id": "m", "title": "Scaling $\\alpha^2$ in <i>vivo</i> H<sub>2</sub>O", "authors": [{"name": "Ada Lovelace"}]}
+    readable = "Scaling α^2 in vivo H2O"
+    assert rispy.loads(ris_text(data, "u"))[0]["title"] == readable
+    tags = {name: content for _, name, content in head_tags(data, "u")}
+    assert tags["citation_title"] == tags["og:title"] == readable
+    assert readable in formatted_reference(data, "u")
+    assert csl_item(data, "u")["title"] == data["title"]  # CSL-JSON has its own rich text: kept as written
