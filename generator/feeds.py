@@ -23,7 +23,7 @@ def feed_date(summary) -> str | None:
 
 def newest_for_feed(papers) -> list:
     """Up to FEED_SIZE papers that have a feed date, newest first (ties by id, so the order is stable)."""
-    dated = [(moment(feed_date(p)), p.id, p) for p in papers if feed_date(p)]
+    dated = [(when, p.id, p) for p in papers if (when := moment(feed_date(p))) is not None]
     dated.sort(key=lambda t: (-t[0].timestamp(), t[1]))
     return [p for _, _, p in dated[:FEED_SIZE]]
 

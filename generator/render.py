@@ -153,6 +153,7 @@ class Renderer:
         self.paper = paper
         self.listing = listing
         self.topics = {t.id: t for t in topics}
+        self.topic_titles = {t.id: t.title for t in topics}
         self.children = {t.id: [c for c in topics if c.parent == t.id] for t in topics}
         self.facets = [FACETS_BY_NAME[name] for name in FACETS_BY_NAME]
         self.entry_template = env.from_string(ENTRY_TEMPLATE)
@@ -162,8 +163,7 @@ class Renderer:
         if page.kind == "bibtex":
             return "\n".join(distinct_keys(self.listing(paper_id)["bib"] for paper_id in page.paper_ids))
         if page.kind in EXPORTS:
-            titles = {t.id: t.title for t in self.topics.values()}
-            return render_export(page, lambda paper_id: self.listing(paper_id)["data"], self.site, titles)
+            return render_export(page, lambda paper_id: self.listing(paper_id)["data"], self.site, self.topic_titles)
         try:
             return self.env.get_template(page.template).render(self._context(page))
         except Exception as err:

@@ -34,11 +34,11 @@ def wait_for(url: str, seconds: float) -> str:
 
 
 @contextlib.contextmanager
-def mkdocs_serve(project):
+def mkdocs_serve(project, *options: str):
     """`mkdocs serve` of project on a free loopback port, once it answers: (url, process)."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dev-addr", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "mkdocs", "serve", "--livereload", *options, "--dev-addr", f"127.0.0.1:{port}"],
         cwd=project, env=mkdocs_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
     )
     url = f"http://127.0.0.1:{port}"
@@ -118,16 +118,9 @@ def test_dirty_serve_rebuilds_what_changed_and_keeps_search_whole(tmp_path):
     import json
 
     project = copy_project(tmp_path / "project")
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=project, env=mkdocs_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
     papers = sorted(p.stem for p in (project / "data" / "papers").glob("*.yml"))
     gone, other = [p for p in papers if p != PAPER][:2]
-    try:
-        wait_for(f"{url}/papers/{PAPER}/", STARTUP_SECONDS)
+    with mkdocs_serve(project, "--dirty") as (url, _):
         record = project / "data" / "papers" / f"{PAPER}.yml"
         topic = yaml.safe_load(record.read_text("utf-8"))["topics"][0]
         record.write_text(record.read_text("utf-8").replace("title: 'Galactic: Scaling", "title: 'Galactic (dirty): Scaling", 1), "utf-8")
@@ -151,12 +144,6 @@ def test_dirty_serve_rebuilds_what_changed_and_keeps_search_whole(tmp_path):
         assert {f"papers/{p}/" for p in papers if p != gone} <= located
         assert f"papers/{gone}/" not in located
         assert any("Galactic (dirty)" in doc["title"] for doc in index["docs"])
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def test_a_file_system_error_keeps_the_preview_serving_and_names_the_file(browser, served):
