@@ -130,7 +130,8 @@ def ris_text(data: dict, url: str) -> str:
         entry["authors"] = [a["name"] for a in data["authors"]]
     parts = calendar_parts(data.get("date"))
     if parts:
-        entry["date"] = "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts)) + ("/" if len(parts) < 3 else "")
+        # RIS dates are YYYY/MM/DD/other, empty parts kept: 2023///, 2014/09//, 2024/03/13/
+        entry["date"] = "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts)) + "/" * (4 - len(parts))
         entry["year"] = str(parts[0])
     elif data.get("year"):
         entry["year"] = data["year"]

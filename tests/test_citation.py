@@ -28,6 +28,8 @@ def test_a_journal_article_is_one_in_every_format():
     assert tags["citation_journal_title"] == "Nature" and "citation_conference_title" not in tags
     assert (tags["citation_firstpage"], tags["citation_lastpage"]) == ("10", "20")
     assert tags["citation_publication_date"] == "2011"  # a season is no calendar month
+    assert "DA  - 2011///" in ris_text(JOURNAL, "u")  # a season has no calendar month
+    assert "DA  - 2024/03/13/" in ris_text(PREPRINT, "u") and "DA  - 2014/09//" in ris_text({**PREPRINT, "date": "2014-09"}, "u")
     [ris] = rispy.loads(ris_text(JOURNAL, "https://e.org/papers/x/"))
     assert ris["type_of_reference"] == "JOUR" and ris["secondary_title"] == "Nature" and ris["authors"] == ["Ada Lovelace"]
 
