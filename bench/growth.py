@@ -13,15 +13,16 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import markdown
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.model import Author, Paper, Topic  # noqa: E402
+from generator.model import Author, Collection, Paper, Topic  # noqa: E402
 from generator.notes import nesting_problem, render_notes  # noqa: E402
-from generator.plan import Page  # noqa: E402
+from generator.plan import PlanSettings, plan_site  # noqa: E402
 from generator.records import load_paper_text  # noqa: E402
 from generator.render import Renderer, SiteSettings, environment  # noqa: E402
 from generator.summaries import listing_of  # noqa: E402
@@ -37,21 +38,22 @@ def timed(step) -> float:
     return time.perf_counter() - start
 
 
-def page_html(paper: Paper, topic: Topic = TOPIC) -> str:
-    """The paper's page as MkDocs would convert it: the generator's Markdown through Python-Markdown."""
-    renderer = Renderer([topic], environment(), SiteSettings(), lambda _: paper, lambda _: listing_of(paper)[1])
-    text = renderer.render(Page(f"papers/{paper.id}.md", "paper.md.j2", "paper", {"terms": {}}, (paper.id,), "full"))
-    body = text.split("\n---\n", 1)[1]
+def planned_html(paper: Paper, topic: Topic, path: str) -> str:
+    """One page of a one-paper site, planned and rendered as the build does, through Python-Markdown as MkDocs would."""
+    collection = Collection((paper,), (topic,))
+    page = plan_site(collection, PlanSettings(feeds=True)).by_path()[path]
+    settings = SiteSettings(site_url="https://example.org/")
+    renderer = Renderer([topic], environment(), settings, lambda _: paper, lambda _: listing_of(paper)[1])
+    body = renderer.render(page).split("\n---\n", 1)[1]
     return markdown.markdown(body, extensions=EXTENSIONS, extension_configs={"pymdownx.snippets": {"base_path": ["docs"]}})
+
+
+def page_html(paper: Paper, topic: Topic = TOPIC) -> str:
+    return planned_html(replace(paper, topics=(topic.id,)), topic, f"papers/{paper.id}.md")
 
 
 def topic_html(topic: Topic) -> str:
-    paper = Paper("p", "A paper", topics=("t",))
-    renderer = Renderer([topic], environment(), SiteSettings(), lambda _: paper, lambda _: listing_of(paper)[1])
-    page = Page("topics/t.md", "topic.md.j2", "topic", {"facet": "topics", "term": "t", "count": 1, "counts": {}, "number": 1,
-                                                      "pages": 1, "first": "topics/t.md"}, ("p",))
-    body = renderer.render(page).split("\n---\n", 1)[1]
-    return markdown.markdown(body, extensions=EXTENSIONS, extension_configs={"pymdownx.snippets": {"base_path": ["docs"]}})
+    return planned_html(Paper("p", "A paper", topics=(topic.id,)), topic, f"topics/{topic.id}.md")
 
 
 def mixed_tags(n: int) -> str:
@@ -78,8 +80,9 @@ CASES = {
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller sizes (for CI)")
+    parser.add_argument("--sizes", type=lambda text: [int(n) for n in text.split(",")], help="comma-separated input sizes")
     args = parser.parse_args()
-    sizes = [12_500, 25_000, 50_000] if args.quick else [25_000, 50_000, 100_000, 200_000]
+    sizes = args.sizes or ([12_500, 25_000, 50_000] if args.quick else [25_000, 50_000, 100_000, 200_000])
     print("| input | " + " | ".join(f"{n:,} chars" for n in sizes) + " | last doubling |")
     print("|---|" + "---|" * (len(sizes) + 1))
     worst = 0.0
