@@ -36,4 +36,4 @@ $(VENV)/.test: $(VENV)/.site requirements-test.txt
 	touch $@
 
 clean:
-	rm -rf $(VENV) site .cache docs/papers docs/topics docs/years docs/tags docs/authors docs/venues docs/_generated docs/downloads docs/feeds
+	rm -rf $(VENV) site .cache docs/papers docs/topics docs/years docs/tags docs/authors docs/venues docs/_generated docs/downloads docs/feeds docs/map

@@ -22,13 +22,13 @@ from pathlib import Path
 
 from . import __version__
 
-FORMAT = 7
+FORMAT = 8
 PARTS = ("entry", "bib", "data")  # what listings, BibTeX downloads, and feeds and data downloads show of a paper
-DIGESTS = ("full", *PARTS, "listing")  # of a paper: its record, each part, and the parts together
+DIGESTS = ("full", *PARTS, "listing", "text")  # of a paper: its record, each part, the parts together, and the text compared
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL, checksum TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha TEXT, payload TEXT, checksum TEXT);
-CREATE TABLE IF NOT EXISTS papers(id TEXT, file TEXT, full TEXT, entry TEXT, bib TEXT, data TEXT, listing TEXT, checksum TEXT);
+CREATE TABLE IF NOT EXISTS papers(id TEXT, file TEXT, full TEXT, entry TEXT, bib TEXT, data TEXT, listing TEXT, text TEXT, checksum TEXT);
 CREATE INDEX IF NOT EXISTS papers_by_file ON papers(file);
 CREATE TABLE IF NOT EXISTS entries(id TEXT PRIMARY KEY, digest TEXT, entry TEXT, entry_sum TEXT, bib TEXT, bib_sum TEXT, data TEXT, data_sum TEXT);
 CREATE TABLE IF NOT EXISTS pages(path TEXT PRIMARY KEY, key TEXT, size INTEGER, mtime_ns INTEGER, shape TEXT, page TEXT, checksum TEXT);

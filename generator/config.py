@@ -47,6 +47,7 @@ class PapersConfig(base.Config):
     nav_topics = PositiveInt(30)  # more top-level topics than this: the nav shows the topics index alone
     # the formatted reference on paper pages, by citeproc-py: "acm" (about 2 ms a paper), "apa" (about 12 ms) or "none"
     reference_style = c.Choice(("acm", "apa", "none"), default="acm")
+    search_index = c.Type(bool, default=True)  # index the built paper pages with Pagefind, for the search page
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import groupby
 
+from .charts import home_charts
 from .facets import FACETS, Facet, FacetTerms, Term, group_terms
 from .feeds import feed_date, newest_for_feed
 from .order import OTHER_LETTER, initial, orders
@@ -18,10 +19,12 @@ HOME = "_generated/home.md"
 BIBTEX = "downloads/papers.bib"
 PAPERS_JSON = "downloads/papers.json"
 CSL_JSON = "downloads/papers.csl.json"
+MAP_PAGE = "map/index.md"
+MAP_DATA = "downloads/map.json"
 MAIN_FEED = "feeds/all.xml"
-GENERATED_DIRS = ("papers", "topics", *(f.name for f in FACETS), "_generated", "downloads", "feeds")
+GENERATED_DIRS = ("papers", "topics", *(f.name for f in FACETS), "_generated", "downloads", "feeds", "map")
 # What a download or feed shows of each paper: the part of its cached listing the page is keyed on
-PART_OF_KIND = {"bibtex": "bib", "feed": "data", "json": "data", "csl-json": "data"}
+PART_OF_KIND = {"bibtex": "bib", "feed": "data", "json": "data", "csl-json": "data", "map": "data"}
 LETTERS = (OTHER_LETTER, *"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
@@ -107,7 +110,7 @@ def plan_site(collection, settings: PlanSettings) -> SitePlan:
         facets[facet.name] = group_terms(facet, by_title if facet.paper_order == "title" else newest, least)
     pages = [
         _home(collection, newest, facets, settings),
-        *(Page(f"papers/{p.id}.md", "paper.md.j2", "paper", {"terms": _term_links(p, facets)}, (p.id,), FULL) for p in collection.papers),
+        *(Page(paper_path(p.id), "paper.md.j2", "paper", {"terms": _term_links(p, facets)}, (p.id,), FULL) for p in collection.papers),
         *_a_to_z(by_letter, settings),
         *_topics(collection, facets["topics"], settings),
     ]
@@ -115,7 +118,9 @@ def plan_site(collection, settings: PlanSettings) -> SitePlan:
         pages += _facet_pages(facets[facet.name], settings)
     every = tuple(p.id for p in collection.papers)
     pages += [Page(BIBTEX, "", "bibtex", {}, every, FULL), Page(PAPERS_JSON, "", "json", {}, every, FULL),
-              Page(CSL_JSON, "", "csl-json", {}, every, FULL)]
+              Page(CSL_JSON, "", "csl-json", {}, every, FULL), Page(MAP_DATA, "", "map", {}, every, FULL),
+              Page(MAP_PAGE, "map.md.j2", "map-page", {"areas": [t.id for t in collection.topics if t.parent is None],
+                                                        "count": len(every)})]
     # per topic only BibTeX: a record is in up to 10 topics, and a BibTeX entry is bounded (CSL-JSON carries the abstract)
     pages += [Page(topic_download(t.slug), "", "bibtex", {}, t.paper_ids, FULL) for t in facets["topics"].terms]
     left_out = None
@@ -127,6 +132,10 @@ def plan_site(collection, settings: PlanSettings) -> SitePlan:
                 pages += [_feed_page(terms.facet, t, [summaries[i] for i in t.paper_ids]) for t in terms.terms]
         left_out = sum(1 for p in collection.papers if feed_date(p) is None)
     return SitePlan(pages, facets, tuple(t.id for t in collection.topics if t.parent is None), left_out)
+
+
+def paper_path(paper_id: str) -> str:
+    return f"papers/{paper_id}.md"
 
 
 def topic_download(slug: str) -> str:
@@ -165,10 +174,15 @@ def _home(collection, newest: list, facets: dict[str, FacetTerms], settings: Pla
     recent = sorted((p for p in newest if p.added), key=lambda p: p.added, reverse=True)[: settings.recent]
     top = [t.id for t in collection.topics if t.parent is None]
     cards = top[: settings.cards_per_page]
+    sizes = _counts(facets, top)
+    titles = {t.id: t.title for t in collection.topics}
+    # The charts' data (counts, and the geometry charts.py derives from them): part of the page's inputs
+    charts = home_charts([(t, titles[t], sizes[t]) for t in top], [(t.label, len(t.paper_ids)) for t in facets["years"].terms],
+                         sorted(p.added for p in collection.papers if p.added))
     context = {
-        "papers": len(collection.papers), "topics": len(collection.topics), "cards": cards, "counts": _counts(facets, cards),
+        "papers": len(collection.papers), "topics": len(collection.topics), "cards": cards, "counts": {t: sizes[t] for t in cards},
         "more_topics": max(0, len(top) - settings.cards_per_page), "nonempty": sorted(n for n, f in facets.items() if not f.empty),
-        "feed": MAIN_FEED if settings.feeds else None,
+        "feed": MAIN_FEED if settings.feeds else None, "charts": charts,
     }
     return Page(HOME, "home.md.j2", "home", context, tuple(p.id for p in recent))
 

@@ -23,6 +23,7 @@ from .facets import FACET_NAMES
 from .plan import MAIN_FEED
 from .problems import ERROR, NOTE, WARNING, DataError, Problem, headline, summarize_notes
 from .progress import ConsoleProgress
+from .searchindex import SearchIndexer
 from .serve import DirtyBuilds
 from .site import NavInfo, generate
 
@@ -40,6 +41,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.last_good: NavInfo | None = None
         self.problems: list[Problem] = []
         self.dirty = DirtyBuilds()
+        self.search_index = SearchIndexer()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -47,6 +49,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
 
     def on_config(self, config):
         serving = self.command == "serve"
+        self.search_index.stop()  # an index of the last build, still being written, would be stale
         _add_theme_templates(config)
         try:
             # MkDocs' resolved config, so INHERIT, !ENV and command-line overrides all count.
@@ -112,6 +115,19 @@ class PapersPlugin(BasePlugin[PapersConfig]):
 
     def on_post_build(self, *, config) -> None:
         self.dirty.after_build(config)
+        if not self.config.search_index:
+            return
+        site = Path(config.site_dir)
+        if self.command == "serve":
+            self.search_index.start(site, config.use_directory_urls)
+            return
+        try:
+            log.info(f"papers: {self.search_index.build(site, config.use_directory_urls)}")
+        except DataError as err:
+            raise PluginError("\n".join(map(str, err.problems))) from None
+
+    def on_shutdown(self) -> None:
+        self.search_index.stop()
 
 
 def check_site_dir(site: Path, root: Path) -> None:

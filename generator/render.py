@@ -18,10 +18,12 @@ from .exports import render_export
 from .facets import FACETS
 from .html_text import code_block, fold, meta_json, meta_value, paragraphs
 from .latex import plain_text, rich_html
+from .mapdata import map_json
 from .notes import render_notes
 from .order import OTHER_LETTER, initial
 from .plan import ENTRY, Page, numbered_path
 from .problems import DataError, Problem
+from .searchdata import search_fields
 from .urls import root_prefix, site_url
 
 FACETS_BY_NAME = {f.name: f for f in FACETS}
@@ -162,6 +164,8 @@ class Renderer:
     def render(self, page: Page) -> str:
         if page.kind == "bibtex":
             return "\n".join(distinct_keys(self.listing(paper_id)["bib"] for paper_id in page.paper_ids))
+        if page.kind == "map":
+            return map_json(page, lambda paper_id: self.listing(paper_id)["data"], self.topics, self.site.directory_urls)
         if page.kind in EXPORTS:
             return render_export(page, lambda paper_id: self.listing(paper_id)["data"], self.site, self.topic_titles)
         try:
@@ -225,7 +229,10 @@ class Renderer:
             style = self.site.reference_style
             reference = formatted_reference(data, url, style) if style != "none" else None
             label = {"acm": "ACM", "apa": "APA"}.get(style, style)
-            return {"cite": {"reference": reference, "style": label, "ris": ris_text(data, url), "head": head_tags(data, url)}}
+            parents = {t.id: t.parent for t in self.topics.values()}
+            return {"cite": {"reference": reference, "style": label, "ris": ris_text(data, url), "head": head_tags(data, url)},
+                    "search": search_fields(context["p"], self.topic_titles, parents),
+                    "related": [self.listing(paper_id)["entry"] for paper_id in page.context.get("related", ())]}
         if page.kind == "a-to-z":
             sections: list[tuple[str, list]] = []
             for e in context["entries"]:

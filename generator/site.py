@@ -17,14 +17,15 @@ from . import __version__
 from .cache import PARTS, BuildCache, FileState, canonical, digest, file_sha, open_cache
 from .checks import check_collection
 from .config import Settings
+from .discovery import Discovery, attach, discover, discovery_key
 from .model import Collection, Paper
 from .parallel import Helper, parallel_worth_it, split_map
-from .plan import FULL, GENERATED_DIRS, PART_OF_KIND, Page, SitePlan, page_from_value, page_value, plan_site
+from .plan import FULL, GENERATED_DIRS, MAP_DATA, PART_OF_KIND, Page, SitePlan, page_from_value, page_value, paper_path, plan_site
 from .problems import WARNING, DataError, Problem, errors_of
 from .progress import NO_PROGRESS, Progress
 from .records import load_paper_file, load_topics, paper_files
 from .render import Renderer, environment, template_sources
-from .summaries import listing_of, problem_from_payload, problem_payload, structure, summary_from_payload, summary_payload
+from .summaries import listing_of, paper_text, problem_from_payload, problem_payload, structure, summary_from_payload, summary_payload
 from .write import WriteReport, claim, scan_outputs, write_files, write_outputs
 
 RACY_NS = 2_000_000_000  # a file changed this close to a build may change again unseen: check its content
@@ -86,6 +87,8 @@ def render_all(collection: Collection, settings: Settings) -> tuple[SitePlan, di
             listings[paper_id] = listing_of(papers[paper_id])[1]
         return listings[paper_id]
 
+    texts = {p.id: paper_text(listing(p.id)["data"]) for p in collection.papers}
+    plan.pages = attach(plan.pages, discover(texts, ""))
     renderer = Renderer(collection.topics, environment(settings.templates_dir), settings.site, papers.__getitem__, listing)
     return plan, {page.path: renderer.render(page) for page in plan.pages}
 
@@ -144,6 +147,7 @@ class Build:
         self.changed: dict[str, FileState] = {}  # data files read again: new or changed content
         self.touched: dict[str, FileState] = {}  # data files with a new time but the same content
         self.dropped: set[str] = set()  # data files gone since the last build
+        self.new_discovery: Discovery | None = None  # related papers and the map, when computed in this build
 
     def run(self) -> Generated:
         s = self.settings
@@ -169,6 +173,7 @@ class Build:
         self.progress.stage("planning pages")
         plan = plan_site(collection, s.plan)
         digests = self._digests(papers, states)
+        plan.pages = attach(plan.pages, self._discovery([(p.id, p.origin.file) for p in collection.papers], digests))
         shapes = {page.path: _shape(global_key, page) for page in plan.pages}
         keys = {page.path: _page_key(shapes[page.path], page, digests) for page in plan.pages}
         due = self._due(plan.pages, keys)
@@ -290,20 +295,62 @@ class Build:
         digests |= {p["id"]: p["digests"] for state in self.changed.values() for p in state.payload["papers"]}
         changed_ids = {p["id"] for state in self.changed.values() for p in state.payload["papers"]}
         suspects = self.cache.pages_showing(changed_ids) | {path for path, row in self.known_pages.items() if self.outputs.get(path) != row[1:]}
+        found = None
+        if any(papers[i][1]["text"] != digests[i]["text"] for i in changed_ids):
+            # The words a paper is compared by changed: related lists and the map may change anywhere.
+            before = self.cache.get_meta("discovery")
+            if not isinstance(before, dict):
+                return None
+            found = self._discovery([(i, file) for i, (file, _) in sorted(papers.items())], digests)
+            old = Discovery.from_payload(before)
+            suspects |= {paper_path(i) for i in papers if found.related.get(i) != old.related.get(i)}
+            suspects |= {MAP_DATA} if found.layout != old.layout else set()
         planned = self.cache.planned(suspects)
         if len(planned) != len(suspects):
             return None  # a plan entry is missing or damaged
         pages = {path: page_from_value(value) for path, (_, value) in planned.items()}
+        shapes = {path: shape for path, (shape, _) in planned.items()}
+        if found is not None:
+            pages = {page.path: page for page in attach(list(pages.values()), found)}
+            shapes = {path: _shape(global_key, page) for path, page in pages.items()}
         keys = {path: row[0] for path, row in self.known_pages.items()}
-        keys |= {path: _page_key(planned[path][0], page, digests) for path, page in pages.items()}
+        keys |= {path: _page_key(shapes[path], page, digests) for path, page in pages.items()}
         due = self._due(sorted(pages.values(), key=lambda p: p.path), keys)
         report = self._render_and_write(topics, {paper_id: file for paper_id, (file, _) in papers.items()}, env, due, digests, keys)
         # The checks across records see what the last build saw; the warnings about the folder itself are new.
         problems = sorted({*(problem_from_payload(p) for p in last["problems"]), *self.scanned})
         nav = NavInfo(**{**last["nav"], "topics": [tuple(t) for t in last["nav"]["topics"]]})
-        rendered = {path: (planned[path][0], pages[path]) for path in report.touched}
+        rendered = {path: (shapes[path], pages[path]) for path in report.touched}
         self._save(self._racy(t for _, t in stats.values()), keys, rendered, report, fingerprint, global_key, problems, nav)
         return Generated(None, problems, report, nav, curator_notes(nav))
+
+    def _discovery(self, papers: list[tuple[str, str]], digests: dict[str, dict]) -> Discovery:
+        """Related papers and the map (papers: each id and its file): the last build's when no
+        paper's text changed."""
+        key = discovery_key({paper_id: digests[paper_id]["text"] for paper_id, _ in papers})
+        if self.cache is not None:
+            last = self.cache.get_meta("discovery")
+            if isinstance(last, dict) and last.get("key") == key:
+                return Discovery.from_payload(last)
+        texts = self._texts(papers, digests)
+        self.progress.stage(f"finding related papers among {len(texts)}")
+        self.new_discovery = discover(texts, key)
+        return self.new_discovery
+
+    def _texts(self, papers: list[tuple[str, str]], digests: dict[str, dict]) -> dict[str, str]:
+        ids = [paper_id for paper_id, _ in papers if paper_id not in self.fresh_listings]
+        cached = self.cache.listings(ids, ("data",)) if self.cache is not None and ids else {}
+        texts = {}
+        for paper_id, file in papers:
+            row = cached.get(paper_id)
+            if paper_id in self.fresh_listings:
+                data = self.fresh_listings[paper_id]["data"]
+            elif row is not None and row[0] == digests[paper_id]["listing"] and row[1]["data"] is not None:
+                data = row[1]["data"]
+            else:
+                data = listing_of(self._full(paper_id, file))[1]["data"]
+            texts[paper_id] = paper_text(data)
+        return texts
 
     def _digests(self, papers: list, states: dict[str, FileState]) -> dict[str, dict]:
         found = {value["id"]: value["digests"] for state in states.values() for value in state.payload["papers"]}
@@ -360,7 +407,9 @@ class Build:
         if self.cache is None:
             return {}
         fresh = set(self.fresh)
-        found = self.cache.listings(sorted({i for page in due if page.shows != FULL for i in page.paper_ids} - fresh))
+        shown = {i for page in due if page.shows != FULL for i in page.paper_ids}
+        shown |= {i for page in due if page.kind == "paper" for i in page.paper_ids[1:]}  # related papers' entries
+        found = self.cache.listings(sorted(shown - fresh))
         for part in ("bib", "data"):
             ids = sorted({i for page in due if PART_OF_KIND.get(page.kind) == part for i in page.paper_ids} - fresh)
             for paper_id, (listing_digest, value) in self.cache.listings([i for i in ids if i not in found or found[i][1][part] is None],
@@ -443,6 +492,8 @@ class Build:
             self.cache.drop_pages(set(self.known_pages) - set(keys))
             self.cache.set_meta("fingerprint", None if racy else fingerprint)
             self.cache.set_meta("global_key", global_key)
+            if self.new_discovery is not None:
+                self.cache.set_meta("discovery", self.new_discovery.payload())
             kept = sorted(set(problems) - set(self.scanned))
             self.cache.set_meta("result", {"problems": [problem_payload(p) for p in kept], "nav": dataclasses.asdict(nav)})
 

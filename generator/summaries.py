@@ -13,10 +13,16 @@ from .yamlread import Document
 
 def listing_of(paper: Paper) -> tuple[dict[str, str], dict]:
     """What listings, downloads and feeds show of a paper (its entry, BibTeX, and data), with
-    their digests ("listing" covers all three: it keys the cached copy)."""
+    their digests ("listing" covers all three: it keys the cached copy; "text" the words it is compared by)."""
     value = {"entry": entry_data(paper), "bib": bibtex_entry(paper), "data": paper_data(paper)}
     digests = {part: digest(value[part] if part == "bib" else canonical(value[part])) for part in PARTS}
-    return {**digests, "listing": digest("".join(digests[part] for part in PARTS))}, value
+    # "text": what related papers and the map are computed from
+    return {**digests, "listing": digest("".join(digests[part] for part in PARTS)), "text": digest(paper_text(value["data"]))}, value
+
+
+def paper_text(data: dict) -> str:
+    """The words related papers and the map compare a paper by: title, abstract and tags."""
+    return "\n".join([data["title"], data.get("abstract") or "", *(data.get("tags") or [])])
 
 
 def structure(payload: dict) -> list:

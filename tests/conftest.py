@@ -99,3 +99,23 @@ def shipped_site(tmp_path_factory):
     assert result.returncode == 0, result.stderr
     collection, _ = load_collection(REPO / "data", REPO)
     return site, collection, result
+
+
+@pytest.fixture(scope="module")
+def site_url(shipped_site):
+    """The built shipped site, served on a loopback port."""
+    from httpserve import serve_directory
+
+    site, _, _ = shipped_site
+    with serve_directory(site) as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser):
+    """A desktop-sized page of its own browser context (modules may define their own)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()

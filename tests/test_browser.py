@@ -6,25 +6,8 @@ import re
 
 import pytest
 from browsertools import search_for
-from httpserve import serve_directory
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def site_url(shipped_site):
-    site, _, _ = shipped_site
-    with serve_directory(site) as url:
-        yield url
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    yield page
-    context.close()
 
 
 def test_browse_from_home_to_topic_to_paper(page, site_url, shipped_site):

@@ -133,10 +133,21 @@ def test_an_abstract_edit_renders_only_the_pages_that_show_that_paper_without_pl
         raise AssertionError("the whole site was planned again")
 
     monkeypatch.setattr("generator.site.plan_site", no_planning)
+    docs = root / "docs"
+    before = {p.relative_to(docs).as_posix(): p.read_text("utf-8") for p in docs.rglob("*.*")}
     code, out, err = cli(root, "build")
     assert code == 0, err
-    # the paper, its topic and tag pages, and the collection as JSON and CSL-JSON (no site_url: no feeds)
-    assert out.endswith("5 written, 0 removed, 16 unchanged\n"), out
+    after = {p.relative_to(docs).as_posix(): p.read_text("utf-8") for p in docs.rglob("*.*")}
+    changed = {path for path in after if after[path] != before.get(path)}
+    # the paper, its topic and tag pages, the collection as JSON and CSL-JSON (no site_url: no feeds),
+    # and what is computed from every paper's words: the map, and related lists that changed
+    assert {p for p in changed if not p.startswith("papers/p")} == {
+        "topics/vision.md", "tags/shared.md", "downloads/papers.json", "downloads/papers.csl.json", "downloads/map.json"}
+    assert "papers/p3.md" in changed
+    for path in changed - {"papers/p3.md"} - {p for p in changed if not p.startswith("papers/p")}:
+        outside = [(a, b) for a, b in zip(before[path].split("## Related papers"), after[path].split("## Related papers"), strict=True)]
+        assert outside[0][0] == outside[0][1], path  # nothing above the related list changed
+    assert f": {len(changed)} written, 0 removed, " in out, out
     assert "New words." in (root / "docs/topics/vision.md").read_text("utf-8")
 
 

@@ -71,17 +71,22 @@ def test_killed_builds_leave_old_or_new_files_and_recover(tmp_path):
     old = files_of(root / "docs")
     pristine = tmp_path / "old-docs"
     shutil.copytree(root / "docs", pristine)
+    pristine_cache = tmp_path / "old-cache"  # each run starts where the timed one did, related papers not yet computed
+    shutil.copytree(root / ".cache", pristine_cache)
     change_collection(root / "data" / "papers")
     collection, _ = load_collection(root / "data", root)
     new = {path: text.encode("utf-8") for path, text in render_all(collection, load_settings(root / "mkdocs.yml"))[1].items()}
 
     first_written, full = time_build(root)
+    assert files_of(root / "docs") == new
 
     rng = random.Random(20261127)
     interrupted = mixed = 0
     for _ in range(RUNS):
         shutil.rmtree(root / "docs")
         shutil.copytree(pristine, root / "docs")
+        shutil.rmtree(root / ".cache")
+        shutil.copytree(pristine_cache, root / ".cache")
         process = run_build(root)
         time.sleep(rng.uniform(first_written * 0.9, full))
         process.send_signal(signal.SIGKILL)

@@ -246,6 +246,46 @@ def test_link_buttons_have_aa_contrast(browser, rich, scheme):
         context.close()
 
 
+# Contrast of an SVG shape's fill with what is behind it (the first ancestor with a background), alpha blended.
+FILL_CONTRAST = """(el) => {
+  const rgba = (c) => { const v = c.match(/[\\d.]+/g).map(Number); return [v[0], v[1], v[2], v.length > 3 ? v[3] : 1]; };
+  const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+                               return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  let bg = 'rgba(0, 0, 0, 0)', node = el.closest('svg');
+  while (node && (bg === 'rgba(0, 0, 0, 0)' || bg === 'transparent')) { bg = getComputedStyle(node).backgroundColor; node = node.parentElement; }
+  const back = rgba(bg), fill = rgba(getComputedStyle(el).fill);
+  const seen = [0, 1, 2].map(i => fill[3] * fill[i] + (1 - fill[3]) * back[i]);
+  const a = lum(seen), b = lum(back);
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_home_charts_show_a_bar_per_top_level_topic_readable_in_both_schemes(browser, shipped_url, shipped_site, scheme):
+    _, collection, _ = shipped_site
+    top = [t for t in collection.topics if t.parent is None]
+    context, page = open_page(browser, shipped_url + "/", "phone", scheme)
+    try:
+        chart = page.get_by_role("img", name=re.compile("^Papers per topic"))
+        assert chart.locator("rect.papers-chart__bar").count() == len(top)
+        expected = {t.title: topic_count(collection, t) for t in top}
+        tips = chart.locator("a.papers-chart__link > title").all_text_contents()
+        assert sorted(tips) == sorted(f"{title}: {n} paper{'s' if n != 1 else ''}" for title, n in expected.items())
+        page.locator("#chart-topics summary").click()
+        cells = page.locator("#chart-topics table tbody td").all_inner_texts()
+        assert dict(zip(cells[::2], map(int, cells[1::2]), strict=True)) == expected
+        assert (page.locator("#chart-years svg").count() == 1) == any(p.year for p in collection.papers)
+        assert (page.locator("#chart-added svg").count() == 1) == any(p.added for p in collection.papers)
+        texts = page.locator(".papers-chart__svg text")
+        assert texts.count() > len(top)
+        for i in range(texts.count()):
+            assert texts.nth(i).evaluate(FILL_CONTRAST) >= 4.5, texts.nth(i).text_content()
+        assert page.locator(".papers-chart__svg .papers-chart__bar").first.evaluate(FILL_CONTRAST) >= 3
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("block", ["paper-bibtex", "paper-reference", "paper-ris"])
 def test_citations_wrap_on_a_phone_and_the_copy_button_covers_no_text(browser, shipped_url, shipped_site, block):
     _, collection, _ = shipped_site
@@ -283,7 +323,12 @@ def page_kinds(shipped_collection, rich_collection, shipped_dir) -> list[tuple[s
         ("authors-index", "rich", "/authors/"), ("author", "rich", "/authors/ada-lovelace/"), ("venues-index", "rich", "/venues/"),
         ("venue", "rich", "/venues/neurips-2024/"), ("list-page-2", "paged", f"/topics/{topic.id}/page/2/"),
         *((f"shipped-{facet[:-1]}", "shipped", first_term_page(shipped_dir, facet)) for facet in ("years", "tags", "authors", "venues")),
+        ("map", "shipped", "/map/"), ("search", "shipped", "/search/?q=learning&topic=Computer+Vision&not-year=2023"),
     ]
+
+
+# What a page kind draws in the browser after it loads, waited for before its screenshot.
+DRAWN = {"map": ".papers-map[data-drawn]", "search": ".papers-result"}
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
@@ -299,6 +344,8 @@ def test_every_page_kind_fits_the_screen_and_is_saved_as_a_screenshot(browser, s
         for kind, site, path in page_kinds(shipped_collection, rich_collection, shipped_site[0]):
             response = page.goto(sites[site] + path)
             assert response.ok, path
+            if kind in DRAWN:
+                page.wait_for_selector(DRAWN[kind])
             assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == ("slate" if scheme == "dark" else "default")
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 0, f"{path} is {overflow}px wider than a {width} screen"

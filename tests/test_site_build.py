@@ -58,7 +58,7 @@ def test_navigation_lists_topics_but_not_papers(shipped_site):
 
 def test_site_has_search_index_sitemap_and_bibtex_download(shipped_site):
     site, collection, _ = shipped_site
-    assert (site / "search" / "search_index.json").is_file()
+    assert (site / "pagefind" / "pagefind-entry.json").is_file() and (site / "pagefind" / "pagefind.js").is_file()
     assert (site / "sitemap.xml").is_file()
     bib = (site / "downloads" / "papers.bib").read_text("utf-8")
     assert bib.count("@misc{") == len(collection.papers)

@@ -82,7 +82,7 @@ def test_no_payload_runs_and_the_text_is_shown(browser, xss_site):
                     assert folded(payload) in text
                 assert '--8<-- "about.md"' in text and "This site is built from plain YAML records" not in text
             for href, rel in page.eval_on_selector_all(
-                "article a[href]", "links => links.filter(a => a.host !== location.host).map(a => [a.href, a.rel])"
+                "article a[href]", "links => links.filter(a => a instanceof HTMLAnchorElement && a.host !== location.host).map(a => [a.href, a.rel])"
             ):
                 assert "noopener" in rel, (path, href)
     finally:

@@ -1,0 +1,95 @@
+"""Time the related-papers and map computations (generator/similarity.py) on N generated papers.
+
+    python bench/discovery.py N [N ...]
+
+Each N runs in a fresh Python process, so the peak resident memory reported for it is its own.
+Papers come from tests/generated.py (written to a temporary directory and read back, untimed).
+Peak RSS is the process's high-water mark after each step: it only grows, so a step that adds
+nothing to it needed less than the steps before.
+
+Mind that generated abstracts draw on a vocabulary of about twenty words, so every paper resembles every other
+one: the similarity blocks are dense and no term is rare. That is the costliest case for
+`related`; real abstracts share far fewer terms.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def generated_texts(count: int) -> list[tuple[str, str]]:
+    import yaml
+    from generated import make_collection
+
+    from generator.summaries import paper_text
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with tempfile.TemporaryDirectory() as tmp:
+        make_collection(Path(tmp), count)
+        files = sorted((Path(tmp) / "data" / "papers").glob("*.yml"))
+        return [(path.stem, paper_text(yaml.load(path.read_text("utf-8"), Loader=loader))) for path in files]
+
+
+def measure(count: int) -> list[dict]:
+    """Runs in the child process: one row per step."""
+    from generator.similarity import layout, related, tfidf
+
+    start = time.perf_counter()
+    papers = generated_texts(count)
+    ids, texts = [paper for paper, _ in papers], [text for _, text in papers]
+    rows = [{"step": "generate + read (untimed)", "seconds": time.perf_counter() - start, "peak": peak_mb(), "note": ""}]
+
+    def step(name, func):
+        start = time.perf_counter()
+        result = func()
+        rows.append({"step": name, "seconds": time.perf_counter() - start, "peak": peak_mb(), "note": ""})
+        return result
+
+    matrix = step("tfidf", lambda: tfidf(texts))
+    rows[-1]["note"] = f"{matrix.nnz / max(count, 1):.0f} terms per paper"
+    lists = step("related (k=5)", lambda: related(ids, matrix))
+    rows[-1]["note"] = f"{sum(map(len, lists.values())) / max(count, 1):.2f} related per paper"
+    step("layout", lambda: layout(ids, matrix))
+    return rows
+
+
+def table(results: dict[int, list[dict]]) -> str:
+    lines = ["| papers | step | wall time (s) | peak RSS so far (MB) | note |", "|---:|---|---:|---:|---|"]
+    for count, rows in results.items():
+        lines += [f"| {count:,} | {row['step']} | {row['seconds']:.2f} | {row['peak']:.0f} | {row['note']} |" for row in rows]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--child"]:
+        print(json.dumps(measure(int(sys.argv[2]))))
+        return
+    counts = [int(arg) for arg in sys.argv[1:]]
+    if not counts:
+        sys.exit(__doc__)
+    results = {}
+    for count in counts:
+        print(f"{count} papers...", file=sys.stderr, flush=True)
+        child = subprocess.run([sys.executable, __file__, "--child", str(count)], capture_output=True, text=True)
+        if child.returncode:
+            sys.exit(child.stderr)
+        results[count] = json.loads(child.stdout)
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()

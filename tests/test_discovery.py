@@ -1,0 +1,75 @@
+"""Related papers and the map of the collection, on the built shipped site and in the build."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from generator.discovery import RELATED
+
+
+def related_ids(site, paper_id: str) -> list[str]:
+    html = (site / "papers" / paper_id / "index.html").read_text("utf-8")
+    block = html.split('class="papers-related"', 1)[1].split("</ul>", 1)[0] if "papers-related" in html else ""
+    return re.findall(r'href="(?:\.\./)+papers/([a-z0-9-]+)/"', block)
+
+
+def test_every_paper_page_lists_at_most_five_related_papers_that_exist(shipped_site):
+    site, collection, _ = shipped_site
+    ids = {p.id for p in collection.papers}
+    lists = {p.id: related_ids(site, p.id) for p in collection.papers}
+    assert all(len(found) <= RELATED for found in lists.values())
+    assert all(set(found) <= ids - {paper_id} for paper_id, found in lists.items())
+    assert sum(bool(found) for found in lists.values()) > 0.9 * len(ids)  # nearly every paper has some
+
+
+@pytest.mark.browser
+def test_related_links_open_the_papers_they_name(page, site_url, shipped_site):
+    _, collection, _ = shipped_site
+    titles = {p.id: p.title for p in collection.papers}
+    paper = next(p for p in collection.papers if p.title.startswith("Galactic"))
+    page.goto(f"{site_url}/papers/{paper.id}/")
+    links = page.locator(".papers-related a")
+    targets = links.evaluate_all("links => links.map(a => [a.textContent, a.href])")
+    assert 0 < len(targets) <= RELATED
+    for text, href in targets:
+        response = page.goto(href)
+        assert response.status == 200
+        paper_id = href.rstrip("/").rsplit("/", 1)[1]
+        assert page.locator("article h1").inner_text().rstrip("¶") == titles[paper_id] == text
+
+
+@pytest.mark.browser
+def test_a_map_dot_shows_its_title_and_opens_its_paper(page, site_url, shipped_site):
+    site, collection, _ = shipped_site
+    data = json.loads((site / "downloads" / "map.json").read_text("utf-8"))
+    assert len(data["papers"]) == len(collection.papers)
+    places = [(x, y) for x, y, *_ in data["papers"]]
+    x, y, _, title, url, _ = next(p for p in data["papers"] if places.count((p[0], p[1])) == 1)
+    page.goto(f"{site_url}/map/")
+    page.wait_for_selector(".papers-map[data-drawn]")
+    box = page.locator(".papers-map canvas").bounding_box()
+    margin = 3.5 + 4  # the dot radius and the gap the script leaves at the canvas edge
+    px = box["x"] + margin + x * (box["width"] - 2 * margin)
+    py = box["y"] + margin + (1 - y) * (box["height"] - 2 * margin)
+    page.mouse.move(px, py)
+    assert page.locator(".papers-map__tip").inner_text().startswith(title)
+    page.mouse.click(px, py)
+    page.wait_for_url(re.compile(re.escape(url) + "$"))
+    assert page.locator("article h1").inner_text().rstrip("¶") == title
+
+
+@pytest.mark.browser
+def test_map_colours_follow_the_legend_in_both_schemes(browser, site_url):
+    for scheme in ("light", "dark"):
+        context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme)
+        page = context.new_page()
+        page.goto(f"{site_url}/map/")
+        page.wait_for_selector(".papers-map[data-drawn]")
+        swatches = page.locator(".papers-map__legend .papers-map__swatch").evaluate_all(
+            "spans => spans.map(s => getComputedStyle(s).backgroundColor)")
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert len(set(swatches)) == len(swatches) and background not in swatches
+        context.close()

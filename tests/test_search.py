@@ -1,0 +1,107 @@
+"""Search on the built shipped site: Pagefind's index of the paper pages, the search page with
+facets (AND across filters, NOT to leave a value out, state in the URL), the header box and the
+filter box of topic pages, in headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urlencode
+
+import pytest
+from browsertools import search_for
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def topic_titles(collection, paper) -> set[str]:
+    """The topics a paper is found under: its own and their parent areas."""
+    by_id = {t.id: t for t in collection.topics}
+    ids = set(paper.topics) | {by_id[t].parent for t in paper.topics if by_id[t].parent}
+    return {by_id[t].title for t in ids}
+
+
+def shown_count(page) -> int:
+    status = page.locator(".papers-search__status")
+    page.wait_for_function("() => /^\\d+ papers?$/.test(document.querySelector('.papers-search__status').textContent)")
+    return int(status.inner_text().split()[0])
+
+
+def open_search(page, site_url, params: list[tuple[str, str]]) -> int:
+    page.goto(f"{site_url}/search/?{urlencode(params)}")
+    return shown_count(page)
+
+
+def test_only_paper_pages_are_indexed(shipped_site):
+    site, collection, _ = shipped_site
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
+    assert sum(lang["page_count"] for lang in entry["languages"].values()) == len(collection.papers)
+    assert not (site / "search" / "search_index.json").exists()  # no second, lunr index to download
+
+
+def test_header_box_finds_a_paper_by_a_word_of_its_title(page, site_url, shipped_site):
+    _, collection, _ = shipped_site
+    paper = next(p for p in collection.papers if p.title.startswith("Galactic"))
+    page.goto(site_url + "/topics/")
+    results = search_for(page, "Galactic")
+    assert "q=Galactic" in page.url
+    hit = results.filter(has_text=paper.title).first
+    assert paper.authors[0].name in hit.locator(".papers-result__byline").inner_text()
+    assert "mark" in hit.locator(".papers-result__excerpt").inner_html()
+    hit.locator("a").first.click()
+    page.wait_for_url(re.compile(f"/papers/{paper.id}/$"))
+
+
+def test_topic_and_year_narrow_together(page, site_url, shipped_site):
+    _, collection, _ = shipped_site
+    topic = "Robustness & Adaptation"
+    in_topic = [p for p in collection.papers if topic in topic_titles(collection, p)]
+    year = max({p.year for p in in_topic if p.year}, key=lambda y: sum(p.year == y for p in in_topic))
+    both = [p for p in in_topic if p.year == year]
+    assert 0 < len(both) < len(in_topic)
+    assert open_search(page, site_url, [("topic", topic)]) == len(in_topic)
+    assert open_search(page, site_url, [("topic", topic), ("year", year)]) == len(both)
+    shown = set(page.locator(".papers-result__title").all_inner_texts())
+    assert shown == {p.title for p in both}
+
+
+def test_not_leaves_a_value_out(page, site_url, shipped_site):
+    _, collection, _ = shipped_site
+    topic, left_out = "Robustness & Adaptation", "Continual Learning"
+    expected = [p for p in collection.papers if topic in topic_titles(collection, p) and left_out not in topic_titles(collection, p)]
+    assert open_search(page, site_url, [("topic", topic), ("not-topic", left_out)]) == len(expected)
+    # and from the page: press "not" on a tag, and the URL says so
+    tag_row = page.locator(".papers-facet__values li", has=page.locator('[data-facet="tag"]')).first
+    tag = tag_row.locator(".papers-facet__label").inner_text()
+    tag_row.locator(".papers-facet__not").click()
+    page.wait_for_url(re.compile("not-tag="))
+    without = [p for p in expected if tag not in p.tags]
+    status = f"{len(without)} paper" + ("" if len(without) == 1 else "s")
+    page.wait_for_function("text => document.querySelector('.papers-search__status').textContent === text", arg=status)
+    assert tag not in " ".join(page.locator(".papers-result").all_inner_texts()) or all(tag not in p.tags for p in without)
+
+
+def test_a_url_with_filters_restores_them(page, site_url, shipped_site):
+    _, collection, _ = shipped_site
+    params = [("q", "learning"), ("topic", "Computer Vision"), ("not-year", "2023")]
+    open_search(page, site_url, params)
+    assert page.locator(".papers-search__form input").input_value() == "learning"
+    chosen = page.locator('.papers-facet__value[aria-pressed="true"] .papers-facet__label').all_inner_texts()
+    assert chosen == ["Computer Vision"]
+    assert page.locator('li.is-excluded .papers-facet__label').all_inner_texts() == ["2023"]
+
+
+def test_topic_page_filter_box(page, site_url, shipped_site):
+    _, collection, _ = shipped_site
+    page.goto(site_url + "/topics/continual-learning/")
+    entries = page.locator(".paper-list .paper-entry")
+    total = entries.count()
+    word = "replay"
+    expected = sum(word in e.lower() for e in entries.all_inner_texts())
+    page.locator(".papers-filter input").fill(word)
+    assert page.locator(".paper-list .paper-entry:visible").count() == expected < total
+    link = page.locator(".papers-filter__status a")
+    link.click()
+    page.wait_for_url(re.compile("/search/"))
+    assert shown_count(page) >= expected
+    assert page.locator('.papers-facet__value[aria-pressed="true"] .papers-facet__label').all_inner_texts() == ["Continual Learning"]
