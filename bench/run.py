@@ -106,8 +106,8 @@ def make_project(root: Path, count: int) -> Path:
     config = (REPO / "mkdocs.yml").read_text("utf-8").replace("  - papers:\n", "  - papers:\n      search_index: false\n", 1)
     (root / "mkdocs.yml").write_text(config, "utf-8")
     (root / "docs").mkdir(exist_ok=True)
-    for name in ("index.md", "about.md"):
-        shutil.copy(REPO / "docs" / name, root / "docs" / name)
+    for page in sorted((REPO / "docs").glob("*.md")):  # the hand-written pages: home, about, search
+        shutil.copy(page, root / "docs" / page.name)
     shutil.copytree(REPO / "docs" / "assets", root / "docs" / "assets")
     return root
 

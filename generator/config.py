@@ -33,6 +33,17 @@ class PositiveInt(c.Type):
         return value
 
 
+class RelatedCount(c.Type):
+    def __init__(self, default: int):
+        super().__init__(int, default=default)
+
+    def run_validation(self, value):
+        value = super().run_validation(value)
+        if isinstance(value, bool) or not 0 <= value <= 20:
+            raise base.ValidationError(f"expected a whole number from 0 to 20, got {value!r}")
+        return value
+
+
 class PapersConfig(base.Config):
     # (`data` alone cannot be an option name: MkDocs' config objects use that attribute)
     data_dir = c.Type(str, default="data")  # the folder of papers/ and topics.yml
@@ -47,6 +58,9 @@ class PapersConfig(base.Config):
     nav_topics = PositiveInt(30)  # more top-level topics than this: the nav shows the topics index alone
     # the formatted reference on paper pages, by citeproc-py: "acm" (about 2 ms a paper), "apa" (about 12 ms) or "none"
     reference_style = c.Choice(("acm", "apa", "none"), default="acm")
+    # related papers on each paper page; 0 computes neither them nor the map (a saved edit of a
+    # paper's words then costs nothing extra: with them, the whole collection is compared again)
+    related = RelatedCount(5)
     search_index = c.Type(bool, default=True)  # index the built paper pages with Pagefind, for the search page
 
 
@@ -82,7 +96,7 @@ def settings_from(config_file: Path, docs_dir: str | Path, directory_urls: bool,
         data_dir=root / options.data_dir,
         templates_dir=root / options.templates_dir,
         plan=PlanSettings(options.per_page, options.terms_per_page, options.cards_per_page, options.recent, options.author_pages_from,
-                          feeds=bool(absolute)),
+                          feeds=bool(absolute), related=options.related),
         site=SiteSettings(directory_urls=bool(directory_urls), site_url=absolute, site_name=str(site_name or ""),
                           reference_style=options.reference_style),
         cache_dir=root / options.cache_dir,

@@ -12,8 +12,6 @@ from dataclasses import dataclass, replace
 from .cache import canonical, digest
 from .plan import MAP_DATA, Page
 
-RELATED = 5  # related papers on a paper page
-
 
 @dataclass(frozen=True)
 class Discovery:
@@ -31,12 +29,15 @@ class Discovery:
                          {k: (v[0], v[1]) for k, v in value["layout"].items()})
 
 
-def discovery_key(text_digests: dict[str, str]) -> str:
-    return digest(canonical([RELATED, sorted(text_digests.items())]))
+def discovery_key(text_digests: dict[str, str], count: int) -> str:
+    return digest(canonical([count, sorted(text_digests.items())]))
 
 
-def discover(texts: dict[str, str], key: str) -> Discovery:
-    """texts: each paper's id and its `similarity.paper_text`."""
+def discover(texts: dict[str, str], key: str, count: int) -> Discovery:
+    """texts: each paper's id and its `summaries.paper_text`; count: related papers per paper
+    (0: neither related papers nor the map are computed)."""
+    if count == 0:
+        return Discovery(key, {}, {})
     from threadpoolctl import threadpool_limits
 
     from .similarity import layout, related, tfidf  # scikit-learn loads in about a second: only when needed
@@ -46,7 +47,7 @@ def discover(texts: dict[str, str], key: str) -> Discovery:
     # score near a rounding boundary could differ between two builds of the same data.
     with threadpool_limits(limits=1):
         matrix = tfidf([texts[i] for i in ids])
-        return Discovery(key, related(ids, matrix, RELATED), layout(ids, matrix))
+        return Discovery(key, related(ids, matrix, count), layout(ids, matrix))
 
 
 def attach(pages: list[Page], found: Discovery) -> list[Page]:

@@ -55,6 +55,7 @@ class PlanSettings:
     recent: int = 10  # recently added papers on the home page
     author_pages_from: int = 2  # papers an author needs for a page of their own
     feeds: bool = False  # only with an absolute site_url: a feed's links must be absolute
+    related: int = 5  # related papers on a paper page; 0: none, and no map
 
 
 @dataclass
@@ -118,9 +119,10 @@ def plan_site(collection, settings: PlanSettings) -> SitePlan:
         pages += _facet_pages(facets[facet.name], settings)
     every = tuple(p.id for p in collection.papers)
     pages += [Page(BIBTEX, "", "bibtex", {}, every, FULL), Page(PAPERS_JSON, "", "json", {}, every, FULL),
-              Page(CSL_JSON, "", "csl-json", {}, every, FULL), Page(MAP_DATA, "", "map", {}, every, FULL),
-              Page(MAP_PAGE, "map.md.j2", "map-page", {"areas": [t.id for t in collection.topics if t.parent is None],
-                                                        "count": len(every)})]
+              Page(CSL_JSON, "", "csl-json", {}, every, FULL)]
+    if settings.related:
+        areas = [t.id for t in collection.topics if t.parent is None]
+        pages += [Page(MAP_DATA, "", "map", {}, every, FULL), Page(MAP_PAGE, "map.md.j2", "map-page", {"areas": areas, "count": len(every)})]
     # per topic only BibTeX: a record is in up to 10 topics, and a BibTeX entry is bounded (CSL-JSON carries the abstract)
     pages += [Page(topic_download(t.slug), "", "bibtex", {}, t.paper_ids, FULL) for t in facets["topics"].terms]
     left_out = None

@@ -164,7 +164,7 @@ def _site_nav(nav, info: NavInfo, most_topics: int):
     alone when there are more than most_topics); empty facets left out."""
     if not nav:
         return nav
-    empty = {f"{name}/index.md": name not in info.nonempty for name in (*FACET_NAMES, "topics")}
+    empty = {f"{name}/index.md": name not in info.nonempty for name in (*FACET_NAMES, "topics", "map")}
     # Themes print nav titles into HTML as they are: escape them like every other record text.
     topics = [] if len(info.topics) > most_topics else info.topics
     pages = [TOPICS_NAV_ENTRY] + [{html.escape(title): f"topics/{slug}.md"} for title, slug in topics]

@@ -20,7 +20,7 @@ from .config import Settings
 from .discovery import Discovery, attach, discover, discovery_key
 from .model import Collection, Paper
 from .parallel import Helper, parallel_worth_it, split_map
-from .plan import FULL, GENERATED_DIRS, MAP_DATA, PART_OF_KIND, Page, SitePlan, page_from_value, page_value, paper_path, plan_site
+from .plan import FULL, GENERATED_DIRS, MAP_DATA, MAP_PAGE, PART_OF_KIND, Page, SitePlan, page_from_value, page_value, paper_path, plan_site
 from .problems import WARNING, DataError, Problem, errors_of
 from .progress import NO_PROGRESS, Progress
 from .records import load_paper_file, load_topics, paper_files
@@ -73,6 +73,7 @@ def foreign_warnings(report: WriteReport, settings: Settings) -> list[Problem]:
 def nav_info(plan: SitePlan, collection: Collection) -> NavInfo:
     top = [(t.label, t.slug) for t in plan.facets["topics"].terms if t.key in plan.top_level]
     nonempty = sorted(name for name, terms in plan.facets.items() if not terms.empty)
+    nonempty += ["map"] if any(page.path == MAP_PAGE for page in plan.pages) else []
     return NavInfo(top, nonempty, len(collection.papers), len(collection.topics), plan.left_out_of_feeds)
 
 
@@ -88,7 +89,7 @@ def render_all(collection: Collection, settings: Settings) -> tuple[SitePlan, di
         return listings[paper_id]
 
     texts = {p.id: paper_text(listing(p.id)["data"]) for p in collection.papers}
-    plan.pages = attach(plan.pages, discover(texts, ""))
+    plan.pages = attach(plan.pages, discover(texts, "", settings.plan.related))
     renderer = Renderer(collection.topics, environment(settings.templates_dir), settings.site, papers.__getitem__, listing)
     return plan, {page.path: renderer.render(page) for page in plan.pages}
 
@@ -327,14 +328,17 @@ class Build:
     def _discovery(self, papers: list[tuple[str, str]], digests: dict[str, dict]) -> Discovery:
         """Related papers and the map (papers: each id and its file): the last build's when no
         paper's text changed."""
-        key = discovery_key({paper_id: digests[paper_id]["text"] for paper_id, _ in papers})
+        count = self.settings.plan.related
+        key = discovery_key({paper_id: digests[paper_id]["text"] for paper_id, _ in papers}, count)
         if self.cache is not None:
             last = self.cache.get_meta("discovery")
             if isinstance(last, dict) and last.get("key") == key:
                 return Discovery.from_payload(last)
+        if count == 0:
+            return Discovery(key, {}, {})
         texts = self._texts(papers, digests)
         self.progress.stage(f"finding related papers among {len(texts)}")
-        self.new_discovery = discover(texts, key)
+        self.new_discovery = discover(texts, key, count)
         return self.new_discovery
 
     def _texts(self, papers: list[tuple[str, str]], digests: dict[str, dict]) -> dict[str, str]:

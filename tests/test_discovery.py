@@ -7,7 +7,9 @@ import re
 
 import pytest
 
-from generator.discovery import RELATED
+from generator.plan import PlanSettings
+
+RELATED = PlanSettings().related
 
 
 def related_ids(site, paper_id: str) -> list[str]:
@@ -73,3 +75,32 @@ def test_map_colours_follow_the_legend_in_both_schemes(browser, site_url):
         background = page.evaluate("getComputedStyle(document.body).backgroundColor")
         assert len(set(swatches)) == len(swatches) and background not in swatches
         context.close()
+
+
+def test_related_zero_computes_neither_related_papers_nor_the_map(project, cli, monkeypatch):
+    papers = {f"p{n}.yml": f"title: Paper {n} on sparse attention\ntopics: [vision]\nabstract: Sparse attention, part {n}.\n"
+              for n in range(4)}
+    root = project(papers)
+    (root / "mkdocs.yml").write_text("site_name: Test\nplugins:\n  - papers:\n      related: 0\n", "utf-8")
+
+    def no_similarity(*args, **kwargs):
+        raise AssertionError("the papers were compared")
+
+    monkeypatch.setattr("generator.similarity.tfidf", no_similarity)
+    code, _, err = cli(root, "build")
+    assert code == 0, err
+    assert not (root / "docs" / "map").exists() and not (root / "docs" / "downloads" / "map.json").exists()
+    assert "Related papers" not in (root / "docs" / "papers" / "p0.md").read_text("utf-8")
+    (root / "mkdocs.yml").write_text("site_name: Test\nplugins:\n  - papers:\n      related: 21\n", "utf-8")
+    code, _, err = cli(root, "build")
+    assert code != 0 and "related" in err and "from 0 to 20" in err
+
+
+def test_the_map_leaves_the_nav_when_related_papers_are_off():
+    from generator.plugin import _site_nav
+    from generator.site import NavInfo
+
+    nav = [{"Home": "index.md"}, {"Map": "map/index.md"}, {"Search": "search.md"}]
+    shown = NavInfo([], ["map"], 1, 1, None)
+    assert _site_nav(nav, shown, 30) == nav
+    assert _site_nav(nav, NavInfo([], [], 1, 1, None), 30) == [{"Home": "index.md"}, {"Search": "search.md"}]
