@@ -8,6 +8,7 @@
   const PAGE_SIZE = 20;
   const FIRST_BATCH = 5;
   const SHOWN_VALUES = 8;
+  const MAX_VALUES = 50;
   let pagefind = null;
 
   function searchPage() {
@@ -108,8 +109,10 @@
     const chosen = new Set([...state.include[name], ...state.exclude[name]]);
     values.sort((a, b) => (chosen.has(b[0]) - chosen.has(a[0])) || (b[1] - a[1]) || a[0].localeCompare(b[0]));
     if (name === "year") values.sort((a, b) => (chosen.has(b[0]) - chosen.has(a[0])) || b[0].localeCompare(a[0]));
-    const shown = values.filter(([value, count]) => count > 0 || chosen.has(value));
-    if (!shown.length) return null;
+    const found = values.filter(([value, count]) => count > 0 || chosen.has(value));
+    if (!found.length) return null;
+    // a facet of thousands of authors would cost more to draw than the search: the most frequent ones
+    const shown = found.filter(([value], index) => index < MAX_VALUES || chosen.has(value));
     const list = element("ul", { class: "papers-facet__values" });
     shown.forEach(([value, count], index) => {
       const included = state.include[name].includes(value);
@@ -125,8 +128,12 @@
     });
     const group = element("details", { class: "papers-facet" }, element("summary", { text: label }), list);
     group.open = chosen.size > 0 || window.matchMedia("(min-width: 45em)").matches;  // on phones, results come first
+    if (found.length > shown.length) {
+      list.append(element("li", { class: "papers-facet__rest", text: `and ${found.length - shown.length} more: search to narrow them` }));
+    }
     if (shown.length > SHOWN_VALUES) {
-      const more = element("button", { type: "button", class: "papers-facet__more", text: `Show all ${shown.length}` });
+      const label = found.length > shown.length ? `Show the ${shown.length} most frequent` : `Show all ${shown.length}`;
+      const more = element("button", { type: "button", class: "papers-facet__more", text: label });
       more.addEventListener("click", () => { list.querySelectorAll("li[hidden]").forEach(li => { li.hidden = false; }); more.remove(); });
       group.append(more);
     }
