@@ -297,7 +297,7 @@ class Build:
         changed_ids = {p["id"] for state in self.changed.values() for p in state.payload["papers"]}
         suspects = self.cache.pages_showing(changed_ids) | {path for path, row in self.known_pages.items() if self.outputs.get(path) != row[1:]}
         found = None
-        if any(papers[i][1]["text"] != digests[i]["text"] for i in changed_ids):
+        if self.settings.plan.related and any(papers[i][1]["text"] != digests[i]["text"] for i in changed_ids):
             # The words a paper is compared by changed: related lists and the map may change anywhere.
             before = self.cache.get_meta("discovery")
             if not isinstance(before, dict):

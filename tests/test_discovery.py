@@ -91,6 +91,16 @@ def test_related_zero_computes_neither_related_papers_nor_the_map(project, cli, 
     assert code == 0, err
     assert not (root / "docs" / "map").exists() and not (root / "docs" / "downloads" / "map.json").exists()
     assert "Related papers" not in (root / "docs" / "papers" / "p0.md").read_text("utf-8")
+    import time
+
+    time.sleep(2.1)  # out of the clock tick of the first build
+    assert cli(root, "build")[0] == 0
+    (root / "data/papers/p2.yml").write_text("title: Paper 2 on sparse attention\ntopics: [vision]\nabstract: New words.\n", "utf-8")
+    monkeypatch.setattr("generator.site.plan_site", lambda *a, **k: (_ for _ in ()).throw(AssertionError("planned again")))
+    code, _, err = cli(root, "build")  # an abstract edit stays an edit of the pages that show the paper
+    assert code == 0, err
+    assert "New words." in (root / "docs" / "papers" / "p2.md").read_text("utf-8")
+    monkeypatch.undo()
     (root / "mkdocs.yml").write_text("site_name: Test\nplugins:\n  - papers:\n      related: 21\n", "utf-8")
     code, _, err = cli(root, "build")
     assert code != 0 and "related" in err and "from 0 to 20" in err
