@@ -51,6 +51,28 @@ def measure_query(browser, base: str, word: str) -> dict:
     return {"word": word, "first_ms": first * 1000, "load_kb": loaded / 1e3, "query_kb": query / 1e3}
 
 
+FIRST_RESULT_WATCH = """
+new MutationObserver((_, observer) => {
+  if (document.querySelector('.papers-result')) { window.__shown = performance.now(); observer.disconnect(); }
+}).observe(document, {childList: true, subtree: true});
+"""
+
+
+def measure_direct(browser, base: str, word: str) -> dict:
+    """Opening /search/?q=word, as the header box does: from the start of navigation to the first
+    result, and the bytes fetched until then (theme included, nothing cached)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(FIRST_RESULT_WATCH)
+    page = context.new_page()
+    page.goto(f"{base}/search/?q={word}")
+    page.locator(".papers-result").first.wait_for(state="visible", timeout=60_000)
+    first_ms, size = page.evaluate("""() => [window.__shown, performance.getEntries()
+        .filter(e => (e.entryType === 'resource' || e.entryType === 'navigation') && e.responseEnd <= window.__shown)
+        .reduce((sum, e) => sum + (e.encodedBodySize || 0), 0)]""")
+    context.close()
+    return {"word": word, "first_ms": first_ms, "kb": size / 1e3}
+
+
 def measure_map(browser, base: str) -> dict:
     """The map page: time from opening it to every dot drawn, and the time one pointer move
     takes to find the nearest dot and show its title (the page's own handler, timed in the page)."""
@@ -81,6 +103,7 @@ def measure(site: Path, words: list[str]) -> list[dict]:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
             rows = [measure_query(browser, base, word) for word in words]
+            rows += [{**measure_direct(browser, base, word), "direct": True} for word in words]
             return rows + [measure_map(browser, base)]
         finally:
             browser.close()
@@ -94,6 +117,10 @@ def main() -> None:
     *queries, drawn = measure(args.site, args.words)
     print(f"map: {drawn['dots']} dots drawn {drawn['drawn_ms']:.0f} ms after opening the page; {drawn['hover_ms']:.2f} ms a pointer move")
     for row in queries:
+        if row.get("direct"):
+            print(f"opening /search/?q={row['word']}: first result {row['first_ms']:.0f} ms after navigation began; "
+                  f"{row['kb']:.0f} KB fetched by then")
+            continue
         print(f"{row['word']!r}: first result {row['first_ms']:.0f} ms; fetched {row['load_kb']:.0f} KB loading the page, "
               f"{row['query_kb']:.0f} KB for the query")
 

@@ -22,8 +22,11 @@ def topic_titles(collection, paper) -> set[str]:
 
 
 def shown_count(page) -> int:
+    """The number of papers found, once the results and then the facets (drawn after the filter
+    index arrived) are on the page."""
     status = page.locator(".papers-search__status")
     page.wait_for_function("() => /^\\d+ papers?$/.test(document.querySelector('.papers-search__status').textContent)")
+    page.locator(".papers-facet").first.wait_for()
     return int(status.inner_text().split()[0])
 
 

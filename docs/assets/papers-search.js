@@ -20,7 +20,6 @@
     if (!pagefind) {
       pagefind = await import(new URL("pagefind/pagefind.js", ROOT).href);
       await pagefind.options({ baseUrl: ROOT.pathname, excerptLength: 24 });
-      await pagefind.filters();  // loads the filter index: without it, searches come back without facet counts
     }
     return pagefind;
   }
@@ -164,6 +163,7 @@
       return;
     }
     let generation = 0;
+    let filtersLoaded = false;
     let pending = [];
 
     async function showMore(mine) {
@@ -183,23 +183,39 @@
       const query = state.q.trim() || null;
       if (!query && !active(state)) {
         const all = await engine.filters();
+        filtersLoaded = true;
         if (mine !== generation) return;
         results.replaceChildren();
         pending = [];
         more.hidden = true;
         status.textContent = "Type to search, or choose a filter.";
-        facets.replaceChildren(...FACETS.map(([name, label]) => facetGroup(state, name, label, all[name], run)).filter(Boolean));
+        drawFacets(all);
         return;
       }
       // (an empty filters object makes Pagefind leave out the counts of every filter value)
-      const search = await engine.search(query, active(state) ? { filters } : {});
+      const options = active(state) ? { filters } : {};
+      const search = await engine.search(query, options);
       if (mine !== generation || !search) return;
       const n = search.results.length;
       status.textContent = n === 1 ? "1 paper" : `${n} papers`;
-      facets.replaceChildren(...FACETS.map(([name, label]) => facetGroup(state, name, label, search.filters[name], run)).filter(Boolean));
       results.replaceChildren();
       pending = search.results.slice();
+      if (filtersLoaded) {
+        drawFacets(search.filters);
+        await showMore(mine);
+        return;
+      }
+      // Results first: the filter index (hundreds of KB with thousands of authors) is fetched
+      // after them, and the facets are drawn from the same search once it is there.
       await showMore(mine);
+      await engine.filters();
+      filtersLoaded = true;
+      const counted = await engine.search(query, options);
+      if (mine === generation && counted) drawFacets(counted.filters);
+    }
+
+    function drawFacets(counts) {
+      facets.replaceChildren(...FACETS.map(([name, label]) => facetGroup(state, name, label, counts[name], run)).filter(Boolean));
     }
 
     let timer = null;
