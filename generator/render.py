@@ -156,6 +156,7 @@ class Renderer:
         self.listing = listing
         self.topics = {t.id: t for t in topics}
         self.topic_titles = {t.id: t.title for t in topics}
+        self.parents = {t.id: t.parent for t in topics}
         self.children = {t.id: [c for c in topics if c.parent == t.id] for t in topics}
         self.facets = [FACETS_BY_NAME[name] for name in FACETS_BY_NAME]
         self.entry_template = env.from_string(ENTRY_TEMPLATE)
@@ -229,9 +230,8 @@ class Renderer:
             style = self.site.reference_style
             reference = formatted_reference(data, url, style) if style != "none" else None
             label = {"acm": "ACM", "apa": "APA"}.get(style, style)
-            parents = {t.id: t.parent for t in self.topics.values()}
             return {"cite": {"reference": reference, "style": label, "ris": ris_text(data, url), "head": head_tags(data, url)},
-                    "search": search_fields(context["p"], self.topic_titles, parents),
+                    "search": search_fields(context["p"], self.topic_titles, self.parents),
                     "related": [self.listing(paper_id)["entry"] for paper_id in page.context.get("related", ())]}
         if page.kind == "a-to-z":
             sections: list[tuple[str, list]] = []

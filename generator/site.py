@@ -330,12 +330,12 @@ class Build:
         paper's text changed."""
         count = self.settings.plan.related
         key = discovery_key({paper_id: digests[paper_id]["text"] for paper_id, _ in papers}, count)
+        if count == 0:
+            return Discovery(key, {}, {})
         if self.cache is not None:
             last = self.cache.get_meta("discovery")
             if isinstance(last, dict) and last.get("key") == key:
                 return Discovery.from_payload(last)
-        if count == 0:
-            return Discovery(key, {}, {})
         texts = self._texts(papers, digests)
         self.progress.stage(f"finding related papers among {len(texts)}")
         self.new_discovery = discover(texts, key, count)
