@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import __version__
 
-FORMAT = 8
+FORMAT = 9
 PARTS = ("entry", "bib", "data")  # what listings, BibTeX downloads, and feeds and data downloads show of a paper
 DIGESTS = ("full", *PARTS, "listing", "text")  # of a paper: its record, each part, the parts together, and the text compared
 TABLES = """
@@ -35,6 +35,8 @@ CREATE TABLE IF NOT EXISTS pages(path TEXT PRIMARY KEY, key TEXT, size INTEGER, 
 CREATE TABLE IF NOT EXISTS page_papers(paper TEXT, path TEXT);
 CREATE INDEX IF NOT EXISTS page_papers_by_paper ON page_papers(paper);
 CREATE INDEX IF NOT EXISTS page_papers_by_path ON page_papers(path);
+CREATE TABLE IF NOT EXISTS fragments(kind TEXT, id TEXT, key TEXT, text TEXT, checksum TEXT, PRIMARY KEY (kind, id));
+CREATE TABLE IF NOT EXISTS terms(id TEXT PRIMARY KEY, text TEXT, indices BLOB, counts BLOB, checksum TEXT);
 """
 
 
@@ -197,6 +199,37 @@ class BuildCache:
             texts = [value[part] if part == "bib" else canonical(value[part]) for part in PARTS]
             data.append((paper_id, listing_digest, *(x for text in texts for x in (text, digest(text)))))
         self.db.executemany(f"INSERT OR REPLACE INTO entries VALUES ({', '.join('?' * (2 + 2 * len(PARTS)))})", data)
+
+    # pieces of whole-collection files -------------------------------------------------------
+    def fragments(self, kinds) -> dict[tuple[str, str], tuple[str, str]]:
+        """(kind, paper id) -> (key of what it was made from, text), sound rows of the kinds asked for."""
+        found = {}
+        for kind in sorted(kinds):
+            for paper_id, key, text, checksum in self.db.execute("SELECT id, key, text, checksum FROM fragments WHERE kind = ?", (kind,)):
+                if digest(f"{key}\0{text}") == checksum:
+                    found[kind, paper_id] = (key, text)
+        return found
+
+    def put_fragments(self, rows: dict[tuple[str, str], tuple[str, str]], keep) -> None:
+        """Store rows, and drop those of papers not in keep."""
+        gone = [(kind, i) for kind, i in self.db.execute("SELECT kind, id FROM fragments") if i not in keep]
+        self.db.executemany("DELETE FROM fragments WHERE kind = ? AND id = ?", gone)
+        self.db.executemany("INSERT OR REPLACE INTO fragments VALUES (?, ?, ?, ?, ?)",
+                            [(kind, i, key, text, digest(f"{key}\0{text}")) for (kind, i), (key, text) in rows.items()])
+
+    # term counts, for related papers ---------------------------------------------------------
+    def terms(self) -> dict[str, tuple[str, bytes, bytes]]:
+        """Each paper's term counts: id -> (digest of the text counted, columns, counts), sound rows only."""
+        rows = self.db.execute("SELECT id, text, indices, counts, checksum FROM terms")
+        return {i: (text, indices, counts) for i, text, indices, counts, checksum in rows
+                if digest(text.encode("utf-8") + b"\0" + indices + b"\0" + counts) == checksum}
+
+    def put_terms(self, rows: dict[str, tuple[str, bytes, bytes]], keep) -> None:
+        """Store rows, and drop those of papers not in keep."""
+        gone = [(i,) for (i,) in self.db.execute("SELECT id FROM terms") if i not in keep]
+        self.db.executemany("DELETE FROM terms WHERE id = ?", gone)
+        self.db.executemany("INSERT OR REPLACE INTO terms VALUES (?, ?, ?, ?, ?)",
+                            [(i, t, a, b, digest(t.encode("utf-8") + b"\0" + a + b"\0" + b)) for i, (t, a, b) in rows.items()])
 
     # pages ----------------------------------------------------------------------------------
     def pages(self) -> dict[str, tuple[str, int, int]]:

@@ -85,6 +85,7 @@ def calendar_parts(text: str | None) -> list[int] | None:
     return parts[:1] if parts and len(parts) > 1 and parts[1] > 12 else parts
 
 
+@functools.lru_cache(maxsize=2**16)  # each feed sorts its papers by date: many papers, few distinct dates
 def moment(text: str | None) -> datetime | None:
     """A date of the record as a time for a feed: its first day, at midnight UTC."""
     parts = calendar_parts(text)

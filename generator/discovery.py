@@ -2,15 +2,22 @@
 
 Both come from every paper's text at once (TF-IDF weights depend on the whole collection), so
 they are computed again only when some paper's title, abstract or tags changed: the result is
-kept in the build cache under a key made of every paper's text digest.
+kept in the build cache under a key made of every paper's text digest. So are each paper's term
+counts, under its own text digest: after an edit only the edited texts are read and counted, and
+only the papers whose related list can change are compared with the collection again.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from .cache import canonical, digest
 from .plan import MAP_DATA, Page
+
+# An edit that changes more weight vectors than this share of the collection (a word becoming
+# common, say) ranks every paper again: cheaper then than merging lists.
+UPDATE_SHARE = 1 / 8
 
 
 @dataclass(frozen=True)
@@ -18,36 +25,102 @@ class Discovery:
     key: str
     related: dict[str, tuple[str, ...]]
     layout: dict[str, tuple[float, float]]
+    scores: dict[str, tuple[float, ...]] = field(default_factory=dict)  # of each related paper, exact
 
     def payload(self) -> dict:
         return {"key": self.key, "related": {k: list(v) for k, v in self.related.items()},
-                "layout": {k: list(v) for k, v in self.layout.items()}}
+                "layout": {k: list(v) for k, v in self.layout.items()},
+                "scores": {k: list(v) for k, v in self.scores.items()}}
 
     @staticmethod
     def from_payload(value: dict) -> Discovery:
         return Discovery(value["key"], {k: tuple(v) for k, v in value["related"].items()},
-                         {k: (v[0], v[1]) for k, v in value["layout"].items()})
+                         {k: (v[0], v[1]) for k, v in value["layout"].items()},
+                         {k: tuple(v) for k, v in value["scores"].items()})
+
+
+@dataclass(frozen=True)
+class Terms:
+    """One paper's term counts (its row of `similarity.counts`), and the text digest they come from."""
+    text: str
+    indices: bytes  # int32 columns
+    counts: bytes  # int32 counts
 
 
 def discovery_key(text_digests: dict[str, str], count: int) -> str:
     return digest(canonical([count, sorted(text_digests.items())]))
 
 
-def discover(texts: dict[str, str], key: str, count: int) -> Discovery:
-    """texts: each paper's id and its `summaries.paper_text`; count: related papers per paper
-    (0: neither related papers nor the map are computed)."""
+def discover(text_digests: dict[str, str], count: int, texts_of: Callable[[list[str]], dict[str, str]],
+             terms: dict[str, Terms] | None = None, before: Discovery | None = None) -> tuple[Discovery, dict[str, Terms]]:
+    """Related papers (count per paper; 0: neither they nor the map) and the map, for the papers
+    whose text digests are given; and the term counts made in doing so.
+
+    texts_of gives the `summaries.paper_text` of papers by id; it is asked only for those whose
+    counts are not in terms. before: the last result, computed from the counts in terms."""
+    key = discovery_key(text_digests, count)
     if count == 0:
-        return Discovery(key, {}, {})
+        return Discovery(key, {}, {}), {}
     from threadpoolctl import threadpool_limits
 
-    from .similarity import layout, related, tfidf  # scikit-learn loads in about a second: only when needed
+    # scikit-learn loads in about a second: only when needed
+    from .similarity import changed_rows, layout, ranked, update, weights
 
-    ids = sorted(texts)
-    # One BLAS thread: with several, sums are added in a varying order, and a coordinate or a
-    # score near a rounding boundary could differ between two builds of the same data.
+    terms = terms or {}
+    ids = sorted(text_digests)
+    stale = [i for i in ids if i not in terms or terms[i].text != text_digests[i]]
+    fresh = _count(stale, text_digests, texts_of)
+    matrix = weights(_stack([fresh.get(i) or terms[i] for i in ids]))
+    lists = None
+    if before is not None and all(i in terms for i in ids) and before.key == discovery_key({i: terms[i].text for i in ids}, count):
+        changed = changed_rows(weights(_stack([terms[i] for i in ids])), matrix)
+        if changed.size == 0:  # the edits did not change what papers are compared by (spacing, say)
+            return replace(before, key=key), fresh
+        if changed.size <= UPDATE_SHARE * len(ids):
+            place = {paper: row for row, paper in enumerate(ids)}
+            last = [[(place[o], s) for o, s in zip(before.related[i], before.scores[i], strict=True)] for i in ids]
+            lists = update(matrix, count, last, changed)
+    if lists is None:
+        lists = ranked(matrix, count)
+    # One BLAS thread: with several, sums are added in a varying order, and a coordinate near a
+    # rounding boundary could differ between two builds of the same data. (Scores are exact anyway.)
     with threadpool_limits(limits=1):
-        matrix = tfidf([texts[i] for i in ids])
-        return Discovery(key, related(ids, matrix, count), layout(ids, matrix))
+        points = layout(ids, matrix)
+    related = {paper: tuple(ids[o] for o, _ in best) for paper, best in zip(ids, lists, strict=True)}
+    scores = {paper: tuple(s for _, s in best) for paper, best in zip(ids, lists, strict=True)}
+    return Discovery(key, related, points, scores), fresh
+
+
+def _count(ids: list[str], text_digests: dict[str, str], texts_of: Callable[[list[str]], dict[str, str]]) -> dict[str, Terms]:
+    import numpy as np
+
+    from .similarity import counts
+
+    if not ids:
+        return {}
+    texts = texts_of(ids)
+    matrix = counts([texts[i] for i in ids])
+    found = {}
+    for row, paper in enumerate(ids):
+        a, b = matrix.indptr[row], matrix.indptr[row + 1]
+        found[paper] = Terms(text_digests[paper], matrix.indices[a:b].astype(np.int32).tobytes(),
+                             matrix.data[a:b].astype(np.int32).tobytes())
+    return found
+
+
+def _stack(rows: list[Terms]):
+    import numpy as np
+    from scipy import sparse
+
+    from .similarity import N_FEATURES
+
+    indices = [np.frombuffer(row.indices, dtype=np.int32) for row in rows]
+    counts = [np.frombuffer(row.counts, dtype=np.int32) for row in rows]
+    indptr = np.concatenate([[0], np.cumsum([len(i) for i in indices])]).astype(np.int64)
+    if not rows:
+        return sparse.csr_matrix((0, N_FEATURES), dtype=np.float64)
+    return sparse.csr_matrix((np.concatenate(counts).astype(np.float64), np.concatenate(indices), indptr),
+                             shape=(len(rows), N_FEATURES))
 
 
 def attach(pages: list[Page], found: Discovery) -> list[Page]:

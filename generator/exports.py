@@ -10,18 +10,41 @@ from .citation import csl_item
 from .feeds import atom_feed
 
 
-def _json(value) -> str:
-    # keys sorted: a paper's data may come from the record or from the cache, whose JSON is canonical
-    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+def _item(value) -> str:
+    # Keys sorted: a paper's data may come from the record or from the cache, whose JSON is canonical.
+    # No indent: only then does json use its C encoder, about ten times faster on a large collection.
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def render_export(page, data_of: Callable[[str], dict], site, topic_titles: dict[str, str]) -> str:
+# (kind, paper id, how to make it) -> a paper's piece of a whole-collection file. A build with a
+# cache hands out the piece it kept when the paper's data did not change; `made` always makes it.
+Fragment = Callable[[str, str, Callable[[], str]], str]
+
+
+def made(kind: str, paper_id: str, make: Callable[[], str]) -> str:
+    return make()
+
+
+def _lines(texts: list[str]) -> str:
+    """A JSON array with one item per line: small diffs when a record changes, yet compact."""
+    return "[\n" + ",\n".join(texts) + "\n]" if texts else "[]"
+
+
+def _json_item(d: dict, site) -> str:
+    return _item({**d, "url": site.absolute(d["path"])})
+
+
+def _csl_item(d: dict, site) -> str:
+    return _item(csl_item(d, site.absolute(d["path"])))
+
+
+def render_export(page, data_of: Callable[[str], dict], site, topic_titles: dict[str, str], fragment: Fragment = made) -> str:
+    """fragment: how a paper's line of a whole-collection file is had (see `Fragment`)."""
+    if page.kind in ("json", "csl-json"):
+        item = _json_item if page.kind == "json" else _csl_item
+        lines = _lines([fragment(page.kind, i, lambda i=i: item(data_of(i), site)) for i in page.paper_ids])
+        return f'{{"site": {_item(site.site_url or None)},\n"papers": {lines}}}\n' if page.kind == "json" else lines + "\n"
     datas = [data_of(paper_id) for paper_id in page.paper_ids]
-    if page.kind == "json":
-        return _json({"site": site.site_url or None,
-                      "papers": [{**d, "url": site.absolute(d["path"])} for d in datas]})
-    if page.kind == "csl-json":
-        return _json([csl_item(d, site.absolute(d["path"])) for d in datas])
     name = site.site_name or "Papers"
     context = page.context
     if "term" in context:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from feedgen.feed import FeedGenerator
-
 from .citation import moment
 from .entries import cut_at_word
 from .latex import plain_text
@@ -32,6 +30,8 @@ def atom_feed(title: str, author: str, feed_url: str, page_url: str, entries: li
     """entries: (data of the paper, its page's absolute URL) as dicts with "data" and "url".
     `updated` is the newest entry's date, never the time of the build, so a rebuild of the same
     data writes the same bytes."""
+    from feedgen.feed import FeedGenerator  # loaded when a feed is rendered, not by a build with nothing to do
+
     feed = FeedGenerator()
     feed.id(feed_url)
     feed.title(title)

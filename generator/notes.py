@@ -6,8 +6,9 @@ Python-Markdown, which took minutes on 30 KB of `[[[`; nh3 then removes anything
 
 from __future__ import annotations
 
+import functools
+
 import nh3
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from .html_text import disarm_fences
@@ -18,19 +19,25 @@ ALLOWED_TAGS = {
 }
 MAX_NESTING = 40  # block levels (a list and its item are two); deeper notes are refused
 
-_MARKDOWN = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
+
+
+@functools.cache
+def _markdown():
+    from markdown_it import MarkdownIt  # loaded when a note is rendered: a build with nothing to render never needs it
+
+    return MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
 
 
 def nesting_problem(text: str) -> str | None:
     """Why notes cannot be shown as written: lists and quotes nested beyond what is rendered."""
-    if max((token.level for token in _MARKDOWN.parse(text)), default=0) >= MAX_NESTING - 1:
+    if max((token.level for token in _markdown().parse(text)), default=0) >= MAX_NESTING - 1:
         return f"lists and quotes nested too deeply (at most {MAX_NESTING // 2} levels); flatten them"
     return None
 
 
 def render_notes(text: str) -> Markup:
     """HTML of notes, sanitized: no scripts, event handlers, styles or non-http(s) links survive."""
-    html = _MARKDOWN.render(text)
+    html = _markdown().render(text)
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

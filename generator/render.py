@@ -14,7 +14,7 @@ from markupsafe import Markup
 from .bibtex import bibtex_entry, distinct_keys
 from .citation import formatted_reference, head_tags, paper_data, ris_text
 from .entries import paper_links
-from .exports import render_export
+from .exports import Fragment, made, render_export
 from .facets import FACETS
 from .html_text import code_block, fold, meta_json, meta_value, paragraphs
 from .latex import plain_text, rich_html
@@ -149,7 +149,9 @@ class Renderer:
     paper ids), the topics, and the papers: `paper` (full records, for paper pages) and
     `listing` (entry and BibTeX), so an incremental build can supply them from its cache."""
 
-    def __init__(self, topics, env: Environment, site: SiteSettings, paper: Callable[[str], object], listing: Callable[[str], dict]):
+    def __init__(self, topics, env: Environment, site: SiteSettings, paper: Callable[[str], object], listing: Callable[[str], dict],
+                 fragment: Fragment = made):
+        self.fragment = fragment
         self.env = env
         self.site = site
         self.paper = paper
@@ -166,9 +168,9 @@ class Renderer:
         if page.kind == "bibtex":
             return "\n".join(distinct_keys(self.listing(paper_id)["bib"] for paper_id in page.paper_ids))
         if page.kind == "map":
-            return map_json(page, lambda paper_id: self.listing(paper_id)["data"], self.topics, self.site.directory_urls)
+            return map_json(page, lambda paper_id: self.listing(paper_id)["data"], self.topics, self.site.directory_urls, self.fragment)
         if page.kind in EXPORTS:
-            return render_export(page, lambda paper_id: self.listing(paper_id)["data"], self.site, self.topic_titles)
+            return render_export(page, lambda paper_id: self.listing(paper_id)["data"], self.site, self.topic_titles, self.fragment)
         try:
             return self.env.get_template(page.template).render(self._context(page))
         except Exception as err:

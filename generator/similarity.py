@@ -2,55 +2,122 @@
 
 Pure computation on plain record dicts; nothing here reads or writes files.
 
-Vectors: HashingVectorizer + TfidfTransformer rather than TfidfVectorizer. Hashing keeps no vocabulary
+Vectors: HashingVectorizer counts, weighted here (`weights`), rather than TfidfVectorizer. Hashing keeps no vocabulary
 dict (at 100,000 abstracts the unigram+bigram vocabulary has millions of entries, each a Python string),
 is stateless and so trivially deterministic, and an all-stop-word text just gives an all-zero row instead
 of the "empty vocabulary" error. Collisions cost little: on the shipped collection the related lists agree
 with TfidfVectorizer's exact vocabulary in 397 of 399 entries.
 
 Related papers are exact cosine top-k, not an approximation; what keeps 100,000 papers affordable is that
-frequent terms go through BLAS as a dense matrix and the rest as sparse products, one block of rows at a time."""
+frequent terms go through BLAS as a dense matrix and the rest as sparse products, one block of rows at a time.
+Scores are exact to the last bit (see `weights`), so after an edit only the affected rows are ranked again
+(`update`) and the result is the one a whole computation gives."""
 
 from __future__ import annotations
 
+import functools
+import importlib.util
+import re
+import zlib
+from collections import Counter
+from pathlib import Path
+
 import numpy as np
 from scipy import sparse
-from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
 N_FEATURES = 2**20
 # In the shipped collection the median pair scores 0.02 and this floor is the 97th percentile: below it papers
 # share little more than generic phrasing, so a paper with no real neighbour gets a short list, not filler.
 FLOOR = 0.05
-# Scores are compared after rounding so that float noise (BLAS threads, summation order) cannot reorder ties.
-DECIMALS = 6
+# Weights are rounded to multiples of 1/SCALE, which makes every similarity exact (see `weights`).
+SCALE = 2.0**24
 # A term in more than this share of the papers costs more as a sparse product (df**2 scattered updates, about
 # 1e8/s here) than as a column of a dense matrix multiplied by BLAS (about 1e11 multiply-adds/s): break-even near 0.04.
 DENSE_SHARE = 0.05
-# At most this many dense columns (400 MB at 100,000 papers); any further common terms stay sparse, only slower.
+# At most this many dense columns, and at most DENSE_BYTES of them (670 columns at 100,000 papers); any further
+# common terms stay sparse, only slower.
 MAX_DENSE = 1024
-# Cells of the similarity block computed at once: chunk rows times all papers, float32.
-BLOCK_CELLS = 2**24
+DENSE_BYTES = 2**29
+# Cells of the similarity block computed at once: chunk rows times all papers, float64.
+BLOCK_CELLS = 2**23
 # Columns sampled per row to bound the k-th best score before the exact selection.
 SAMPLE = 2048
 # Map coordinates spread less than this are rounding noise, not a direction.
 SPREAD = 1e-6
 
 
+TOKEN = re.compile(r"(?u)\b\w\w+\b")  # words of two or more letters or digits
+
+
+@functools.cache
+def stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words. Its one module that holds them is loaded on its own: importing
+    the package takes about a second (it loads SciPy's statistics), and an edit should not wait for that."""
+    spec = importlib.util.find_spec("sklearn")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("scikit-learn is not installed: pip install -r requirements.txt")
+    path = Path(spec.origin).parent / "feature_extraction" / "_stop_words.py"
+    module_spec = importlib.util.spec_from_file_location("_papers_stop_words", path)
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return frozenset(module.ENGLISH_STOP_WORDS)
+
+
+def terms(text: str) -> list[str]:
+    """The words of a text, lower-cased, stop words left out, and each pair of neighbours among them."""
+    stop = stop_words()
+    words = [w for w in TOKEN.findall(text.lower()) if w not in stop]
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+
+
+def counts(texts: list[str]) -> sparse.csr_matrix:
+    """Per text, how often each term (`terms`) occurs, in N_FEATURES hashed columns (float64, whole numbers).
+    A text's row depends on that text alone, so the build cache keeps it."""
+    indptr, indices, data = [0], [], []
+    for text in texts:
+        found = Counter(zlib.crc32(term.encode("utf-8")) & (N_FEATURES - 1) for term in terms(text))
+        columns = sorted(found)
+        indices += columns
+        data += [found[c] for c in columns]
+        indptr.append(len(indices))
+    return sparse.csr_matrix((np.array(data, dtype=np.float64), np.array(indices, dtype=np.int32), np.array(indptr, dtype=np.int64)),
+                             shape=(len(texts), N_FEATURES))
+
+
+def weights(term_counts: sparse.csr_matrix) -> sparse.csr_matrix:
+    """L2-normalized TF-IDF rows (sublinear tf, smoothed idf), each weight a multiple of 1/SCALE.
+
+    On such rows every similarity is a sum of multiples of 1/SCALE**2 below 2**5, which float64 holds exactly:
+    each score is exact whatever the order of the sums (BLAS threads, blocks of rows, one row alone), so a
+    related list computed again for a few papers equals the one a whole computation gives."""
+    matrix = sparse.csr_matrix(term_counts, dtype=np.float64, copy=True)
+    matrix.sum_duplicates()
+    count = matrix.shape[0]
+    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    idf = np.log((1 + count) / (1 + df)) + 1
+    matrix.data = (1 + np.log(matrix.data)) * idf[matrix.indices]
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    rows = np.repeat(np.arange(count), np.diff(matrix.indptr))
+    matrix.data = np.round(matrix.data / norms[rows] * SCALE) / SCALE
+    matrix.eliminate_zeros()
+    return matrix
+
+
 def tfidf(texts: list[str]) -> sparse.csr_matrix:
-    """Rows are L2-normalized float32 TF-IDF vectors (sublinear tf) over unigrams and bigrams, English stop words
-    left out, in 2**20 hashed columns: HashingVectorizer + TfidfTransformer, for the reasons in the module docstring."""
-    if not texts:  # the hasher cannot transform an empty list
-        return sparse.csr_matrix((0, N_FEATURES), dtype=np.float32)
-    counts = HashingVectorizer(ngram_range=(1, 2), stop_words="english", alternate_sign=False, norm=None,
-                               n_features=N_FEATURES, dtype=np.float32).transform(texts)
-    return sparse.csr_matrix(TfidfTransformer(sublinear_tf=True).fit_transform(counts), dtype=np.float32)
+    """The weights of the texts' terms: `weights(counts(texts))`."""
+    return weights(counts(texts))
+
+
+def changed_rows(before: sparse.csr_matrix, after: sparse.csr_matrix) -> np.ndarray:
+    """The rows (ascending) that differ between two matrices of the same shape."""
+    return np.unique((before != after).nonzero()[0])
 
 
 def _split_by_frequency(matrix: sparse.csr_matrix) -> tuple[sparse.csr_matrix, np.ndarray]:
     """The rare terms as a sparse matrix and the common ones as a dense one; their products add up to the full one."""
     df = np.bincount(matrix.indices, minlength=matrix.shape[1])
-    frequent = np.argsort(-df, kind="stable")[:MAX_DENSE]
+    most = max(1, min(MAX_DENSE, DENSE_BYTES // (8 * max(1, matrix.shape[0]))))
+    frequent = np.argsort(-df, kind="stable")[:most]
     common = np.sort(frequent[df[frequent] > DENSE_SHARE * matrix.shape[0]])
     rare = matrix.copy()
     rare.data[np.isin(rare.indices, common)] = 0
@@ -58,59 +125,120 @@ def _split_by_frequency(matrix: sparse.csr_matrix) -> tuple[sparse.csr_matrix, n
     return rare, matrix[:, common].toarray()
 
 
-def _top(block: np.ndarray, k: int) -> list[np.ndarray]:
-    """Per row, the columns of the k best scores at or above FLOOR: higher score first, then lower column."""
+class _Scores:
+    """Exact similarities of chosen rows against every row; a row's similarity to itself is -1."""
+
+    def __init__(self, matrix: sparse.csr_matrix):
+        self.rare, self.common = _split_by_frequency(matrix)
+        self.rare_t = self.rare.T.tocsr()
+        self.step = max(1, BLOCK_CELLS // max(1, matrix.shape[0]))
+
+    def blocks(self, rows: np.ndarray):
+        """(rows of the block, block) for the rows, a bounded number of them at a time."""
+        for start in range(0, len(rows), self.step):
+            part = rows[start:start + self.step]
+            block = self.common[part] @ self.common.T
+            block += (self.rare[part] @ self.rare_t).toarray()
+            block[np.arange(len(part)), part] = -1
+            yield part, block
+
+
+Ranked = list[list[tuple[int, float]]]  # per row: (row, score) of its related rows, best first
+
+
+def _top(block: np.ndarray, k: int) -> Ranked:
+    """Per row, (column, score) of the k best scores at or above FLOOR: higher score first, then lower column."""
     # The k-th best of a sample of columns bounds the k-th best of the row from below and is far cheaper
     # than partitioning whole rows; it leaves only a few candidates per row to sort exactly.
     sample = block[:, :: max(1, block.shape[1] // SAMPLE)]
     bound = np.partition(sample, -k, axis=1)[:, -k] if sample.shape[1] >= k else np.full(len(block), -np.inf)
-    # The margin keeps scores that only tie the bound after rounding.
-    rows, cols = np.nonzero(block >= np.maximum(bound, FLOOR)[:, None] - 10.0**-DECIMALS)
-    scores = np.round(block[rows, cols].astype(np.float64), DECIMALS)
-    keep = scores >= FLOOR
-    rows, cols, scores = rows[keep], cols[keep], scores[keep]
+    rows, cols = np.nonzero(block >= np.maximum(bound, FLOOR)[:, None])
+    scores = block[rows, cols]
     order = np.lexsort((cols, -scores, rows))
-    rows, cols = rows[order], cols[order]
+    rows, cols, scores = rows[order], cols[order], scores[order]
     starts = np.searchsorted(rows, np.arange(len(block) + 1))
-    return [cols[a:b][:k] for a, b in zip(starts[:-1], starts[1:], strict=True)]
+    return [list(zip(cols[a:b][:k].tolist(), scores[a:b][:k].tolist(), strict=True))
+            for a, b in zip(starts[:-1], starts[1:], strict=True)]
 
 
-def related(ids: list[str], matrix: sparse.spmatrix, k: int = 5, chunk: int | None = None) -> dict[str, tuple[str, ...]]:
-    """For each id, up to k other ids by cosine similarity of the rows of matrix (L2-normalized, as tfidf gives):
-    best first, scores equal to DECIMALS places by id ascending; none below FLOOR. Every id gets an entry.
-
-    Similarities are computed for chunk rows against all papers at a time (None: as many rows as make a block
-    of about BLOCK_CELLS), so memory stays bounded; the full similarity matrix never exists.
-    """
-    count = len(ids)
-    by_id = sorted(range(count), key=ids.__getitem__)
-    ranked = [ids[i] for i in by_id]
+def ranked(matrix: sparse.csr_matrix, k: int, chunk: int | None = None) -> Ranked:
+    """For each row of matrix (rows as `weights` gives), up to k other rows by cosine similarity: best first,
+    equal scores by lower row; none below FLOOR. Computed for a block of rows against all at a time (chunk
+    rows; None: as many as make a block of about BLOCK_CELLS), so the full similarity matrix never exists."""
+    count = matrix.shape[0]
     if count == 0 or k < 1:
-        return dict.fromkeys(ranked, ())
-    # Rows and columns in id order, so that the lower column wins a tie.
-    rare, common = _split_by_frequency(sparse.csr_matrix(matrix, dtype=np.float32)[by_id])
-    rare_t = rare.T.tocsr()
-    step = chunk or max(1, BLOCK_CELLS // count)
-    result = {}
-    for start in range(0, count, step):
-        stop = min(start + step, count)
-        block = common[start:stop] @ common.T
-        block += (rare[start:stop] @ rare_t).toarray()
-        block[np.arange(stop - start), np.arange(start, stop)] = -1  # never the paper itself
-        for row, best in enumerate(_top(block, k), start):
-            result[ranked[row]] = tuple(ranked[i] for i in best)
+        return [[] for _ in range(count)]
+    scores = _Scores(matrix)
+    if chunk:
+        scores.step = chunk
+    result: Ranked = []
+    for _, block in scores.blocks(np.arange(count)):
+        result += _top(block, k)
     return result
 
 
-def _svd(matrix: sparse.csr_matrix, components: int) -> np.ndarray:
-    # Most of the 2**20 hash buckets are empty in a small collection, yet each costs the SVD dense work;
-    # a few are kept regardless because TruncatedSVD wants more columns than components.
-    matrix = matrix[:, np.union1d(matrix.indices, np.arange(components + 1))]
-    svd = TruncatedSVD(components, algorithm="randomized", n_iter=7, random_state=0)
-    with np.errstate(divide="ignore", invalid="ignore"):  # explained variance ratio of texts that do not vary
-        points = svd.fit_transform(matrix)
+def update(matrix: sparse.csr_matrix, k: int, before: Ranked, changed: np.ndarray) -> Ranked:
+    """`ranked(matrix, k)`, given its result `before` for a matrix that differed only in the rows `changed`.
+
+    The changed rows are ranked afresh. Every other row keeps its list, merged with the changed rows that now
+    score at or above its last entry; only a row whose full list held a changed row (whose place an unknown
+    row may take) is ranked afresh too. Scores are exact (see `weights`), so the result is the same."""
+    scores = _Scores(matrix)
+    result = list(before)
+    is_changed = np.zeros(matrix.shape[0], dtype=bool)
+    is_changed[changed] = True
+    offers: dict[int, list[tuple[int, float]]] = {}
+    for part, block in scores.blocks(changed):
+        for row, best in zip(part.tolist(), _top(block, k), strict=True):
+            result[row] = best
+        sources, targets = np.nonzero(block >= FLOOR)
+        values = block[sources, targets].tolist()
+        for source, target, value in zip(part[sources].tolist(), targets.tolist(), values, strict=True):
+            if not is_changed[target]:
+                offers.setdefault(target, []).append((source, value))
+    again = []
+    for row, listed in enumerate(before):
+        if is_changed[row]:
+            continue
+        kept = [(other, score) for other, score in listed if not is_changed[other]]
+        if len(kept) < len(listed) and len(listed) >= k:
+            again.append(row)
+        elif len(kept) < len(listed) or row in offers:
+            merged = sorted(kept + offers.get(row, []), key=lambda pair: (-pair[1], pair[0]))
+            result[row] = merged[:k]
+    for part, block in scores.blocks(np.array(again, dtype=np.int64)):
+        for row, best in zip(part.tolist(), _top(block, k), strict=True):
+            result[row] = best
+    return result
+
+
+def related(ids: list[str], matrix: sparse.spmatrix, k: int = 5, chunk: int | None = None) -> dict[str, tuple[str, ...]]:
+    """For each id (the rows of matrix, as `weights` gives, in any order), up to k other ids by cosine similarity:
+    best first, equal scores by id ascending; none below FLOOR. Every id gets an entry."""
+    by_id = sorted(range(len(ids)), key=ids.__getitem__)
+    in_order = [ids[i] for i in by_id]
+    lists = ranked(sparse.csr_matrix(matrix, dtype=np.float64)[by_id], k, chunk)
+    return {paper: tuple(in_order[other] for other, _ in best) for paper, best in zip(in_order, lists, strict=True)}
+
+
+def _svd(matrix: sparse.csr_matrix, components: int, oversample: int = 10, iterations: int = 7) -> np.ndarray:
+    """The rows projected on the top singular vectors (U times Sigma): a randomized SVD (Halko, Martinsson and
+    Tropp 2011) with a fixed seed, as scikit-learn's TruncatedSVD computes it, without loading scikit-learn."""
+    # Most of the 2**20 hash buckets are empty in a small collection, yet each costs the SVD dense work.
+    matrix = matrix[:, np.unique(matrix.indices)]
+    size = min(components + oversample, *matrix.shape)
+    basis = matrix @ np.random.default_rng(0).standard_normal((matrix.shape[1], size))
+    for _ in range(iterations):  # power iterations sharpen the spectrum; QR keeps the basis well conditioned
+        basis, _ = np.linalg.qr(matrix @ (matrix.T @ np.linalg.qr(basis)[0]))
+    basis, _ = np.linalg.qr(basis)
+    small_u, sigma, vt = np.linalg.svd(np.asarray((matrix.T @ basis).T), full_matrices=False)
+    points = (basis @ small_u)[:, :components] * sigma[:components]
+    if points.shape[1] < components:  # fewer distinct terms than components: the missing axes are flat
+        points = np.pad(points, ((0, 0), (0, components - points.shape[1])))
+        vt = np.pad(vt, ((0, components - vt.shape[0]), (0, 0)))
     # SVD signs are arbitrary; fixing them (largest loading positive) keeps the map from mirroring between versions.
-    signs = np.sign(svd.components_[np.arange(components), np.abs(svd.components_).argmax(axis=1)])
+    loadings = vt[:components]
+    signs = np.sign(loadings[np.arange(components), np.abs(loadings).argmax(axis=1)]) if loadings.shape[1] else np.ones(components)
     return points * np.where(signs == 0, 1, signs)
 
 

@@ -17,10 +17,23 @@ from . import __version__
 from .cache import PARTS, BuildCache, FileState, canonical, digest, file_sha, open_cache
 from .checks import check_collection
 from .config import Settings
-from .discovery import Discovery, attach, discover, discovery_key
+from .discovery import Discovery, Terms, attach, discover, discovery_key
 from .model import Collection, Paper
 from .parallel import Helper, parallel_worth_it, split_map
-from .plan import FULL, GENERATED_DIRS, MAP_DATA, MAP_PAGE, PART_OF_KIND, Page, SitePlan, page_from_value, page_value, paper_path, plan_site
+from .plan import (
+    FRAGMENT_KINDS,
+    FULL,
+    GENERATED_DIRS,
+    MAP_DATA,
+    MAP_PAGE,
+    PART_OF_KIND,
+    Page,
+    SitePlan,
+    page_from_value,
+    page_value,
+    paper_path,
+    plan_site,
+)
 from .problems import WARNING, DataError, Problem, errors_of
 from .progress import NO_PROGRESS, Progress
 from .records import load_paper_file, load_topics, paper_files
@@ -89,7 +102,8 @@ def render_all(collection: Collection, settings: Settings) -> tuple[SitePlan, di
         return listings[paper_id]
 
     texts = {p.id: paper_text(listing(p.id)["data"]) for p in collection.papers}
-    plan.pages = attach(plan.pages, discover(texts, "", settings.plan.related))
+    found, _ = discover({i: digest(t) for i, t in texts.items()}, settings.plan.related, lambda ids: {i: texts[i] for i in ids})
+    plan.pages = attach(plan.pages, found)
     renderer = Renderer(collection.topics, environment(settings.templates_dir), settings.site, papers.__getitem__, listing)
     return plan, {page.path: renderer.render(page) for page in plan.pages}
 
@@ -144,11 +158,15 @@ class Build:
         self.fresh: dict[str, Paper] = {}  # full papers read in this build, by id
         self.parsed_files: dict[str, list[Paper]] = {}
         self.new_listings: dict[str, tuple[str, dict]] = {}
+        self.new_fragments: dict[tuple[str, str], tuple[str, str]] = {}  # pieces of whole-collection files made now
+        self.paper_ids: set[str] = set()
+        self.global_key = ""
         self.fresh_listings: dict[str, dict] = {}  # listing values of the papers read in this build
         self.changed: dict[str, FileState] = {}  # data files read again: new or changed content
         self.touched: dict[str, FileState] = {}  # data files with a new time but the same content
         self.dropped: set[str] = set()  # data files gone since the last build
         self.new_discovery: Discovery | None = None  # related papers and the map, when computed in this build
+        self.new_terms: dict[str, Terms] = {}  # term counts made in computing them
 
     def run(self) -> Generated:
         s = self.settings
@@ -158,6 +176,7 @@ class Build:
         self.scanned = list(problems)  # found before any record is read: told anew by every build
         env = environment(s.templates_dir)
         global_key = digest(canonical([__version__, template_sources(env), repr(s.plan), repr(s.site), [repr(t) for t in topics]]))
+        self.global_key = global_key
         fingerprint = digest(canonical([global_key, [[d, st] for d, (_, st) in files.items()], sorted(map(str, problems))]))
         self.outputs = scan_outputs(s.docs_dir, GENERATED_DIRS, s.root)
         self.known_pages = self.cache.pages() if self.cache is not None else {}
@@ -327,18 +346,22 @@ class Build:
 
     def _discovery(self, papers: list[tuple[str, str]], digests: dict[str, dict]) -> Discovery:
         """Related papers and the map (papers: each id and its file): the last build's when no
-        paper's text changed."""
+        paper's text changed; else computed again from the cached term counts of the texts that
+        did not change, with only the affected related lists ranked again."""
         count = self.settings.plan.related
-        key = discovery_key({paper_id: digests[paper_id]["text"] for paper_id, _ in papers}, count)
+        text_digests = {paper_id: digests[paper_id]["text"] for paper_id, _ in papers}
+        key = discovery_key(text_digests, count)
         if count == 0:
             return Discovery(key, {}, {})
-        if self.cache is not None:
-            last = self.cache.get_meta("discovery")
-            if isinstance(last, dict) and last.get("key") == key:
-                return Discovery.from_payload(last)
-        texts = self._texts(papers, digests)
-        self.progress.stage(f"finding related papers among {len(texts)}")
-        self.new_discovery = discover(texts, key, count)
+        last = self.cache.get_meta("discovery") if self.cache is not None else None
+        if isinstance(last, dict) and last.get("key") == key:
+            return Discovery.from_payload(last)
+        before = Discovery.from_payload(last) if isinstance(last, dict) else None
+        terms = {i: Terms(*row) for i, row in self.cache.terms().items()} if self.cache is not None else {}
+        files = dict(papers)
+        self.progress.stage(f"finding related papers among {len(papers)}")
+        self.new_discovery, self.new_terms = discover(
+            text_digests, count, lambda ids: self._texts([(i, files[i]) for i in ids], digests), terms, before)
         return self.new_discovery
 
     def _texts(self, papers: list[tuple[str, str]], digests: dict[str, dict]) -> dict[str, str]:
@@ -378,36 +401,47 @@ class Build:
         half of them in a forked process (both render first, and nothing is written unless
         both succeeded)."""
         docs = self.settings.docs_dir
-        cached = self._cached_listings(due)  # read before forking: a database connection is not to be shared
+        self.paper_ids = set(origins)
+        # read before forking: a database connection is not to be shared
+        kinds = {page.kind for page in due if page.kind in FRAGMENT_KINDS}
+        known = self.cache.fragments(kinds) if self.cache is not None and kinds else {}
+        known = {place: text for place, (key, text) in known.items() if place[1] in digests and key == self._fragment_key(place[1], digests)}
+        cached = self._cached_listings(due, known)
         if not parallel_worth_it(len(due)):
-            outputs = self._render(topics, origins, env, due, digests, cached)
+            outputs = self._render(topics, origins, env, due, digests, cached, known)
             return write_outputs(docs, outputs, set(keys), self.outputs, progress=self.progress)
         ours = claim(docs, set(keys))
         with Helper() as helper:
             if helper.is_child:
                 self.progress = NO_PROGRESS
-                outputs = helper.run(lambda: self._render(topics, origins, env, due[1::2], digests, cached))
+                outputs = helper.run(lambda: self._render(topics, origins, env, due[1::2], digests, cached, known))
                 if helper.go():
                     try:
-                        helper.send(("ok", write_files(docs, outputs), self.new_listings))
+                        helper.send(("ok", write_files(docs, outputs), self.new_listings, self.new_fragments))
                     except OSError as err:
                         helper.send(("error", err.errno, err.strerror, err.filename))
                 return WriteReport()  # never reached: the helper ends the child process
-            outputs = helper.run(lambda: self._render(topics, origins, env, due[0::2], digests, cached))
+            outputs = helper.run(lambda: self._render(topics, origins, env, due[0::2], digests, cached, known))
             report = write_outputs(docs, outputs, set(keys), self.outputs, progress=self.progress, ours=ours)
             answer = helper.receive()
             if answer[0] == "error":
                 raise OSError(*answer[1:])
-            _, written, listings = answer
+            _, written, listings, fragments = answer
         report.written = sorted(report.written + written)
         report.unchanged = len(keys) - len(report.written)
         report.touched = {page.path for page in due}
         self.new_listings |= listings
+        self.new_fragments |= fragments
         return report
 
-    def _cached_listings(self, due: list[Page]) -> dict[str, tuple[str, dict]]:
+    def _fragment_key(self, paper_id: str, digests: dict[str, dict]) -> str:
+        """What a piece of a whole-collection file is made from: the paper's data and the settings."""
+        return f"{digests[paper_id]['data']}|{self.global_key}"
+
+    def _cached_listings(self, due: list[Page], known: dict[tuple[str, str], str]) -> dict[str, tuple[str, dict]]:
         """The cached listing parts of the papers the due pages show (and were not read now): all
-        of them for papers on listing pages, else only the part a download or feed shows."""
+        of them for papers on listing pages, else only the part a download or feed shows, unless
+        the piece of the download that the paper makes is known."""
         if self.cache is None:
             return {}
         fresh = set(self.fresh)
@@ -415,7 +449,8 @@ class Build:
         shown |= {i for page in due if page.kind == "paper" for i in page.paper_ids[1:]}  # related papers' entries
         found = self.cache.listings(sorted(shown - fresh))
         for part in ("bib", "data"):
-            ids = sorted({i for page in due if PART_OF_KIND.get(page.kind) == part for i in page.paper_ids} - fresh)
+            ids = sorted({i for page in due if PART_OF_KIND.get(page.kind) == part for i in page.paper_ids
+                          if (page.kind, i) not in known} - fresh)
             for paper_id, (listing_digest, value) in self.cache.listings([i for i in ids if i not in found or found[i][1][part] is None],
                                                                          (part,)).items():
                 if paper_id in found:
@@ -425,8 +460,16 @@ class Build:
         return found
 
     def _render(self, topics, origins: dict[str, str], env, due: list[Page], digests: dict[str, dict],
-                cached: dict[str, tuple[str, dict]]) -> dict[str, str]:
+                cached: dict[str, tuple[str, dict]], known: dict[tuple[str, str], str]) -> dict[str, str]:
         listings: dict[str, dict] = {}
+        self.new_fragments = {}
+
+        def fragment(kind: str, paper_id: str, make) -> str:
+            text = known.get((kind, paper_id))
+            if text is None:
+                text = make()
+                self.new_fragments[kind, paper_id] = (self._fragment_key(paper_id, digests), text)
+            return text
 
         def listing(paper_id: str) -> dict:
             if paper_id not in listings:
@@ -439,7 +482,7 @@ class Build:
                     listings[paper_id] = listing_of(self._full(paper_id, origins[paper_id]))[1]
             return listings[paper_id]
 
-        renderer = Renderer(topics, env, self.settings.site, lambda i: self._full(i, origins[i]), listing)
+        renderer = Renderer(topics, env, self.settings.site, lambda i: self._full(i, origins[i]), listing, fragment)
         self.progress.stage("rendering pages", len(due))
         outputs: dict[str, str] = {}
         for page in due:
@@ -492,12 +535,15 @@ class Build:
         with self.cache:
             self._save_file_states()
             self.cache.put_listings(self.new_listings)
+            self.cache.put_fragments(self.new_fragments, self.paper_ids)
             self.cache.put_pages(rows)
             self.cache.drop_pages(set(self.known_pages) - set(keys))
             self.cache.set_meta("fingerprint", None if racy else fingerprint)
             self.cache.set_meta("global_key", global_key)
             if self.new_discovery is not None:
                 self.cache.set_meta("discovery", self.new_discovery.payload())
+                rows = {i: (t.text, t.indices, t.counts) for i, t in self.new_terms.items()}
+                self.cache.put_terms(rows, self.new_discovery.related.keys())
             kept = sorted(set(problems) - set(self.scanned))
             self.cache.set_meta("result", {"problems": [problem_payload(p) for p in kept], "nav": dataclasses.asdict(nav)})
 

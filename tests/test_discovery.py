@@ -114,3 +114,38 @@ def test_the_map_leaves_the_nav_when_related_papers_are_off():
     shown = NavInfo([], ["map"], 1, 1, None)
     assert _site_nav(nav, shown, 30) == nav
     assert _site_nav(nav, NavInfo([], [], 1, 1, None), 30) == [{"Home": "index.md"}, {"Search": "search.md"}]
+
+
+def test_discover_from_cached_counts_after_edits_equals_discover_afresh():
+    """What a build does after an edit (counts kept per text digest, the last result merged) gives
+    what a build without a cache gives; only the edited texts are read again."""
+    import random
+    from pathlib import Path
+
+    import yaml
+
+    from generator.cache import digest
+    from generator.discovery import discover
+    from generator.summaries import paper_text
+
+    data = Path(__file__).resolve().parent.parent / "data" / "papers"
+    texts = {p.stem: paper_text(yaml.safe_load(p.read_text("utf-8"))) for p in sorted(data.glob("*.yml"))}
+    rng = random.Random(5)
+    asked: list[str] = []
+
+    def texts_of(ids):
+        asked.extend(ids)
+        return {i: texts[i] for i in ids}
+
+    found, terms = discover({i: digest(t) for i, t in texts.items()}, RELATED, texts_of)
+    assert sorted(asked) == sorted(texts)
+    for _ in range(3):
+        edited = rng.sample(sorted(texts), 2)
+        texts[edited[0]] += " a sentence added about robots"
+        texts[edited[1]] = texts[edited[1]].replace("the", "a")
+        asked.clear()
+        again, fresh = discover({i: digest(t) for i, t in texts.items()}, RELATED, texts_of, terms, found)
+        assert sorted(asked) == sorted(edited)
+        afresh, _ = discover({i: digest(t) for i, t in texts.items()}, RELATED, texts_of)
+        assert again == afresh
+        found, terms = again, {**terms, **fresh}

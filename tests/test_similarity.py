@@ -13,7 +13,7 @@ import pytest
 import yaml
 from scipy import sparse
 
-from generator.similarity import FLOOR, layout, related, tfidf
+from generator.similarity import FLOOR, SCALE, changed_rows, counts, layout, ranked, related, tfidf, update, weights
 from generator.summaries import paper_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,10 +52,10 @@ def points(ids, matrix) -> dict[str, tuple[float, float]]:
 
 def brute_force(ids: list[str], matrix, k: int) -> dict[str, tuple[str, ...]]:
     """The definition, on the full similarity matrix: fine for a hundred papers."""
-    scores = (matrix @ matrix.T).toarray().astype(np.float64)
+    scores = (matrix @ matrix.T).toarray()
     result = {}
     for row, paper in enumerate(ids):
-        candidates = [(-round(float(scores[row, col]), 6), other) for col, other in enumerate(ids) if other != paper]
+        candidates = [(-float(scores[row, col]), other) for col, other in enumerate(ids) if other != paper]
         result[paper] = tuple(other for score, other in sorted(candidates) if -score >= FLOOR)[:k]
     return result
 
@@ -67,13 +67,32 @@ def test_paper_text_joins_title_abstract_and_tags():
     assert paper_text({"id": "x", "title": "Only a title"}) == "Only a title\n"
 
 
-def test_tfidf_rows_are_unit_float32_and_deterministic(shipped, matrix):
+def test_tfidf_rows_are_unit_deterministic_and_on_the_exact_grid(shipped, matrix):
     again = tfidf([paper_text(record) for record in shipped])
-    assert matrix.format == "csr" and matrix.dtype == np.float32
+    assert matrix.format == "csr" and matrix.dtype == np.float64
     assert matrix.shape[0] == len(shipped)
     assert (matrix != again).nnz == 0
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-    assert np.allclose(norms, 1, atol=1e-5)
+    assert np.allclose(norms, 1, atol=1e-6)
+    assert np.array_equal(matrix.data * SCALE, np.round(matrix.data * SCALE))
+
+
+def test_weights_agree_with_scikit_learn(shipped, matrix):
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    reference = TfidfTransformer(sublinear_tf=True).fit_transform(counts([paper_text(record) for record in shipped]))
+    assert abs(matrix - reference).max() <= 1 / SCALE
+
+
+def test_similarities_are_exact_whatever_the_order_of_the_sums(matrix):
+    """Every product and partial sum is a whole number of 1/SCALE**2 below 2**53 of them."""
+    whole = (matrix @ matrix.T).toarray()
+    dense = matrix.toarray()
+    assert np.array_equal(whole, dense @ dense.T)
+    assert np.array_equal(whole[:7], dense[:7] @ dense.T)
+    assert np.array_equal(whole[3], dense[::-1][-4] @ dense.T)
+    reversed_terms = dense[:, ::-1]
+    assert np.array_equal(whole, reversed_terms @ reversed_terms.T)
 
 
 def test_tfidf_uses_bigrams_and_drops_stop_words():
@@ -177,7 +196,7 @@ def test_layout_keeps_top_level_topics_together(shipped, points):
 
 def test_no_papers():
     vectors = tfidf([])
-    assert vectors.shape[0] == 0 and vectors.dtype == np.float32
+    assert vectors.shape[0] == 0 and vectors.dtype == np.float64
     assert related([], vectors) == {}
     assert layout([], vectors) == {}
 
@@ -218,13 +237,16 @@ def test_identical_texts_tie_by_id():
     assert set(layout(ids, vectors).values()) == {(0.5, 0.5)}
 
 
-def test_scores_equal_to_six_decimals_tie_and_go_by_id():
-    low, high = 0.4999996, 0.5000004  # both 0.5 when rounded, so float noise cannot decide between them
-    rows = [[1, 0, 0], [low, math.sqrt(1 - low**2), 0], [high, 0, math.sqrt(1 - high**2)]]
-    vectors = sparse.csr_matrix(np.array(rows, dtype=np.float32))
+def test_the_higher_score_wins_by_the_smallest_step_and_equal_scores_go_by_id():
+    step = 1 / SCALE
+    rows = [[1, 0, 0], [0.5, 0.75, 0], [0.5 + step, 0, 0.75]]
+    vectors = sparse.csr_matrix(np.array(rows))
+    assert related(["a", "b", "c"], vectors, k=1)["a"] == ("c",)
+    assert related(["a", "z", "c"], vectors, k=1)["a"] == ("c",)
+    rows[2][0] = 0.5
+    vectors = sparse.csr_matrix(np.array(rows))
     assert related(["a", "b", "c"], vectors, k=1)["a"] == ("b",)
     assert related(["a", "c", "b"], vectors[[0, 2, 1]], k=1)["a"] == ("b",)
-    assert related(["a", "b", "z"], vectors, k=1)["a"] == ("b",)
     assert related(["a", "z", "c"], vectors, k=1)["a"] == ("c",)
 
 
@@ -258,3 +280,38 @@ def test_benchmark_script_runs_at_a_small_size():
     assert result.returncode == 0, result.stderr[-2000:]
     steps = [line.split("|")[2].strip() for line in result.stdout.splitlines() if line.startswith("| 40 |")]
     assert steps == ["generate + read (untimed)", "tfidf", "related (k=5)", "layout"]
+
+
+# --- update after edits: the same result as ranking everything again --------------------------------------------------
+
+EDITS = [
+    lambda texts, rng, i: texts[i] + " edited",
+    lambda texts, rng, i: "an entirely new abstract about " + " ".join(rng.sample(texts[rng.randrange(len(texts))].split(), 3)),
+    lambda texts, rng, i: texts[rng.randrange(len(texts))],  # a copy of another paper
+    lambda texts, rng, i: "",  # emptied
+    lambda texts, rng, i: texts[i].replace("learning", "learning learning"),
+]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_update_after_random_edits_equals_ranking_again(shipped, seed):
+    rng = random.Random(seed)
+    texts = [paper_text(record) for record in shipped]
+    k = rng.choice([1, 3, 5])
+    before_counts = counts(texts)
+    before = ranked(weights(before_counts), k)
+    for _ in range(4):
+        edited = list(texts)
+        for i in rng.sample(range(len(texts)), rng.choice([1, 1, 2, 4])):
+            edited[i] = rng.choice(EDITS)(texts, rng, i)
+        after = weights(counts(edited))
+        changed = changed_rows(weights(before_counts), after)
+        assert update(after, k, before, changed) == ranked(after, k)
+        texts, before_counts, before = edited, counts(edited), ranked(after, k)
+
+
+def test_update_with_nothing_changed_and_with_everything_changed(matrix):
+    before = ranked(matrix, 5)
+    assert update(matrix, 5, before, np.array([], dtype=np.int64)) == before
+    stale = [[] for _ in before]
+    assert update(matrix, 5, stale, np.arange(matrix.shape[0])) == before
