@@ -77,14 +77,15 @@ class DirtyBuilds:
 
     def after_build(self, config) -> None:
         """Keep the search index whole: entries of pages not rebuilt this time stay."""
+        rebuilt_all, self.rebuild_all = self.rebuild_all, False
         path = Path(config.site_dir) / SEARCH_INDEX
-        if not path.is_file():
+        if not path.is_file():  # no MkDocs search plugin (Pagefind indexes the built site instead)
             return
         index = json.loads(path.read_text("utf-8"))
         fresh: dict[str, list] = {}
         for doc in index.get("docs", []):
             fresh.setdefault(doc["location"].split("#", 1)[0], []).append(doc)
-        if not self.enabled or self.rebuild_all:
+        if not self.enabled or rebuilt_all:
             self.search = fresh
         else:
             gone = {_url_of(r, config.use_directory_urls) for r in self.removed}
@@ -92,7 +93,6 @@ class DirtyBuilds:
             self.search.update(fresh)
             index["docs"] = [doc for url in sorted(self.search) for doc in self.search[url]]
             path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), "utf-8")
-        self.rebuild_all = False
 
 
 def _url_of(docs_path: str, directory_urls: bool) -> str:

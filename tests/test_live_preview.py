@@ -8,6 +8,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 import yaml
@@ -34,12 +35,14 @@ def wait_for(url: str, seconds: float) -> str:
 
 
 @contextlib.contextmanager
-def mkdocs_serve(project, *options: str):
-    """`mkdocs serve` of project on a free loopback port, once it answers: (url, process)."""
+def mkdocs_serve(project, *options: str, log: Path | None = None):
+    """`mkdocs serve` of project on a free loopback port, once it answers: (url, process); its
+    output goes to log, if given."""
     port = free_port()
+    out = log.open("w", encoding="utf-8") if log else subprocess.DEVNULL
     process = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--livereload", *options, "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=project, env=mkdocs_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
+        cwd=project, env=mkdocs_env(), stdout=out, stderr=subprocess.STDOUT, text=True,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -51,6 +54,8 @@ def mkdocs_serve(project, *options: str):
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+        if log:
+            out.close()
 
 
 @pytest.fixture
@@ -121,7 +126,8 @@ def test_dirty_serve_rebuilds_what_changed_and_keeps_search_whole(tmp_path, brow
     project = copy_project(tmp_path / "project")
     papers = sorted(p.stem for p in (project / "data" / "papers").glob("*.yml"))
     gone, other = [p for p in papers if p != PAPER][:2]
-    with mkdocs_serve(project, "--dirty") as (url, _):
+    log = tmp_path / "serve.log"
+    with mkdocs_serve(project, "--dirty", log=log) as (url, _):
         record = project / "data" / "papers" / f"{PAPER}.yml"
         topic = yaml.safe_load(record.read_text("utf-8"))["topics"][0]
         record.write_text(record.read_text("utf-8").replace("title: 'Galactic: Scaling", "title: 'Galactic (dirty): Scaling", 1), "utf-8")
@@ -133,6 +139,9 @@ def test_dirty_serve_rebuilds_what_changed_and_keeps_search_whole(tmp_path, brow
             time.sleep(0.5)
         assert "Galactic (dirty)" in wait_for(f"{url}/papers/{PAPER}/", 10)
         assert "Galactic (dirty)" in wait_for(f"{url}/topics/{topic}/", 10)
+        # Only the first build rebuilds every page; the edit's build only what changed.
+        assert log.read_text("utf-8").count("Documentation built") >= 2
+        assert log.read_text("utf-8").count("every page is rebuilt") == 1
         try:
             urllib.request.urlopen(f"{url}/papers/{gone}/", timeout=10)
             raise AssertionError(f"the page of the removed record {gone} is still served")
