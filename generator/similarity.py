@@ -29,17 +29,15 @@ N_FEATURES = 2**20
 # In the shipped collection the median pair scores 0.02 and this floor is the 97th percentile: below it papers
 # share little more than generic phrasing, so a paper with no real neighbour gets a short list, not filler.
 FLOOR = 0.05
-# Weights are rounded to multiples of 1/SCALE, which makes every similarity exact (see `weights`).
-SCALE = 2.0**24
+# Weights are rounded to multiples of 1/SCALE, which makes every similarity exact in float32 (see `weights`).
+SCALE = 2.0**11
 # A term in more than this share of the papers costs more as a sparse product (df**2 scattered updates, about
 # 1e8/s here) than as a column of a dense matrix multiplied by BLAS (about 1e11 multiply-adds/s): break-even near 0.04.
 DENSE_SHARE = 0.05
-# At most this many dense columns, and at most DENSE_BYTES of them (670 columns at 100,000 papers); any further
-# common terms stay sparse, only slower.
+# At most this many dense columns (400 MB at 100,000 papers); any further common terms stay sparse, only slower.
 MAX_DENSE = 1024
-DENSE_BYTES = 2**29
-# Cells of the similarity block computed at once: chunk rows times all papers, float64.
-BLOCK_CELLS = 2**23
+# Cells of the similarity block computed at once: chunk rows times all papers, float32.
+BLOCK_CELLS = 2**24
 # Columns sampled per row to bound the k-th best score before the exact selection.
 SAMPLE = 2048
 # Map coordinates spread less than this are rounding noise, not a direction.
@@ -85,11 +83,14 @@ def counts(texts: list[str]) -> sparse.csr_matrix:
 
 
 def weights(term_counts: sparse.csr_matrix) -> sparse.csr_matrix:
-    """L2-normalized TF-IDF rows (sublinear tf, smoothed idf), each weight a multiple of 1/SCALE.
+    """L2-normalized TF-IDF rows (sublinear tf, smoothed idf), float32, each weight a multiple of 1/SCALE.
 
-    On such rows every similarity is a sum of multiples of 1/SCALE**2 below 2**5, which float64 holds exactly:
-    each score is exact whatever the order of the sums (BLAS threads, blocks of rows, one row alone), so a
-    related list computed again for a few papers equals the one a whole computation gives."""
+    On such rows a similarity is a sum of products n * m / SCALE**2 with whole n, m >= 0, and by Cauchy-Schwarz
+    every partial sum stays below (SCALE + sqrt(terms) / 2)**2 / SCALE**2, under 2**24 steps of 1/SCALE**2 for
+    any text of fewer than millions of distinct terms: float32 holds each of those sums exactly. So each score
+    is exact whatever the order of the sums (BLAS threads, blocks of rows, one row alone), and a related list
+    computed again for a few papers equals the one a whole computation gives. The price is weights to about
+    three decimals (a weight below 1/4096 counts as none), far finer than what decides a related paper."""
     matrix = sparse.csr_matrix(term_counts, dtype=np.float64, copy=True)
     matrix.sum_duplicates()
     count = matrix.shape[0]
@@ -100,7 +101,7 @@ def weights(term_counts: sparse.csr_matrix) -> sparse.csr_matrix:
     rows = np.repeat(np.arange(count), np.diff(matrix.indptr))
     matrix.data = np.round(matrix.data / norms[rows] * SCALE) / SCALE
     matrix.eliminate_zeros()
-    return matrix
+    return sparse.csr_matrix(matrix, dtype=np.float32)
 
 
 def tfidf(texts: list[str]) -> sparse.csr_matrix:
@@ -116,8 +117,7 @@ def changed_rows(before: sparse.csr_matrix, after: sparse.csr_matrix) -> np.ndar
 def _split_by_frequency(matrix: sparse.csr_matrix) -> tuple[sparse.csr_matrix, np.ndarray]:
     """The rare terms as a sparse matrix and the common ones as a dense one; their products add up to the full one."""
     df = np.bincount(matrix.indices, minlength=matrix.shape[1])
-    most = max(1, min(MAX_DENSE, DENSE_BYTES // (8 * max(1, matrix.shape[0]))))
-    frequent = np.argsort(-df, kind="stable")[:most]
+    frequent = np.argsort(-df, kind="stable")[:MAX_DENSE]
     common = np.sort(frequent[df[frequent] > DENSE_SHARE * matrix.shape[0]])
     rare = matrix.copy()
     rare.data[np.isin(rare.indices, common)] = 0
@@ -217,7 +217,7 @@ def related(ids: list[str], matrix: sparse.spmatrix, k: int = 5, chunk: int | No
     best first, equal scores by id ascending; none below FLOOR. Every id gets an entry."""
     by_id = sorted(range(len(ids)), key=ids.__getitem__)
     in_order = [ids[i] for i in by_id]
-    lists = ranked(sparse.csr_matrix(matrix, dtype=np.float64)[by_id], k, chunk)
+    lists = ranked(sparse.csr_matrix(matrix, dtype=np.float32)[by_id], k, chunk)
     return {paper: tuple(in_order[other] for other, _ in best) for paper, best in zip(in_order, lists, strict=True)}
 
 
