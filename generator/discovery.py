@@ -9,8 +9,10 @@ only the papers whose related list can change are compared with the collection a
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from importlib.metadata import version
 
 from .cache import canonical, digest
 from .plan import MAP_DATA, Page
@@ -41,14 +43,23 @@ class Discovery:
 
 @dataclass(frozen=True)
 class Terms:
-    """One paper's term counts (its row of `similarity.counts`), and the text digest they come from."""
+    """One paper's term counts (its row of `similarity.counts`), and what they come from: the text's
+    digest and the libraries' versions (`_libraries`), as "digest:versions"."""
     text: str
     indices: bytes  # int32 columns
     counts: bytes  # int32 counts
 
 
+@functools.cache
+def _libraries() -> str:
+    """The versions of what the words are counted and weighed with: scikit-learn's stop words, and NumPy's
+    and SciPy's arithmetic. A newer one may count or round differently, so nothing computed by an older
+    one is reused (the generator's own code is part of the cache's identity already)."""
+    return "+".join(version(name) for name in ("numpy", "scipy", "scikit-learn"))
+
+
 def discovery_key(text_digests: dict[str, str], count: int) -> str:
-    return digest(canonical([count, sorted(text_digests.items())]))
+    return digest(canonical([count, _libraries(), sorted(text_digests.items())]))
 
 
 def discover(text_digests: dict[str, str], count: int, texts_of: Callable[[list[str]], dict[str, str]],
@@ -66,13 +77,15 @@ def discover(text_digests: dict[str, str], count: int, texts_of: Callable[[list[
     # scikit-learn loads in about a second: only when needed
     from .similarity import changed_rows, layout, ranked, update, weights
 
-    terms = terms or {}
     ids = sorted(text_digests)
-    stale = [i for i in ids if i not in terms or terms[i].text != text_digests[i]]
-    fresh = _count(stale, text_digests, texts_of)
+    libraries = _libraries()
+    terms = {i: row for i, row in (terms or {}).items() if row.text.endswith(f":{libraries}")}
+    stale = [i for i in ids if i not in terms or terms[i].text != f"{text_digests[i]}:{libraries}"]
+    fresh = _count(stale, texts_of, libraries)
     matrix = weights(_stack([fresh.get(i) or terms[i] for i in ids]))
     lists = None
-    if before is not None and all(i in terms for i in ids) and before.key == discovery_key({i: terms[i].text for i in ids}, count):
+    counted = {i: terms[i].text.rsplit(":", 1)[0] for i in ids if i in terms}
+    if before is not None and len(counted) == len(ids) and before.key == discovery_key(counted, count):
         changed = changed_rows(weights(_stack([terms[i] for i in ids])), matrix)
         if changed.size == 0:  # the edits did not change what papers are compared by (spacing, say)
             return replace(before, key=key), fresh
@@ -91,7 +104,7 @@ def discover(text_digests: dict[str, str], count: int, texts_of: Callable[[list[
     return Discovery(key, related, points, scores), fresh
 
 
-def _count(ids: list[str], text_digests: dict[str, str], texts_of: Callable[[list[str]], dict[str, str]]) -> dict[str, Terms]:
+def _count(ids: list[str], texts_of: Callable[[list[str]], dict[str, str]], libraries: str) -> dict[str, Terms]:
     import numpy as np
 
     from .similarity import counts
@@ -103,7 +116,8 @@ def _count(ids: list[str], text_digests: dict[str, str], texts_of: Callable[[lis
     found = {}
     for row, paper in enumerate(ids):
         a, b = matrix.indptr[row], matrix.indptr[row + 1]
-        found[paper] = Terms(text_digests[paper], matrix.indices[a:b].astype(np.int32).tobytes(),
+        # Under the digest of the text read, which differs from the recorded one if the file changed meanwhile.
+        found[paper] = Terms(f"{digest(texts[paper])}:{libraries}", matrix.indices[a:b].astype(np.int32).tobytes(),
                              matrix.data[a:b].astype(np.int32).tobytes())
     return found
 

@@ -149,3 +149,23 @@ def test_discover_from_cached_counts_after_edits_equals_discover_afresh():
         afresh, _ = discover({i: digest(t) for i, t in texts.items()}, RELATED, texts_of)
         assert again == afresh
         found, terms = again, {**terms, **fresh}
+
+
+def test_counts_made_with_other_library_versions_are_not_reused(monkeypatch):
+    from generator import discovery
+    from generator.cache import digest
+
+    texts = {"a": "sparse attention for long context", "b": "sparse attention for long documents", "c": "robot soccer"}
+    digests = {i: digest(t) for i, t in texts.items()}
+    asked: list[str] = []
+
+    def texts_of(ids):
+        asked.extend(ids)
+        return {i: texts[i] for i in ids}
+
+    found, terms = discovery.discover(digests, RELATED, texts_of)
+    asked.clear()
+    assert discovery.discover(digests, RELATED, texts_of, terms, found)[0] == found and not asked
+    monkeypatch.setattr(discovery, "_libraries", lambda: "numpy 99")
+    again, _ = discovery.discover(digests, RELATED, texts_of, terms, found)
+    assert sorted(asked) == ["a", "b", "c"] and again.key != found.key and again.related == found.related
