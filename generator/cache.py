@@ -210,10 +210,7 @@ class BuildCache:
                     found[kind, paper_id] = (key, text)
         return found
 
-    def put_fragments(self, rows: dict[tuple[str, str], tuple[str, str]], keep) -> None:
-        """Store rows, and drop those of papers not in keep."""
-        gone = [(kind, i) for kind, i in self.db.execute("SELECT kind, id FROM fragments") if i not in keep]
-        self.db.executemany("DELETE FROM fragments WHERE kind = ? AND id = ?", gone)
+    def put_fragments(self, rows: dict[tuple[str, str], tuple[str, str]]) -> None:
         self.db.executemany("INSERT OR REPLACE INTO fragments VALUES (?, ?, ?, ?, ?)",
                             [(kind, i, key, text, digest(f"{key}\0{text}")) for (kind, i), (key, text) in rows.items()])
 
@@ -221,15 +218,16 @@ class BuildCache:
     def terms(self) -> dict[str, tuple[str, bytes, bytes]]:
         """Each paper's term counts: id -> (digest of the text counted, columns, counts), sound rows only."""
         rows = self.db.execute("SELECT id, text, indices, counts, checksum FROM terms")
-        return {i: (text, indices, counts) for i, text, indices, counts, checksum in rows
-                if digest(text.encode("utf-8") + b"\0" + indices + b"\0" + counts) == checksum}
+        return {i: (text, indices, counts) for i, text, indices, counts, checksum in rows if _terms_sum(text, indices, counts) == checksum}
 
-    def put_terms(self, rows: dict[str, tuple[str, bytes, bytes]], keep) -> None:
-        """Store rows, and drop those of papers not in keep."""
-        gone = [(i,) for (i,) in self.db.execute("SELECT id FROM terms") if i not in keep]
-        self.db.executemany("DELETE FROM terms WHERE id = ?", gone)
+    def put_terms(self, rows: dict[str, tuple[str, bytes, bytes]]) -> None:
         self.db.executemany("INSERT OR REPLACE INTO terms VALUES (?, ?, ?, ?, ?)",
-                            [(i, t, a, b, digest(t.encode("utf-8") + b"\0" + a + b"\0" + b)) for i, (t, a, b) in rows.items()])
+                            [(i, t, a, b, _terms_sum(t, a, b)) for i, (t, a, b) in rows.items()])
+
+    def drop_orphans(self) -> None:
+        """Forget the pieces and term counts of papers no longer in any data file (after put_files)."""
+        for table in ("fragments", "terms"):
+            self.db.execute(f"DELETE FROM {table} WHERE id NOT IN (SELECT id FROM papers)")
 
     # pages ----------------------------------------------------------------------------------
     def pages(self) -> dict[str, tuple[str, int, int]]:
@@ -289,6 +287,10 @@ def open_cache(path: Path, identity: str) -> BuildCache | None:
         return BuildCache(path, identity)
     except (OSError, sqlite3.Error, Damaged):
         return None
+
+
+def _terms_sum(text: str, indices: bytes, counts: bytes) -> str:
+    return digest(text.encode("utf-8") + b"\0" + indices + b"\0" + counts)
 
 
 def file_sha(data: bytes) -> str:

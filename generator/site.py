@@ -159,7 +159,6 @@ class Build:
         self.parsed_files: dict[str, list[Paper]] = {}
         self.new_listings: dict[str, tuple[str, dict]] = {}
         self.new_fragments: dict[tuple[str, str], tuple[str, str]] = {}  # pieces of whole-collection files made now
-        self.paper_ids: set[str] = set()
         self.global_key = ""
         self.fresh_listings: dict[str, dict] = {}  # listing values of the papers read in this build
         self.changed: dict[str, FileState] = {}  # data files read again: new or changed content
@@ -401,7 +400,6 @@ class Build:
         half of them in a forked process (both render first, and nothing is written unless
         both succeeded)."""
         docs = self.settings.docs_dir
-        self.paper_ids = set(origins)
         # read before forking: a database connection is not to be shared
         kinds = {page.kind for page in due if page.kind in FRAGMENT_KINDS}
         known = self.cache.fragments(kinds) if self.cache is not None and kinds else {}
@@ -535,15 +533,15 @@ class Build:
         with self.cache:
             self._save_file_states()
             self.cache.put_listings(self.new_listings)
-            self.cache.put_fragments(self.new_fragments, self.paper_ids)
+            self.cache.put_fragments(self.new_fragments)
             self.cache.put_pages(rows)
             self.cache.drop_pages(set(self.known_pages) - set(keys))
             self.cache.set_meta("fingerprint", None if racy else fingerprint)
             self.cache.set_meta("global_key", global_key)
             if self.new_discovery is not None:
                 self.cache.set_meta("discovery", self.new_discovery.payload())
-                rows = {i: (t.text, t.indices, t.counts) for i, t in self.new_terms.items()}
-                self.cache.put_terms(rows, self.new_discovery.related.keys())
+                self.cache.put_terms({i: (t.text, t.indices, t.counts) for i, t in self.new_terms.items()})
+            self.cache.drop_orphans()
             kept = sorted(set(problems) - set(self.scanned))
             self.cache.set_meta("result", {"problems": [problem_payload(p) for p in kept], "nav": dataclasses.asdict(nav)})
 

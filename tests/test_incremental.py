@@ -81,6 +81,10 @@ def test_cached_builds_equal_cold_builds_after_random_changes(tmp_path, cli, see
         code, out, err = cli(root, "build")
         assert code == 0, f"step {step} ({action}): {err}"
         assert generated(root / "docs") == cold_build(root, tmp_path, cli), f"step {step} ({action})"
+        with sqlite3.connect(root / ".cache" / "papersite.sqlite") as db:  # nothing kept for papers that are gone
+            papers = {i for (i,) in db.execute("SELECT id FROM papers")}
+            kept = {i for table in ("fragments", "terms") for (i,) in db.execute(f"SELECT id FROM {table}")}
+        assert kept and kept <= papers, f"step {step} ({action})"
 
 
 def test_a_second_build_reads_nothing_and_writes_nothing(project, cli):
