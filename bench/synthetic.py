@@ -1,7 +1,10 @@
 """Synthetic collections for benchmarks: realistic field sizes and skew, deterministic content.
 
 Topics, tags, authors and venues follow a Zipf-like skew (a few large terms, a long tail);
-years lean to recent ones. Most papers are one file each; one in ten sits in a list file.
+years lean to recent ones. Titles and abstracts draw their words as real text does, by Zipf's law
+over a vocabulary of 20,000 words: a few words in most papers, most words in few. (Words drawn evenly
+from a small vocabulary would make every paper share thousands of terms with every other one, the
+costliest case for related papers; `bench/discovery.py` measures that case on its own.) Most papers are one file each; one in ten sits in a list file.
 """
 
 from __future__ import annotations
@@ -24,7 +27,20 @@ WORDS = ("attention training model sparse efficient learning video speech robot 
 FIRST = "Ana Ben Chen Dmitri Elena Farid Grace Hiro Ines Jun Kofi Lena Mateo Nadia Omar Priya Qi Rosa Sven Tomás Ulla Wei Yara Zoë".split()
 LAST = ("Smith Müller Wang Garcia Kim Nguyen Rossi Kowalski Okafor Tanaka Silva Johansson Haddad Ivanova Dubois Patel Cohen "
         "Novak Schmidt Lee Sato Moreau Jensen Ferreira Horvath Yilmaz Andersen Costa Fischer Romero").split()
+SYLLABLES = "ba ko ri mu se ta lin dor fe gal hu jo ka ler mi no pa qua ro sti tre ul ve wen xi yo zar".split()
+VOCABULARY_SIZE = 20_000
 LIST_FILE_SIZE = 100
+
+
+def vocabulary() -> list[str]:
+    """WORDS first (the most frequent), then made-up words of two to four syllables."""
+    made = (a + b + c for c in ("", *SYLLABLES) for a in SYLLABLES for b in SYLLABLES if a != b)
+    extra = [w for w in dict.fromkeys(made) if w not in WORDS]
+    for a, b, c, d in itertools.product(SYLLABLES, repeat=4):  # only reached for a larger vocabulary
+        extra.append(a + b + c + d)
+        if len(WORDS) + len(extra) >= VOCABULARY_SIZE:
+            break
+    return (WORDS + extra)[:VOCABULARY_SIZE]
 
 
 class Skewed:
@@ -41,6 +57,29 @@ class Skewed:
 
 def sentence(rng: random.Random, words: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words))
+
+
+class Text:
+    """Words drawn by Zipf's law (the r-th most frequent word has weight 1/r). Half of a paper's words
+    follow the whole collection's ranking, half its topic's own (the made-up words in another order), so
+    papers on one topic share words as real ones do."""
+
+    def __init__(self):
+        self.words = vocabulary()
+        self.cumulative = list(itertools.accumulate(1 / rank for rank in range(1, len(self.words) + 1)))
+        self.by_topic: dict[int, list[str]] = {}
+
+    def topic_words(self, topic: int) -> list[str]:
+        if topic not in self.by_topic:
+            made = self.words[len(WORDS):]
+            shift = topic * 613 % len(made)
+            self.by_topic[topic] = made[shift:] + made[:shift] + WORDS
+        return self.by_topic[topic]
+
+    def sentence(self, rng: random.Random, words: int, topic: int) -> str:
+        common = rng.choices(self.words, cum_weights=self.cumulative, k=words - words // 2)
+        own = rng.choices(self.topic_words(topic), cum_weights=self.cumulative, k=words // 2)
+        return " ".join(rng.sample(common + own, words))
 
 
 def topics_yaml(count: int) -> tuple[str, list[str]]:
@@ -60,14 +99,16 @@ def topics_yaml(count: int) -> tuple[str, list[str]]:
 
 def record(rng: random.Random, n: int, pools: dict) -> dict:
     year = 2025 - min(int(rng.expovariate(0.25)), 35)
+    topics = sorted({pools["topics"].pick(rng) for _ in range(rng.choice((1, 1, 2, 2, 3)))})
+    main_topic = pools["topics"].items.index(topics[0])
     value = {
-        "title": sentence(rng, rng.randint(6, 14)).capitalize() + f" {n}",
+        "title": pools["text"].sentence(rng, rng.randint(6, 14), main_topic).capitalize() + f" {n}",
         "authors": [pools["authors"].pick(rng) for _ in range(rng.choice((1, 2, 3, 3, 4, 4, 5, 6, 8, 12)))],
         "date": f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-        "topics": sorted({pools["topics"].pick(rng) for _ in range(rng.choice((1, 1, 2, 2, 3)))}),
+        "topics": topics,
         "tags": sorted({pools["tags"].pick(rng) for _ in range(rng.randint(2, 6))}),
         "arxiv": f"{year % 100:02d}{rng.randint(1, 12):02d}.{n:05d}" if n < 100_000 else None,
-        "abstract": sentence(rng, rng.randint(120, 260)).capitalize() + ".",
+        "abstract": pools["text"].sentence(rng, rng.randint(120, 260), main_topic).capitalize() + ".",
         "links": {"code": f"https://github.com/example/repo-{n}"},
     }
     value["authors"] = list(dict.fromkeys(value["authors"]))
@@ -87,6 +128,7 @@ def make(root: Path, count: int, seed: int = 7) -> Path:
     topics_text, topic_ids = topics_yaml(max(6, min(30, count // 300)))
     (data / "topics.yml").write_text(topics_text, "utf-8")
     pools = {
+        "text": Text(),
         "topics": Skewed(topic_ids, 0.8),
         "tags": Skewed([f"{rng.choice(WORDS)} {rng.choice(WORDS)} {k}" for k in range(max(50, count // 5))]),
         "authors": Skewed([f"{rng.choice(FIRST)} {rng.choice(LAST)} {k}" for k in range(max(100, count * 3 // 2))], 0.9),

@@ -15,11 +15,14 @@ Scores are exact to the last bit (see `weights`), so after an edit only the affe
 
 from __future__ import annotations
 
+import collections
 import functools
 import importlib.util
+import os
 import re
 import zlib
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -32,10 +35,11 @@ FLOOR = 0.05
 # Weights are rounded to multiples of 1/SCALE, which makes every similarity exact in float32 (see `weights`).
 SCALE = 2.0**11
 # A term in more than this share of the papers costs more as a sparse product (df**2 scattered updates, about
-# 1e8/s here) than as a column of a dense matrix multiplied by BLAS (about 1e11 multiply-adds/s): break-even near 0.04.
-DENSE_SHARE = 0.05
-# At most this many dense columns (400 MB at 100,000 papers); any further common terms stay sparse, only slower.
-MAX_DENSE = 1024
+# 5e7/s here) than as a column of a dense matrix multiplied by BLAS (n**2 multiply-adds, about 8e10/s on two
+# cores): break-even near sqrt(5e7 / 8e10) = 0.025. Measured on 30,000 papers with Zipf-distributed words.
+DENSE_SHARE = 0.025
+# At most this many cells of dense columns (512 MB); any further common terms stay sparse, only slower.
+DENSE_CELLS = 2**27
 # Cells of the similarity block computed at once: chunk rows times all papers, float32.
 BLOCK_CELLS = 2**24
 # Columns sampled per row to bound the k-th best score before the exact selection.
@@ -117,7 +121,7 @@ def changed_rows(before: sparse.csr_matrix, after: sparse.csr_matrix) -> np.ndar
 def _split_by_frequency(matrix: sparse.csr_matrix) -> tuple[sparse.csr_matrix, np.ndarray]:
     """The rare terms as a sparse matrix and the common ones as a dense one; their products add up to the full one."""
     df = np.bincount(matrix.indices, minlength=matrix.shape[1])
-    frequent = np.argsort(-df, kind="stable")[:MAX_DENSE]
+    frequent = np.argsort(-df, kind="stable")[:max(1, DENSE_CELLS // max(1, matrix.shape[0]))]
     common = np.sort(frequent[df[frequent] > DENSE_SHARE * matrix.shape[0]])
     rare = matrix.copy()
     rare.data[np.isin(rare.indices, common)] = 0
@@ -133,14 +137,38 @@ class _Scores:
         self.rare_t = self.rare.T.tocsr()
         self.step = max(1, BLOCK_CELLS // max(1, matrix.shape[0]))
 
+    def block(self, part: np.ndarray) -> np.ndarray:
+        block = self.common[part] @ self.common.T
+        block += (self.rare[part] @ self.rare_t).toarray()
+        block[np.arange(len(part)), part] = -1
+        return block
+
     def blocks(self, rows: np.ndarray):
-        """(rows of the block, block) for the rows, a bounded number of them at a time."""
-        for start in range(0, len(rows), self.step):
-            part = rows[start:start + self.step]
-            block = self.common[part] @ self.common.T
-            block += (self.rare[part] @ self.rare_t).toarray()
-            block[np.arange(len(part)), part] = -1
-            yield part, block
+        """(rows of the block, block) for the rows, a bounded number of them at a time, in order. SciPy's
+        sparse product runs on one core and releases the GIL, so blocks are computed by as many threads as
+        there are cores, each with one BLAS thread (BLAS threads of their own would compete for the cores),
+        at most one block ahead per thread of the one being read, to bound memory."""
+        parts = [rows[start:start + self.step] for start in range(0, len(rows), self.step)]
+        if threads() < 2 or len(parts) < 2:
+            for part in parts:
+                yield part, self.block(part)
+            return
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(threads()) as pool:
+            pending = collections.deque(pool.submit(self.block, part) for part in parts[:threads()])
+            for index, part in enumerate(parts):
+                block = pending.popleft().result()
+                if index + threads() < len(parts):
+                    pending.append(pool.submit(self.block, parts[index + threads()]))
+                yield part, block
+
+
+def threads() -> int:
+    """Threads for the similarity blocks: the cores this process may use, at most four; one when asked."""
+    if os.environ.get("PAPERSITE_WORKERS") == "1":
+        return 1
+    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
 
 
 Ranked = list[list[tuple[int, float]]]  # per row: (row, score) of its related rows, best first
@@ -225,13 +253,14 @@ def _svd(matrix: sparse.csr_matrix, components: int, oversample: int = 10, itera
     """The rows projected on the top singular vectors (U times Sigma): a randomized SVD (Halko, Martinsson and
     Tropp 2011) with a fixed seed, as scikit-learn's TruncatedSVD computes it, without loading scikit-learn."""
     # Most of the 2**20 hash buckets are empty in a small collection, yet each costs the SVD dense work.
-    matrix = matrix[:, np.unique(matrix.indices)]
+    matrix = matrix[:, np.flatnonzero(np.bincount(matrix.indices, minlength=matrix.shape[1]))]
     size = min(components + oversample, *matrix.shape)
-    basis = matrix @ np.random.default_rng(0).standard_normal((matrix.shape[1], size))
-    for _ in range(iterations):  # power iterations sharpen the spectrum; QR keeps the basis well conditioned
-        basis, _ = np.linalg.qr(matrix @ (matrix.T @ np.linalg.qr(basis)[0]))
-    basis, _ = np.linalg.qr(basis)
-    small_u, sigma, vt = np.linalg.svd(np.asarray((matrix.T @ basis).T), full_matrices=False)
+    with _RowProducts(matrix) as product:
+        basis = product.forward(np.random.default_rng(0).standard_normal((matrix.shape[1], size)))
+        for _ in range(iterations):  # power iterations sharpen the spectrum; QR keeps the basis well conditioned
+            basis, _ = np.linalg.qr(product.forward(product.backward(np.linalg.qr(basis)[0])))
+        basis, _ = np.linalg.qr(basis)
+        small_u, sigma, vt = np.linalg.svd(np.asarray(product.backward(basis).T), full_matrices=False)
     points = (basis @ small_u)[:, :components] * sigma[:components]
     if points.shape[1] < components:  # fewer distinct terms than components: the missing axes are flat
         points = np.pad(points, ((0, 0), (0, components - points.shape[1])))
@@ -240,6 +269,44 @@ def _svd(matrix: sparse.csr_matrix, components: int, oversample: int = 10, itera
     loadings = vt[:components]
     signs = np.sign(loadings[np.arange(components), np.abs(loadings).argmax(axis=1)]) if loadings.shape[1] else np.ones(components)
     return points * np.where(signs == 0, 1, signs)
+
+
+class _RowProducts:
+    """matrix @ x and matrix.T @ y, their rows shared out among threads (SciPy's products run on one core and
+    release the GIL). Each output row is the same sum, in the same order, as in a product on one thread."""
+
+    def __init__(self, matrix: sparse.csr_matrix):
+        self.parts = threads() if matrix.nnz >= 1_000_000 else 1
+        self.rows = self._split(matrix)
+        self.columns = self._split(matrix.T.tocsr())  # a row-wise product: faster than SciPy's transposed one
+
+    def _split(self, matrix: sparse.csr_matrix) -> list[sparse.csr_matrix]:
+        if self.parts == 1:
+            return [matrix]
+        bounds = np.linspace(0, matrix.shape[0], self.parts + 1).astype(int)
+        ptr = matrix.indptr
+        # views on the matrix's arrays, not copies
+        return [sparse.csr_matrix((matrix.data[ptr[a]:ptr[b]], matrix.indices[ptr[a]:ptr[b]], ptr[a:b + 1] - ptr[a]),
+                                  shape=(b - a, matrix.shape[1]), copy=False) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+    def __enter__(self):
+        self.pool = ThreadPoolExecutor(self.parts) if self.parts > 1 else None
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+
+    def _product(self, parts: list[sparse.csr_matrix], dense: np.ndarray) -> np.ndarray:
+        if self.pool is None:
+            return parts[0] @ dense
+        return np.vstack(list(self.pool.map(lambda part: part @ dense, parts)))
+
+    def forward(self, dense: np.ndarray) -> np.ndarray:
+        return self._product(self.rows, dense)
+
+    def backward(self, dense: np.ndarray) -> np.ndarray:
+        return self._product(self.columns, dense)
 
 
 def _unit_square(points: np.ndarray) -> np.ndarray:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import random
 import subprocess
 import sys
@@ -107,6 +108,15 @@ def test_tfidf_uses_bigrams_and_drops_stop_words():
 def test_related_is_deterministic_and_independent_of_chunk_size(ids, matrix, lists):
     assert related(ids, matrix) == lists
     assert related(ids, matrix, chunk=1) == lists
+    assert related(ids, matrix, chunk=7) == lists
+
+
+def test_related_in_one_thread_equals_related_in_several(ids, matrix, lists, monkeypatch):
+    from generator import similarity
+
+    assert similarity.threads() >= 2 or os.cpu_count() == 1  # blocks of 7 rows went through the thread pool above
+    monkeypatch.setenv("PAPERSITE_WORKERS", "1")
+    assert similarity.threads() == 1
     assert related(ids, matrix, chunk=7) == lists
 
 
