@@ -142,7 +142,7 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(path.read_text("utf-8").replace(old, new, 1), "utf-8")
 
 
-def bench_size(count: int, work: Path, mkdocs_timeout: float, serve: bool) -> dict:
+def bench_size(count: int, work: Path, mkdocs_timeout: float, serve: bool, floor_b: bool = True) -> dict:
     print(f"== {count} papers", flush=True)
     project = make_project(work / f"project-{count}", count)
     py = sys.executable
@@ -181,11 +181,12 @@ def bench_size(count: int, work: Path, mkdocs_timeout: float, serve: bool) -> di
             result["largest_html"] = max(html)
             result["search_index"] = index.stat().st_size if index.is_file() else 0
             result["site_bytes"] = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
-        floor_b = floor_b_project(work / f"floor-b-{count}", project)
-        result["floor_b"] = measure([py, "-m", "mkdocs", "build", "-q", "-d", str(floor_b / "site")], floor_b, mkdocs_timeout)
-        print(f"floor B {result['floor_b'].wall:.1f} s ok={result['floor_b'].ok}", flush=True)
-        shutil.rmtree(floor_b, ignore_errors=True)
         shutil.rmtree(site, ignore_errors=True)
+        if floor_b:
+            floor_b = floor_b_project(work / f"floor-b-{count}", project)
+            result["floor_b"] = measure([py, "-m", "mkdocs", "build", "-q", "-d", str(floor_b / "site")], floor_b, mkdocs_timeout)
+            print(f"floor B {result['floor_b'].wall:.1f} s ok={result['floor_b'].ok}", flush=True)
+            shutil.rmtree(floor_b, ignore_errors=True)
     if serve:
         from serve_edit import time_serve_edit
 
@@ -282,13 +283,15 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")
     parser.add_argument("--mkdocs-timeout", type=float, default=1800, help="seconds for each mkdocs build; 0 skips them")
     parser.add_argument("--serve", action="store_true", help="also time a saved edit under mkdocs serve --dirty")
+    parser.add_argument("--no-floor-b", dest="floor_b", action="store_false",
+                        help="skip floor B (it takes about as long as the mkdocs build it is compared with)")
     parser.add_argument("--work", type=Path, help="working folder (default: a temporary one)")
     args = parser.parse_args()
     command = "python bench/run.py " + " ".join(sys.argv[1:])
     if args.work:
         args.work.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=args.work) as tmp:
-        results = [bench_size(n, Path(tmp), args.mkdocs_timeout, args.serve) for n in args.sizes]
+        results = [bench_size(n, Path(tmp), args.mkdocs_timeout, args.serve, args.floor_b) for n in args.sizes]
     text = report(results, command)
     args.out.write_text(text, "utf-8")
     print(text)

@@ -40,8 +40,11 @@ SCALE = 2.0**11
 DENSE_SHARE = 0.025
 # At most this many cells of dense columns (512 MB); any further common terms stay sparse, only slower.
 DENSE_CELLS = 2**27
-# Cells of the similarity block computed at once: chunk rows times all papers, float32.
+# Cells of one similarity block: chunk rows times all papers, float32. One per thread is being computed
+# while one more is read: at most threads() + 1 blocks (64 MB each) exist at once.
 BLOCK_CELLS = 2**24
+# Sparse products of the map with more non-zeros than this are shared out among threads (fewer: not worth it).
+SPLIT_NNZ = 1_000_000
 # Columns sampled per row to bound the k-th best score before the exact selection.
 SAMPLE = 2048
 # Map coordinates spread less than this are rounding noise, not a direction.
@@ -149,19 +152,24 @@ class _Scores:
         there are cores, each with one BLAS thread (BLAS threads of their own would compete for the cores),
         at most one block ahead per thread of the one being read, to bound memory."""
         parts = [rows[start:start + self.step] for start in range(0, len(rows), self.step)]
-        if threads() < 2 or len(parts) < 2:
+        workers = threads()
+        if workers < 2 or len(parts) < 2:
             for part in parts:
                 yield part, self.block(part)
             return
         from threadpoolctl import threadpool_limits
 
-        with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(threads()) as pool:
-            pending = collections.deque(pool.submit(self.block, part) for part in parts[:threads()])
-            for index, part in enumerate(parts):
-                block = pending.popleft().result()
-                if index + threads() < len(parts):
-                    pending.append(pool.submit(self.block, parts[index + threads()]))
-                yield part, block
+        with threadpool_limits(limits=1, user_api="blas"):
+            pool = ThreadPoolExecutor(workers)
+            try:
+                pending = collections.deque(pool.submit(self.block, part) for part in parts[:workers])
+                for index, part in enumerate(parts):
+                    block = pending.popleft().result()
+                    if index + workers < len(parts):
+                        pending.append(pool.submit(self.block, parts[index + workers]))
+                    yield part, block
+            finally:  # read to the end, or left early: no thread outlives the blocks (the build forks later)
+                pool.shutdown(cancel_futures=True)
 
 
 def threads() -> int:
@@ -276,18 +284,22 @@ class _RowProducts:
     release the GIL). Each output row is the same sum, in the same order, as in a product on one thread."""
 
     def __init__(self, matrix: sparse.csr_matrix):
-        self.parts = threads() if matrix.nnz >= 1_000_000 else 1
+        self.parts = threads() if matrix.nnz >= SPLIT_NNZ else 1
         self.rows = self._split(matrix)
-        self.columns = self._split(matrix.T.tocsr())  # a row-wise product: faster than SciPy's transposed one
+        # a row-wise product (a copy of the matrix): faster than SciPy's transposed one, and it can be split by rows
+        self.columns = self._split(matrix.T.tocsr()) if self.parts > 1 else [matrix.T]
 
     def _split(self, matrix: sparse.csr_matrix) -> list[sparse.csr_matrix]:
         if self.parts == 1:
             return [matrix]
         bounds = np.linspace(0, matrix.shape[0], self.parts + 1).astype(int)
-        ptr = matrix.indptr
-        # views on the matrix's arrays, not copies
-        return [sparse.csr_matrix((matrix.data[ptr[a]:ptr[b]], matrix.indices[ptr[a]:ptr[b]], ptr[a:b + 1] - ptr[a]),
-                                  shape=(b - a, matrix.shape[1]), copy=False) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+        ptr, parts = matrix.indptr, []
+        for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+            data, indices = matrix.data[ptr[a]:ptr[b]], matrix.indices[ptr[a]:ptr[b]]
+            part = sparse.csr_matrix((data, indices, ptr[a:b + 1] - ptr[a]), shape=(b - a, matrix.shape[1]), copy=False)
+            part.data, part.indices = data, indices  # SciPy copies a small view of a larger array; keep the views
+            parts.append(part)
+        return parts
 
     def __enter__(self):
         self.pool = ThreadPoolExecutor(self.parts) if self.parts > 1 else None

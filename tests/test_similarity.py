@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
 import random
 import subprocess
 import sys
@@ -111,13 +110,46 @@ def test_related_is_deterministic_and_independent_of_chunk_size(ids, matrix, lis
     assert related(ids, matrix, chunk=7) == lists
 
 
-def test_related_in_one_thread_equals_related_in_several(ids, matrix, lists, monkeypatch):
+@pytest.mark.parametrize("workers", [1, 2, 3, 4])
+def test_related_and_updates_are_the_same_in_any_number_of_threads(shipped, ids, matrix, lists, monkeypatch, workers):
     from generator import similarity
 
-    assert similarity.threads() >= 2 or os.cpu_count() == 1  # blocks of 7 rows went through the thread pool above
-    monkeypatch.setenv("PAPERSITE_WORKERS", "1")
-    assert similarity.threads() == 1
-    assert related(ids, matrix, chunk=7) == lists
+    monkeypatch.setattr(similarity, "threads", lambda: workers)
+    monkeypatch.setattr(similarity, "BLOCK_CELLS", 5 * matrix.shape[0])  # blocks of 5 rows, so many go through the pool
+    assert related(ids, matrix) == lists
+    texts = [paper_text(record) for record in shipped]
+    edited = [text + " reinforcement" if i % 9 == 0 else text for i, text in enumerate(texts)]
+    after = weights(counts(edited))
+    changed = changed_rows(weights(counts(texts)), after)
+    assert changed.size > 10  # enough changed rows for several blocks
+    assert update(after, 5, ranked(matrix, 5), changed) == ranked(after, 5)
+
+
+def test_the_map_is_the_same_in_any_number_of_threads(matrix, monkeypatch):
+    from generator import similarity
+
+    monkeypatch.setattr(similarity, "SPLIT_NNZ", 0)  # the shipped matrix is far below the threshold
+    dense = sparse.csr_matrix(matrix, dtype=np.float64)
+    monkeypatch.setattr(similarity, "threads", lambda: 1)
+    one = similarity._svd(dense, 3).tobytes()
+    for workers in (2, 3, 4, 7):
+        monkeypatch.setattr(similarity, "threads", lambda workers=workers: workers)
+        assert similarity._svd(dense, 3).tobytes() == one, workers
+
+
+def test_no_thread_outlives_the_similarity_blocks(matrix, monkeypatch):
+    import threading
+
+    from generator import similarity
+
+    monkeypatch.setattr(similarity, "threads", lambda: 2)
+    scores = similarity._Scores(matrix)
+    scores.step = 3
+    blocks = scores.blocks(np.arange(matrix.shape[0]))
+    next(blocks)
+    assert threading.active_count() > 1
+    blocks.close()  # left early
+    assert threading.active_count() == 1
 
 
 def test_related_matches_the_definition(ids, matrix, lists):
