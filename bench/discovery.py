@@ -1,9 +1,10 @@
 """Time the related-papers and map computations (generator/similarity.py) on N generated papers.
 
-    python bench/discovery.py N [N ...]
+    python bench/discovery.py [--synthetic] N [N ...]
 
 Each N runs in a fresh Python process, so the peak resident memory reported for it is its own.
-Papers come from tests/generated.py (written to a temporary directory and read back, untimed).
+Papers come from tests/generated.py, or with --synthetic from bench/synthetic.py (the collections
+of bench/run.py); written to a temporary directory and read back, untimed.
 Peak RSS is the process's high-water mark after each step: it only grows, so a step that adds
 nothing to it needed less than the steps before.
 
@@ -25,31 +26,39 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def generated_texts(count: int) -> list[tuple[str, str]]:
+def generated_texts(count: int, synthetic: bool) -> list[tuple[str, str]]:
     import yaml
     from generated import make_collection
+    from synthetic import make
 
     from generator.summaries import paper_text
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with tempfile.TemporaryDirectory() as tmp:
-        make_collection(Path(tmp), count)
-        files = sorted((Path(tmp) / "data" / "papers").glob("*.yml"))
-        return [(path.stem, paper_text(yaml.load(path.read_text("utf-8"), Loader=loader))) for path in files]
+        make(Path(tmp), count) if synthetic else make_collection(Path(tmp), count)
+        papers = []
+        for path in sorted((Path(tmp) / "data" / "papers").glob("*.yml")):
+            value = yaml.load(path.read_text("utf-8"), Loader=loader)
+            if isinstance(value, list):  # a list file of bench/synthetic.py
+                papers += [(record["id"], paper_text(record)) for record in value]
+            else:
+                papers.append((path.stem, paper_text(value)))
+        return papers
 
 
-def measure(count: int) -> list[dict]:
+def measure(count: int, synthetic: bool) -> list[dict]:
     """Runs in the child process: one row per step."""
     from generator.similarity import layout, related, tfidf
 
     start = time.perf_counter()
-    papers = generated_texts(count)
+    papers = generated_texts(count, synthetic)
     ids, texts = [paper for paper, _ in papers], [text for _, text in papers]
     rows = [{"step": "generate + read (untimed)", "seconds": time.perf_counter() - start, "peak": peak_mb(), "note": ""}]
 
@@ -76,15 +85,17 @@ def table(results: dict[int, list[dict]]) -> str:
 
 def main() -> None:
     if sys.argv[1:2] == ["--child"]:
-        print(json.dumps(measure(int(sys.argv[2]))))
+        print(json.dumps(measure(int(sys.argv[2]), sys.argv[3:] == ["--synthetic"])))
         return
-    counts = [int(arg) for arg in sys.argv[1:]]
+    synthetic = "--synthetic" in sys.argv[1:]
+    counts = [int(arg) for arg in sys.argv[1:] if arg != "--synthetic"]
     if not counts:
         sys.exit(__doc__)
     results = {}
     for count in counts:
         print(f"{count} papers...", file=sys.stderr, flush=True)
-        child = subprocess.run([sys.executable, __file__, "--child", str(count)], capture_output=True, text=True)
+        child = subprocess.run([sys.executable, __file__, "--child", str(count), *(["--synthetic"] * synthetic)],
+                               capture_output=True, text=True)
         if child.returncode:
             sys.exit(child.stderr)
         results[count] = json.loads(child.stdout)

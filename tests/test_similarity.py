@@ -317,11 +317,14 @@ def test_k_larger_than_the_collection_and_k_zero(ids, matrix):
     assert related(few, vectors, k=0) == dict.fromkeys(few, ())
 
 
-def test_benchmark_script_runs_at_a_small_size():
-    result = subprocess.run([sys.executable, str(ROOT / "bench" / "discovery.py"), "40"], capture_output=True, text=True, timeout=120, cwd=ROOT)
+@pytest.mark.parametrize("source", [[], ["--synthetic"]])
+def test_benchmark_script_runs_at_a_small_size(source):
+    result = subprocess.run([sys.executable, str(ROOT / "bench" / "discovery.py"), *source, "140"], capture_output=True, text=True,
+                            timeout=120, cwd=ROOT)
     assert result.returncode == 0, result.stderr[-2000:]
-    steps = [line.split("|")[2].strip() for line in result.stdout.splitlines() if line.startswith("| 40 |")]
-    assert steps == ["generate + read (untimed)", "tfidf", "related (k=5)", "layout"]
+    rows = [[cell.strip() for cell in line.split("|")] for line in result.stdout.splitlines() if line.startswith("| 140 |")]
+    assert [row[2] for row in rows] == ["generate + read (untimed)", "tfidf", "related (k=5)", "layout"]
+    assert float(rows[2][5].split()[0]) > 0  # related papers found: the texts of the papers were read
 
 
 # --- update after edits: the same result as ranking everything again --------------------------------------------------
