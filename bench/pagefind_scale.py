@@ -1,11 +1,14 @@
 """Pagefind's indexing time and peak memory on N paper pages, without building them with MkDocs
-first (at 100,000 papers that build alone takes hours here): each page is a real built paper
-page of the shipped site, its article replaced by a generated paper of the same shape (title,
-authors, abstract, filters and result metadata as the site's template writes them).
+first (at 100,000 papers that build alone takes about half an hour here): each page is a real
+built paper page of the shipped site, its article replaced by a paper of `bench/synthetic.py`
+(the collections `bench/run.py` measures: same titles, abstracts, authors, tags, venues, topics),
+written as the site's template writes it (filters and result metadata included).
 
     python bench/pagefind_scale.py SITE_DIR N [N ...]
+    python bench/pagefind_scale.py SITE_DIR N --keep OUT   # keep the site, e.g. for bench/search.py OUT
 
-SITE_DIR is a site built from this project (`make site`): one of its paper pages is the template.
+SITE_DIR is a site built from this project (`make site`): one of its paper pages is the template,
+and with --keep the rest of it (search page, theme) is copied next to the generated pages.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ from __future__ import annotations
 import argparse
 import html
 import os
-import random
 import shutil
 import subprocess
 import sys
@@ -23,11 +25,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+import synthetic  # noqa: E402
+import yaml  # noqa: E402
 
 from generator.searchindex import index_command  # noqa: E402
-
-WORDS = ("attention training model sparse efficient learning video speech robot policy gradient diffusion memory kernel "
-         "adaptation continual quantization scaling benchmark language vision transformer retrieval graph").split()
 
 
 def template(site: Path) -> tuple[str, str]:
@@ -37,27 +40,26 @@ def template(site: Path) -> tuple[str, str]:
     return text[:start], text[text.index("</article>"):]
 
 
-def article(n: int, rng: random.Random) -> str:
-    title = " ".join(rng.choice(WORDS) for _ in range(8)).capitalize() + f" {n}"
-    authors = [f"Author {rng.randrange(20_000)}" for _ in range(rng.randrange(1, 8))]
-    abstract = " ".join(rng.choice(WORDS) + (f" term{rng.randrange(50_000)}" if rng.random() < 0.1 else "") for _ in range(180))
-    year, topic = str(rng.randrange(2010, 2026)), f"Topic {rng.randrange(40)}"
-    tags = [f"tag {rng.randrange(3_000)}" for _ in range(rng.randrange(2, 6))]
-    filters = [("topic", topic), ("year", year), ("venue", f"Venue {rng.randrange(300)}"), *(("tag", t) for t in tags),
-               *(("author", a) for a in authors)]
+def article(paper: dict, topic_titles: dict[str, str]) -> str:
+    topics = list(dict.fromkeys(t for tid in paper["topics"] for t in (topic_titles[tid], topic_titles.get(tid.rsplit("-sub-", 1)[0]))))
+    year = paper["date"][:4]
+    filters = [*(("topic", t) for t in topics), ("year", year), *((("venue", paper["venue"]),) if "venue" in paper else ()),
+               *(("tag", t) for t in paper["tags"]), *(("author", a) for a in paper["authors"])]
     hidden = "".join(f'<span data-pagefind-filter="{k}">{html.escape(v)}</span>' for k, v in filters)
+    authors = ", ".join(paper["authors"])
     meta = "".join(f'<span data-pagefind-meta="{k}">{html.escape(v)}</span>' for k, v in
-                   (("title", title), ("authors", ", ".join(authors)), ("year", year), ("topics", topic)))
-    return (f"<div data-pagefind-body><h1>{html.escape(title)}</h1><p>{', '.join(authors)}</p><h2>Abstract</h2>"
-            f"<p>{abstract}</p><div hidden data-pagefind-ignore>{hidden}{meta}</div></div>")
+                   (("title", paper["title"]), ("authors", authors), ("year", year), ("topics", " · ".join(topics))))
+    return (f"<div data-pagefind-body><h1>{html.escape(paper['title'])}</h1><p>{html.escape(authors)}</p><h2>Abstract</h2>"
+            f"<p>{html.escape(paper['abstract'])}</p><div hidden data-pagefind-ignore>{hidden}{meta}</div></div>")
 
 
 def write_pages(target: Path, count: int, head: str, tail: str) -> None:
-    rng = random.Random(count)
-    for n in range(count):
-        folder = target / "papers" / f"paper-{n:06d}"
+    topics_text, _, papers = synthetic.papers(count)
+    topic_titles = {t["id"]: t["title"] for t in yaml.safe_load(topics_text)}
+    for paper_id, paper in papers:
+        folder = target / "papers" / paper_id
         folder.mkdir(parents=True)
-        (folder / "index.html").write_text(head + article(n, rng) + tail, "utf-8")
+        (folder / "index.html").write_text(head + article(paper, topic_titles) + tail, "utf-8")
 
 
 def measure(site: Path) -> tuple[float, float, int]:
@@ -75,14 +77,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("site", type=Path)
     parser.add_argument("sizes", type=int, nargs="+")
+    parser.add_argument("--keep", type=Path, metavar="OUT", help="build one size into OUT (a new folder) and keep it")
     args = parser.parse_args()
+    if args.keep and (len(args.sizes) != 1 or args.keep.exists()):
+        parser.error("--keep takes one size and a folder that does not exist yet")
     head, tail = template(args.site)
     print("| paper pages | Pagefind indexing | peak memory | index on disk |\n|---|---|---|---|")
     for count in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
-            site = Path(tmp) / "site"
+            site = args.keep or Path(tmp) / "site"
             write_pages(site, count, head, tail)
-            shutil.copytree(args.site / "assets", site / "assets")
+            if args.keep:
+                shutil.copytree(args.site, site, dirs_exist_ok=True, ignore=shutil.ignore_patterns("papers", "pagefind"))
+            else:
+                shutil.copytree(args.site / "assets", site / "assets")
             wall, peak, size = measure(site)
         print(f"| {count:,} | {wall:.1f} s | {peak:.0f} MB | {size / 1e6:.1f} MB |", flush=True)
 

@@ -14,6 +14,7 @@ import bisect
 import itertools
 import random
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -119,14 +120,10 @@ def record(rng: random.Random, n: int, pools: dict) -> dict:
     return {k: v for k, v in value.items() if v is not None}
 
 
-def make(root: Path, count: int, seed: int = 7) -> Path:
-    """Write mkdocs.yml-less data/ for count papers under root; returns the data folder."""
+def papers(count: int, seed: int = 7) -> tuple[str, list[str], Iterator[tuple[str, dict]]]:
+    """(topics.yml text, topic ids, an iterator of (paper id, record)) for count papers."""
     rng = random.Random(seed)
-    data = root / "data"
-    papers = data / "papers"
-    papers.mkdir(parents=True, exist_ok=True)
     topics_text, topic_ids = topics_yaml(max(6, min(30, count // 300)))
-    (data / "topics.yml").write_text(topics_text, "utf-8")
     pools = {
         "text": Text(),
         "topics": Skewed(topic_ids, 0.8),
@@ -135,18 +132,27 @@ def make(root: Path, count: int, seed: int = 7) -> Path:
         "venues": Skewed([f"{rng.choice(('ICML', 'NeurIPS', 'ICLR', 'CVPR', 'ACL', 'Workshop on', 'Journal of'))} {sentence(rng, 2)} {k}"
                           for k in range(max(20, count // 50))]),
     }
+    return topics_text, topic_ids, ((f"paper-{n:06d}", record(rng, n, pools)) for n in range(count))
+
+
+def make(root: Path, count: int, seed: int = 7) -> Path:
+    """Write mkdocs.yml-less data/ for count papers under root; returns the data folder."""
+    data = root / "data"
+    papers_dir = data / "papers"
+    papers_dir.mkdir(parents=True, exist_ok=True)
+    topics_text, _, records = papers(count, seed)
+    (data / "topics.yml").write_text(topics_text, "utf-8")
     in_lists = []
-    for n in range(count):
-        value = record(rng, n, pools)
+    for n, (paper_id, value) in enumerate(records):
         if n % 10 == 9:
-            in_lists.append({"id": f"paper-{n:06d}", **value})
+            in_lists.append({"id": paper_id, **value})
             if len(in_lists) == LIST_FILE_SIZE:
-                (papers / f"list-{n:06d}.yml").write_text(dump_record(in_lists), "utf-8")
+                (papers_dir / f"list-{n:06d}.yml").write_text(dump_record(in_lists), "utf-8")
                 in_lists = []
         else:
-            (papers / f"paper-{n:06d}.yml").write_text(dump_record(value), "utf-8")
+            (papers_dir / f"{paper_id}.yml").write_text(dump_record(value), "utf-8")
     if in_lists:
-        (papers / "list-rest.yml").write_text(dump_record(in_lists), "utf-8")
+        (papers_dir / "list-rest.yml").write_text(dump_record(in_lists), "utf-8")
     return data
 
 

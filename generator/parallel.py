@@ -23,6 +23,13 @@ def parallel_worth_it(pages: int) -> bool:
             and threading.active_count() == 1 and os.environ.get("PAPERSITE_WORKERS") != "1")
 
 
+def threads() -> int:
+    """Threads (or processes) for work shared out on cores: the cores this process may use, at most four; one when asked."""
+    if os.environ.get("PAPERSITE_WORKERS") == "1":
+        return 1
+    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
 class Helper:
     """`with Helper() as h:` forks; in the child `h.is_child` is true and the process ends when
     the block does. Both sides call `run(step)`; the results meet through pipes."""

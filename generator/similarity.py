@@ -18,7 +18,6 @@ from __future__ import annotations
 import collections
 import functools
 import importlib.util
-import os
 import re
 import zlib
 from collections import Counter
@@ -27,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 from scipy import sparse
+
+from .parallel import threads
 
 N_FEATURES = 2**20
 # In the shipped collection the median pair scores 0.02 and this floor is the 97th percentile: below it papers
@@ -170,13 +171,6 @@ class _Scores:
                     yield part, block
             finally:  # read to the end, or left early: no thread outlives the blocks (the build forks later)
                 pool.shutdown(cancel_futures=True)
-
-
-def threads() -> int:
-    """Threads for the similarity blocks: the cores this process may use, at most four; one when asked."""
-    if os.environ.get("PAPERSITE_WORKERS") == "1":
-        return 1
-    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
 
 
 Ranked = list[list[tuple[int, float]]]  # per row: (row, score) of its related rows, best first

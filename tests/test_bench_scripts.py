@@ -18,3 +18,21 @@ def test_growth_script_renders_every_case_at_small_sizes():
     assert len(rows) >= 13, result.stdout
     assert any(row.startswith("| topic title:") for row in rows)
     assert "Worst growth per doubling" in result.stdout
+
+
+def test_pagefind_scale_keeps_a_searchable_site(shipped_site, tmp_path):
+    """bench/pagefind_scale.py --keep: generated paper pages (bench/synthetic.py's papers) in the shipped
+    site's frame, indexed, with the search page next to them for bench/search.py."""
+    import json
+
+    site, _, _ = shipped_site
+    kept = tmp_path / "kept"
+    result = subprocess.run([sys.executable, str(ROOT / "bench" / "pagefind_scale.py"), str(site), "40", "--keep", str(kept)],
+                            capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "| 40 |" in result.stdout
+    entry = json.loads((kept / "pagefind" / "pagefind-entry.json").read_text())
+    assert sum(lang["page_count"] for lang in entry["languages"].values()) == 40
+    assert (kept / "search" / "index.html").is_file() and len(list((kept / "papers").iterdir())) == 40
+    page = (kept / "papers" / "paper-000007" / "index.html").read_text()
+    assert 'data-pagefind-filter="author"' in page and 'data-pagefind-meta="title"' in page

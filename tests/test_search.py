@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from urllib.parse import urlencode
 
 import pytest
@@ -108,3 +109,63 @@ def test_topic_page_filter_box(page, site_url, shipped_site):
     page.wait_for_url(re.compile("/search/"))
     assert shown_count(page) >= expected
     assert page.locator('.papers-facet__value[aria-pressed="true"] .papers-facet__label').all_inner_texts() == ["Continual Learning"]
+
+
+@pytest.fixture(scope="module")
+def parted_site_url(shipped_site, tmp_path_factory):
+    """The shipped site indexed again in parts of 30 papers (as a big collection is), served."""
+    import subprocess
+    import sys
+
+    from httpserve import serve_directory
+
+    from generator.searchindex import indexed_pages
+
+    site, collection, _ = shipped_site
+    parted = tmp_path_factory.mktemp("parted") / "site"
+    shutil.copytree(site, parted)
+    shutil.rmtree(parted / "pagefind")
+    done = subprocess.run([sys.executable, "-m", "generator.searchindex", str(parted), "--part-pages", "30"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    parts = json.loads((parted / "pagefind" / "parts.json").read_text())
+    assert len(parts) == -(-len(collection.papers) // 30) - 1
+    assert indexed_pages(parted) == len(collection.papers)
+    assert not list((parted / "pagefind" / "parts").rglob("*.js"))  # a part holds its index, not Pagefind's scripts again
+    with serve_directory(parted) as url:
+        yield url
+
+
+def facet_counts(page) -> list[tuple[str, str, str]]:
+    """(facet, value, count) of every value drawn, in the order drawn."""
+    return page.locator(".papers-facet__value").evaluate_all(
+        "els => els.map(e => [e.dataset.facet, e.dataset.value, e.querySelector('.papers-facet__count').textContent])")
+
+
+@pytest.mark.parametrize("params", [[("q", "learning")], [("q", "video")], [("topic", "Computer Vision")],
+                                    [("q", "learning"), ("topic", "Robustness & Adaptation"), ("not-year", "2023")], []],
+                         ids=["word", "rare-word", "facet", "word-and-facets", "empty"])
+def test_an_index_in_parts_finds_and_counts_the_same(page, site_url, parted_site_url, params):
+    """The search page merges the parts: the same papers found, the same facet counts drawn."""
+    seen = []
+    for url in (site_url, parted_site_url):
+        page.goto(f"{url}/search/?{urlencode(params)}")
+        if params:
+            shown_count(page)
+            page.locator(".papers-result").first.wait_for()
+        else:
+            page.wait_for_function("() => document.querySelector('.papers-search__status').textContent.startsWith('Type')")
+        page.locator(".papers-facet").first.wait_for()
+        more = page.locator(".papers-search__more")
+        for _ in range(20):  # every result, not just the first page of them
+            if not more.is_visible():
+                break
+            total = int(page.locator(".papers-search__status").inner_text().split()[0])
+            expected = min(total, page.locator(".papers-result").count() + 20)  # a page of results
+            more.click()
+            page.wait_for_function(f"() => document.querySelectorAll('.papers-result').length === {expected}")
+        assert not more.is_visible()  # every result shown (or none asked for): no button to press
+        seen.append((page.locator(".papers-search__status").inner_text(), sorted(page.locator(".papers-result__title").all_inner_texts()),
+                     facet_counts(page)))
+    assert seen[0] == seen[1]
+    assert seen[0][2]  # facets were drawn

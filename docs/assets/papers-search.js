@@ -16,10 +16,31 @@
     return new URL(meta ? meta.content : "search/", ROOT);
   }
 
-  async function loadPagefind() {
+  // Two Pagefind instances over the same index: `plain` finds and ranks results and never loads
+  // the filter index; `faceted` counts facet values and applies filters. Pagefind counts every
+  // loaded filter value against every result, which at 100,000 papers takes far longer than the
+  // search itself, so results never wait for counts. A big index comes in parts (parts.json).
+  function loadPagefind() {
     if (!pagefind) {
-      pagefind = await import(new URL("pagefind/pagefind.js", ROOT).href);
-      await pagefind.options({ baseUrl: ROOT.pathname, excerptLength: 24 });
+      pagefind = (async () => {
+        const module = await import(new URL("pagefind/pagefind.js", ROOT).href);
+        const options = { baseUrl: ROOT.pathname, excerptLength: 24 };
+        let parts = [];
+        const listed = await fetch(new URL("pagefind/parts.json", ROOT)).catch(() => null);
+        if (listed && listed.ok) parts = await listed.json();
+        const open = async () => {
+          const instance = module.createInstance(options);
+          await instance.init();
+          await Promise.all(parts.map(part => instance.mergeIndex(new URL("pagefind/" + part, ROOT).pathname, options)));
+          return instance;
+        };
+        const plain = await open();
+        let faceted = null;
+        // the filter index is loaded once, up front: Pagefind counts only the filters it has loaded
+        const withFilters = async () => { const instance = await open(); await instance.filters(); return instance; };
+        return { plain, faceted: () => (faceted = faceted || withFilters()) };
+      })();
+      pagefind.catch(() => { pagefind = null; });
     }
     return pagefind;
   }
@@ -163,7 +184,6 @@
       return;
     }
     let generation = 0;
-    let filtersLoaded = false;
     let pending = [];
 
     async function showMore(mine) {
@@ -176,14 +196,19 @@
       more.hidden = pending.length === 0;
     }
 
+    function showResults(search) {
+      const n = search.results.length;
+      status.textContent = n === 1 ? "1 paper" : `${n} papers`;
+      results.replaceChildren();
+      pending = search.results.slice();
+    }
+
     async function run() {
       const mine = ++generation;
       writeState(state);
-      const filters = pagefindFilters(state);
       const query = state.q.trim() || null;
       if (!query && !active(state)) {
-        const all = await engine.filters();
-        filtersLoaded = true;
+        const all = await (await engine.faceted()).filters();
         if (mine !== generation) return;
         results.replaceChildren();
         pending = [];
@@ -192,25 +217,21 @@
         drawFacets(all);
         return;
       }
-      // (an empty filters object makes Pagefind leave out the counts of every filter value)
-      const options = active(state) ? { filters } : {};
-      const search = await engine.search(query, options);
-      if (mine !== generation || !search) return;
-      const n = search.results.length;
-      status.textContent = n === 1 ? "1 paper" : `${n} papers`;
-      results.replaceChildren();
-      pending = search.results.slice();
-      if (filtersLoaded) {
+      if (active(state)) {
+        const search = await (await engine.faceted()).search(query, { filters: pagefindFilters(state) });
+        if (mine !== generation || !search) return;
+        showResults(search);
         drawFacets(search.filters);
         await showMore(mine);
         return;
       }
-      // Results first: the filter index (hundreds of KB with thousands of authors) is fetched
-      // after them, and the facets are drawn from the same search once it is there.
+      // Results first, from the instance that counts nothing; the facets follow from the same query.
+      const search = await engine.plain.search(query);
+      if (mine !== generation || !search) return;
+      showResults(search);
       await showMore(mine);
-      await engine.filters();
-      filtersLoaded = true;
-      const counted = await engine.search(query, options);
+      if (mine !== generation) return;
+      const counted = await (await engine.faceted()).search(query);
       if (mine === generation && counted) drawFacets(counted.filters);
     }
 
@@ -221,7 +242,7 @@
     let timer = null;
     input.addEventListener("input", () => {
       state.q = input.value;
-      engine.preload(input.value);
+      engine.plain.preload(input.value);
       clearTimeout(timer);
       timer = setTimeout(run, 40);  // stale searches are dropped anyway: this only spares the worker
     });

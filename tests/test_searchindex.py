@@ -1,0 +1,53 @@
+"""The search index in parts: every paper page in exactly one part, the parts listed for the
+search page, and clear errors (the browser side is in test_search.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from generator.searchindex import PARTS_LIST, index_site, indexed_pages, split
+
+PAGE = """<!doctype html><html lang="en"><head><title>{n}</title></head><body><article>
+<div data-pagefind-body><h1>Paper {n}</h1><p>words about topic {n} and memory</p>
+<span hidden data-pagefind-filter="year">{year}</span></div></article></body></html>"""
+
+
+@pytest.mark.parametrize("count,size", [(0, 4), (1, 4), (4, 4), (5, 4), (23, 5), (4001, 4000)])
+def test_split_deals_every_page_once_in_even_parts(count, size):
+    pages = [f"papers/p{n:05d}/index.html" for n in range(count)]
+    parts = split(pages, size)
+    assert len(parts) == max(1, -(-count // size))
+    assert sorted(p for part in parts for p in part) == pages
+    assert max(map(len, parts)) - min(map(len, parts)) <= 1
+    assert all(len(part) <= size for part in parts)
+
+
+def write_site(root, count):
+    for n in range(count):
+        folder = root / "papers" / f"p{n:03d}"
+        folder.mkdir(parents=True)
+        (folder / "index.html").write_text(PAGE.format(n=n, year=2000 + n % 3), "utf-8")
+
+
+def test_a_site_indexed_in_parts_holds_every_page(tmp_path):
+    write_site(tmp_path, 7)
+    assert index_site(tmp_path, True, part_pages=3, workers=2) == 3
+    assert json.loads((tmp_path / "pagefind" / PARTS_LIST).read_text()) == ["parts/1/", "parts/2/"]
+    assert indexed_pages(tmp_path) == 7
+    assert (tmp_path / "pagefind" / "pagefind.js").is_file()
+    assert not list((tmp_path / "pagefind" / "parts").rglob("*.js"))
+    # indexed again in one part: the parts of the last run go
+    assert index_site(tmp_path, True, part_pages=10) == 1
+    assert json.loads((tmp_path / "pagefind" / PARTS_LIST).read_text()) == []
+    assert not (tmp_path / "pagefind" / "parts").exists()
+    assert indexed_pages(tmp_path) == 7
+
+
+def test_the_command_says_what_is_wrong(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "generator.searchindex", str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "no papers/ folder" in done.stderr and "Traceback" not in done.stderr
