@@ -51,3 +51,37 @@ def test_the_command_says_what_is_wrong(tmp_path):
     done = subprocess.run([sys.executable, "-m", "generator.searchindex", str(tmp_path)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert "no papers/ folder" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_stopping_a_background_run_stops_its_pagefind_runs(tmp_path, monkeypatch):
+    """`mkdocs serve` stops a run still going when it builds again: none of its Pagefind runs may stay
+    behind. Pagefind is replaced here by a stand-in that says it started and then waits a minute."""
+    import os
+    import time
+
+    from generator import searchindex
+
+    site, fake = tmp_path / "site", tmp_path / "fake"
+    write_site(site, 12)
+    (fake / "pagefind").mkdir(parents=True)
+    (fake / "pagefind" / "__init__.py").write_text("", "utf-8")
+    (fake / "pagefind" / "__main__.py").write_text(
+        "import os, pathlib, sys, time\n"
+        f"pathlib.Path({str(tmp_path)!r}, 'started-' + str(os.getpid())).touch()\n"
+        "time.sleep(60)\n", "utf-8")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(fake), os.environ.get("PYTHONPATH", "")]))
+    monkeypatch.setattr(searchindex, "index_command", lambda site, urls: [sys.executable, "-m", "generator.searchindex", str(site),
+                                                                          "--part-pages", "5"])
+    indexer = searchindex.SearchIndexer()
+    indexer.start(site, True)
+    group = indexer.process.pid
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and len(list(tmp_path.glob("started-*"))) < 2:
+        time.sleep(0.05)
+    assert len(list(tmp_path.glob("started-*"))) == 2  # two parts being indexed at once
+    stopped = time.monotonic()
+    indexer.stop()
+    assert time.monotonic() - stopped < 5
+    time.sleep(0.2)
+    with pytest.raises(ProcessLookupError):
+        os.killpg(group, 0)  # no process of the run's group is left
