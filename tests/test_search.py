@@ -157,13 +157,15 @@ def test_an_index_in_parts_finds_and_counts_the_same(page, site_url, parted_site
             page.wait_for_function("() => document.querySelector('.papers-search__status').textContent.startsWith('Type')")
         page.locator(".papers-facet").first.wait_for()
         more = page.locator(".papers-search__more")
-        for _ in range(20):  # every result, not just the first page of them
-            if not more.is_visible():
+        status = page.locator(".papers-search__status").inner_text()
+        total = int(status.split()[0]) if status[0].isdigit() else 0
+        shown = min(total, 20)  # a page of results, then another one for each press of the button
+        while True:
+            page.wait_for_function(f"() => document.querySelectorAll('.papers-result').length === {shown}")
+            if shown == total:
                 break
-            total = int(page.locator(".papers-search__status").inner_text().split()[0])
-            expected = min(total, page.locator(".papers-result").count() + 20)  # a page of results
             more.click()
-            page.wait_for_function(f"() => document.querySelectorAll('.papers-result').length === {expected}")
+            shown = min(total, shown + 20)
         assert not more.is_visible()  # every result shown (or none asked for): no button to press
         seen.append((page.locator(".papers-search__status").inner_text(), sorted(page.locator(".papers-result__title").all_inner_texts()),
                      facet_counts(page)))
