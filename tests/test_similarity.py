@@ -214,6 +214,20 @@ def test_layout_is_in_the_unit_square_rounded_and_deterministic(ids, matrix, poi
     assert len(set(points.values())) > 0.9 * len(ids)
 
 
+def test_the_maps_svd_is_close_to_the_exact_one(matrix):
+    """The randomized SVD against LAPACK's full one on the shipped collection, whose 2nd to 5th singular values
+    lie close together (the hard case): singular values within 0.5%, the 3-D subspace within a few degrees."""
+    from scipy.linalg import subspace_angles
+
+    from generator import similarity
+
+    dense = sparse.csr_matrix(matrix, dtype=np.float64)
+    exact_u, exact_sigma, _ = np.linalg.svd(dense.toarray(), full_matrices=False)
+    found = similarity._svd(dense, 3)
+    assert np.allclose(np.linalg.norm(found, axis=0), exact_sigma[:3], rtol=0.005)
+    assert np.cos(subspace_angles(exact_u[:, :3], found)).min() > 0.97
+
+
 def test_layout_keeps_top_level_topics_together(shipped, points):
     parents = {topic["id"]: topic.get("parent") for topic in yaml.safe_load((DATA / "topics.yml").read_text("utf-8"))}
 
