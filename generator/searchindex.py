@@ -86,20 +86,29 @@ def _index_part(site_dir: Path, pages: list[str], output: Path, pattern: str, sc
 
 
 def index_site(site_dir: Path, directory_urls: bool, part_pages: int = PART_PAGES, workers: int = 2) -> int:
-    """Writes site_dir/pagefind (and its parts); returns the number of parts. Raises RuntimeError when Pagefind fails."""
+    """Writes site_dir/pagefind (and its parts); returns the number of parts. Raises RuntimeError when Pagefind fails.
+
+    The new index is written beside the old one and takes its place once whole, so a search page opened while
+    `mkdocs serve` indexes in the background finds the last index or the new one, never a part of either."""
     pattern = "papers/**/index.html" if directory_urls else "papers/*.html"
-    output = site_dir / OUTPUT
-    shutil.rmtree(output / PARTS_DIR, ignore_errors=True)
-    (output / PARTS_LIST).unlink(missing_ok=True)
+    output, staging, old = (site_dir / name for name in (OUTPUT, f".{OUTPUT}.{os.getpid()}.new", f".{OUTPUT}.{os.getpid()}.old"))
     parts = split(paper_pages(site_dir, directory_urls), part_pages)
-    if len(parts) == 1:
-        _pagefind(site_dir, output, pattern)
-    else:
-        folders = [output] + [output / PARTS_DIR / str(k) for k in range(1, len(parts))]
-        with ThreadPoolExecutor(max(1, workers)) as pool:
-            list(pool.map(lambda k: _index_part(site_dir, parts[k], folders[k], pattern, k == 0), range(len(parts))))
-    # written for one part too: the search page asks for it either way
-    (output / PARTS_LIST).write_text(json.dumps([f"{PARTS_DIR}/{k}/" for k in range(1, len(parts))]), "utf-8")
+    try:
+        shutil.rmtree(staging, ignore_errors=True)
+        if len(parts) == 1:
+            _pagefind(site_dir, staging, pattern)
+        else:
+            folders = [staging] + [staging / PARTS_DIR / str(k) for k in range(1, len(parts))]
+            with ThreadPoolExecutor(max(1, workers)) as pool:
+                list(pool.map(lambda k: _index_part(site_dir, parts[k], folders[k], pattern, k == 0), range(len(parts))))
+        # written for one part too: the search page asks for it either way
+        (staging / PARTS_LIST).write_text(json.dumps([f"{PARTS_DIR}/{k}/" for k in range(1, len(parts))]), "utf-8")
+        if output.exists():
+            output.rename(old)
+        staging.rename(output)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
     return len(parts)
 
 

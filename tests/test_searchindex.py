@@ -40,11 +40,31 @@ def test_a_site_indexed_in_parts_holds_every_page(tmp_path):
     assert indexed_pages(tmp_path) == 7
     assert (tmp_path / "pagefind" / "pagefind.js").is_file()
     assert not list((tmp_path / "pagefind" / "parts").rglob("*.js"))
-    # indexed again in one part: the parts of the last run go
+    # indexed again in one part: the parts of the last run go, and nothing is left beside the index
     assert index_site(tmp_path, True, part_pages=10) == 1
     assert json.loads((tmp_path / "pagefind" / PARTS_LIST).read_text()) == []
     assert not (tmp_path / "pagefind" / "parts").exists()
     assert indexed_pages(tmp_path) == 7
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pagefind", "papers"]
+
+
+def test_a_failed_run_keeps_the_last_index(tmp_path, monkeypatch):
+    from generator import searchindex
+
+    write_site(tmp_path, 4)
+    index_site(tmp_path, True)
+    before = sorted(p.relative_to(tmp_path) for p in (tmp_path / "pagefind").rglob("*"))
+
+    def failing(site, output, pattern):
+        output.mkdir(parents=True)
+        (output / "half-written").touch()
+        raise RuntimeError("Pagefind failed: disk full")
+
+    monkeypatch.setattr(searchindex, "_pagefind", failing)
+    with pytest.raises(RuntimeError, match="disk full"):
+        index_site(tmp_path, True)
+    assert sorted(p.relative_to(tmp_path) for p in (tmp_path / "pagefind").rglob("*")) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pagefind", "papers"]
 
 
 def test_the_command_says_what_is_wrong(tmp_path):
