@@ -46,7 +46,9 @@ import synthetic  # noqa: E402
 from generator.plan import GENERATED_DIRS  # noqa: E402
 from generator.searchindex import index_command  # noqa: E402
 
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+# Python as users run it: writing bytecode caches. Without them (PYTHONDONTWRITEBYTECODE) every run compiles
+# the generator's modules again, about 0.06 s of a 0.4 s no-op build; the cold build writes them.
+ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "NO_MKDOCS_2_WARNING": "1"}
 FLOOR_A = '''
 import sys, yaml
 from pathlib import Path
