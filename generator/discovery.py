@@ -82,11 +82,11 @@ def discover(text_digests: dict[str, str], count: int, texts_of: Callable[[list[
     terms = {i: row for i, row in (terms or {}).items() if row.text.endswith(f":{libraries}")}
     stale = [i for i in ids if i not in terms or terms[i].text != f"{text_digests[i]}:{libraries}"]
     fresh = _count(stale, texts_of, libraries)
-    matrix = weights(_stack([fresh.get(i) or terms[i] for i in ids]))
+    matrix = weights(_stack([fresh.get(i) or terms[i] for i in ids]), reuse=True)
     lists = None
     counted = {i: terms[i].text.rsplit(":", 1)[0] for i in ids if i in terms}
     if before is not None and len(counted) == len(ids) and before.key == discovery_key(counted, count):
-        changed = changed_rows(weights(_stack([terms[i] for i in ids])), matrix)
+        changed = changed_rows(weights(_stack([terms[i] for i in ids]), reuse=True), matrix)
         if changed.size == 0:  # the edits did not change what papers are compared by (spacing, say)
             return replace(before, key=key), fresh
         if changed.size <= UPDATE_SHARE * len(ids):

@@ -79,18 +79,20 @@ def terms(text: str) -> list[str]:
 def counts(texts: list[str]) -> sparse.csr_matrix:
     """Per text, how often each term (`terms`) occurs, in N_FEATURES hashed columns (float64, whole numbers).
     A text's row depends on that text alone, so the build cache keeps it."""
-    indptr, indices, data = [0], [], []
+    # One small array per text, joined at the end: Python lists of every column number (35 million at 100,000
+    # papers, each a separate int object) took about 1.5 GB.
+    indices, data, sizes = [], [], [0]
     for text in texts:
         found = Counter(zlib.crc32(term.encode("utf-8")) & (N_FEATURES - 1) for term in terms(text))
         columns = sorted(found)
-        indices += columns
-        data += [found[c] for c in columns]
-        indptr.append(len(indices))
-    return sparse.csr_matrix((np.array(data, dtype=np.float64), np.array(indices, dtype=np.int32), np.array(indptr, dtype=np.int64)),
-                             shape=(len(texts), N_FEATURES))
+        indices.append(np.array(columns, dtype=np.int32))
+        data.append(np.array([found[c] for c in columns], dtype=np.float64))
+        sizes.append(len(columns))
+    return sparse.csr_matrix((np.concatenate([np.zeros(0), *data]), np.concatenate([np.zeros(0, np.int32), *indices]),
+                              np.cumsum(sizes, dtype=np.int64)), shape=(len(texts), N_FEATURES))
 
 
-def weights(term_counts: sparse.csr_matrix) -> sparse.csr_matrix:
+def weights(term_counts: sparse.csr_matrix, reuse: bool = False) -> sparse.csr_matrix:
     """L2-normalized TF-IDF rows (sublinear tf, smoothed idf), float32, each weight a multiple of 1/SCALE.
 
     On such rows a similarity is a sum of products n * m / SCALE**2 with whole n, m >= 0, and by Cauchy-Schwarz
@@ -98,16 +100,26 @@ def weights(term_counts: sparse.csr_matrix) -> sparse.csr_matrix:
     any text of fewer than millions of distinct terms: float32 holds each of those sums exactly. So each score
     is exact whatever the order of the sums (BLAS threads, blocks of rows, one row alone), and a related list
     computed again for a few papers equals the one a whole computation gives. The price is weights to about
-    three decimals (a weight below 1/4096 counts as none), far finer than what decides a related paper."""
-    matrix = sparse.csr_matrix(term_counts, dtype=np.float64, copy=True)
+    three decimals (a weight below 1/4096 counts as none), far finer than what decides a related paper.
+    reuse: term_counts (float64) is not needed afterwards, and is weighed in place instead of copied."""
+    matrix = sparse.csr_matrix(term_counts, dtype=np.float64, copy=not reuse)
     matrix.sum_duplicates()
     count = matrix.shape[0]
     df = np.bincount(matrix.indices, minlength=matrix.shape[1])
     idf = np.log((1 + count) / (1 + df)) + 1
-    matrix.data = (1 + np.log(matrix.data)) * idf[matrix.indices]
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-    rows = np.repeat(np.arange(count), np.diff(matrix.indptr))
-    matrix.data = np.round(matrix.data / norms[rows] * SCALE) / SCALE
+    # In place, one array of the matrix's size at a time (at 100,000 papers each is 280 MB); the same operations
+    # in the same order as (1 + log(tf)) * idf / norm, rounded to the grid.
+    data = matrix.data
+    np.log(data, out=data)
+    data += 1
+    data *= idf[matrix.indices]
+    squares = sparse.csr_matrix((data * data, matrix.indices, matrix.indptr), shape=matrix.shape)
+    norms = np.sqrt(squares @ np.ones((matrix.shape[1], 1))).ravel()
+    del squares
+    data /= np.repeat(norms, np.diff(matrix.indptr))
+    data *= SCALE
+    np.round(data, out=data)
+    data /= SCALE
     matrix.eliminate_zeros()
     return sparse.csr_matrix(matrix, dtype=np.float32)
 
@@ -259,7 +271,11 @@ def _svd(matrix: sparse.csr_matrix, components: int, oversample: int = 10, itera
     eigen-decomposition of a 13 x 13 matrix; the usual form ends with an SVD of a 13 x terms matrix (hundreds of
     thousands of used hash columns), which took 0.7 s of a 10,000-paper edit."""
     # Most of the 2**20 hash buckets are empty in a small collection; leaving them out keeps the products small.
-    matrix = matrix[:, np.flatnonzero(np.bincount(matrix.indices, minlength=matrix.shape[1]))]
+    # The columns are renumbered in place of a column selection, which would copy the matrix once more.
+    used = np.flatnonzero(np.bincount(matrix.indices, minlength=matrix.shape[1]))
+    number = np.zeros(matrix.shape[1], dtype=np.int32)
+    number[used] = np.arange(len(used), dtype=np.int32)
+    matrix = sparse.csr_matrix((matrix.data.astype(np.float64), number[matrix.indices], matrix.indptr), shape=(matrix.shape[0], len(used)))
     size = min(components + oversample, *matrix.shape)
     points = np.zeros((matrix.shape[0], components))
     if size == 0:
@@ -343,5 +359,5 @@ def layout(ids: list[str], matrix: sparse.spmatrix) -> dict[str, tuple[float, fl
     if count < 3:
         return {paper: (round(i / (count - 1), 4) if count > 1 else 0.5, 0.5) for i, paper in enumerate(ids)}
     # In float32 the number of BLAS threads changed the 4th decimal of many points; in float64 none.
-    points = _unit_square(_svd(sparse.csr_matrix(matrix, dtype=np.float64), 3)[:, 1:])
+    points = _unit_square(_svd(sparse.csr_matrix(matrix), 3)[:, 1:])  # (_svd computes in float64)
     return {paper: (float(x), float(y)) for paper, (x, y) in zip(ids, points, strict=True)}

@@ -39,7 +39,7 @@ from .progress import NO_PROGRESS, Progress
 from .records import load_paper_file, load_topics, paper_files
 from .render import Renderer, environment, template_sources
 from .summaries import listing_of, paper_text, problem_from_payload, problem_payload, structure, summary_from_payload, summary_payload
-from .write import WriteReport, claim, scan_outputs, write_files, write_outputs
+from .write import WriteReport, claim, pack, scan_outputs, write_files, write_outputs
 
 RACY_NS = 2_000_000_000  # a file changed this close to a build may change again unseen: check its content
 
@@ -458,7 +458,7 @@ class Build:
         return found
 
     def _render(self, topics, origins: dict[str, str], env, due: list[Page], digests: dict[str, dict],
-                cached: dict[str, tuple[str, dict]], known: dict[tuple[str, str], str]) -> dict[str, str]:
+                cached: dict[str, tuple[str, dict]], known: dict[tuple[str, str], str]) -> dict[str, bytes]:
         listings: dict[str, dict] = {}
         self.new_fragments = {}
 
@@ -482,9 +482,9 @@ class Build:
 
         renderer = Renderer(topics, env, self.settings.site, lambda i: self._full(i, origins[i]), listing, fragment)
         self.progress.stage("rendering pages", len(due))
-        outputs: dict[str, str] = {}
+        outputs: dict[str, bytes] = {}
         for page in due:
-            outputs[page.path] = renderer.render(page)
+            outputs[page.path] = pack(renderer.render(page))
             self.progress.advance()
         self.new_listings = {i: (digests[i]["listing"], value) for i, value in listings.items()
                              if all(value[part] is not None for part in PARTS) and (i not in cached or cached[i][0] != digests[i]["listing"])}
