@@ -28,7 +28,7 @@ class WriteReport:
 def pack(text: str) -> bytes:
     """A rendered page as it is kept until written: UTF-8, compressed. A big build holds every rendered page of
     its half until both halves have rendered (so a failing template writes nothing); Markdown shrinks about
-    four-fold, which at 100,000 papers is over a gigabyte per process, for about 1% of the build's time."""
+    four-fold, which at 100,000 papers is over a gigabyte per process, for a few percent of the build's time."""
     return zlib.compress(text.encode("utf-8"), 1)
 
 
