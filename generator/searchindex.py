@@ -28,6 +28,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from .parallel import threads
 from .problems import DataError, Problem
 
 # Left out of what is searched and quoted: the citation blocks (the title and authors again, in
@@ -64,8 +65,11 @@ def _pagefind(site: Path, output: Path, pattern: str) -> None:
                "--exclude-selectors", NOT_INDEXED, "--output-path", str(output), "--silent"]
     result = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     if result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip().splitlines()[-5:]
-        raise RuntimeError("Pagefind failed (is `pagefind[bin]` installed?): " + " / ".join(detail))
+        raise RuntimeError("Pagefind failed (is `pagefind[bin]` installed?): " + _last_lines(result))
+
+
+def _last_lines(result: subprocess.CompletedProcess) -> str:
+    return " / ".join((result.stderr or result.stdout).strip().splitlines()[-5:])
 
 
 def _index_part(site_dir: Path, pages: list[str], output: Path, pattern: str, scripts: bool) -> None:
@@ -80,7 +84,9 @@ def _index_part(site_dir: Path, pages: list[str], output: Path, pattern: str, sc
             except OSError:  # another file system, or links not allowed
                 shutil.copyfile(site_dir / page, target)
         _pagefind(Path(tmp), output, pattern)
-    for entry in [] if scripts else list(output.iterdir()):
+    if scripts:
+        return
+    for entry in list(output.iterdir()):
         if not any(fnmatch.fnmatch(entry.name, name) for name in PART_FILES):
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
 
@@ -144,8 +150,7 @@ class SearchIndexer:
         except OSError as err:
             raise DataError([Problem("pagefind", 0, 0, "", f"the search index could not be built: {err.strerror or err}")]) from None
         if result.returncode != 0:
-            detail = (result.stderr or result.stdout).strip().splitlines()[-5:]
-            raise DataError([Problem("pagefind", 0, 0, "", "the search index could not be built: " + " / ".join(detail))])
+            raise DataError([Problem("pagefind", 0, 0, "", "the search index could not be built: " + _last_lines(result))])
         return f"search index: {indexed_pages(site_dir) or 0} paper pages in {time.perf_counter() - started:.1f} s"
 
     def start(self, site_dir: Path, directory_urls: bool) -> None:
@@ -180,14 +185,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--flat-urls", action="store_true", help="the site was built with use_directory_urls: false")
     parser.add_argument("--part-pages", type=int, default=PART_PAGES, help=f"papers per part of the index (default {PART_PAGES})")
     args = parser.parse_args(argv)
-    from .parallel import threads
-
     if args.part_pages < 1:
         parser.error("--part-pages must be at least 1")
     if not (args.site / "papers").is_dir():
         print(f"{args.site}: no papers/ folder: is this a built site?", file=sys.stderr)
         return 2
-    # A terminated run (a newer serve build) leaves no half-indexed part behind to wonder about: the site is rebuilt anyway.
+    # Stopped by a newer serve build: exit through index_site's clean-up, which removes the unfinished index.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         index_site(args.site, not args.flat_urls, args.part_pages, threads())

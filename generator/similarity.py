@@ -291,7 +291,7 @@ def _svd(matrix: sparse.csr_matrix, components: int, oversample: int = 10, itera
     found = basis @ vectors[:, top] * sigma  # U Sigma, as many columns as the rank allows
     loadings = (projected @ vectors[:, top]).T  # the terms' side (V Sigma), only for the signs
     # SVD signs are arbitrary; fixing them (largest loading positive) keeps the map from mirroring between versions.
-    signs = np.sign(loadings[np.arange(len(top)), np.abs(loadings).argmax(axis=1)]) if loadings.shape[1] else np.ones(len(top))
+    signs = np.sign(loadings[np.arange(len(top)), np.abs(loadings).argmax(axis=1)])
     points[:, :len(top)] = found * np.where(signs == 0, 1, signs)
     return points
 
