@@ -145,18 +145,23 @@ class BuildCache:
                 found[path] = json.loads(row[0])
         return found
 
+    # Rows are handed to SQLite as they are made: listed first, a 100,000-paper build's rows took hundreds of MB.
     def put_files(self, states: dict[str, FileState]) -> None:
         """Store these files' states, and their papers' digests in the papers table."""
-        rows, papers = [], []
-        for path, state in states.items():
-            payload = json.dumps(state.payload, ensure_ascii=False, separators=(",", ":"))
-            rows.append((path, state.size, state.mtime_ns, state.sha, payload, digest(payload)))
-            for paper in state.payload["papers"]:
-                values = (paper["id"], path, *(paper["digests"][k] for k in DIGESTS))
-                papers.append((*values, digest("\x00".join(values))))
-        self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", rows)
-        self.db.executemany("DELETE FROM papers WHERE file = ?", [(path,) for path in states])
-        self.db.executemany(f"INSERT INTO papers VALUES ({', '.join('?' * (len(DIGESTS) + 3))})", papers)
+        def rows():
+            for path, state in states.items():
+                payload = json.dumps(state.payload, ensure_ascii=False, separators=(",", ":"))
+                yield path, state.size, state.mtime_ns, state.sha, payload, digest(payload)
+
+        def papers():
+            for path, state in states.items():
+                for paper in state.payload["papers"]:
+                    values = (paper["id"], path, *(paper["digests"][k] for k in DIGESTS))
+                    yield *values, digest("\x00".join(values))
+
+        self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", rows())
+        self.db.executemany("DELETE FROM papers WHERE file = ?", ((path,) for path in states))
+        self.db.executemany(f"INSERT INTO papers VALUES ({', '.join('?' * (len(DIGESTS) + 3))})", papers())
 
     def touch_files(self, stats: dict[str, tuple[int, int]]) -> None:
         """New size and time of files whose content did not change."""
@@ -194,11 +199,12 @@ class BuildCache:
         return found
 
     def put_listings(self, rows: dict[str, tuple[str, dict]]) -> None:
-        data = []
-        for paper_id, (listing_digest, value) in rows.items():
-            texts = [value[part] if part == "bib" else canonical(value[part]) for part in PARTS]
-            data.append((paper_id, listing_digest, *(x for text in texts for x in (text, digest(text)))))
-        self.db.executemany(f"INSERT OR REPLACE INTO entries VALUES ({', '.join('?' * (2 + 2 * len(PARTS)))})", data)
+        def data():
+            for paper_id, (listing_digest, value) in rows.items():
+                texts = [value[part] if part == "bib" else canonical(value[part]) for part in PARTS]
+                yield paper_id, listing_digest, *(x for text in texts for x in (text, digest(text)))
+
+        self.db.executemany(f"INSERT OR REPLACE INTO entries VALUES ({', '.join('?' * (2 + 2 * len(PARTS)))})", data())
 
     # pieces of whole-collection files -------------------------------------------------------
     def fragments(self, kinds) -> dict[tuple[str, str], tuple[str, str]]:
@@ -212,7 +218,7 @@ class BuildCache:
 
     def put_fragments(self, rows: dict[tuple[str, str], tuple[str, str]]) -> None:
         self.db.executemany("INSERT OR REPLACE INTO fragments VALUES (?, ?, ?, ?, ?)",
-                            [(kind, i, key, text, digest(f"{key}\0{text}")) for (kind, i), (key, text) in rows.items()])
+                            ((kind, i, key, text, digest(f"{key}\0{text}")) for (kind, i), (key, text) in rows.items()))
 
     # term counts, for related papers ---------------------------------------------------------
     def terms(self) -> dict[str, tuple[str, bytes, bytes]]:
@@ -222,7 +228,7 @@ class BuildCache:
 
     def put_terms(self, rows: dict[str, tuple[str, bytes, bytes]]) -> None:
         self.db.executemany("INSERT OR REPLACE INTO terms VALUES (?, ?, ?, ?, ?)",
-                            [(i, t, a, b, _terms_sum(t, a, b)) for i, (t, a, b) in rows.items()])
+                            ((i, t, a, b, _terms_sum(t, a, b)) for i, (t, a, b) in rows.items()))
 
     def drop_orphans(self) -> None:
         """Forget the pieces and term counts of papers no longer in any data file (after put_files)."""
@@ -256,13 +262,14 @@ class BuildCache:
 
     def put_pages(self, rows: dict[str, tuple[str, int, int, str, dict, tuple[str, ...]]]) -> None:
         """path -> (key, size, time, shape, plan entry, ids of the papers it shows)."""
-        data = []
-        for path, (key, size, mtime_ns, shape, page, _) in rows.items():
-            text = json.dumps(page, ensure_ascii=False, separators=(",", ":"))  # key order kept: it is the plan's
-            data.append((path, key, size, mtime_ns, shape, text, digest(f"{shape}\x00{text}")))
-        self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)", data)
-        self.db.executemany("DELETE FROM page_papers WHERE path = ?", [(p,) for p in rows])
-        self.db.executemany("INSERT INTO page_papers VALUES (?, ?)", [(i, p) for p, row in rows.items() for i in row[5]])
+        def data():
+            for path, (key, size, mtime_ns, shape, page, _) in rows.items():
+                text = json.dumps(page, ensure_ascii=False, separators=(",", ":"))  # key order kept: it is the plan's
+                yield path, key, size, mtime_ns, shape, text, digest(f"{shape}\x00{text}")
+
+        self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)", data())
+        self.db.executemany("DELETE FROM page_papers WHERE path = ?", ((p,) for p in rows))
+        self.db.executemany("INSERT INTO page_papers VALUES (?, ?)", ((i, p) for p, row in rows.items() for i in row[5]))
 
     def touch_pages(self, rows: dict[str, tuple[str, int, int]]) -> None:
         """New key, size and time for pages whose plan entry did not change."""

@@ -46,8 +46,8 @@ class Terms:
     """One paper's term counts (its row of `similarity.counts`), and what they come from: the text's
     digest and the libraries' versions (`_libraries`), as "digest:versions"."""
     text: str
-    indices: bytes  # int32 columns
-    counts: bytes  # int32 counts
+    indices: bytes | memoryview  # int32 columns
+    counts: bytes | memoryview  # int32 counts
 
 
 @functools.cache
@@ -63,12 +63,15 @@ def discovery_key(text_digests: dict[str, str], count: int) -> str:
 
 
 def discover(text_digests: dict[str, str], count: int, texts_of: Callable[[list[str]], dict[str, str]],
-             terms: dict[str, Terms] | None = None, before: Discovery | None = None) -> tuple[Discovery, dict[str, Terms]]:
+             terms: dict[str, Terms] | None = None, before: Discovery | None = None,
+             keep: Callable[[dict[str, Terms]], None] | None = None) -> tuple[Discovery, dict[str, Terms]]:
     """Related papers (count per paper; 0: neither they nor the map) and the map, for the papers
     whose text digests are given; and the term counts made in doing so.
 
     texts_of gives the `summaries.paper_text` of papers by id; it is asked only for those whose
-    counts are not in terms. before: the last result, computed from the counts in terms."""
+    counts are not in terms. before: the last result, computed from the counts in terms.
+    keep: given the term counts made as soon as they are weighed, which are then let go instead of
+    returned (at 100,000 papers they take about 450 MB, held through the costliest steps otherwise)."""
     key = discovery_key(text_digests, count)
     if count == 0:
         return Discovery(key, {}, {}), {}
@@ -83,6 +86,9 @@ def discover(text_digests: dict[str, str], count: int, texts_of: Callable[[list[
     stale = [i for i in ids if i not in terms or terms[i].text != f"{text_digests[i]}:{libraries}"]
     fresh = _count(stale, texts_of, libraries)
     matrix = weights(_stack([fresh.get(i) or terms[i] for i in ids]), reuse=True)
+    if keep is not None:
+        keep(fresh)
+        fresh = {}
     lists = None
     counted = {i: terms[i].text.rsplit(":", 1)[0] for i in ids if i in terms}
     if before is not None and len(counted) == len(ids) and before.key == discovery_key(counted, count):
@@ -113,12 +119,15 @@ def _count(ids: list[str], texts_of: Callable[[list[str]], dict[str, str]], libr
         return {}
     texts = texts_of(ids)
     matrix = counts([texts[i] for i in ids])
+    # Each row's counts are views of two arrays, not bytes of their own: let go, 200,000 small objects would
+    # leave the heap in holes that the large arrays computed next cannot use.
+    columns = memoryview(np.asarray(matrix.indices, dtype=np.int32)).cast("B")
+    numbers = memoryview(matrix.data.astype(np.int32)).cast("B")
     found = {}
     for row, paper in enumerate(ids):
-        a, b = matrix.indptr[row], matrix.indptr[row + 1]
+        a, b = 4 * int(matrix.indptr[row]), 4 * int(matrix.indptr[row + 1])
         # Under the digest of the text read, which differs from the recorded one if the file changed meanwhile.
-        found[paper] = Terms(f"{digest(texts[paper])}:{libraries}", matrix.indices[a:b].astype(np.int32).tobytes(),
-                             matrix.data[a:b].astype(np.int32).tobytes())
+        found[paper] = Terms(f"{digest(texts[paper])}:{libraries}", columns[a:b], numbers[a:b])
     return found
 
 

@@ -39,18 +39,22 @@ class Helper:
         self.down_read, self.down_write = os.pipe()  # parent -> child
         self.pid = os.fork()
         self.is_child = self.pid == 0
+        # Results are pickled straight into the pipe and read back from it frame by frame: a whole pickle in
+        # memory (a 100,000-paper build's half of the cache rows is over 500 MB) would double the parent's peak.
         if self.is_child:
             os.close(self.up_read)
             os.close(self.down_write)
+            self.writer = os.fdopen(self.up_write, "wb")
         else:
             os.close(self.up_write)
             os.close(self.down_read)
+            self.reader = os.fdopen(self.up_read, "rb")
         return self
 
     def __exit__(self, kind, value, tb):
         if self.is_child:
             os._exit(0)  # nothing of the parent's (atexit, buffers, the cache connection) runs twice
-        os.close(self.up_read)
+        self.reader.close()
         os.close(self.down_write)
         os.waitpid(self.pid, 0)
         return False
@@ -83,25 +87,14 @@ class Helper:
             return pickle.load(pipe)
 
     def send(self, value) -> None:
-        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        os.write(self.up_write, len(data).to_bytes(8, "big"))
-        view = memoryview(data)
-        while view:
-            view = view[os.write(self.up_write, view):]
+        pickle.dump(value, self.writer, protocol=pickle.HIGHEST_PROTOCOL)
+        self.writer.flush()
 
     def receive(self):
-        size = int.from_bytes(self._read(8), "big")
-        return pickle.loads(self._read(size))
-
-    def _read(self, size: int) -> bytes:
-        chunks, left = [], size
-        while left:
-            chunk = os.read(self.up_read, min(left, 1 << 20))
-            if not chunk:
-                raise RuntimeError("the helper process ended unexpectedly")
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
+        try:
+            return pickle.load(self.reader)
+        except (EOFError, pickle.UnpicklingError):
+            raise RuntimeError("the helper process ended unexpectedly") from None
 
     def _tell(self, value: bool) -> None:
         os.write(self.down_write, pickle.dumps(value))

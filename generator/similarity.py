@@ -15,6 +15,7 @@ Scores are exact to the last bit (see `weights`), so after an edit only the affe
 
 from __future__ import annotations
 
+import array
 import collections
 import functools
 import importlib.util
@@ -42,8 +43,9 @@ DENSE_SHARE = 0.025
 # At most this many cells of dense columns (512 MB); any further common terms stay sparse, only slower.
 DENSE_CELLS = 2**27
 # Cells of one similarity block: chunk rows times all papers, float32. One per thread is being computed
-# while one more is read: at most threads() + 1 blocks (64 MB each) exist at once.
-BLOCK_CELLS = 2**24
+# while one more is read: at most threads() + 1 blocks (32 MB each, and the sparse product of each) exist
+# at once. At 100,000 papers blocks of 2**24 cells took 460 MB more at the peak for no faster a ranking.
+BLOCK_CELLS = 2**23
 # Sparse products of the map with more non-zeros than this are shared out among threads (fewer: not worth it).
 SPLIT_NNZ = 1_000_000
 # Columns sampled per row to bound the k-th best score before the exact selection.
@@ -79,16 +81,16 @@ def terms(text: str) -> list[str]:
 def counts(texts: list[str]) -> sparse.csr_matrix:
     """Per text, how often each term (`terms`) occurs, in N_FEATURES hashed columns (float64, whole numbers).
     A text's row depends on that text alone, so the build cache keeps it."""
-    # One small array per text, joined at the end: Python lists of every column number (35 million at 100,000
-    # papers, each a separate int object) took about 1.5 GB.
-    indices, data, sizes = [], [], [0]
+    # Two growing arrays of machine numbers: Python lists of every column number (35 million at 100,000 papers,
+    # each a separate int object) took about 1.5 GB, and a small array per text left that much in holes once joined.
+    indices, data, sizes = array.array("i"), array.array("d"), [0]
     for text in texts:
         found = Counter(zlib.crc32(term.encode("utf-8")) & (N_FEATURES - 1) for term in terms(text))
         columns = sorted(found)
-        indices.append(np.array(columns, dtype=np.int32))
-        data.append(np.array([found[c] for c in columns], dtype=np.float64))
+        indices.extend(columns)
+        data.extend(found[c] for c in columns)
         sizes.append(len(columns))
-    return sparse.csr_matrix((np.concatenate([np.zeros(0), *data]), np.concatenate([np.zeros(0, np.int32), *indices]),
+    return sparse.csr_matrix((np.frombuffer(data, dtype=np.float64), np.frombuffer(indices, dtype=np.int32),
                               np.cumsum(sizes, dtype=np.int64)), shape=(len(texts), N_FEATURES))
 
 
@@ -135,27 +137,34 @@ def changed_rows(before: sparse.csr_matrix, after: sparse.csr_matrix) -> np.ndar
 
 
 def _split_by_frequency(matrix: sparse.csr_matrix) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """The rare terms as a sparse matrix and the common ones as a dense one; their products add up to the full one."""
+    """The rare terms' columns, transposed (terms x rows), and the common terms as a dense matrix (rows x terms).
+
+    A row of matrix times the transposed rare part sums the products of its rare terms only (the common terms'
+    rows are empty there), so the rows need no copy without their common terms."""
     df = np.bincount(matrix.indices, minlength=matrix.shape[1])
     frequent = np.argsort(-df, kind="stable")[:max(1, DENSE_CELLS // max(1, matrix.shape[0]))]
     common = np.sort(frequent[df[frequent] > DENSE_SHARE * matrix.shape[0]])
+    is_common = np.zeros(matrix.shape[1], dtype=bool)
+    is_common[common] = True
     rare = matrix.copy()
-    rare.data[np.isin(rare.indices, common)] = 0
+    rare.data[is_common[rare.indices]] = 0
     rare.eliminate_zeros()
-    return rare, matrix[:, common].toarray()
+    rare_t = rare.T.tocsr()
+    del rare
+    return rare_t, matrix[:, common].toarray()
 
 
 class _Scores:
     """Exact similarities of chosen rows against every row; a row's similarity to itself is -1."""
 
     def __init__(self, matrix: sparse.csr_matrix):
-        self.rare, self.common = _split_by_frequency(matrix)
-        self.rare_t = self.rare.T.tocsr()
+        self.matrix = matrix
+        self.rare_t, self.common = _split_by_frequency(matrix)
         self.step = max(1, BLOCK_CELLS // max(1, matrix.shape[0]))
 
     def block(self, part: np.ndarray) -> np.ndarray:
         block = self.common[part] @ self.common.T
-        block += (self.rare[part] @ self.rare_t).toarray()
+        block += (self.matrix[part] @ self.rare_t).toarray()
         block[np.arange(len(part)), part] = -1
         return block
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import sys
 import time
 from dataclasses import dataclass, field
@@ -165,7 +166,12 @@ class Build:
         self.touched: dict[str, FileState] = {}  # data files with a new time but the same content
         self.dropped: set[str] = set()  # data files gone since the last build
         self.new_discovery: Discovery | None = None  # related papers and the map, when computed in this build
-        self.new_terms: dict[str, Terms] = {}  # term counts made in computing them
+
+    @functools.cached_property
+    def known_pages(self) -> dict[str, tuple[str, int, int]]:
+        """The pages the last build wrote: path -> (key of its inputs, size, time). Read only when needed: a
+        build that finds nothing changed compares `outputs_digest` instead (188,000 rows at 100,000 papers)."""
+        return self.cache.pages() if self.cache is not None else {}
 
     def run(self) -> Generated:
         s = self.settings
@@ -178,7 +184,6 @@ class Build:
         self.global_key = global_key
         fingerprint = digest(canonical([global_key, [[d, st] for d, (_, st) in files.items()], sorted(map(str, problems))]))
         self.outputs = scan_outputs(s.docs_dir, GENERATED_DIRS, s.root)
-        self.known_pages = self.cache.pages() if self.cache is not None else {}
         if self.cache is not None and not errors_of(problems, self.strict):
             done = self._unchanged(fingerprint) or self._patch(files, global_key, fingerprint, topics, env)
             if done is not None:
@@ -198,10 +203,10 @@ class Build:
         due = self._due(plan.pages, keys)
         report = self._render_and_write(collection.topics, {p.id: p.origin.file for p in collection.papers}, env, due, digests, keys)
         nav = nav_info(plan, collection)
-        problems += foreign_warnings(report, s)
         planned = {page.path: (shapes[page.path], page) for page in due}
         self._save(self._racy(st.mtime_ns for st in states.values()), keys, planned, report, fingerprint, global_key, problems, nav)
-        return Generated(collection, sorted(problems), report, nav, curator_notes(nav))
+        # Files in the generated folders are looked at anew by every build: not kept with the result.
+        return Generated(collection, sorted(problems + foreign_warnings(report, s)), report, nav, curator_notes(nav))
 
     # reading ------------------------------------------------------------------------------------
     def _read(self, files: dict[str, tuple[str, tuple[int, int]]]) -> tuple[list, list[Problem], dict[str, FileState]]:
@@ -274,14 +279,13 @@ class Build:
         """The last build's result, when no input changed and every output is as it was written."""
         if self.cache.get_meta("fingerprint") != fingerprint:
             return None
-        pages = self.known_pages
-        if self.outputs.keys() != pages.keys() or any(self.outputs[path] != row[1:] for path, row in pages.items()):
+        if self.cache.get_meta("outputs") != outputs_digest(self.outputs):
             return None
         last = self.cache.get_meta("result")
         if last is None:
             return None
         nav = NavInfo(**{**last["nav"], "topics": [tuple(t) for t in last["nav"]["topics"]]})
-        report = WriteReport(unchanged=len(pages))
+        report = WriteReport(unchanged=len(self.outputs))
         problems = sorted({*(problem_from_payload(p) for p in last["problems"]), *self.scanned})
         return Generated(None, problems, report, nav, curator_notes(nav))
 
@@ -341,7 +345,7 @@ class Build:
         nav = NavInfo(**{**last["nav"], "topics": [tuple(t) for t in last["nav"]["topics"]]})
         rendered = {path: (shapes[path], pages[path]) for path in report.touched}
         self._save(self._racy(t for _, t in stats.values()), keys, rendered, report, fingerprint, global_key, problems, nav)
-        return Generated(None, problems, report, nav, curator_notes(nav))
+        return Generated(None, sorted(problems + foreign_warnings(report, self.settings)), report, nav, curator_notes(nav))
 
     def _discovery(self, papers: list[tuple[str, str]], digests: dict[str, dict]) -> Discovery:
         """Related papers and the map (papers: each id and its file): the last build's when no
@@ -359,9 +363,16 @@ class Build:
         terms = {i: Terms(*row) for i, row in self.cache.terms().items()} if self.cache is not None else {}
         files = dict(papers)
         self.progress.stage(f"finding related papers among {len(papers)}")
-        self.new_discovery, self.new_terms = discover(
-            text_digests, count, lambda ids: self._texts([(i, files[i]) for i in ids], digests), terms, before)
+        self.new_discovery, _ = discover(
+            text_digests, count, lambda ids: self._texts([(i, files[i]) for i in ids], digests), terms, before, self._keep_terms)
         return self.new_discovery
+
+    def _keep_terms(self, fresh: dict[str, Terms]) -> None:
+        """Term counts are stored as soon as they are made, not held until the build's end: a row is
+        the counts of the text it names, right whatever becomes of this build."""
+        if self.cache is not None and fresh:
+            with self.cache:
+                self.cache.put_terms({i: (t.text, t.indices, t.counts) for i, t in fresh.items()})
 
     def _texts(self, papers: list[tuple[str, str]], digests: dict[str, dict]) -> dict[str, str]:
         ids = [paper_id for paper_id, _ in papers if paper_id not in self.fresh_listings]
@@ -415,12 +426,16 @@ class Build:
                 outputs = helper.run(lambda: self._render(topics, origins, env, due[1::2], digests, cached, known))
                 if helper.go():
                     try:
-                        helper.send(("ok", write_files(docs, outputs), self.new_listings, self.new_fragments))
+                        written = write_files(docs, outputs)
+                        # Listings read in this build are the parent's too (both hold them since the fork): named, not sent.
+                        listings = {i: None if row[1] is self.fresh_listings.get(i) else row for i, row in self.new_listings.items()}
+                        helper.send(("ok", written, listings, self.new_fragments))
                     except OSError as err:
                         helper.send(("error", err.errno, err.strerror, err.filename))
                 return WriteReport()  # never reached: the helper ends the child process
             outputs = helper.run(lambda: self._render(topics, origins, env, due[0::2], digests, cached, known))
             report = write_outputs(docs, outputs, set(keys), self.outputs, progress=self.progress, ours=ours)
+            del outputs  # written: room for what the helper sends
             answer = helper.receive()
             if answer[0] == "error":
                 raise OSError(*answer[1:])
@@ -428,7 +443,7 @@ class Build:
         report.written = sorted(report.written + written)
         report.unchanged = len(keys) - len(report.written)
         report.touched = {page.path for page in due}
-        self.new_listings |= listings
+        self.new_listings |= {i: row or (digests[i]["listing"], self.fresh_listings[i]) for i, row in listings.items()}
         self.new_fragments |= fragments
         return report
 
@@ -530,6 +545,9 @@ class Build:
             if stat is not None:
                 shape, page = planned[path]
                 rows[path] = (keys[path], *stat, shape, page_value(page), page.paper_ids)
+        # Pages not rendered now were found as the last build left them (else they would have been due).
+        on_disk = {path: self.known_pages[path][1:] for path in keys if path not in rows and path in self.known_pages}
+        on_disk |= {path: row[1:3] for path, row in rows.items()}
         with self.cache:
             self._save_file_states()
             self.cache.put_listings(self.new_listings)
@@ -537,13 +555,18 @@ class Build:
             self.cache.put_pages(rows)
             self.cache.drop_pages(set(self.known_pages) - set(keys))
             self.cache.set_meta("fingerprint", None if racy else fingerprint)
+            self.cache.set_meta("outputs", outputs_digest(on_disk))
             self.cache.set_meta("global_key", global_key)
             if self.new_discovery is not None:
                 self.cache.set_meta("discovery", self.new_discovery.payload())
-                self.cache.put_terms({i: (t.text, t.indices, t.counts) for i, t in self.new_terms.items()})
             self.cache.drop_orphans()
             kept = sorted(set(problems) - set(self.scanned))
             self.cache.set_meta("result", {"problems": [problem_payload(p) for p in kept], "nav": dataclasses.asdict(nav)})
+
+
+def outputs_digest(outputs: dict[str, tuple[int, int]]) -> str:
+    """Every generated file's path, size and time in one digest: equal, the files are as the last build left them."""
+    return digest("\n".join(f"{path}\0{size}\0{mtime_ns}" for path, (size, mtime_ns) in sorted(outputs.items())))
 
 
 def _shape(global_key: str, page: Page) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import stat
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,13 +57,19 @@ def scan_outputs(docs: Path, folders: tuple[str, ...], root: Path) -> dict[str, 
         except (FileNotFoundError, NotADirectoryError):
             continue
         for entry in entries:
-            if entry.is_symlink():
-                problems.append(Problem(_shown(Path(entry.path), root), 0, 0, "", "a symbolic link in a generated folder; remove it"))
-            elif entry.is_dir(follow_symlinks=False):
-                pending.append((Path(entry.path), f"{prefix}{entry.name}/"))
-            elif prefix + entry.name != MANIFEST:
+            # One stat answers what the entry is, too: at 100,000 papers this loop is a third of a build that changes nothing.
+            try:
                 st = entry.stat(follow_symlinks=False)
+            except FileNotFoundError:  # gone since the folder was listed
+                continue
+            kind = stat.S_IFMT(st.st_mode)
+            if kind == stat.S_IFLNK:
+                problems.append(Problem(_shown(Path(entry.path), root), 0, 0, "", "a symbolic link in a generated folder; remove it"))
+            elif kind == stat.S_IFDIR:
+                pending.append((Path(entry.path), f"{prefix}{entry.name}/"))
+            else:
                 found[prefix + entry.name] = (st.st_size, st.st_mtime_ns)
+    found.pop(MANIFEST, None)
     if problems:
         raise DataError(problems)
     return found

@@ -4,9 +4,11 @@ cache is noticed and rebuilt, never trusted."""
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -96,6 +98,32 @@ def test_a_second_build_reads_nothing_and_writes_nothing(project, cli):
     assert {p: p.stat().st_mtime_ns for p in (root / "docs").rglob("*") if p.is_file()} == before
 
 
+@pytest.mark.parametrize("change", ["deleted", "edited", "added"])
+def test_a_build_with_no_input_changed_still_sees_generated_files_changed_by_hand(project, cli, change):
+    root = project({"a.yml": "title: A\ntopics: [vision]\nabstract: A.\n", "b.yml": "title: B\ntopics: [speech]\nabstract: B.\n"})
+    for record in (root / "data").rglob("*.yml"):  # written long ago: the build may trust their times and skip to the end
+        os.utime(record, (time.time() - 3600, time.time() - 3600))
+    assert cli(root, "build")[0] == 0
+    before = generated(root / "docs")
+    page = root / "docs/papers/a.md"
+    if change == "deleted":
+        page.unlink()
+    elif change == "edited":
+        page.write_text("Changed by hand.\n", "utf-8")
+    else:
+        (root / "docs/papers/notes.md").write_text("Mine.\n", "utf-8")
+    code, out, err = cli(root, "build")
+    assert code == 0, err
+    if change == "added":
+        assert "docs/papers/notes.md" in err and "not written by the generator" in err
+        assert generated(root / "docs") == {**before, "papers/notes.md": b"Mine.\n"}
+        (root / "docs/papers/notes.md").unlink()  # the warning goes with the file
+        code, out, err = cli(root, "build")
+        assert code == 0 and "notes.md" not in err and "0 written" in out
+    else:
+        assert "1 written" in out and generated(root / "docs") == before
+
+
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "tampered", "foreign"])
 def test_a_damaged_or_foreign_cache_is_rebuilt_not_trusted(tmp_path, project, cli, damage):
     root = project({"a.yml": "title: A\ntopics: [vision]\nabstract: First.\n", "b.yml": "title: B\ntopics: [speech]\nabstract: Second.\n"})
@@ -180,6 +208,40 @@ def test_two_processes_write_exactly_what_one_writes(tmp_path, cli, monkeypatch)
     monkeypatch.setattr("generator.parallel.parallel_worth_it", lambda pages: False)
     monkeypatch.setattr("generator.site.parallel_worth_it", lambda pages: False)
     assert generated(root / "docs") == cold_build(root, tmp_path, cli)
+
+
+def cache_rows(root: Path) -> dict[str, list]:
+    """What the cache keeps of papers' content (no times, no paths of this copy)."""
+    with sqlite3.connect(root / ".cache" / "papersite.sqlite") as db:
+        return {table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall() for table in ("entries", "fragments", "terms")}
+
+
+def test_two_processes_store_exactly_what_one_stores(tmp_path, cli, monkeypatch):
+    root = make_collection(tmp_path / "one", 60)
+    (root / "mkdocs.yml").write_text("site_name: Fork test\nplugins:\n  - papers:\n      per_page: 5\n", "utf-8")
+    shutil.copytree(root, tmp_path / "two")
+    monkeypatch.setattr("generator.parallel.parallel_worth_it", lambda pages: False)
+    monkeypatch.setattr("generator.site.parallel_worth_it", lambda pages: False)
+    assert cli(root, "build")[0] == 0
+    monkeypatch.setattr("generator.parallel.parallel_worth_it", lambda pages: True)
+    monkeypatch.setattr("generator.site.parallel_worth_it", lambda pages: True)
+    assert cli(tmp_path / "two", "build")[0] == 0
+    one, two = cache_rows(root), cache_rows(tmp_path / "two")
+    assert all(len(rows) >= 60 for rows in one.values()), {table: len(rows) for table, rows in one.items()}
+    assert one == two
+
+
+def test_after_an_edit_only_the_edited_text_is_counted_again(tmp_path, cli, monkeypatch):
+    import generator.discovery
+
+    counted, count = [], generator.discovery._count
+    monkeypatch.setattr(generator.discovery, "_count", lambda ids, *rest: counted.append(list(ids)) or count(ids, *rest))
+    root = make_collection(tmp_path / "project", 30)
+    assert cli(root, "build")[0] == 0
+    record = root / "data/papers/paper-00007.yml"
+    record.write_text(record.read_text("utf-8").replace("abstract: ", "abstract: Edited words. ", 1), "utf-8")
+    assert cli(root, "build")[0] == 0
+    assert [len(ids) for ids in counted] == [30, 1] and counted[1] == ["paper-00007"]
 
 
 def test_a_template_failing_in_either_process_writes_nothing(tmp_path, cli, monkeypatch):
