@@ -40,7 +40,7 @@ class Helper:
         self.pid = os.fork()
         self.is_child = self.pid == 0
         # Results are pickled straight into the pipe and read back from it frame by frame: a whole pickle in
-        # memory (a 100,000-paper build's half of the cache rows is over 500 MB) would double the parent's peak.
+        # memory (a 100,000-paper build's half of the exports' cached pieces is about 200 MB) would double it in the parent.
         if self.is_child:
             os.close(self.up_read)
             os.close(self.down_write)
