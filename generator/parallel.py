@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import threading
 import traceback
+from collections.abc import Callable, Iterator
 
 from .problems import DataError
 
@@ -21,6 +23,64 @@ MIN_PAGES = 4000  # below this, forking costs more than it saves
 def parallel_worth_it(pages: int) -> bool:
     return (pages >= MIN_PAGES and (os.cpu_count() or 1) > 1 and hasattr(os, "fork")
             and threading.active_count() == 1 and os.environ.get("PAPERSITE_WORKERS") != "1")
+
+
+class Ahead:
+    """The values a generator yields, made by a forked child while this process goes on (when `fork`),
+    else made here when asked. `take()` gives the next one; a DataError in the child is raised again by
+    `take()`. Use as a context manager: leaving it stops a child that is not done (its values unread)."""
+
+    def __init__(self, produce: Callable[[], Iterator], fork: bool):
+        self.values = None if fork else produce()
+        self.pid = None
+        if fork:
+            read, write = os.pipe()
+            self.pid = os.fork()
+            if self.pid == 0:
+                os.close(read)
+                self._child(produce, os.fdopen(write, "wb"))
+            os.close(write)
+            self.reader = os.fdopen(read, "rb")
+
+    @staticmethod
+    def _child(produce, writer) -> None:
+        try:
+            try:
+                for value in produce():
+                    pickle.dump(("ok", value), writer, protocol=pickle.HIGHEST_PROTOCOL)
+                    writer.flush()  # the first values are often all the parent needs
+            except DataError as err:
+                pickle.dump(("problems", err.problems), writer)
+            except BaseException:  # noqa: BLE001 - reported by the parent
+                pickle.dump(("bug", traceback.format_exc()), writer)
+            writer.flush()
+        except OSError:
+            pass  # the parent stopped reading: it needs nothing more
+        finally:
+            os._exit(0)  # nothing of the parent's (atexit, buffers, the cache connection) runs twice
+
+    def take(self):
+        if self.pid is None:
+            return next(self.values)
+        try:
+            kind, value = pickle.load(self.reader)
+        except (EOFError, pickle.UnpicklingError):
+            raise RuntimeError("the helper process ended unexpectedly") from None
+        if kind == "problems":
+            raise DataError(value)
+        if kind == "bug":
+            raise RuntimeError(f"the build failed:\n{value}")
+        return value
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pid is not None:
+            self.reader.close()
+            os.kill(self.pid, signal.SIGKILL)  # done or not, nothing more of it is read
+            os.waitpid(self.pid, 0)
+            self.pid = None
 
 
 def threads() -> int:

@@ -26,11 +26,22 @@ class WriteReport:
         return f"{len(self.written)} written, {len(self.removed)} removed, {self.unchanged} unchanged"
 
 
-def pack(text: str) -> bytes:
-    """A rendered page as it is kept until written: UTF-8, compressed. A big build holds every rendered page of
-    its half until both halves have rendered (so a failing template writes nothing); Markdown shrinks about
-    four-fold, which at 100,000 papers is over a gigabyte per process, for a few percent of the build's time."""
-    return zlib.compress(text.encode("utf-8"), 1)
+class Packed(bytes):
+    """A page's UTF-8 text, compressed."""
+
+
+def pack(text: str, compress: bool = True) -> bytes:
+    """A rendered page as it is kept until written: UTF-8, compressed when many are kept. A big build holds every
+    rendered page of its half until both halves have rendered (so a failing template writes nothing); Markdown
+    shrinks about four-fold, which at 100,000 papers is over a gigabyte per process, for a few percent of the
+    build's time. A build of a few pages keeps them as they are: compressing the downloads (500 MB at 100,000
+    papers) alone would take longer than the rest of an edit."""
+    data = text.encode("utf-8")
+    return Packed(zlib.compress(data, 1)) if compress else data
+
+
+def unpack(data: bytes) -> bytes:
+    return zlib.decompress(data) if isinstance(data, Packed) else data
 
 
 TEMPORARY = re.compile(r"^\..+\.[0-9]+\.[0-9a-f]{8}\.tmp$")  # what write_atomic names its temporary files
@@ -138,7 +149,7 @@ def write_outputs(docs_dir: Path, outputs: dict[str, bytes], keep: set[str], exi
     progress.stage("writing pages", len(outputs))
     for relative, packed in sorted(outputs.items()):
         path = docs_dir / relative
-        data = zlib.decompress(packed)
+        data = unpack(packed)
         known = existing.get(relative)
         if known is not None and known[0] == len(data) and path.read_bytes() == data:
             report.unchanged += 1
@@ -162,7 +173,7 @@ def write_files(docs_dir: Path, outputs: dict[str, bytes]) -> list[str]:
     """Write outputs (`pack`ed) where they differ from what is on disk; nothing else (a helper process's share)."""
     written = []
     for relative, packed in sorted(outputs.items()):
-        path, data = docs_dir / relative, zlib.decompress(packed)
+        path, data = docs_dir / relative, unpack(packed)
         if not (path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data):
             write_atomic(path, data)
             written.append(relative)

@@ -98,8 +98,14 @@ def test_a_second_build_reads_nothing_and_writes_nothing(project, cli):
     assert {p: p.stat().st_mtime_ns for p in (root / "docs").rglob("*") if p.is_file()} == before
 
 
+@pytest.mark.parametrize("forked", [False, True], ids=["one process", "generated files listed by a child"])
 @pytest.mark.parametrize("change", ["deleted", "edited", "added"])
-def test_a_build_with_no_input_changed_still_sees_generated_files_changed_by_hand(project, cli, change):
+def test_a_build_with_no_input_changed_still_sees_generated_files_changed_by_hand(project, cli, change, forked, monkeypatch):
+    import generator.site
+
+    forks, ahead = [], generator.site.Ahead
+    monkeypatch.setattr("generator.site.parallel_worth_it", lambda pages: forked)
+    monkeypatch.setattr(generator.site, "Ahead", lambda produce, fork: forks.append(fork) or ahead(produce, fork))
     root = project({"a.yml": "title: A\ntopics: [vision]\nabstract: A.\n", "b.yml": "title: B\ntopics: [speech]\nabstract: B.\n"})
     for record in (root / "data").rglob("*.yml"):  # written long ago: the build may trust their times and skip to the end
         os.utime(record, (time.time() - 3600, time.time() - 3600))
@@ -122,6 +128,7 @@ def test_a_build_with_no_input_changed_still_sees_generated_files_changed_by_han
         assert code == 0 and "notes.md" not in err and "0 written" in out
     else:
         assert "1 written" in out and generated(root / "docs") == before
+    assert forks[0] is False and all(fork == forked for fork in forks[1:])  # the first build has no listing to go by
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "tampered", "foreign"])
@@ -182,6 +189,21 @@ def test_an_abstract_edit_renders_only_the_pages_that_show_that_paper_without_pl
     assert "New words." in (root / "docs/topics/vision.md").read_text("utf-8")
 
 
+@pytest.mark.parametrize("fails", [False, True], ids=["build", "failing build"])
+def test_a_build_collects_cycles_less_often_and_then_gives_the_setting_back(project, cli, monkeypatch, fails):
+    import gc
+
+    import generator.site
+
+    during, check = [], generator.site.check_collection
+    monkeypatch.setattr(generator.site, "check_collection", lambda *args: during.append(gc.get_threshold()) or check(*args))
+    before = gc.get_threshold()
+    root = project({"a.yml": "title: A\ntopics: [vision]\nabstract: A.\n", "b.yml": f"title: B\ntopics: [{'nowhere' if fails else 'speech'}]\n"})
+    assert cli(root, "build")[0] == (1 if fails else 0)
+    assert during and during[0][0] > before[0] * 10
+    assert gc.get_threshold() == before
+
+
 def test_after_a_failed_build_the_next_one_still_fails(project, cli):
     root = project({"a.yml": "title: A\ntopics: [vision]\nabstract: A.\n", "b.yml": "title: B\ntopics: [speech]\nabstract: B.\n"})
     assert cli(root, "build")[0] == 0
@@ -207,6 +229,21 @@ def test_two_processes_write_exactly_what_one_writes(tmp_path, cli, monkeypatch)
     assert forks, "the build did not use a second process"
     monkeypatch.setattr("generator.parallel.parallel_worth_it", lambda pages: False)
     monkeypatch.setattr("generator.site.parallel_worth_it", lambda pages: False)
+    assert generated(root / "docs") == cold_build(root, tmp_path, cli)
+
+
+def test_pages_kept_compressed_until_written_are_written_as_rendered(tmp_path, cli, monkeypatch):
+    import generator.site
+    import generator.write
+
+    packed, pack = [], generator.site.pack
+    monkeypatch.setattr(generator.site, "pack", lambda text, compress: packed.append(compress) or pack(text, compress))
+    monkeypatch.setattr(generator.site, "MIN_PAGES", 1)  # a build of any size keeps its pages compressed
+    root = make_collection(tmp_path / "project", 20)
+    assert cli(root, "build")[0] == 0
+    assert packed and all(packed)
+    assert isinstance(pack("x" * 1000, True), generator.write.Packed) and len(pack("x" * 1000, True)) < 100
+    monkeypatch.setattr(generator.site, "MIN_PAGES", 10**9)
     assert generated(root / "docs") == cold_build(root, tmp_path, cli)
 
 

@@ -43,7 +43,9 @@ def test_a_generated_folder_that_is_a_symlink_is_refused(project, cli, elsewhere
     assert tree(elsewhere) == before
 
 
-def test_a_symlink_inside_a_generated_folder_is_refused(project, cli, elsewhere):
+@pytest.mark.parametrize("forked", [False, True], ids=["one process", "generated files listed by a child"])
+def test_a_symlink_inside_a_generated_folder_is_refused(project, cli, elsewhere, forked, monkeypatch):
+    monkeypatch.setattr("generator.site.parallel_worth_it", lambda pages: forked)
     root = project(PAPERS)
     assert cli(root, "build")[0] == 0
     (root / "docs" / "papers" / "page").symlink_to(elsewhere)  # where a second A-Z page would be written

@@ -1,11 +1,14 @@
-"""The forked helper of big builds: what it sends arrives whole, without the whole pickle held in memory."""
+"""The forked helpers of big builds: what they send arrives whole, without the whole pickle held in memory;
+work done ahead by a child gives what the same work done in the process gives, errors included."""
 
 import os
+import time
 import tracemalloc
 
 import pytest
 
-from generator.parallel import Helper
+from generator.parallel import Ahead, Helper
+from generator.problems import DataError, Problem
 
 PAYLOAD = 40 << 20
 
@@ -46,3 +49,54 @@ def test_a_helper_that_ends_half_way_through_its_answer_is_an_error():
 
             helper.send(["x" * (1 << 20), Half()])
         helper.receive()
+
+
+def _numbers():
+    yield os.getpid()
+    yield list(range(100_000))
+    yield "last"
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_work_done_ahead_gives_the_same_values_in_order(fork):
+    with Ahead(_numbers, fork) as ahead:
+        pid, numbers, last = ahead.take(), ahead.take(), ahead.take()
+    assert (pid != os.getpid()) == fork  # made by a child only when forked
+    assert numbers == list(range(100_000)) and last == "last"
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_a_data_error_ahead_is_raised_where_its_value_is_taken(fork):
+    problem = Problem("docs/papers", 0, 0, "", "is a symbolic link")
+
+    def failing():
+        yield "first"
+        raise DataError([problem])
+
+    with Ahead(failing, fork) as ahead:
+        assert ahead.take() == "first"
+        with pytest.raises(DataError) as caught:
+            ahead.take()
+    assert caught.value.problems == [problem]
+
+
+def test_a_bug_ahead_is_reported_with_its_traceback():
+    def broken():
+        yield 1 // 0
+
+    with Ahead(broken, True) as ahead, pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        ahead.take()
+
+
+def test_leaving_early_stops_a_child_that_is_not_done():
+    def endless():
+        while True:
+            yield "x" * (1 << 20)  # fills the pipe: the child blocks until read
+
+    started = time.monotonic()
+    with Ahead(endless, True) as ahead:
+        ahead.take()
+        pid = ahead.pid
+    assert time.monotonic() - started < 10
+    with pytest.raises(ChildProcessError):  # reaped: no zombie left behind
+        os.waitpid(pid, os.WNOHANG)
