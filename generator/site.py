@@ -217,7 +217,7 @@ class Build:
         global_key = digest(canonical([__version__, template_sources(env), repr(s.plan), repr(s.site), [repr(t) for t in topics]]))
         self.global_key = global_key
         fingerprint = digest(canonical([global_key, [[d, st] for d, (_, st) in files.items()], sorted(map(str, problems))]))
-        self.outputs_now = self.scan.take()  # the digest of the generated files, first
+        self.outputs_now = self.scan.take()  # how many generated files there are, and their digest: the scan gives it first
         if self.cache is not None and not errors_of(problems, self.strict):
             done = self._unchanged(fingerprint) or self._patch(files, global_key, fingerprint, topics, env)
             if done is not None:
