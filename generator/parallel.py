@@ -31,16 +31,31 @@ class Ahead:
     `take()`. Use as a context manager: leaving it stops a child that is not done (its values unread)."""
 
     def __init__(self, produce: Callable[[], Iterator], fork: bool):
-        self.values = None if fork else produce()
-        self.pid = None
-        if fork:
-            read, write = os.pipe()
-            self.pid = os.fork()
-            if self.pid == 0:
-                os.close(read)
-                self._child(produce, os.fdopen(write, "wb"))
+        self.pid = self._fork(produce) if fork else None
+        self.values = produce() if self.pid is None else None
+
+    def _fork(self, produce) -> int | None:
+        """The child's pid, or None when no process could be made (the work is then done here)."""
+        read, write = os.pipe()
+        # Ctrl-C ends the child at once: a KeyboardInterrupt raised in it would unwind into the parent's
+        # code (closing the cache, releasing the project lock the two share). Blocked until it is set so.
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            pid = os.fork()
+        except OSError:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+            os.close(read)
             os.close(write)
-            self.reader = os.fdopen(read, "rb")
+            return None
+        if pid == 0:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        if pid == 0:
+            os.close(read)
+            self._child(produce, os.fdopen(write, "wb"))
+        os.close(write)
+        self.reader = os.fdopen(read, "rb")
+        return pid
 
     @staticmethod
     def _child(produce, writer) -> None:
@@ -51,6 +66,8 @@ class Ahead:
                     writer.flush()  # the first values are often all the parent needs
             except DataError as err:
                 pickle.dump(("problems", err.problems), writer)
+            except OSError as err:  # an unreadable folder, say: told as it would be without the child
+                pickle.dump(("os", (err.errno, err.strerror, err.filename)), writer)
             except BaseException:  # noqa: BLE001 - reported by the parent
                 pickle.dump(("bug", traceback.format_exc()), writer)
             writer.flush()
@@ -68,6 +85,8 @@ class Ahead:
             raise RuntimeError("the helper process ended unexpectedly") from None
         if kind == "problems":
             raise DataError(value)
+        if kind == "os":
+            raise OSError(*value)
         if kind == "bug":
             raise RuntimeError(f"the build failed:\n{value}")
         return value

@@ -182,6 +182,7 @@ class Build:
         self.touched: dict[str, FileState] = {}  # data files with a new time but the same content
         self.dropped: set[str] = set()  # data files gone since the last build
         self.new_discovery: Discovery | None = None  # related papers and the map, when computed in this build
+        self.compress = False  # rendered pages kept compressed until written (`_render_and_write` decides)
 
     @functools.cached_property
     def known_pages(self) -> dict[str, tuple[str, int, int]]:
@@ -450,6 +451,8 @@ class Build:
         known = self.cache.fragments(kinds) if self.cache is not None and kinds else {}
         known = {place: text for place, (key, text) in known.items() if place[1] in digests and key == self._fragment_key(place[1], digests)}
         cached = self._cached_listings(due, known)
+        # Pages are kept compressed until written when there are many (each half of a forked build included).
+        self.compress = len(due) >= MIN_PAGES
         if not parallel_worth_it(len(due)):
             outputs = self._render(topics, origins, env, due, digests, cached, known)
             return write_outputs(docs, outputs, set(keys), self.outputs, progress=self.progress)
@@ -533,9 +536,8 @@ class Build:
         renderer = Renderer(topics, env, self.settings.site, lambda i: self._full(i, origins[i]), listing, fragment)
         self.progress.stage("rendering pages", len(due))
         outputs: dict[str, bytes] = {}
-        compress = len(due) >= MIN_PAGES
         for page in due:
-            outputs[page.path] = pack(renderer.render(page), compress)
+            outputs[page.path] = pack(renderer.render(page), self.compress)
             self.progress.advance()
         self.new_listings = {i: (digests[i]["listing"], value) for i, value in listings.items()
                              if all(value[part] is not None for part in PARTS) and (i not in cached or cached[i][0] != digests[i]["listing"])}

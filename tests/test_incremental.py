@@ -247,6 +247,21 @@ def test_pages_kept_compressed_until_written_are_written_as_rendered(tmp_path, c
     assert generated(root / "docs") == cold_build(root, tmp_path, cli)
 
 
+def test_a_forked_build_of_many_pages_keeps_both_halves_compressed(tmp_path, cli, monkeypatch):
+    import generator.site
+
+    root = make_collection(tmp_path / "project", 20)
+    assert cli(root, "build", "--no-cache")[0] == 0
+    pages = len(generated(root / "docs"))
+    shutil.rmtree(root / "docs" / "papers")
+    packed, pack = [], generator.site.pack
+    monkeypatch.setattr(generator.site, "pack", lambda text, compress: packed.append(compress) or pack(text, compress))
+    monkeypatch.setattr("generator.site.parallel_worth_it", lambda pages: True)
+    monkeypatch.setattr(generator.site, "MIN_PAGES", pages - 5)  # many for the build, not for either half
+    assert cli(root, "build", "--no-cache")[0] == 0
+    assert len(packed) < pages - 5 and all(packed)  # this process's half
+
+
 def cache_rows(root: Path) -> dict[str, list]:
     """What the cache keeps of papers' content (no times, no paths of this copy)."""
     with sqlite3.connect(root / ".cache" / "papersite.sqlite") as db:

@@ -2,6 +2,7 @@
 work done ahead by a child gives what the same work done in the process gives, errors included."""
 
 import os
+import signal
 import time
 import tracemalloc
 
@@ -100,3 +101,36 @@ def test_leaving_early_stops_a_child_that_is_not_done():
     assert time.monotonic() - started < 10
     with pytest.raises(ChildProcessError):  # reaped: no zombie left behind
         os.waitpid(pid, os.WNOHANG)
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_an_os_error_ahead_is_raised_as_the_same_os_error(fork):
+    def unreadable():
+        raise PermissionError(13, "Permission denied", "docs/papers/locked")
+        yield
+
+    with Ahead(unreadable, fork) as ahead, pytest.raises(OSError) as caught:
+        ahead.take()
+    assert (caught.value.errno, caught.value.filename) == (13, "docs/papers/locked")
+
+
+def test_ctrl_c_ends_the_child_at_once_and_leaves_the_parent_as_it_was():
+    def handler():
+        yield signal.getsignal(signal.SIGINT)
+
+    before = signal.getsignal(signal.SIGINT)
+    with Ahead(handler, True) as ahead:
+        assert ahead.take() == signal.SIG_DFL  # no KeyboardInterrupt to unwind into the parent's code
+    assert signal.getsignal(signal.SIGINT) == before
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, set())
+
+
+def test_when_no_process_can_be_made_the_work_is_done_here(monkeypatch):
+    def no_fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    open_before = len(os.listdir("/proc/self/fd"))
+    with Ahead(_numbers, True) as ahead:
+        assert ahead.take() == os.getpid() and ahead.pid is None
+    assert len(os.listdir("/proc/self/fd")) == open_before  # the pipe is closed again
