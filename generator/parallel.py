@@ -25,6 +25,14 @@ def parallel_worth_it(pages: int) -> bool:
             and threading.active_count() == 1 and os.environ.get("PAPERSITE_WORKERS") != "1")
 
 
+def _load(reader):
+    """The next value a forked process sent; an error, not a hang, when it ended before sending it whole."""
+    try:
+        return pickle.load(reader)
+    except (EOFError, pickle.UnpicklingError):
+        raise RuntimeError("the helper process ended unexpectedly") from None
+
+
 class Ahead:
     """The values a generator yields, made by a forked child while this process goes on (when `fork`),
     else made here when asked. `take()` gives the next one; a DataError in the child is raised again by
@@ -43,10 +51,7 @@ class Ahead:
         try:
             pid = os.fork()
         except OSError:
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-            os.close(read)
-            os.close(write)
-            return None
+            pid = None
         if pid == 0:
             signal.signal(signal.SIGINT, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
@@ -54,6 +59,9 @@ class Ahead:
             os.close(read)
             self._child(produce, os.fdopen(write, "wb"))
         os.close(write)
+        if pid is None:
+            os.close(read)
+            return None
         self.reader = os.fdopen(read, "rb")
         return pid
 
@@ -79,10 +87,7 @@ class Ahead:
     def take(self):
         if self.pid is None:
             return next(self.values)
-        try:
-            kind, value = pickle.load(self.reader)
-        except (EOFError, pickle.UnpicklingError):
-            raise RuntimeError("the helper process ended unexpectedly") from None
+        kind, value = _load(self.reader)
         if kind == "problems":
             raise DataError(value)
         if kind == "os":
@@ -170,10 +175,7 @@ class Helper:
         self.writer.flush()
 
     def receive(self):
-        try:
-            return pickle.load(self.reader)
-        except (EOFError, pickle.UnpicklingError):
-            raise RuntimeError("the helper process ended unexpectedly") from None
+        return _load(self.reader)
 
     def _tell(self, value: bool) -> None:
         os.write(self.down_write, pickle.dumps(value))

@@ -182,7 +182,6 @@ class Build:
         self.touched: dict[str, FileState] = {}  # data files with a new time but the same content
         self.dropped: set[str] = set()  # data files gone since the last build
         self.new_discovery: Discovery | None = None  # related papers and the map, when computed in this build
-        self.compress = False  # rendered pages kept compressed until written (`_render_and_write` decides)
 
     @functools.cached_property
     def known_pages(self) -> dict[str, tuple[str, int, int]]:
@@ -452,16 +451,16 @@ class Build:
         known = {place: text for place, (key, text) in known.items() if place[1] in digests and key == self._fragment_key(place[1], digests)}
         cached = self._cached_listings(due, known)
         # Pages are kept compressed until written when there are many (each half of a forked build included).
-        self.compress = len(due) >= MIN_PAGES
+        compress = len(due) >= MIN_PAGES
         if not parallel_worth_it(len(due)):
-            outputs = self._render(topics, origins, env, due, digests, cached, known)
+            outputs = self._render(topics, origins, env, due, digests, cached, known, compress)
             return write_outputs(docs, outputs, set(keys), self.outputs, progress=self.progress)
         ours = claim(docs, set(keys))
         before = self.outputs  # taken before forking: the child must not read the pipe it comes through
         with Helper() as helper:
             if helper.is_child:
                 self.progress = NO_PROGRESS
-                outputs = helper.run(lambda: self._render(topics, origins, env, due[1::2], digests, cached, known))
+                outputs = helper.run(lambda: self._render(topics, origins, env, due[1::2], digests, cached, known, compress))
                 if helper.go():
                     try:
                         written = write_files(docs, outputs)
@@ -471,7 +470,7 @@ class Build:
                     except OSError as err:
                         helper.send(("error", err.errno, err.strerror, err.filename))
                 return WriteReport()  # never reached: the helper ends the child process
-            outputs = helper.run(lambda: self._render(topics, origins, env, due[0::2], digests, cached, known))
+            outputs = helper.run(lambda: self._render(topics, origins, env, due[0::2], digests, cached, known, compress))
             report = write_outputs(docs, outputs, set(keys), before, progress=self.progress, ours=ours)
             del outputs  # written: room for what the helper sends
             answer = helper.receive()
@@ -511,7 +510,7 @@ class Build:
         return found
 
     def _render(self, topics, origins: dict[str, str], env, due: list[Page], digests: dict[str, dict],
-                cached: dict[str, tuple[str, dict]], known: dict[tuple[str, str], str]) -> dict[str, bytes]:
+                cached: dict[str, tuple[str, dict]], known: dict[tuple[str, str], str], compress: bool) -> dict[str, bytes]:
         listings: dict[str, dict] = {}
         self.new_fragments = {}
 
@@ -537,7 +536,7 @@ class Build:
         self.progress.stage("rendering pages", len(due))
         outputs: dict[str, bytes] = {}
         for page in due:
-            outputs[page.path] = pack(renderer.render(page), self.compress)
+            outputs[page.path] = pack(renderer.render(page), compress)
             self.progress.advance()
         self.new_listings = {i: (digests[i]["listing"], value) for i, value in listings.items()
                              if all(value[part] is not None for part in PARTS) and (i not in cached or cached[i][0] != digests[i]["listing"])}
