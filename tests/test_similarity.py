@@ -137,6 +137,26 @@ def test_the_map_is_the_same_in_any_number_of_threads(matrix, monkeypatch):
         assert similarity._svd(dense, 3).tobytes() == one, workers
 
 
+@pytest.mark.parametrize("kernel", ["scipy", "fallback"])
+def test_the_maps_threaded_products_are_scipys_to_the_bit(matrix, monkeypatch, kernel):
+    """Each thread writes its rows into one array, through SciPy's kernel or, without it, SciPy's product."""
+    from generator import similarity
+
+    if kernel == "fallback":
+        monkeypatch.setattr(similarity, "_MATVECS", None)
+    else:
+        assert similarity._MATVECS is not None  # the installed SciPy has the kernel the fast path calls
+    monkeypatch.setattr(similarity, "SPLIT_NNZ", 0)
+    monkeypatch.setattr(similarity, "threads", lambda: 3)
+    a = sparse.csr_matrix(matrix, dtype=np.float64)
+    basis = np.asfortranarray(np.random.default_rng(1).standard_normal((a.shape[0], 5)))  # as QR returns it
+    terms = np.random.default_rng(2).standard_normal((a.shape[1], 5))
+    with similarity._RowProducts(a) as product:
+        assert product.parts == 3
+        assert product.backward(basis).tobytes() == (a.T.tocsr() @ basis).tobytes()
+        assert product.forward(terms).tobytes() == (a @ terms).tobytes()
+
+
 def test_no_thread_outlives_the_similarity_blocks(matrix, monkeypatch):
     import threading
 
