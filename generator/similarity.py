@@ -285,6 +285,7 @@ def _svd(matrix: sparse.csr_matrix, components: int, oversample: int = 10, itera
     number = np.zeros(matrix.shape[1], dtype=np.int32)
     number[used] = np.arange(len(used), dtype=np.int32)
     matrix = sparse.csr_matrix((matrix.data.astype(np.float64), number[matrix.indices], matrix.indptr), shape=(matrix.shape[0], len(used)))
+    matrix.sort_indices()  # as weights() leaves them: the products' sums then run in one order (see _RowProducts)
     size = min(components + oversample, *matrix.shape)
     points = np.zeros((matrix.shape[0], components))
     if size == 0:
@@ -306,14 +307,23 @@ def _svd(matrix: sparse.csr_matrix, components: int, oversample: int = 10, itera
 
 
 class _RowProducts:
-    """matrix @ x and matrix.T @ y, their rows shared out among threads (SciPy's products run on one core and
-    release the GIL). Each output row is the same sum, in the same order, as in a product on one thread."""
+    """matrix @ x and matrix.T @ y (the matrix's indices sorted in each row). Each output row is the same sum, in the
+    same order, whatever the number of threads: matrix.T @ y has its rows shared out among threads (SciPy's products
+    run on one core and release the GIL); matrix @ x is one product, on one thread."""
 
     def __init__(self, matrix: sparse.csr_matrix):
-        self.parts = threads() if matrix.nnz >= SPLIT_NNZ else 1
-        self.rows = self._split(matrix)
-        # a row-wise product (a copy of the matrix): faster than SciPy's transposed one, and it can be split by rows
-        self.columns = self._split(matrix.T.tocsr()) if self.parts > 1 else [matrix.T]
+        big = matrix.nnz >= SPLIT_NNZ
+        self.parts = threads() if big else 1
+        self.by_columns = matrix
+        self.columns = [matrix.T]
+        if big:
+            # A copy of the matrix stored by terms. Its row-wise product is faster than SciPy's transposed one and can be
+            # split by rows. Read by columns, it is the matrix itself: then matrix @ x reads x in order, where a product
+            # by rows reads it at random (0.07 against 0.36 s on one thread at 30,000 papers). Each paper's sum is made
+            # in the same order either way, term by term, ascending.
+            transposed = matrix.T.tocsr()
+            self.columns = self._split(transposed)
+            self.by_columns = transposed.T
 
     def _split(self, matrix: sparse.csr_matrix) -> list[sparse.csr_matrix]:
         if self.parts == 1:
@@ -347,7 +357,7 @@ class _RowProducts:
         return out
 
     def forward(self, dense: np.ndarray) -> np.ndarray:
-        return self._product(self.rows, dense)
+        return self.by_columns @ dense
 
     def backward(self, dense: np.ndarray) -> np.ndarray:
         return self._product(self.columns, dense)
