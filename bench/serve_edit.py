@@ -65,8 +65,8 @@ def time_serve_edit(project: Path, paper_id: str, dirty: bool = True) -> str:
             saved = time.monotonic()
             record.write_text(text.replace("title: ", f"title: {mark} ", 1), "utf-8")
             try:
-                page.wait_for_function("mark => document.querySelector('article h1') && document.querySelector('article h1').innerText.includes(mark)",
-                                       arg=mark, timeout=EDIT_SECONDS * 1000)
+                shows_mark = "mark => (document.querySelector('article h1')?.innerText || '').includes(mark)"
+                page.wait_for_function(shows_mark, arg=mark, timeout=EDIT_SECONDS * 1000)
                 shown = time.monotonic() - saved
             finally:
                 record.write_text(text, "utf-8")
