@@ -135,6 +135,18 @@ def test_the_map_is_the_same_in_any_number_of_threads(matrix, monkeypatch):
     for workers in (2, 3, 4, 7):
         monkeypatch.setattr(similarity, "threads", lambda workers=workers: workers)
         assert similarity._svd(dense, 3).tobytes() == one, workers
+    # a small matrix: products by rows, without the copy stored by terms
+    monkeypatch.setattr(similarity, "SPLIT_NNZ", 10**12)
+    assert similarity._svd(dense, 3).tobytes() == one
+
+
+def test_the_maps_products_refuse_unsorted_rows():
+    from generator import similarity
+
+    unsorted = sparse.csr_matrix((np.array([1.0, 2.0]), np.array([3, 1], dtype=np.int32), np.array([0, 2], dtype=np.int32)), shape=(1, 4))
+    assert not unsorted.has_sorted_indices
+    with pytest.raises(ValueError, match="sorted"):
+        similarity._RowProducts(unsorted)
 
 
 @pytest.mark.parametrize("kernel", ["scipy", "fallback"])
@@ -142,10 +154,13 @@ def test_the_maps_threaded_products_are_scipys_to_the_bit(matrix, monkeypatch, k
     """Each thread writes its rows into one array, through SciPy's kernel or, without it, SciPy's product."""
     from generator import similarity
 
+    calls = []
     if kernel == "fallback":
         monkeypatch.setattr(similarity, "_MATVECS", None)
     else:
         assert similarity._MATVECS is not None  # the installed SciPy has the kernel the fast path calls
+        real = similarity._MATVECS
+        monkeypatch.setattr(similarity, "_MATVECS", lambda *args: calls.append(args[0]) or real(*args))
     monkeypatch.setattr(similarity, "SPLIT_NNZ", 0)
     monkeypatch.setattr(similarity, "threads", lambda: 3)
     a = sparse.csr_matrix(matrix, dtype=np.float64)
@@ -155,6 +170,7 @@ def test_the_maps_threaded_products_are_scipys_to_the_bit(matrix, monkeypatch, k
         assert product.parts == 3
         assert product.backward(basis).tobytes() == (a.T.tocsr() @ basis).tobytes()
         assert product.forward(terms).tobytes() == (a @ terms).tobytes()
+    assert len(calls) == (3 if kernel == "scipy" else 0)  # one call a part: the fast path was taken
 
 
 def test_no_thread_outlives_the_similarity_blocks(matrix, monkeypatch):
