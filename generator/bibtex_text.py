@@ -41,7 +41,12 @@ def _char(char: str) -> str:
     return char
 
 
+ASCII_SPECIAL = re.compile(r"[\\{}&%$#_~^]")
+
+
 def _plain(text: str) -> str:
+    if text.isascii() and not ASCII_SPECIAL.search(text):
+        return text  # most text: nothing to encode, and no need to look at each character
     return "".join(_char(c) for c in text)
 
 

@@ -242,15 +242,21 @@ class BuildCache:
 
     def planned(self, paths) -> dict[str, tuple[str, dict]]:
         """The plan entries (shape, page) of pages, for the paths with a sound row."""
-        found = {}
+        return {path: (shape, json.loads(page)) for path, shape, page in self._sound_pages(paths)}
+
+    def shapes(self, paths) -> dict[str, str]:
+        """The shape stored with each page's plan entry, for the paths with a sound row (a damaged one is stored anew)."""
+        return {path: shape for path, shape, _ in self._sound_pages(paths)}
+
+    def _sound_pages(self, paths):
+        """(path, shape, plan entry as stored) of the paths whose row is sound."""
         paths = sorted(paths)
         for start in range(0, len(paths), 900):
             part = paths[start : start + 900]
             query = f"SELECT path, shape, page, checksum FROM pages WHERE path IN ({','.join('?' * len(part))})"
             for path, shape, page, checksum in self.db.execute(query, part):
                 if page is not None and digest(f"{shape}\x00{page}") == checksum:
-                    found[path] = (shape, json.loads(page))
-        return found
+                    yield path, shape, page
 
     def pages_showing(self, paper_ids) -> set[str]:
         ids = sorted(paper_ids)

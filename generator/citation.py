@@ -16,6 +16,7 @@ from pathlib import Path
 import rispy
 
 from .latex import plain_text
+from .model import Author
 
 STYLES = {"apa": Path(__file__).parent / "styles" / "apa.csl", "acm": Path(__file__).parent / "styles" / "acm-sig-proceedings.csl"}
 PARTICLE = re.compile(r"^[a-z\u00df-\u00ff]")  # BibTeX's rule: a name part starting in lower case is a particle
@@ -40,6 +41,9 @@ def _csl_type(data: dict) -> str:
     return ("article-journal" if journal else "paper-conference") if container else "article"
 
 
+AUTHOR_FIELDS = dataclasses.fields(Author)
+
+
 def paper_data(paper) -> dict:
     """Every field the record has, as JSON values, plus the page it gets (`path`, under docs/)."""
     data: dict = {}
@@ -48,7 +52,8 @@ def paper_data(paper) -> dict:
         if item.name == "origin" or value is None or value == ():
             continue
         if item.name == "authors":
-            value = [{k: v for k, v in dataclasses.asdict(a).items() if v is not None} for a in value]
+            # field by field: `dataclasses.asdict` deep-copies each string, a tenth of reading a record
+            value = [{f.name: getattr(a, f.name) for f in AUTHOR_FIELDS if getattr(a, f.name) is not None} for a in value]
         elif item.name in ("links", "bib"):
             value = dict(value)
         elif isinstance(value, tuple):
@@ -153,7 +158,47 @@ class _RisWriter(rispy.RisWriter):
 def _style(name: str):
     from citeproc import CitationStylesStyle
 
-    return CitationStylesStyle(str(STYLES[name]), validate=False)
+    style = CitationStylesStyle(str(STYLES[name]), validate=False)
+    for locale in getattr(style.root, "locales", None) or ():
+        _keep_terms(locale)
+    _keep_queries(style.root)
+    return style
+
+
+def _keep_queries(root) -> None:
+    """Each macro a style calls is looked up by an XPath query from the style's root, every time: in APA, half of
+    formatting a reference. A query from the root of a tree that never changes has one answer, so it is kept."""
+    search = root.xpath_search
+    known: dict[str, list] = {}
+
+    def xpath_search(expression):
+        if expression not in known:
+            known[expression] = search(expression)
+        return list(known[expression])
+
+    root.xpath_search = xpath_search
+
+
+def _keep_terms(locale) -> None:
+    """citeproc finds a term ("et al.", "accessed", month names) by an XPath query over its locale's XML each time
+    it is used: about a third of formatting a reference, which is most of rendering a paper page. The locale never
+    changes, so each answer (the term's element, or that there is none) is kept for the next query. citeproc
+    keeps its own state on these elements the same way (the style's `locales`, each locale's `style`)."""
+    find = locale.get_term
+    known: dict[tuple, object] = {}
+
+    def get_term(name, form=None, zero_padded=False):
+        key = (name, form, zero_padded)
+        if key not in known:
+            try:
+                known[key] = find(name, form, zero_padded=zero_padded)
+            except IndexError:
+                known[key] = None
+        if known[key] is None:
+            raise IndexError(f"no term {name!r} in this locale")  # as citeproc's own lookup says so
+        return known[key]
+
+    locale.get_term = get_term
 
 
 def formatted_reference(data: dict, url: str, style: str = "acm") -> str:

@@ -12,7 +12,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemBytecodeCache, FileSyste
 from markupsafe import Markup
 
 from .bibtex import bibtex_entry, distinct_keys
-from .citation import formatted_reference, head_tags, paper_data, ris_text
+from .citation import formatted_reference, head_tags, ris_text
 from .entries import paper_links
 from .exports import Fragment, made, render_export
 from .facets import FACETS
@@ -147,7 +147,8 @@ def _template_problem(template: str, err: Exception) -> Problem:
 class Renderer:
     """Renders planned pages. Everything a page shows comes from its own plan entry (context and
     paper ids), the topics, and the papers: `paper` (full records, for paper pages) and
-    `listing` (entry and BibTeX), so an incremental build can supply them from its cache."""
+    `listing` (entry, BibTeX and data; all three for a paper whose page is rendered), so an incremental build can
+    supply them from its cache."""
 
     def __init__(self, topics, env: Environment, site: SiteSettings, paper: Callable[[str], object], listing: Callable[[str], dict],
                  fragment: Fragment = made):
@@ -227,12 +228,15 @@ class Renderer:
         if page.kind in ("topics-index", "home"):
             return {"cards": [self.topics[t] for t in page.context["cards"]]}
         if page.kind == "paper" and context["p"] is not None:
-            data = paper_data(context["p"])
+            # The paper's listing holds its data and BibTeX already: made once per paper, not again for its page.
+            own = self.listing(context["p"].id)
+            data = own["data"]
             url = self.site.absolute(page.path)
             style = self.site.reference_style
             reference = formatted_reference(data, url, style) if style != "none" else None
             label = {"acm": "ACM", "apa": "APA"}.get(style, style)
-            return {"cite": {"reference": reference, "style": label, "ris": ris_text(data, url), "head": head_tags(data, url)},
+            return {"cite": {"reference": reference, "style": label, "ris": ris_text(data, url), "head": head_tags(data, url),
+                             "bibtex": own["bib"]},
                     "search": search_fields(context["p"], self.topic_titles, self.parents),
                     "related": [self.listing(paper_id)["entry"] for paper_id in page.context.get("related", ())]}
         if page.kind == "a-to-z":

@@ -94,7 +94,7 @@ def counts(texts: list[str]) -> sparse.csr_matrix:
                               np.cumsum(sizes, dtype=np.int64)), shape=(len(texts), N_FEATURES))
 
 
-def weights(term_counts: sparse.csr_matrix, reuse: bool = False) -> sparse.csr_matrix:
+def weights(term_counts: sparse.csr_matrix, reuse: bool = False, frequencies: tuple[int, np.ndarray] | None = None) -> sparse.csr_matrix:
     """L2-normalized TF-IDF rows (sublinear tf, smoothed idf), float32, each weight a multiple of 1/SCALE.
 
     On such rows a similarity is a sum of products n * m / SCALE**2 with whole n, m >= 0, and by Cauchy-Schwarz
@@ -103,11 +103,12 @@ def weights(term_counts: sparse.csr_matrix, reuse: bool = False) -> sparse.csr_m
     is exact whatever the order of the sums (BLAS threads, blocks of rows, one row alone), and a related list
     computed again for a few papers equals the one a whole computation gives. The price is weights to about
     three decimals (a weight below 1/4096 counts as none), far finer than what decides a related paper.
-    reuse: term_counts (float64) is not needed afterwards, and is weighed in place instead of copied."""
+    reuse: term_counts (float64) is not needed afterwards, and is weighed in place instead of copied.
+    frequencies: (papers, document frequency of each column) of the collection these rows belong to, when they are
+    weighed apart from it; each row is then exactly as weighed among all the collection's rows."""
     matrix = sparse.csr_matrix(term_counts, dtype=np.float64, copy=not reuse)
     matrix.sum_duplicates()
-    count = matrix.shape[0]
-    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    count, df = frequencies if frequencies is not None else (matrix.shape[0], np.bincount(matrix.indices, minlength=matrix.shape[1]))
     idf = np.log((1 + count) / (1 + df)) + 1
     # In place, one array of the matrix's size at a time (at 100,000 papers each is 280 MB); the same operations
     # in the same order as (1 + log(tf)) * idf / norm, rounded to the grid.
@@ -134,6 +135,18 @@ def tfidf(texts: list[str]) -> sparse.csr_matrix:
 def changed_rows(before: sparse.csr_matrix, after: sparse.csr_matrix) -> np.ndarray:
     """The rows (ascending) that differ between two matrices of the same shape."""
     return np.unique((before != after).nonzero()[0])
+
+
+def reweighed_rows(after: sparse.csr_matrix, edited: np.ndarray, before_edited: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """For term counts `after` whose rows `edited` (ascending) had the counts `before_edited`, and no others changed:
+    (rows, df). rows (ascending): those whose weights can differ from before, the edited rows and every row with a
+    term whose document frequency changed (so did its idf, and the row's norm); every other row weighs the same, to
+    the bit. df: the document frequencies before, to weigh those rows as they were (`weights`' frequencies)."""
+    columns = after.shape[1]
+    moved = np.bincount(after[edited].indices, minlength=columns) - np.bincount(before_edited.indices, minlength=columns)
+    hits = np.flatnonzero(np.isin(after.indices, np.flatnonzero(moved)))
+    rows = np.union1d(edited, np.searchsorted(after.indptr, hits, side="right") - 1)
+    return rows, np.bincount(after.indices, minlength=columns) - moved
 
 
 def _split_by_frequency(matrix: sparse.csr_matrix) -> tuple[sparse.csr_matrix, np.ndarray]:

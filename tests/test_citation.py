@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 import rispy
 
 from generator.citation import csl_item, head_tags, moment, ris_text, split_name
@@ -62,3 +65,84 @@ def test_citations_carry_math_and_inline_markup_as_readable_text():
     assert tags["citation_title"] == tags["og:title"] == readable
     assert readable in formatted_reference(data, "u")
     assert csl_item(data, "u")["title"] == data["title"]  # CSL-JSON has its own rich text: kept as written
+
+
+def _imported_papers_data():
+    """Every record the BibTeX importer makes of two real .bib files (see fixtures/import/SOURCES.md), as page data."""
+    from conftest import REPO
+
+    from generator.citation import paper_data
+    from generator.importers.bibtex import parse_bibtex
+    from generator.importers.common import read_text
+    from generator.model import Origin, paper_from_record
+    from generator.yamlread import Document
+
+    found = []
+    for name in ("biblatex-examples.bib", "bibtex-d2l-trimmed-300plus.bib", "bibtex-xampl-variant-pl-months.bib"):
+        path = REPO / "tests" / "fixtures" / "import" / name
+        for candidate in parse_bibtex(read_text(path), name)[0]:
+            record = {k: v for k, v in candidate.record.items() if k not in ("citekey", "source")}
+            found.append(paper_data(paper_from_record(record, candidate.label, Origin(Document(name, None)))))
+    return found
+
+
+@pytest.fixture
+def fresh_styles():
+    """Styles loaded anew for the test and after it (the loaded ones are kept for the process)."""
+    from generator import citation
+
+    citation._style.cache_clear()
+    yield citation
+    citation._style.cache_clear()
+
+
+def test_kept_lookups_format_every_reference_as_citeproc_alone_does(fresh_styles, monkeypatch):
+    """The style's term and macro lookups are kept between references (they are most of the time): every reference of
+    three real .bib files, in both shipped styles, is the one a style without kept lookups gives, and the lookups
+    are made once, not once per reference."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter, model
+    from citeproc.source.json import CiteProcJSON
+
+    citation = fresh_styles
+    papers = _imported_papers_data()
+    assert len(papers) > 100
+    lookups = {"n": 0}
+    plain_search = model.CitationStylesElement.xpath_search
+
+    def counted(self, expression):
+        lookups["n"] += expression.startswith(("./cs:term[", "cs:macro["))
+        return plain_search(self, expression)
+
+    monkeypatch.setattr(model.CitationStylesElement, "xpath_search", counted)
+    for name, path in citation.STYLES.items():
+        plain = CitationStylesStyle(str(path), validate=False)
+        expected, before = [], lookups["n"]
+        for data in papers:
+            item = {**citation.csl_item(data, "https://e.org/p/"), "title": citation.plain_text(data["title"])}
+            bibliography = CitationStylesBibliography(plain, CiteProcJSON([item]), formatter.plain)
+            bibliography.register(Citation([CitationItem(data["id"])]))
+            expected.append(re.sub(r"^\[1\]\s*", "", " ".join(str(bibliography.bibliography()[0]).split())))
+        alone, before = lookups["n"] - before, lookups["n"]
+        assert [citation.formatted_reference(data, "https://e.org/p/", name) for data in papers] == expected, name
+        assert lookups["n"] - before < alone / 20, (name, lookups["n"] - before, alone)
+
+
+def test_a_kept_term_is_the_one_asked_for_in_each_form(fresh_styles):
+    from citeproc import CitationStylesStyle
+    from lxml import etree
+
+    citation = fresh_styles
+    kept, plain = citation._style("acm").root.locales, CitationStylesStyle(str(citation.STYLES["acm"]), validate=False).root.locales
+    asked = [("month-08", None), ("month-08", "short"), ("editor", None), ("editor", "short"), ("editor", "verb"), ("page", "short"),
+             ("page", None), ("et-al", None), ("no such term", None), ("month-08", "short")]
+    for mine, theirs in zip(kept, plain, strict=True):
+        for name, form in asked:
+            try:
+                expected = theirs.get_term(name, form)
+            except IndexError:
+                expected = None
+            if expected is None:
+                with pytest.raises(IndexError):
+                    mine.get_term(name, form)
+            else:
+                assert etree.tostring(mine.get_term(name, form)) == etree.tostring(expected), (name, form)

@@ -309,3 +309,31 @@ def test_a_template_failing_in_either_process_writes_nothing(tmp_path, cli, monk
         code, _, err = cli(root, "build")
         assert code == 1 and "template error" in err and "Traceback" not in err
         assert generated(root / "docs") == before
+
+
+def test_a_page_rendered_again_with_the_same_plan_entry_keeps_its_stored_entry(tmp_path, cli):
+    """The downloads list every paper and are rendered again on each edit: their plan entries and page-to-paper rows stay
+    as stored (only key, size and time are new), unless damaged, and the next edit still renders only what it must."""
+    root = make_collection(tmp_path / "project", 30)
+    assert cli(root, "build")[0] == 0
+    cache = root / ".cache" / "papersite.sqlite"
+
+    def stored(path: str) -> tuple:
+        with sqlite3.connect(cache) as db:
+            return (db.execute("SELECT key, shape, page, checksum FROM pages WHERE path = ?", (path,)).fetchone(),
+                    db.execute("SELECT min(rowid), max(rowid), count(*) FROM page_papers WHERE path = ?", (path,)).fetchone())
+
+    before = stored("downloads/papers.json")
+    with sqlite3.connect(cache) as db:  # damaged: the entry of another download, under the same checksum
+        db.execute("UPDATE pages SET page = (SELECT page FROM pages WHERE path = 'downloads/papers.bib') WHERE path = 'downloads/papers.csl.json'")
+    record = root / "data/papers/paper-00007.yml"
+    for step in (1, 2):
+        record.write_text(record.read_text("utf-8").replace("abstract: ", f"abstract: Edited {step}. ", 1), "utf-8")
+        code, out, err = cli(root, "build")
+        assert code == 0, err
+        after = stored("downloads/papers.json")
+        assert after[0][0] != before[0][0] and after[0][1:] == before[0][1:] and after[1] == before[1]  # a new key, the same rows
+        (_, _, page, _), _ = stored("downloads/papers.csl.json")
+        assert '"path":"downloads/papers.csl.json"' in page  # stored anew at the first edit
+        before = after
+    assert generated(root / "docs") == cold_build(root, tmp_path, cli)

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from scipy import sparse
 
-from generator.similarity import FLOOR, SCALE, changed_rows, counts, layout, ranked, related, tfidf, update, weights
+from generator.similarity import FLOOR, SCALE, changed_rows, counts, layout, ranked, related, reweighed_rows, tfidf, update, weights
 from generator.summaries import paper_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -411,3 +411,23 @@ def test_update_with_nothing_changed_and_with_everything_changed(matrix):
     assert update(matrix, 5, before, np.array([], dtype=np.int64)) == before
     stale = [[] for _ in before]
     assert update(matrix, 5, stale, np.arange(matrix.shape[0])) == before
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_rows_weighed_apart_tell_the_changed_rows_as_weighing_everything_does(shipped, seed):
+    """After random edits, weighing only the rows an edit can change (with the collection's frequencies from before)
+    finds the rows whose weights changed, exactly as weighing the whole collection twice does."""
+    rng = random.Random(seed)
+    texts = [paper_text(record) for record in shipped]
+    edited = list(texts)
+    rows = sorted(rng.sample(range(len(texts)), rng.choice([1, 2, 5])))
+    for i in rows:
+        edited[i] = rng.choice(EDITS)(texts, rng, i)
+    before, after = counts(texts), counts(edited)
+    suspects, df = reweighed_rows(after, np.array(rows), before[rows])
+    apart = weights(before[suspects], frequencies=(len(texts), df))
+    whole = weights(before)
+    assert (apart != whole[suspects]).nnz == 0  # each row as weighed among all, to the bit
+    expected = changed_rows(whole, weights(after))
+    assert np.array_equal(suspects[changed_rows(apart, weights(after)[suspects])], expected)
+    assert np.isin(expected, suspects).all() and set(rows) <= set(suspects.tolist())
