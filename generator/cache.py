@@ -244,9 +244,10 @@ class BuildCache:
         """The plan entries (shape, page) of pages, for the paths with a sound row."""
         return {path: (shape, json.loads(page)) for path, shape, page in self._sound_pages(paths)}
 
-    def shapes(self, paths) -> dict[str, str]:
-        """The shape stored with each page's plan entry, for the paths with a sound row (a damaged one is stored anew)."""
-        return {path: shape for path, shape, _ in self._sound_pages(paths)}
+    def shapes(self, paths) -> dict[str, tuple[str, list[str]]]:
+        """The shape stored with each page's plan entry and the ids of the papers it shows, for the paths with a sound
+        row (a damaged one is stored anew)."""
+        return {path: (shape, json.loads(page)["ids"]) for path, shape, page in self._sound_pages(paths)}
 
     def _sound_pages(self, paths):
         """(path, shape, plan entry as stored) of the paths whose row is sound."""
@@ -266,16 +267,18 @@ class BuildCache:
             found |= {row[0] for row in self.db.execute(f"SELECT path FROM page_papers WHERE paper IN ({','.join('?' * len(part))})", part)}
         return found
 
-    def put_pages(self, rows: dict[str, tuple[str, int, int, str, dict, tuple[str, ...]]]) -> None:
-        """path -> (key, size, time, shape, plan entry, ids of the papers it shows)."""
+    def put_pages(self, rows: dict[str, tuple[str, int, int, str, dict, tuple[str, ...]]], same_papers=frozenset()) -> None:
+        """path -> (key, size, time, shape, plan entry, ids of the papers it shows); same_papers: paths whose page shows
+        the papers it showed, whose page-to-paper rows are kept."""
         def data():
             for path, (key, size, mtime_ns, shape, page, _) in rows.items():
                 text = json.dumps(page, ensure_ascii=False, separators=(",", ":"))  # key order kept: it is the plan's
                 yield path, key, size, mtime_ns, shape, text, digest(f"{shape}\x00{text}")
 
         self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)", data())
-        self.db.executemany("DELETE FROM page_papers WHERE path = ?", ((p,) for p in rows))
-        self.db.executemany("INSERT INTO page_papers VALUES (?, ?)", ((i, p) for p, row in rows.items() for i in row[5]))
+        changed = [path for path in rows if path not in same_papers]
+        self.db.executemany("DELETE FROM page_papers WHERE path = ?", ((p,) for p in changed))
+        self.db.executemany("INSERT INTO page_papers VALUES (?, ?)", ((i, p) for p in changed for i in rows[p][5]))
 
     def touch_pages(self, rows: dict[str, tuple[str, int, int]]) -> None:
         """New key, size and time for pages whose plan entry did not change."""

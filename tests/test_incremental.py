@@ -313,7 +313,8 @@ def test_a_template_failing_in_either_process_writes_nothing(tmp_path, cli, monk
 
 def test_a_page_rendered_again_with_the_same_plan_entry_keeps_its_stored_entry(tmp_path, cli):
     """The downloads list every paper and are rendered again on each edit: their plan entries and page-to-paper rows stay
-    as stored (only key, size and time are new), unless damaged, and the next edit still renders only what it must."""
+    as stored (only key, size and time are new), unless damaged. The map's entry holds every paper's place, which an
+    edit moves: it is stored anew, but its page-to-paper rows are kept."""
     root = make_collection(tmp_path / "project", 30)
     assert cli(root, "build")[0] == 0
     cache = root / ".cache" / "papersite.sqlite"
@@ -323,7 +324,7 @@ def test_a_page_rendered_again_with_the_same_plan_entry_keeps_its_stored_entry(t
             return (db.execute("SELECT key, shape, page, checksum FROM pages WHERE path = ?", (path,)).fetchone(),
                     db.execute("SELECT min(rowid), max(rowid), count(*) FROM page_papers WHERE path = ?", (path,)).fetchone())
 
-    before = stored("downloads/papers.json")
+    before, map_before = stored("downloads/papers.json"), stored("downloads/map.json")
     with sqlite3.connect(cache) as db:  # damaged: the entry of another download, under the same checksum
         db.execute("UPDATE pages SET page = (SELECT page FROM pages WHERE path = 'downloads/papers.bib') WHERE path = 'downloads/papers.csl.json'")
     record = root / "data/papers/paper-00007.yml"
@@ -333,6 +334,9 @@ def test_a_page_rendered_again_with_the_same_plan_entry_keeps_its_stored_entry(t
         assert code == 0, err
         after = stored("downloads/papers.json")
         assert after[0][0] != before[0][0] and after[0][1:] == before[0][1:] and after[1] == before[1]  # a new key, the same rows
+        map_after = stored("downloads/map.json")
+        assert map_after[0][2] != map_before[0][2] and map_after[1] == map_before[1]  # places moved; the same papers, their rows kept
+        map_before = map_after
         (_, _, page, _), _ = stored("downloads/papers.csl.json")
         assert '"path":"downloads/papers.csl.json"' in page  # stored anew at the first edit
         before = after
