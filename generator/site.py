@@ -457,6 +457,7 @@ class Build:
             return write_outputs(docs, outputs, set(keys), self.outputs, progress=self.progress)
         ours = claim(docs, set(keys))
         before = self.outputs  # taken before forking: the child must not read the pipe it comes through
+        shared = set(self.fresh_listings)  # records read before forking, which both processes hold
         with Helper() as helper:
             if helper.is_child:
                 self.progress = NO_PROGRESS
@@ -464,8 +465,10 @@ class Build:
                 if helper.go():
                     try:
                         written = write_files(docs, outputs)
-                        # Listings read in this build are the parent's too (both hold them since the fork): named, not sent.
-                        listings = {i: None if row[1] is self.fresh_listings.get(i) else row for i, row in self.new_listings.items()}
+                        # Listings of records read before the fork are the parent's too: named, not sent. A record
+                        # read here (its page rendered here) is sent whole: the parent never read it.
+                        listings = {i: None if i in shared and row[1] is self.fresh_listings.get(i) else row
+                                    for i, row in self.new_listings.items()}
                         helper.send(("ok", written, listings, self.new_fragments))
                     except OSError as err:
                         helper.send(("error", err.errno, err.strerror, err.filename))

@@ -341,3 +341,21 @@ def test_a_page_rendered_again_with_the_same_plan_entry_keeps_its_stored_entry(t
         assert '"path":"downloads/papers.csl.json"' in page  # stored anew at the first edit
         before = after
     assert generated(root / "docs") == cold_build(root, tmp_path, cli)
+
+
+def test_paper_pages_deleted_by_hand_are_rendered_again_by_two_processes(tmp_path, cli, monkeypatch):
+    """Paper pages whose records no listing page or related list asked for: each process reads its half of the
+    records, and the forked one sends back what it read (the parent never read those)."""
+    monkeypatch.setattr("generator.parallel.parallel_worth_it", lambda pages: True)
+    monkeypatch.setattr("generator.site.parallel_worth_it", lambda pages: True)
+    root = make_collection(tmp_path / "project", 40)
+    (root / "mkdocs.yml").write_text("site_name: Fork test\nplugins:\n  - papers:\n      related: 0\n", "utf-8")
+    assert cli(root, "build")[0] == 0
+    for page in (root / "docs" / "papers").glob("paper-*.md"):
+        page.unlink()
+    code, out, err = cli(root, "build")
+    assert code == 0, err
+    assert ": 40 written, 0 removed" in out, out
+    assert generated(root / "docs") == cold_build(root, tmp_path, cli)
+    entries = cache_rows(root)["entries"]
+    assert len(entries) == 40  # every listing read in either process is kept
