@@ -244,7 +244,7 @@ class BuildCache:
         """The plan entries (shape, page) of pages, for the paths with a sound row."""
         return {path: (shape, json.loads(page)) for path, shape, page in self._sound_pages(paths)}
 
-    def shapes(self, paths) -> dict[str, tuple[str, list[str]]]:
+    def shapes_and_papers(self, paths) -> dict[str, tuple[str, list[str]]]:
         """The shape stored with each page's plan entry and the ids of the papers it shows, for the paths with a sound
         row (a damaged one is stored anew)."""
         return {path: (shape, json.loads(page)["ids"]) for path, shape, page in self._sound_pages(paths)}

@@ -203,11 +203,16 @@ def _keep_terms(locale) -> None:
 
 def formatted_reference(data: dict, url: str, style: str = "acm") -> str:
     """The reference in a CSL style shipped with the package ("acm" or "apa"), as plain text."""
+    return reference_in(_style(style), data, url)
+
+
+def reference_in(style, data: dict, url: str) -> str:
+    """The reference in a loaded citeproc style, as plain text."""
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
 
     item = {**csl_item(data, url), "title": plain_text(data["title"])}  # math and inline tags as readable text
-    bibliography = CitationStylesBibliography(_style(style), CiteProcJSON([item]), formatter.plain)
+    bibliography = CitationStylesBibliography(style, CiteProcJSON([item]), formatter.plain)
     bibliography.register(Citation([CitationItem(data["id"])]))
     text = " ".join(str(bibliography.bibliography()[0]).split())
     return re.sub(r"^\[1\]\s*", "", text)  # a numeric style numbers its one entry: a reference to copy has no number

@@ -593,7 +593,7 @@ class Build:
         # A page rendered again with the same plan entry (same shape) keeps it: only its key, size and time are new;
         # one that shows the same papers keeps its page-to-paper rows. The downloads and the map list every paper,
         # and an edit renders them again: at 100,000 papers, storing their entries and rows anew took 2 s of an edit.
-        stored = self.cache.shapes(rows)
+        stored = self.cache.shapes_and_papers(rows)
         same = {path: row[:3] for path, row in rows.items() if path in stored and stored[path][0] == row[3]}
         same_papers = {path for path, row in rows.items() if path in stored and tuple(stored[path][1]) == tuple(row[5])}
         with self.cache:
