@@ -159,16 +159,29 @@ def _style(name: str):
     from citeproc import CitationStylesStyle
 
     style = CitationStylesStyle(str(STYLES[name]), validate=False)
-    for locale in getattr(style.root, "locales", None) or ():
+    locales = getattr(style.root, "locales", None) or ()
+    for locale in locales:
         _keep_terms(locale)
-    _keep_queries(style.root)
+    style.kept_elements = _keep_queries([style.root, *locales])
     return style
 
 
-def _keep_queries(root) -> None:
-    """Each macro a style calls is looked up by an XPath query from the style's root, every time: in APA, half of
-    formatting a reference. A query from the root of a tree that never changes has one answer, so it is kept."""
-    search = root.xpath_search
+def _keep_queries(roots) -> list:
+    """citeproc finds most of what it needs by an XPath query from an element of the style: each macro from the root
+    (half of formatting an APA reference), and from the element at hand its layout, its enclosing bibliography,
+    its date parts, its et-al. The trees never change, so each element keeps the answer to each of its queries.
+
+    Returns the elements: lxml makes a new Python object for an element that nothing holds, which would not have
+    the kept answers, so the caller holds them as long as the style."""
+    from citeproc.model import CitationStylesElement
+
+    elements = [e for root in roots for e in root.iter() if isinstance(e, CitationStylesElement)]
+    for element in elements:
+        element.xpath_search = _kept(element.xpath_search)
+    return elements
+
+
+def _kept(search):
     known: dict[str, list] = {}
 
     def xpath_search(expression):
@@ -176,7 +189,7 @@ def _keep_queries(root) -> None:
             known[expression] = search(expression)
         return list(known[expression])
 
-    root.xpath_search = xpath_search
+    return xpath_search
 
 
 def _keep_terms(locale) -> None:

@@ -21,7 +21,6 @@ import functools
 import importlib.util
 import re
 import zlib
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -83,12 +82,14 @@ def counts(texts: list[str]) -> sparse.csr_matrix:
     A text's row depends on that text alone, so the build cache keeps it."""
     # Two growing arrays of machine numbers: Python lists of every column number (35 million at 100,000 papers,
     # each a separate int object) took about 1.5 GB, and a small array per text left that much in holes once joined.
+    # Each text's columns are counted by NumPy: a Counter of Python ints took 40% longer.
     indices, data, sizes = array.array("i"), array.array("d"), [0]
     for text in texts:
-        found = Counter(zlib.crc32(term.encode("utf-8")) & (N_FEATURES - 1) for term in terms(text))
-        columns = sorted(found)
-        indices.extend(columns)
-        data.extend(found[c] for c in columns)
+        found = terms(text)
+        hashed = np.fromiter(map(zlib.crc32, map(str.encode, found)), dtype=np.uint32, count=len(found))
+        columns, times = np.unique((hashed & (N_FEATURES - 1)).astype(np.int32), return_counts=True)
+        indices.frombytes(columns.tobytes())
+        data.frombytes(times.astype(np.float64).tobytes())
         sizes.append(len(columns))
     return sparse.csr_matrix((np.frombuffer(data, dtype=np.float64), np.frombuffer(indices, dtype=np.int32),
                               np.cumsum(sizes, dtype=np.int64)), shape=(len(texts), N_FEATURES))

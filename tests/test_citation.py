@@ -95,9 +95,9 @@ def fresh_styles():
 
 
 def test_kept_lookups_format_every_reference_as_citeproc_alone_does(fresh_styles, monkeypatch):
-    """The style's term and macro lookups are kept between references (they are most of the time): every reference of
-    three real .bib files, in both shipped styles, is the one a style without kept lookups gives, and the lookups
-    are made once, not once per reference."""
+    """The style's lookups (terms, macros, each element's queries) are kept between references (they are most of the
+    time): every reference of three real .bib files, in both shipped styles, is the one a style without kept lookups
+    gives, and the queries are made once, not once per reference."""
     from citeproc import CitationStylesStyle, model
 
     citation = fresh_styles
@@ -107,7 +107,7 @@ def test_kept_lookups_format_every_reference_as_citeproc_alone_does(fresh_styles
     plain_search = model.CitationStylesElement.xpath_search
 
     def counted(self, expression):
-        lookups["n"] += expression.startswith(("./cs:term[", "cs:macro["))
+        lookups["n"] += 1
         return plain_search(self, expression)
 
     monkeypatch.setattr(model.CitationStylesElement, "xpath_search", counted)

@@ -238,10 +238,12 @@ def test_pages_kept_compressed_until_written_are_written_as_rendered(tmp_path, c
 
     packed, pack = [], generator.site.pack
     monkeypatch.setattr(generator.site, "pack", lambda text, compress: packed.append(compress) or pack(text, compress))
-    monkeypatch.setattr(generator.site, "MIN_PAGES", 1)  # a build of any size keeps its pages compressed
+    monkeypatch.setattr(generator.site, "MIN_PAGES", 1)  # a build of any size keeps its pages compressed...
+    monkeypatch.setattr(generator.site, "PLAIN_BYTES", 20_000)  # ...once it holds this much
     root = make_collection(tmp_path / "project", 20)
     assert cli(root, "build")[0] == 0
-    assert packed and all(packed)
+    plain = packed.index(True)
+    assert 0 < plain < len(packed) - 10 and all(packed[plain:])
     assert isinstance(pack("x" * 1000, True), generator.write.Packed) and len(pack("x" * 1000, True)) < 100
     monkeypatch.setattr(generator.site, "MIN_PAGES", 10**9)
     assert generated(root / "docs") == cold_build(root, tmp_path, cli)
@@ -258,6 +260,7 @@ def test_a_forked_build_of_many_pages_keeps_both_halves_compressed(tmp_path, cli
     monkeypatch.setattr(generator.site, "pack", lambda text, compress: packed.append(compress) or pack(text, compress))
     monkeypatch.setattr("generator.site.parallel_worth_it", lambda pages: True)
     monkeypatch.setattr(generator.site, "MIN_PAGES", pages - 5)  # many for the build, not for either half
+    monkeypatch.setattr(generator.site, "PLAIN_BYTES", 0)
     assert cli(root, "build", "--no-cache")[0] == 0
     assert len(packed) < pages - 5 and all(packed)  # this process's half
 
