@@ -21,7 +21,7 @@ from .checks import check_collection
 from .config import Settings
 from .discovery import Discovery, Terms, attach, discover, discovery_key
 from .model import Collection, Paper
-from .parallel import MIN_PAGES, Ahead, Helper, parallel_worth_it, split_map
+from .parallel import Ahead, Helper, parallel_worth_it, split_map
 from .plan import (
     FRAGMENT_KINDS,
     FULL,
@@ -44,9 +44,10 @@ from .summaries import listing_of, paper_text, problem_from_payload, problem_pay
 from .write import WriteReport, claim, pack, scan_outputs, write_files, write_outputs
 
 RACY_NS = 2_000_000_000  # a file changed this close to a build may change again unseen: check its content
-# Rendered pages a process holds as they are before keeping the rest compressed: all of a 10,000-paper build's half
-# (about 150 MB), where compressing them and unpacking them again took about 1.5 s; little next to 100,000 papers'.
-PLAIN_BYTES = 192 * 2**20
+# From this many pages on, rendered pages are kept compressed until written. A 10,000-paper build (19,355 pages, about
+# 150 MB a process) spent about 1.5 s compressing them and unpacking them again; at 100,000 papers, keeping only the
+# first 192 MB as they were raised the peak memory by about 200 MB, near 4 GB.
+COMPRESS_PAGES = 40_000
 
 
 @dataclass
@@ -453,9 +454,8 @@ class Build:
         known = self.cache.fragments(kinds) if self.cache is not None and kinds else {}
         known = {place: text for place, (key, text) in known.items() if place[1] in digests and key == self._fragment_key(place[1], digests)}
         cached = self._cached_listings(due, known)
-        # Pages are kept compressed until written when there are many (each half of a forked build included), past
-        # the first PLAIN_BYTES of them.
-        compress = len(due) >= MIN_PAGES
+        # Pages are kept compressed until written when there are many (each half of a forked build included).
+        compress = len(due) >= COMPRESS_PAGES
         if not parallel_worth_it(len(due)):
             outputs = self._render(topics, origins, env, due, digests, cached, known, compress)
             return write_outputs(docs, outputs, set(keys), self.outputs, progress=self.progress)
@@ -544,10 +544,8 @@ class Build:
         renderer = Renderer(topics, env, self.settings.site, lambda i: self._full(i, origins[i]), listing, fragment)
         self.progress.stage("rendering pages", len(due))
         outputs: dict[str, bytes] = {}
-        held = 0
         for page in due:
-            outputs[page.path] = packed = pack(renderer.render(page), compress and held >= PLAIN_BYTES)
-            held += len(packed)
+            outputs[page.path] = pack(renderer.render(page), compress)
             self.progress.advance()
         self.new_listings = {i: (digests[i]["listing"], value) for i, value in listings.items()
                              if all(value[part] is not None for part in PARTS) and (i not in cached or cached[i][0] != digests[i]["listing"])}

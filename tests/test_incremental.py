@@ -238,14 +238,12 @@ def test_pages_kept_compressed_until_written_are_written_as_rendered(tmp_path, c
 
     packed, pack = [], generator.site.pack
     monkeypatch.setattr(generator.site, "pack", lambda text, compress: packed.append(compress) or pack(text, compress))
-    monkeypatch.setattr(generator.site, "MIN_PAGES", 1)  # a build of any size keeps its pages compressed...
-    monkeypatch.setattr(generator.site, "PLAIN_BYTES", 20_000)  # ...once it holds this much
+    monkeypatch.setattr(generator.site, "COMPRESS_PAGES", 1)  # a build of any size keeps its pages compressed
     root = make_collection(tmp_path / "project", 20)
     assert cli(root, "build")[0] == 0
-    plain = packed.index(True)
-    assert 0 < plain < len(packed) - 10 and all(packed[plain:])
+    assert packed and all(packed)
     assert isinstance(pack("x" * 1000, True), generator.write.Packed) and len(pack("x" * 1000, True)) < 100
-    monkeypatch.setattr(generator.site, "MIN_PAGES", 10**9)
+    monkeypatch.setattr(generator.site, "COMPRESS_PAGES", 10**9)
     assert generated(root / "docs") == cold_build(root, tmp_path, cli)
 
 
@@ -259,8 +257,7 @@ def test_a_forked_build_of_many_pages_keeps_both_halves_compressed(tmp_path, cli
     packed, pack = [], generator.site.pack
     monkeypatch.setattr(generator.site, "pack", lambda text, compress: packed.append(compress) or pack(text, compress))
     monkeypatch.setattr("generator.site.parallel_worth_it", lambda pages: True)
-    monkeypatch.setattr(generator.site, "MIN_PAGES", pages - 5)  # many for the build, not for either half
-    monkeypatch.setattr(generator.site, "PLAIN_BYTES", 0)
+    monkeypatch.setattr(generator.site, "COMPRESS_PAGES", pages - 5)  # many for the build, not for either half
     assert cli(root, "build", "--no-cache")[0] == 0
     assert len(packed) < pages - 5 and all(packed)  # this process's half
 
