@@ -86,6 +86,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller sizes (for CI)")
     parser.add_argument("--sizes", type=lambda text: [int(n) for n in text.split(",")], help="comma-separated input sizes")
+    parser.add_argument("--report-only", action="store_true",
+                        help="do not fail on the growth (sizes too small to time reliably, as the test suite's)")
     args = parser.parse_args()
     sizes = args.sizes or ([12_500, 25_000, 50_000] if args.quick else [25_000, 50_000, 100_000, 200_000])
     print("| input | " + " | ".join(f"{n:,} chars" for n in sizes) + " | last doubling |")
@@ -97,7 +99,7 @@ def main() -> None:
         worst = max(worst, ratio)
         print(f"| {name} | " + " | ".join(f"{t:.3f} s" for t in times) + f" | ×{ratio:.2f} |", flush=True)
     print(f"\nWorst growth per doubling: ×{worst:.2f} (linear ≈ ×2, quadratic ≈ ×4).")
-    if worst > 3.0:
+    if worst > 3.0 and not args.report_only:
         sys.exit("growth above ×3 per doubling: something is no longer linear")
 
 

@@ -11,7 +11,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_growth_script_renders_every_case_at_small_sizes():
-    result = subprocess.run([sys.executable, str(ROOT / "bench" / "growth.py"), "--sizes", "200,400"],
+    # At these sizes a case takes milliseconds, and one pause of a busy machine doubles it: the growth limit is
+    # checked by CI's run at larger sizes, not here.
+    result = subprocess.run([sys.executable, str(ROOT / "bench" / "growth.py"), "--sizes", "200,400", "--report-only"],
                             capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert result.returncode == 0, result.stderr[-2000:]
     rows = [line for line in result.stdout.splitlines() if line.startswith("| ") and " s |" in line]
