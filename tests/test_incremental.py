@@ -359,3 +359,33 @@ def test_paper_pages_deleted_by_hand_are_rendered_again_by_two_processes(tmp_pat
     assert generated(root / "docs") == cold_build(root, tmp_path, cli)
     entries = cache_rows(root)["entries"]
     assert len(entries) == 40  # every listing read in either process is kept
+
+
+def test_a_first_build_stores_page_rows_before_making_their_indexes(tmp_path, cli, monkeypatch):
+    """Into an empty page-to-paper table the rows go first and its indexes after: the same rows and the same indexes
+    as row by row, and the next build (a title edit, which plans every page again) replaces rows as before."""
+    import generator.cache
+
+    def page_rows(root: Path) -> tuple[list, list]:
+        with sqlite3.connect(root / ".cache" / "papersite.sqlite") as db:
+            indexes = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'page_papers' ORDER BY 1").fetchall()
+            return indexes, db.execute("SELECT paper, path FROM page_papers ORDER BY 1, 2").fetchall()
+
+    bulk = make_collection(tmp_path / "bulk", 20)
+    (bulk / "mkdocs.yml").write_text("site_name: Rows\nplugins:\n  - papers:\n      per_page: 3\n", "utf-8")  # a title moves pages
+    shutil.copytree(bulk, tmp_path / "plain")
+    monkeypatch.setattr(generator.cache, "BULK_PAGES", 10**9)
+    assert cli(tmp_path / "plain", "build")[0] == 0
+    monkeypatch.setattr(generator.cache, "BULK_PAGES", 1)
+    assert cli(bulk, "build")[0] == 0
+    expected = page_rows(tmp_path / "plain")
+    assert len(expected[0]) == 2 and len(expected[1]) > 100
+    assert page_rows(bulk) == expected
+    for root, least in ((bulk, 1), (tmp_path / "plain", 10**9)):
+        monkeypatch.setattr(generator.cache, "BULK_PAGES", least)
+        record = root / "data/papers/paper-00007.yml"
+        record.write_text(record.read_text("utf-8").replace("title: ", "title: Aa ", 1), "utf-8")
+        assert cli(root, "build")[0] == 0
+    assert page_rows(bulk) == page_rows(tmp_path / "plain")
+    assert page_rows(bulk)[1] != expected[1]
+    assert generated(bulk / "docs") == cold_build(bulk, tmp_path, cli)
