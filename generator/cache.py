@@ -38,10 +38,9 @@ CREATE INDEX IF NOT EXISTS papers_by_file ON papers(file);
 CREATE TABLE IF NOT EXISTS entries(id TEXT PRIMARY KEY, digest TEXT, entry TEXT, entry_sum TEXT, bib TEXT, bib_sum TEXT, data TEXT, data_sum TEXT);
 CREATE TABLE IF NOT EXISTS pages(path TEXT PRIMARY KEY, key TEXT, size INTEGER, mtime_ns INTEGER, shape TEXT, page TEXT, checksum TEXT);
 CREATE TABLE IF NOT EXISTS page_papers(paper TEXT, path TEXT);
-""" + "".join(f"{sql};\n" for sql in PAGE_PAPERS_INDEXES.values()) + """\
 CREATE TABLE IF NOT EXISTS fragments(kind TEXT, id TEXT, key TEXT, text TEXT, checksum TEXT, PRIMARY KEY (kind, id));
 CREATE TABLE IF NOT EXISTS terms(id TEXT PRIMARY KEY, text TEXT, indices BLOB, counts BLOB, checksum TEXT);
-"""
+""" + "".join(f"{sql};\n" for sql in PAGE_PAPERS_INDEXES.values())
 
 
 def digest(text: str | bytes) -> str:
