@@ -328,7 +328,7 @@ def page_kinds(shipped_collection, rich_collection, shipped_dir) -> list[tuple[s
 
 
 # What a page kind draws in the browser after it loads, waited for before its screenshot.
-DRAWN = {"map": ".papers-map[data-drawn]", "search": ".papers-facet"}
+DRAWN = {"map": ".papers-map[data-drawn]", "search": ".papers-facet:not([data-pending])"}
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))

@@ -27,7 +27,7 @@ def shown_count(page) -> int:
     index arrived) are on the page."""
     status = page.locator(".papers-search__status")
     page.wait_for_function("() => /^\\d+ papers?$/.test(document.querySelector('.papers-search__status').textContent)")
-    page.locator(".papers-facet").first.wait_for()
+    page.locator(".papers-facet:not([data-pending])").first.wait_for()
     return int(status.inner_text().split()[0])
 
 
@@ -111,6 +111,38 @@ def test_topic_page_filter_box(page, site_url, shipped_site):
     assert page.locator('.papers-facet__value[aria-pressed="true"] .papers-facet__label').all_inner_texts() == ["Continual Learning"]
 
 
+# Where the first result is each time the page changes, from the moment it is added.
+RESULT_TOPS = """
+window.resultTops = [];
+new MutationObserver(() => {
+  const first = document.querySelector('.papers-result');
+  if (first) window.resultTops.push(first.getBoundingClientRect().top + window.scrollY);
+}).observe(document, { childList: true, subtree: true });
+"""
+
+
+def test_results_on_a_phone_stay_where_they_appeared_when_the_facets_are_counted(browser, site_url, shipped_site):
+    """On a phone the facets sit above the results, and their counts come after the results: drawn
+    only then, they pushed the results the reader had started on down the page. (A search from the
+    header box opens the search page with its words in the URL, as here.)"""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        page.add_init_script(RESULT_TOPS)
+        page.goto(f"{site_url}/search/?q=learning")
+        shown_count(page)
+        page.wait_for_function("() => document.querySelectorAll('.papers-result').length === 20")
+        page.locator(".papers-facet__value").first.wait_for(state="attached")
+        tops = page.evaluate("window.resultTops")
+        assert tops and max(tops) - min(tops) < 1, tops
+        headings = page.locator(".papers-facet > summary").all_inner_texts()
+        assert headings == ["Topic", "Year", "Venue", "Tag", "Author"]
+        assert page.locator(".papers-facet[data-pending]").count() == 0
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="module")
 def parted_site_url(shipped_site, tmp_path_factory):
     """The shipped site indexed again in parts of 30 papers (as a big collection is), served."""
@@ -155,7 +187,7 @@ def test_an_index_in_parts_finds_and_counts_the_same(page, site_url, parted_site
             page.locator(".papers-result").first.wait_for()
         else:
             page.wait_for_function("() => document.querySelector('.papers-search__status').textContent.startsWith('Type')")
-        page.locator(".papers-facet").first.wait_for()
+        page.locator(".papers-facet:not([data-pending])").first.wait_for()
         more = page.locator(".papers-search__more")
         status = page.locator(".papers-search__status").inner_text()
         total = int(status.split()[0]) if status[0].isdigit() else 0

@@ -130,7 +130,10 @@
     values.sort((a, b) => (chosen.has(b[0]) - chosen.has(a[0])) || (b[1] - a[1]) || a[0].localeCompare(b[0]));
     if (name === "year") values.sort((a, b) => (chosen.has(b[0]) - chosen.has(a[0])) || b[0].localeCompare(a[0]));
     const found = values.filter(([value, count]) => count > 0 || chosen.has(value));
-    if (!found.length) return null;
+    if (!found.length) {  // kept, not dropped: the facets above the results on a phone keep their height
+      const none = element("ul", { class: "papers-facet__values" }, element("li", { class: "papers-facet__rest", text: "None among these papers" }));
+      return element("details", { class: "papers-facet is-empty" }, element("summary", { text: label }), none);
+    }
     // a facet of thousands of authors would cost more to draw than the search: the most frequent ones
     const shown = found.filter(([value], index) => index < MAX_VALUES || chosen.has(value));
     const list = element("ul", { class: "papers-facet__values" });
@@ -176,10 +179,14 @@
     const more = root.querySelector(".papers-search__more");
     const state = readState();
     input.value = state.q;
+    // Every facet's heading is there before anything is counted. On a phone the facets sit above the results, and
+    // counting waits for the filter index, so facets drawn only then pushed the results already shown down the page.
+    facets.replaceChildren(...FACETS.map(([, label]) => element("details", { class: "papers-facet", "data-pending": "" }, element("summary", { text: label }))));
     let engine;
     try {
       engine = await loadPagefind();
     } catch (err) {
+      facets.replaceChildren();
       status.textContent = "The search index is not there: build the site with `mkdocs build` (or wait for `mkdocs serve` to finish indexing).";
       return;
     }
@@ -236,7 +243,7 @@
     }
 
     function drawFacets(counts) {
-      facets.replaceChildren(...FACETS.map(([name, label]) => facetGroup(state, name, label, counts[name], run)).filter(Boolean));
+      facets.replaceChildren(...FACETS.map(([name, label]) => facetGroup(state, name, label, counts[name], run)));
     }
 
     let timer = null;
