@@ -56,7 +56,7 @@ class PapersConfig(base.Config):
     recent = PositiveInt(10)  # recently added papers on the home page
     author_pages_from = PositiveInt(2)  # papers an author needs for a page of their own
     nav_topics = PositiveInt(30)  # more top-level topics than this: the nav shows the topics index alone
-    # the formatted reference on paper pages, by citeproc-py: "acm" (about 2 ms a paper), "apa" (about 12 ms) or "none"
+    # the formatted reference on paper pages, by citeproc-py: "acm" (about 0.5 ms a paper), "apa" (about 3 ms) or "none"
     reference_style = c.Choice(("acm", "apa", "none"), default="acm")
     # related papers on each paper page; 0 computes neither them nor the map (a saved edit of a
     # paper's words then costs nothing extra: with them, the whole collection is compared again)
