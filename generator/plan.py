@@ -134,6 +134,11 @@ def plan_site(collection, settings: PlanSettings) -> SitePlan:
             if terms.facet.feeds:
                 pages += [_feed_page(terms.facet, t, [summaries[i] for i in t.paper_ids]) for t in terms.terms]
         left_out = sum(1 for p in collection.papers if feed_date(p) is None)
+        # Beside each feed, an empty sitemap for the theme's script (see `render.EMPTY_SITEMAP`); a term's own feed
+        # named so (a topic `sitemap`) is answer enough, and keeps its place.
+        taken = {page.path for page in pages if page.kind == "feed"}
+        folders = ["feeds", *(f"feeds/{terms.facet.name}" for terms in facets.values() if terms.facet.feeds and terms.terms)]
+        pages += [Page(f"{folder}/sitemap.xml", "", "feed-sitemap", {}) for folder in folders if f"{folder}/sitemap.xml" not in taken]
     return SitePlan(pages, facets, tuple(t.id for t in collection.topics if t.parent is None), left_out)
 
 

@@ -32,6 +32,9 @@ FACETS_BY_NAME = {f.name: f for f in FACETS}
 # cannot contain NUL, so the stand-in never meets record text.
 ROOT = "\x00"
 EXPORTS = ("feed", "json", "csl-json")  # rendered from each paper's cached data, not from templates
+# Material's script takes every <link rel="alternate"> for another language's copy of the site and fetches
+# "sitemap.xml" beside it: beside a feed that was a 404 on every page view. An empty one there answers it.
+EMPTY_SITEMAP = '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
 ENTRY_TEMPLATE = '{% from "_macros.md.j2" import entry with context %}{{ entry(e) }}'
 
 
@@ -170,6 +173,8 @@ class Renderer:
             return "\n".join(distinct_keys(self.listing(paper_id)["bib"] for paper_id in page.paper_ids))
         if page.kind == "map":
             return map_json(page, lambda paper_id: self.listing(paper_id)["data"], self.topics, self.site.directory_urls, self.fragment)
+        if page.kind == "feed-sitemap":
+            return EMPTY_SITEMAP
         if page.kind in EXPORTS:
             return render_export(page, lambda paper_id: self.listing(paper_id)["data"], self.site, self.topic_titles, self.fragment)
         try:

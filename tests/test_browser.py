@@ -50,3 +50,20 @@ def test_dark_mode_toggle(page, site_url):
     page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
     page.reload()
     assert scheme() == "slate"
+
+
+def test_every_request_a_page_makes_is_answered(page, site_url, shipped_site):
+    """Nothing a page of the site asks for is missing: the theme's script asks for a sitemap beside every
+    `<link rel="alternate">`, the feeds' too, and a page that asked for something not there showed an error in
+    the browser's console on every view."""
+    _, collection, _ = shipped_site
+    topic = next(t for t in collection.topics if t.parent is None)
+    failed = []
+    page.on("response", lambda response: failed.append((response.status, response.url)) if response.status >= 400 else None)
+    page.on("requestfailed", lambda request: failed.append((request.failure, request.url)))
+    for path in ("/", f"/topics/{topic.id}/", f"/papers/{collection.papers[0].id}/", "/search/?q=learning", "/map/", "/404.html"):
+        page.goto(site_url + path)
+        page.wait_for_load_state("networkidle")
+    feeds = page.locator('link[rel="alternate"][type="application/atom+xml"]')
+    assert feeds.count() >= 1  # the feeds are there to be found, and asked about
+    assert failed == []

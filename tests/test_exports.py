@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
+from xml.etree import ElementTree
 
 import bibtexparser
 import feedparser
@@ -17,6 +19,7 @@ from generator.citation import paper_data
 from generator.collection import load_collection
 from generator.feeds import AUTHORS, FEED_SIZE, feed_date, newest_for_feed
 from generator.latex import plain_text
+from generator.plan import PlanSettings, plan_site
 
 pytestmark = pytest.mark.slow
 
@@ -72,7 +75,7 @@ def test_every_feed_parses_and_lists_the_newest_papers_of_its_topic(published):
         assert [e.link for e in feed.entries] == [page_url(p.id) for p in newest_for_feed(members)], topic.id
         family = {topic.id} | {t for t, p in parent.items() if p == topic.id}
         assert all(family & {t.term for t in e.tags} for e in feed.entries), topic.id
-    assert len(list((site / "feeds" / "topics").iterdir())) == len(collection.topics)
+    assert len([f for f in (site / "feeds" / "topics").iterdir() if f.name != "sitemap.xml"]) == len(collection.topics)
 
 
 def test_a_paper_added_to_one_topic_is_in_its_feed_and_the_main_feed_only(published, tmp_path):
@@ -102,6 +105,23 @@ def test_feeds_need_an_absolute_site_url(tmp_path):
     home = (project / "site" / "index.html").read_text("utf-8")
     assert "application/atom+xml" not in home and "papers.csl.json" in home
 
+
+
+def test_beside_every_alternate_link_the_theme_finds_a_sitemap(published):
+    """Material's script fetches "sitemap.xml" beside every `<link rel="alternate">` of a page (it takes them for
+    other languages' copies of the site): beside a feed there is one, empty, instead of a 404 on every view."""
+    project, _, _ = published
+    site = project / "site"
+    asked = set()
+    for html in site.rglob("*.html"):
+        for href in re.findall(r'<link rel="alternate"[^>]*href="([^"]+)"', html.read_text("utf-8")):
+            # the 404 page's links are absolute paths: from the site's own path (its `site_url`) on
+            target = (site / href.removeprefix(urlsplit(SITE_URL).path)) if href.startswith("/") else (html.parent / href)
+            asked.add(target.resolve().parent / "sitemap.xml")
+    assert {path.relative_to(site.resolve()).as_posix() for path in asked} == {"feeds/sitemap.xml", "feeds/topics/sitemap.xml"}
+    for path in asked:
+        root = ElementTree.parse(path).getroot()
+        assert root.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset" and len(root) == 0
 
 def test_every_bib_file_parses_with_one_entry_per_paper(published):
     project, collection, _ = published
@@ -156,3 +176,17 @@ def test_home_and_topic_pages_link_their_feeds_and_downloads(published):
     for target in (f"feeds/topics/{topic.id}.xml", f"downloads/topics/{topic.id}.bib"):
         assert f'href="../../{target}"' in page, target
     assert page.count('type="application/atom+xml"') >= 3  # head: site feed and topic feed; body: the link
+
+
+def test_a_topic_named_sitemap_keeps_its_feed(tmp_path):
+    """The empty sitemap beside the topic feeds gives way to a topic's own feed of that name."""
+    project = copy_project(tmp_path / "p")
+    topics = project / "data" / "topics.yml"
+    topics.write_text(topics.read_text("utf-8") + "- id: sitemap\n  title: Sitemaps\n  description: Papers about sitemaps.\n", "utf-8")
+    record = sorted((project / "data" / "papers").glob("*.yml"))[0]
+    record.write_text(record.read_text("utf-8").replace("topics:\n", "topics:\n- sitemap\n", 1), "utf-8")
+    collection, _ = load_collection(project / "data", project)
+    pages = plan_site(collection, PlanSettings(feeds=True)).pages
+    assert len({page.path for page in pages}) == len(pages)
+    kinds = {page.path: page.kind for page in pages if page.path.endswith("sitemap.xml")}
+    assert kinds == {"feeds/sitemap.xml": "feed-sitemap", "feeds/topics/sitemap.xml": "feed"}
