@@ -106,7 +106,6 @@ def test_feeds_need_an_absolute_site_url(tmp_path):
     assert "application/atom+xml" not in home and "papers.csl.json" in home
 
 
-
 def test_beside_every_alternate_link_the_theme_finds_a_sitemap(published):
     """Material's script fetches "sitemap.xml" beside every `<link rel="alternate">` of a page (it takes them for
     other languages' copies of the site): beside a feed there is one, empty, instead of a 404 on every view."""
@@ -122,6 +121,7 @@ def test_beside_every_alternate_link_the_theme_finds_a_sitemap(published):
     for path in asked:
         root = ElementTree.parse(path).getroot()
         assert root.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset" and len(root) == 0
+
 
 def test_every_bib_file_parses_with_one_entry_per_paper(published):
     project, collection, _ = published

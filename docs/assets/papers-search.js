@@ -124,6 +124,10 @@
     if (at >= 0) list.splice(at, 1); else list.push(value);
   }
 
+  function facetDetails(label, attributes, ...children) {
+    return element("details", { class: "papers-facet", ...attributes }, element("summary", { text: label }), ...children);
+  }
+
   function facetGroup(state, name, label, counts, rerun) {
     const values = Object.entries(counts || {});
     const chosen = new Set([...state.include[name], ...state.exclude[name]]);
@@ -132,7 +136,7 @@
     const found = values.filter(([value, count]) => count > 0 || chosen.has(value));
     if (!found.length) {  // kept, not dropped: the facets above the results on a phone keep their height
       const none = element("ul", { class: "papers-facet__values" }, element("li", { class: "papers-facet__rest", text: "None among these papers" }));
-      return element("details", { class: "papers-facet is-empty" }, element("summary", { text: label }), none);
+      return facetDetails(label, { class: "papers-facet is-empty" }, none);
     }
     // a facet of thousands of authors would cost more to draw than the search: the most frequent ones
     const shown = found.filter(([value], index) => index < MAX_VALUES || chosen.has(value));
@@ -149,7 +153,7 @@
       if (index >= SHOWN_VALUES && !chosen.has(value)) item.hidden = true;
       list.append(item);
     });
-    const group = element("details", { class: "papers-facet" }, element("summary", { text: label }), list);
+    const group = facetDetails(label, {}, list);
     group.open = chosen.size > 0 || window.matchMedia("(min-width: 45em)").matches;  // on phones, results come first
     if (found.length > shown.length) {
       list.append(element("li", { class: "papers-facet__rest", text: `and ${found.length - shown.length} more: search to narrow them` }));
@@ -181,7 +185,7 @@
     input.value = state.q;
     // Every facet's heading is there before anything is counted. On a phone the facets sit above the results, and
     // counting waits for the filter index, so facets drawn only then pushed the results already shown down the page.
-    facets.replaceChildren(...FACETS.map(([, label]) => element("details", { class: "papers-facet", "data-pending": "" }, element("summary", { text: label }))));
+    facets.replaceChildren(...FACETS.map(([, label]) => facetDetails(label, { "data-pending": "" })));
     let engine;
     try {
       engine = await loadPagefind();
