@@ -13,6 +13,8 @@ from functools import cache
 
 from markupsafe import Markup, escape
 
+from .mathml import to_mathml
+
 # Text without any of these has no LaTeX to convert: most of it, left untouched.
 LATEX_HINT = re.compile(r"[\\{}$~%]|--|``|''")
 # Inline math: bounded, so a stray `$` cannot make one span of a whole abstract.
@@ -23,6 +25,9 @@ UNESCAPED_PERCENT = re.compile(r"(?<!\\)%")
 # MathML is many times longer than its LaTeX: past this many characters of it in one field,
 # the rest of the math is shown as written, so a record cannot make its page grow without bound.
 MATHML_BUDGET = 40_000
+# A title is shown on every page that lists its paper (up to about 1,000 for a record naming
+# 1,000 authors): its math gets far less, so what it adds to each of them stays small.
+TITLE_MATHML_BUDGET = 2_000
 # Zotero keeps rich text in titles as these HTML tags, and only these.
 INLINE_TAG = re.compile(r"<(/?)(i|sub|sup)>")
 
@@ -86,28 +91,26 @@ def plain_text(text: str) -> str:
     return text
 
 
-def _mathml(latex: str) -> str | None:
-    import latex2mathml.converter
-
-    try:
-        return latex2mathml.converter.convert(latex)
-    except Exception:  # the converter raises many kinds; unconvertible math is shown as written
-        return None
-
-
-def rich_html(text: str, tags: bool = False) -> Markup:
-    """HTML of record text: escaped, with inline math as MathML and (with tags) Zotero's
-    <i>, <sub> and <sup> kept as markup, balanced."""
+def rich_html(text: str, tags: bool = False, budget: int = MATHML_BUDGET) -> Markup:
+    """HTML of record text: escaped, with inline math as MathML (at most budget characters of
+    it) and (with tags) Zotero's <i>, <sub> and <sup> kept as markup, balanced."""
     if "$" not in text and not (tags and "<" in text):
         return escape(text)
-    return with_math(text, lambda part: _inline(part, tags))
+    return with_math(text, lambda part: _inline(part, tags), budget)
 
 
-def with_math(text: str, render_text) -> Markup:
-    """HTML of text whose inline math becomes MathML and whose other parts render_text makes."""
-    html, last, budget = [], 0, MATHML_BUDGET
+def rich_title(text: str) -> Markup:
+    return rich_html(text, tags=True, budget=TITLE_MATHML_BUDGET)
+
+
+def with_math(text: str, render_text, budget: int = MATHML_BUDGET) -> Markup:
+    """HTML of text whose inline math becomes MathML and whose other parts render_text makes.
+    Past budget characters of MathML, the rest of the math is shown as written."""
+    html, last = [], 0
     for match in MATH.finditer(text) if "$" in text else ():
-        mathml = _mathml(match.group(1)) if budget > 0 else None
+        mathml = to_mathml(match.group(1)) if budget > 0 else None
+        if mathml and len(mathml) > budget:
+            mathml, budget = None, 0  # this and all further math shown as written
         budget -= len(mathml or "")
         html.append(render_text(text[last:match.start()]))
         html.append(mathml or str(escape(match.group(0))))

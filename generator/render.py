@@ -17,7 +17,7 @@ from .entries import paper_links
 from .exports import Fragment, made, render_export
 from .facets import FACETS
 from .html_text import code_block, fold, meta_json, meta_value, paragraphs
-from .latex import plain_text, rich_html
+from .latex import plain_text, rich_title
 from .mapdata import map_json
 from .notes import render_notes
 from .order import OTHER_LETTER, initial
@@ -93,7 +93,7 @@ def _new_environment(loader) -> Environment:
         auto_reload=False,  # kept only while the sources are unchanged: no need to stat them on every page
     )
     env.filters.update(
-        rich_title=lambda text: rich_html(text, tags=True), plain=plain_text,
+        rich_title=rich_title, plain=plain_text,
         paragraphs=paragraphs, meta=meta_value, meta_json=meta_json, code_block=code_block, notes=render_notes, bibtex=bibtex_entry,
         papers_count=lambda n: f"{n} paper" if n == 1 else f"{n} papers",
         anchor=lambda letter: "letter-other" if letter == OTHER_LETTER else f"letter-{letter.lower()}",

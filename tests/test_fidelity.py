@@ -19,7 +19,7 @@ from sitetools import article_text, copy_project, folded, mkdocs_build
 
 from generator.entries import SHOWN_AUTHORS, snippet
 from generator.html_text import PARAGRAPH_BREAK
-from generator.latex import rich_html
+from generator.latex import rich_html, rich_title
 from generator.recordfile import dump_record
 
 pytestmark = pytest.mark.slow
@@ -90,7 +90,9 @@ def as_rich_text(value: str, tags: bool = False) -> str:
     Zotero's <i>, <sub>, <sup> in titles as markup; everything else exactly as written."""
     value = unicodedata.normalize("NFC", value)
     paragraphs = [" ".join(part.split()) for part in ([value] if tags else PARAGRAPH_BREAK.split(value))]  # abstracts: per paragraph
-    return " ".join(html.unescape(re.sub(r"<[^>]*>", "", str(rich_html(part, tags=tags)))) for part in paragraphs if part)
+    rich = rich_title if tags else rich_html
+    shown = (html.unescape(re.sub(r"<[^>]*>", "", str(rich(part)))) for part in paragraphs if part)
+    return " ".join(shown)
 
 
 def shown(value: str) -> str:

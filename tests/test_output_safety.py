@@ -181,3 +181,33 @@ def test_no_record_makes_the_site_grow_beyond_a_multiple_of_its_size_plus_a_cons
         print(f"{label}: {record:,} bytes of records added {grown:,} bytes in {pages} pages")
         assert per_record_pages <= 1 + 30 + 2 + 1000 + 10, (label, pages)
         assert grown <= 5 * record + 60_000 * pages, (label, grown, record, pages)
+
+
+def test_math_in_a_title_adds_a_bounded_amount_to_every_page_that_lists_it(tmp_path):
+    """A title is shown on every page that lists its paper (1,000 author pages for a record
+    naming 1,000 authors): its MathML is capped per title, not only per page, so math adds at
+    most TITLE_MATHML_BUDGET characters to each of those pages."""
+    from generator.collection import load_collection
+    from generator.config import load_settings
+    from generator.latex import TITLE_MATHML_BUDGET
+    from generator.recordfile import dump_record
+    from generator.site import render_all
+
+    topics = "".join(f"- id: t{k}\n  title: Topic {k}\n  description: T.\n" for k in range(10))
+    authors = [f"Author {k}" for k in range(1000)]
+    config = "site_name: T\nplugins:\n  - papers:\n      author_pages_from: 1\n"
+    sizes, listed = {}, {}
+    titles = {"plain": "Worst case " + "x" * 988, "math": "Worst case " + r"$\frac{x}{y}$ " * 70}
+    for label, title in titles.items():
+        record = {**worst_record(1, authors), "title": title, "added": "2024-05-07"}
+        root = write_files(tmp_path / label, {"mkdocs.yml": config, "data/topics.yml": topics,
+                                              "data/papers/w1.yml": dump_record(record)})
+        collection, _ = load_collection(root / "data", root)
+        outputs = render_all(collection, load_settings(root / "mkdocs.yml"))[1]
+        sizes[label] = sum(len(text) for text in outputs.values())
+        listed[label] = sum("papers/w1" in text for path, text in outputs.items()
+                            if path != "papers/w1.md")
+    assert listed["math"] == listed["plain"] > 1000
+    grown = sizes["math"] - sizes["plain"]
+    print(f"math in the title added {grown:,} characters to {listed['math'] + 1} pages")
+    assert grown <= TITLE_MATHML_BUDGET * (listed["math"] + 1), grown
