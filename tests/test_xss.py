@@ -31,6 +31,7 @@ MATH_PAYLOADS = [
     r"$\style{position:fixed;inset:0;background:red;z-index:99}{X}$",
     r"$\href{javascript:window.__xss='href';alert(26)}{click}$",
     r"$\class{md-overlay}{x} \Huge{\Huge{\Huge{\Huge{\Huge{\Huge X}}}}} \raise{200em}{x}$",
+    "$" + r"\rule{5em}{5em}" * 20 + "$",
 ]
 M = " ".join(MATH_PAYLOADS)
 NOTES = P + "\n\n[js link](javascript:alert(9)) <b onclick=\"alert(10)\">bold</b> <details open ontoggle=alert(11)>x</details>"
@@ -112,6 +113,8 @@ def test_no_payload_runs_and_the_text_is_shown(browser, xss_site):
 MATH_CHECK = """() => {
     const maths = [...document.querySelectorAll("math")];
     const inside = maths.flatMap(m => [m, ...m.querySelectorAll("*")]);
+    const inline = e => getComputedStyle(e).display.startsWith("inline");
+    const column = e => inline(e) ? column(e.parentElement) : e;
     return {
         count: maths.length, related: document.querySelectorAll(".papers-related math").length,
         foreign: inside.filter(e => e.namespaceURI !== "http://www.w3.org/1998/Math/MathML").length,
@@ -120,6 +123,8 @@ MATH_CHECK = """() => {
         placed: inside.filter(e => ["fixed", "absolute"].includes(getComputedStyle(e).position))
             .length,
         largest: Math.max(0, ...maths.map(m => m.getBoundingClientRect().height)),
+        wide: maths.filter(m => m.getBoundingClientRect().width > column(m.parentElement)
+            .clientWidth).length,
         javascript: document.querySelectorAll("[href^='javascript:' i], [src^='javascript:' i]")
             .length,
     };
@@ -136,7 +141,7 @@ def test_math_draws_only_math_of_bounded_size(browser, xss_site):
             page.goto(url + path)
             found = page.evaluate(MATH_CHECK)
             assert dialogs == [] and page.evaluate("window.__xss") is None, path
-            bad = ("foreign", "risky", "placed", "javascript")
+            bad = ("foreign", "risky", "placed", "javascript", "wide")
             assert [found[key] for key in bad] == [0] * len(bad), (path, found)
             assert found["largest"] < 200, (path, found)  # no formula drawn over the page
             with_math |= {path.split("/")[1]} if found["count"] else set()
