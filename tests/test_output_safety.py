@@ -139,7 +139,7 @@ def test_a_lock_held_elsewhere_makes_a_build_wait_and_say_so(project, cli):
 def worst_record(n: int, authors: list[str]) -> dict:
     """A record at every cap at once."""
     return {
-        "title": f"Worst case {n} " + "T" * 980,
+        "title": f"Worst case {n} " + r"$\frac{x}{y}$ " * 60 + "T" * 140,  # math: MathML on every listing
         "authors": authors,
         "date": "2024-05-06",
         "venue": f"Venue {n} " + "V" * 280,
