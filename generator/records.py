@@ -14,8 +14,10 @@ from .schema import check, describe, load_schema
 from .slug import RESERVED_NAMES
 from .yamlread import Document, parse_yaml, read_yaml
 
-# Lone surrogates and control characters other than tab and newlines cannot be shown as text.
-UNSHOWABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Characters that cannot be shown as text: control characters other than tab and newlines,
+# and those XML 1.0 forbids (lone surrogates, U+FFFE, U+FFFF), on which the feeds' writer
+# stops. YAML refuses most of them written raw; these are the ones its escapes ("\uFFFE") let in.
+UNSHOWABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -175,7 +177,9 @@ def _unshowable(value: object, origin: Origin, path: tuple) -> list[Problem]:
     if isinstance(value, str):
         bad = None if value.isprintable() else UNSHOWABLE.search(value)
         if bad:
-            return [origin.problem(path, f"contains the character U+{ord(bad.group()):04X}, which cannot be shown as text")]
+            code, place = ord(bad.group()), bad.start() + 1
+            why = "which cannot be shown as text or written in XML"
+            return [origin.problem(path, f"contains the character U+{code:04X} at position {place}, {why}")]
         return []
     if isinstance(value, dict):
         keys = [p for k in value for p in _unshowable(k, origin, path + (k,))]

@@ -40,6 +40,13 @@ ERRORS = [
     ("empty-file", {"x.yml": "\n# nothing\n"}, "data/papers/x.yml: file is empty: expected a paper record"),
     ("control-character-in-key", {"x.yml": GOOD + 'links:\n  "sl\\x07ides": https://example.org/\n'},
      "data/papers/x.yml:5:3: links.sl\x07ides: contains the character U+0007"),
+    # XML 1.0 forbids U+FFFE and U+FFFF: YAML lets them in as escapes, and the feeds' writer stops on them
+    ("xml-forbidden-in-title", {"x.yml": 'title: "A\\uFFFE"\ntopics: [vision]\n'},
+     "data/papers/x.yml:1:1: title: contains the character U+FFFE at position 2, which cannot be shown"),
+    ("xml-forbidden-in-abstract", {"x.yml": 'title: T\ntopics: [vision]\nabstract: "abc\\uFFFF"\n'},
+     "data/papers/x.yml:3:1: abstract: contains the character U+FFFF at position 4"),
+    ("xml-forbidden-in-author", {"x.yml": GOOD + 'authors: ["Ada", {name: "B\\uFFFE"}]\n'},
+     "data/papers/x.yml:4:19: authors[1].name: contains the character U+FFFE at position 2"),
     ("raw-control-character", {"x.yml": "title: T\nabstract: a\x01b\n"}, "data/papers/x.yml:2:12: character U+0001 is not allowed in YAML"),
     ("latin-1", {"x.yml": "title: Caf\xe9\n".encode("latin-1")}, "data/papers/x.yml:1:11: expected UTF-8 text, found byte 0xe9"),
     ("utf-16", {"x.yml": "title: T\n".encode("utf-16")}, "data/papers/x.yml:1:1: expected UTF-8 text, found a UTF-16 byte-order mark"),
@@ -96,6 +103,8 @@ TOPIC_ERRORS = [
     ("reserved-topic-id", "- id: index\n  title: V\n  description: D.\n", "data/topics.yml:1:3: id: 'index' is reserved"),
     ("empty-topics-file", "", "data/topics.yml: file is empty: expected a list of topics"),
     ("blank-description", "- id: vision\n  title: V\n  description: '  '\n", "data/topics.yml:3:3: [0].description: expected a non-empty description"),
+    ("xml-forbidden-in-title", '- id: vision\n  title: "Vi\\uFFFF"\n  description: D.\n',
+     "data/topics.yml:2:3: title: contains the character U+FFFF at position 3, which cannot be shown"),
     ("not-a-list", "vision: Vision\n", "data/topics.yml:1:1: expected a list of topics, got a mapping"),
 ]
 
