@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 
+from .bibtex import citation_key, override_problem
 from .model import Origin, Paper, Topic, date_sort_key, paper_from_record, topic_from_record
 from .notes import nesting_problem
 from .problems import WARNING, Problem
@@ -127,7 +128,10 @@ def _paper(doc: Document, prefix: tuple, record: object, default_id: str | None)
         problems += _id_checks(default_id, origin, from_file_name=True)
     if problems:
         return None, problems
-    return paper_from_record(record, default_id, origin), []
+    paper = paper_from_record(record, default_id, origin)
+    if paper.bibtex and (why := override_problem(paper.bibtex, paper.citekey or citation_key(paper))):
+        return None, [origin.problem(("bibtex",), why)]
+    return paper, []
 
 
 def _value_checks(record: dict, origin: Origin) -> list[Problem]:

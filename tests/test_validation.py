@@ -47,6 +47,19 @@ ERRORS = [
      "data/papers/x.yml:3:1: abstract: contains the character U+FFFF at position 4"),
     ("xml-forbidden-in-author", {"x.yml": GOOD + 'authors: ["Ada", {name: "B\\uFFFE"}]\n'},
      "data/papers/x.yml:4:19: authors[1].name: contains the character U+FFFE at position 2"),
+    # the `bibtex` override goes into papers.bib as written: one entry, under the record's own key
+    ("bibtex-second-entry", {"x.yml": GOOD + "citekey: mine\nbibtex: |\n  @misc{mine, title = {A}}\n  @misc{theirs, title = {B}}\n"},
+     "data/papers/x.yml:5:1: bibtex: a second entry follows the first: give one entry only"),
+    ("bibtex-other-key", {"x.yml": GOOD + "citekey: mine\nbibtex: '@misc{theirs, title = {A}}'\n"},
+     "data/papers/x.yml:5:1: bibtex: the entry's key is 'theirs'; expected the record's citation key 'mine'"),
+    ("bibtex-made-up-key", {"x.yml": GOOD + "bibtex: '@misc{theirs, title = {A}}'\n"},
+     "data/papers/x.yml:4:1: bibtex: the entry's key is 'theirs'; expected the record's citation key 'paper'"),
+    ("bibtex-unclosed", {"x.yml": GOOD + "citekey: mine\nbibtex: '@misc{mine, title = {A}'\n"},
+     "data/papers/x.yml:5:1: bibtex: the entry's braces are not balanced: it is never closed"),
+    ("bibtex-text-after", {"x.yml": GOOD + "citekey: mine\nbibtex: '@misc{mine, title = {A}} }'\n"},
+     "data/papers/x.yml:5:1: bibtex: only blank space and `%` comment lines may follow"),
+    ("bibtex-string", {"x.yml": GOOD + "citekey: mine\nbibtex: '@string{mine, x = {A}}'\n"},
+     "data/papers/x.yml:5:1: bibtex: expected one BibTeX entry such as @article, got @string"),
     ("raw-control-character", {"x.yml": "title: T\nabstract: a\x01b\n"}, "data/papers/x.yml:2:12: character U+0001 is not allowed in YAML"),
     ("latin-1", {"x.yml": "title: Caf\xe9\n".encode("latin-1")}, "data/papers/x.yml:1:11: expected UTF-8 text, found byte 0xe9"),
     ("utf-16", {"x.yml": "title: T\n".encode("utf-16")}, "data/papers/x.yml:1:1: expected UTF-8 text, found a UTF-16 byte-order mark"),
@@ -166,3 +179,10 @@ def test_a_failed_run_starts_with_the_counts(project, cli):
     assert err.splitlines()[0] == "2 errors, 1 warning, 2 notes in 3 record files", err
     code, _, err = cli(root, "validate", "--strict")
     assert err.splitlines()[0] == "3 errors, 0 warnings, 2 notes in 3 record files", err
+
+
+def test_a_bibtex_override_under_the_records_key_passes_strict(project, cli):
+    bibtex = "bibtex: |\n  @article{mine,\n    note = {a {nested} @ sign},\n  }\n  % kept as written\n"
+    root = project({"x.yml": GOOD + "citekey: mine\n" + bibtex, "s.yml": "title: S\ntopics: [speech]\nabstract: A.\n"})
+    code, out, err = cli(root, "validate", "--strict")
+    assert (code, err) == (0, ""), err
