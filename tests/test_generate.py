@@ -213,3 +213,20 @@ def test_spellings_of_one_tag_share_a_page_and_c_plus_plus_gets_its_own(project,
     page = (root / "docs/tags/deep-learning.md").read_text("utf-8")
     assert 'title: "Tag: Deep Learning"' in page and page.count('class="paper-entry"') == 3
     assert 'title: "Tag: C++"' in (root / "docs/tags/c-cedb1bac.md").read_text("utf-8")
+
+
+def test_tags_and_venues_written_with_invisible_characters_share_the_plain_ones_page(project, cli):
+    # a zero-width space, a soft hyphen, a byte-order mark and bidirectional marks show nothing:
+    # with them in its key, a term would get a second page that looks exactly like the first
+    root = project({
+        "a.yml": "title: A\ntopics: [vision]\nabstract: A.\ntags: [Deep Learning]\nvenue: NeurIPS\n",
+        "b.yml": 'title: B\ntopics: [vision]\nabstract: B.\ntags: ["Deep\\u200b Learn\\u00ading"]\nvenue: "Neur\\uFEFFIPS"\n',
+        "c.yml": 'title: C\ntopics: [vision]\nabstract: C.\ntags: ["\\u200fDeep Learning\\u200e"]\nvenue: "Neur\\u200dIPS"\n',
+    })
+    code, _, err = cli(root, "build")
+    assert code == 0, err
+    assert sorted(p.name for p in (root / "docs/tags").glob("*.md")) == ["deep-learning.md", "index.md"]
+    assert sorted(p.name for p in (root / "docs/venues").glob("*.md")) == ["index.md", "neurips.md"]
+    page = (root / "docs/tags/deep-learning.md").read_text("utf-8")
+    assert 'title: "Tag: Deep Learning"' in page and page.count('class="paper-entry"') == 3
+    assert (root / "docs/venues/neurips.md").read_text("utf-8").count('class="paper-entry"') == 3
