@@ -101,7 +101,8 @@ def override_problem(text: str, key: str) -> str | None:
 
 
 def _closing_brace(text: str, start: int) -> int | None:
-    """Index of the brace that closes the one at start (BibTeX counts every brace, escaped or not)."""
+    """Index of the brace that closes the one at start (BibTeX counts every brace, even
+    an escaped one)."""
     depth = 0
     for match in re.finditer(r"[{}]", text[start:]):
         depth += 1 if match.group() == "{" else -1

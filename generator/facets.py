@@ -18,8 +18,8 @@ from .slug import RESERVED_NAMES, slugify
 
 # Characters that show nothing: soft hyphen, zero-width space and joiners, word joiner,
 # byte-order mark, and the bidirectional marks, embeddings, overrides and isolates.
-INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d"
-                                  "\u202e\u2060\u2066\u2067\u2068\u2069\ufeff"))
+INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u061c\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
+                                  "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 
 
 def fold_spacing(text: str) -> str:
@@ -40,7 +40,8 @@ def name_key(text: str) -> str:
 def tag_key(text: str) -> str:
     """Tags that differ only in case, accents, Unicode form, spacing, hyphens, underscores or
     invisible characters are one."""
-    return " ".join(strip_accents(fold_invisible(text).replace("-", " ").replace("_", " ").casefold()).split())
+    text = fold_invisible(text).replace("-", " ").replace("_", " ")
+    return " ".join(strip_accents(text.casefold()).split())
 
 
 @dataclass(frozen=True)

@@ -129,7 +129,8 @@ def _paper(doc: Document, prefix: tuple, record: object, default_id: str | None)
     if problems:
         return None, problems
     paper = paper_from_record(record, default_id, origin)
-    if paper.bibtex and (why := override_problem(paper.bibtex, paper.citekey or citation_key(paper))):
+    key = paper.citekey or citation_key(paper)
+    if paper.bibtex and (why := override_problem(paper.bibtex, key)):
         return None, [origin.problem(("bibtex",), why)]
     return paper, []
 
@@ -179,18 +180,52 @@ def _real_date(value: str) -> bool:
 
 def _unshowable(value: object, origin: Origin, path: tuple) -> list[Problem]:
     if isinstance(value, str):
-        bad = None if value.isprintable() else UNSHOWABLE.search(value)
-        if bad:
-            code, place = ord(bad.group()), bad.start() + 1
-            why = "which cannot be shown as text or written in XML"
-            return [origin.problem(path, f"contains the character U+{code:04X} at position {place}, {why}")]
-        return []
+        why = None if value.isprintable() else _unshowable_text(value)
+        return [origin.problem(path, why)] if why else []
     if isinstance(value, dict):
         keys = [p for k in value for p in _unshowable(k, origin, path + (k,))]
         return keys + [p for k, v in value.items() for p in _unshowable(v, origin, path + (k,))]
     if isinstance(value, list):
         return [p for i, v in enumerate(value) for p in _unshowable(v, origin, path + (i,))]
     return []
+
+
+def _unshowable_text(text: str) -> str | None:
+    bad = UNSHOWABLE.search(text)
+    if bad:
+        code, place = ord(bad.group()), bad.start() + 1
+        return (f"contains the character U+{code:04X} at position {place}, "
+                "which cannot be shown as text or written in XML")
+    unclosed = unclosed_bidi(text)
+    if unclosed is not None:
+        code, place = ord(text[unclosed]), unclosed + 1
+        what = "a right-to-left or left-to-right override, embedding or isolate"
+        return (f"the character U+{code:04X} at position {place} opens {what} that is never "
+                "closed: it would reorder the text shown after the value (close it with U+202C or "
+                "U+2069)")
+    return None
+
+
+# Bidirectional embeddings and overrides end at U+202C, isolates at U+2069. Left open in a
+# tag, a name or a title, one would reorder whatever a page shows after it in the same line.
+BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+BIDI_CLOSE = "\u202c\u2069"
+ISOLATES = "\u2066\u2067\u2068"
+
+
+def unclosed_bidi(text: str) -> int | None:
+    """Index of the first bidirectional control in text that nothing closes, or None."""
+    opened: list[int] = []
+    for match in BIDI_CONTROL.finditer(text):
+        char = match.group()
+        if char not in BIDI_CLOSE:
+            opened.append(match.start())
+        elif char == "\u2069":  # an isolate's end closes what was opened inside it too
+            while opened and text[opened.pop()] not in ISOLATES:
+                pass
+        elif opened and text[opened[-1]] not in ISOLATES:
+            opened.pop()
+    return opened[0] if opened else None
 
 
 def load_topics(path: Path, root: Path) -> tuple[list[Topic], list[Problem]]:

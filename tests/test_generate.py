@@ -218,15 +218,17 @@ def test_spellings_of_one_tag_share_a_page_and_c_plus_plus_gets_its_own(project,
 def test_tags_and_venues_written_with_invisible_characters_share_the_plain_ones_page(project, cli):
     # a zero-width space, a soft hyphen, a byte-order mark and bidirectional marks show nothing:
     # with them in its key, a term would get a second page that looks exactly like the first
-    root = project({
-        "a.yml": "title: A\ntopics: [vision]\nabstract: A.\ntags: [Deep Learning]\nvenue: NeurIPS\n",
-        "b.yml": 'title: B\ntopics: [vision]\nabstract: B.\ntags: ["Deep\\u200b Learn\\u00ading"]\nvenue: "Neur\\uFEFFIPS"\n',
-        "c.yml": 'title: C\ntopics: [vision]\nabstract: C.\ntags: ["\\u200fDeep Learning\\u200e"]\nvenue: "Neur\\u200dIPS"\n',
-    })
+    spellings = [("Deep Learning", "NeurIPS"), ("Deep\\u200b Learn\\u00ading", "Neur\\uFEFFIPS"),
+                 ("\\u200fDeep Learning\\u200e", "Neur\\u200dIPS")]
+    head = "topics: [vision]\nabstract: A.\n"
+    root = project({f"{n}.yml": f'title: T{n}\n{head}tags: ["{tag}"]\nvenue: "{venue}"\n'
+                    for n, (tag, venue) in enumerate(spellings)})
     code, _, err = cli(root, "build")
     assert code == 0, err
-    assert sorted(p.name for p in (root / "docs/tags").glob("*.md")) == ["deep-learning.md", "index.md"]
-    assert sorted(p.name for p in (root / "docs/venues").glob("*.md")) == ["index.md", "neurips.md"]
+    pages = {}
+    for facet in ("tags", "venues"):
+        pages[facet] = sorted(path.name for path in (root / "docs" / facet).glob("*.md"))
+    assert pages == {"tags": ["deep-learning.md", "index.md"], "venues": ["index.md", "neurips.md"]}
     page = (root / "docs/tags/deep-learning.md").read_text("utf-8")
     assert 'title: "Tag: Deep Learning"' in page and page.count('class="paper-entry"') == 3
     assert (root / "docs/venues/neurips.md").read_text("utf-8").count('class="paper-entry"') == 3

@@ -40,20 +40,28 @@ ERRORS = [
     ("empty-file", {"x.yml": "\n# nothing\n"}, "data/papers/x.yml: file is empty: expected a paper record"),
     ("control-character-in-key", {"x.yml": GOOD + 'links:\n  "sl\\x07ides": https://example.org/\n'},
      "data/papers/x.yml:5:3: links.sl\x07ides: contains the character U+0007"),
-    # XML 1.0 forbids U+FFFE and U+FFFF: YAML lets them in as escapes, and the feeds' writer stops on them
+    # XML forbids U+FFFE and U+FFFF: YAML lets them in as escapes; the feeds' writer stops on them
     ("xml-forbidden-in-title", {"x.yml": 'title: "A\\uFFFE"\ntopics: [vision]\n'},
-     "data/papers/x.yml:1:1: title: contains the character U+FFFE at position 2, which cannot be shown"),
+     "data/papers/x.yml:1:1: title: contains the character U+FFFE at position 2, which cannot"),
     ("xml-forbidden-in-abstract", {"x.yml": 'title: T\ntopics: [vision]\nabstract: "abc\\uFFFF"\n'},
      "data/papers/x.yml:3:1: abstract: contains the character U+FFFF at position 4"),
     ("xml-forbidden-in-author", {"x.yml": GOOD + 'authors: ["Ada", {name: "B\\uFFFE"}]\n'},
      "data/papers/x.yml:4:19: authors[1].name: contains the character U+FFFE at position 2"),
+    # a bidirectional override left open reorders what a page shows after the value
+    ("bidi-override-left-open", {"x.yml": GOOD + 'tags: ["ok", "\\u202Egat"]\n'},
+     "data/papers/x.yml:4:14: tags[1]: the character U+202E at position 1 opens a right-to-left"),
+    ("bidi-isolate-left-open", {"x.yml": GOOD + 'venue: "Venue \\u2067\\u202Ax\\u202C"\n'},
+     "data/papers/x.yml:4:1: venue: the character U+2067 at position 7 opens"),
     # the `bibtex` override goes into papers.bib as written: one entry, under the record's own key
-    ("bibtex-second-entry", {"x.yml": GOOD + "citekey: mine\nbibtex: |\n  @misc{mine, title = {A}}\n  @misc{theirs, title = {B}}\n"},
+    ("bibtex-second-entry",
+     {"x.yml": GOOD + "citekey: mine\nbibtex: |\n  @misc{mine, t = {A}}\n  @misc{x, t = {B}}\n"},
      "data/papers/x.yml:5:1: bibtex: a second entry follows the first: give one entry only"),
     ("bibtex-other-key", {"x.yml": GOOD + "citekey: mine\nbibtex: '@misc{theirs, title = {A}}'\n"},
-     "data/papers/x.yml:5:1: bibtex: the entry's key is 'theirs'; expected the record's citation key 'mine'"),
+     "data/papers/x.yml:5:1: bibtex: the entry's key is 'theirs'; expected the record's citation "
+     "key 'mine' (set `citekey:`"),
     ("bibtex-made-up-key", {"x.yml": GOOD + "bibtex: '@misc{theirs, title = {A}}'\n"},
-     "data/papers/x.yml:4:1: bibtex: the entry's key is 'theirs'; expected the record's citation key 'paper'"),
+     "data/papers/x.yml:4:1: bibtex: the entry's key is 'theirs'; expected the record's citation "
+     "key 'paper'"),
     ("bibtex-unclosed", {"x.yml": GOOD + "citekey: mine\nbibtex: '@misc{mine, title = {A}'\n"},
      "data/papers/x.yml:5:1: bibtex: the entry's braces are not balanced: it is never closed"),
     ("bibtex-text-after", {"x.yml": GOOD + "citekey: mine\nbibtex: '@misc{mine, title = {A}} }'\n"},
@@ -117,7 +125,7 @@ TOPIC_ERRORS = [
     ("empty-topics-file", "", "data/topics.yml: file is empty: expected a list of topics"),
     ("blank-description", "- id: vision\n  title: V\n  description: '  '\n", "data/topics.yml:3:3: [0].description: expected a non-empty description"),
     ("xml-forbidden-in-title", '- id: vision\n  title: "Vi\\uFFFF"\n  description: D.\n',
-     "data/topics.yml:2:3: title: contains the character U+FFFF at position 3, which cannot be shown"),
+     "data/topics.yml:2:3: title: contains the character U+FFFF at position 3, which cannot"),
     ("not-a-list", "vision: Vision\n", "data/topics.yml:1:1: expected a list of topics, got a mapping"),
 ]
 
@@ -182,7 +190,8 @@ def test_a_failed_run_starts_with_the_counts(project, cli):
 
 
 def test_a_bibtex_override_under_the_records_key_passes_strict(project, cli):
-    bibtex = "bibtex: |\n  @article{mine,\n    note = {a {nested} @ sign},\n  }\n  % kept as written\n"
-    root = project({"x.yml": GOOD + "citekey: mine\n" + bibtex, "s.yml": "title: S\ntopics: [speech]\nabstract: A.\n"})
+    bibtex = "bibtex: |\n  @article{mine,\n    note = {a {nested} @ sign},\n  }\n  % as written\n"
+    speech = "title: S\ntopics: [speech]\nabstract: A.\n"
+    root = project({"x.yml": GOOD + "citekey: mine\n" + bibtex, "s.yml": speech})
     code, out, err = cli(root, "validate", "--strict")
     assert (code, err) == (0, ""), err

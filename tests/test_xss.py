@@ -32,7 +32,8 @@ def records() -> dict[str, dict]:
             "abstract": f"Abstract {P}\n\nSecond {P}", "notes": NOTES,
             "links": {"<svg onload=alert(3)>": "https://example.org/a?b=%22%3E", "code": "https://github.com/x/y"},
             "citekey": "x",
-            "bibtex": "@misc{x, title = {</code></pre><script>window.__xss='bib';alert(12)</script>},\nnote = {\n--8<-- \"about.md\"\n}}\n",
+            "bibtex": "@misc{x, title = {</code></pre><script>window.__xss='bib';alert(12)</script>"
+                      "},\nnote = {\n--8<-- \"about.md\"\n}}\n",
         },
         "xss-second": {"title": PAYLOADS[1], "topics": ["evil"], "abstract": PAYLOADS[3]},
     }
