@@ -141,7 +141,10 @@ def _value_checks(record: dict, origin: Origin) -> list[Problem]:
         value = record.get(name)
         if not isinstance(value, str):
             continue
-        if any(len(part) == 10 and not _real_date(part) for part in value.split("/")):
+        if any(part.startswith("0000") for part in value.split("/")):
+            # no calendar has a year 0 (1 BC is followed by AD 1): citations would print "5"
+            problems.append(origin.problem((name,), f"{value!r}: there is no year 0000"))
+        elif any(len(part) == 10 and not _real_date(part) for part in value.split("/")):
             problems.append(origin.problem((name,), f"{value!r} is not a date in the calendar"))
         elif "/" in value and date_sort_key(value.split("/")[1]) < date_sort_key(value):
             problems.append(origin.problem((name,), f"{value!r} ends before it starts"))
