@@ -232,3 +232,21 @@ def test_tags_and_venues_written_with_invisible_characters_share_the_plain_ones_
     page = (root / "docs/tags/deep-learning.md").read_text("utf-8")
     assert 'title: "Tag: Deep Learning"' in page and page.count('class="paper-entry"') == 3
     assert (root / "docs/venues/neurips.md").read_text("utf-8").count('class="paper-entry"') == 3
+
+
+LOCAL_PDF_ADDRESSES = [("https://example.org/lab/", "https://example.org/lab/papers/x%20y.pdf"),
+                       (None, "../../papers/x%20y.pdf")]
+
+
+@pytest.mark.parametrize("site_url, address", LOCAL_PDF_ADDRESSES)
+def test_a_local_pdf_is_cited_at_its_address_not_at_a_path_from_wherever_the_reader_is(
+        project, cli, site_url, address):
+    root = project({"x.yml": "title: X\ntopics: [vision]\nlinks: {pdf: papers/x y.pdf}\n"})
+    if site_url:
+        (root / "mkdocs.yml").write_text(f"site_name: Test\nsite_url: {site_url}\n", "utf-8")
+    (root / "docs/papers").mkdir(parents=True)
+    (root / "docs/papers/x y.pdf").write_bytes(b"%PDF-1.4\n")
+    code, _, err = cli(root, "build")
+    assert code == 0, err
+    page = (root / "docs/papers/x.md").read_text("utf-8")
+    assert f'["name", "citation_pdf_url", "{address}"]' in page
