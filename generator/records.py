@@ -112,6 +112,7 @@ def located_paths(paper: Paper) -> list[tuple]:
     """The values that checks across records may point at, each under its record's prefix."""
     prefix = paper.origin.prefix
     fields = [(), ("id",), ("arxiv",), ("doi",), *(("topics", i) for i in range(len(paper.topics)))]
+    fields += [("links", "pdf")] if paper.local_pdf else []
     return [prefix + path for path in fields]
 
 

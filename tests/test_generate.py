@@ -250,3 +250,22 @@ def test_a_local_pdf_is_cited_at_its_address_not_at_a_path_from_wherever_the_rea
     assert code == 0, err
     page = (root / "docs/papers/x.md").read_text("utf-8")
     assert f'["name", "citation_pdf_url", "{address}"]' in page
+
+
+def test_a_missing_local_pdf_is_a_warning_in_every_build_until_the_file_is_there(project, cli):
+    root = project({"x.yml": "title: X\ntopics: [vision]\nlinks: {pdf: files/x.pdf}\n",
+                    "s.yml": "title: S\ntopics: [speech]\nabstract: A.\n"})
+    warning = "data/papers/x.yml:3:9: warning: links.pdf: no file docs/files/x.pdf"
+    code, _, err = cli(root, "build")
+    assert code == 0 and warning in err, err
+    code, _, err = cli(root, "build", "--strict")
+    assert code == 1 and warning in err, err
+    (root / "docs/files").mkdir()
+    (root / "docs/files/x.pdf").write_bytes(b"%PDF-1.4\n")
+    code, _, err = cli(root, "build", "--strict")
+    assert (code, err.count("warning")) == (0, 0), err
+    (root / "docs/files/x.pdf").unlink()  # no record changed: the build reads none, and still looks
+    code, _, err = cli(root, "build")
+    assert code == 0 and warning in err, err
+    code, _, err = cli(root, "validate", "--strict")
+    assert code == 1 and warning in err, err

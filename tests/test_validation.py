@@ -82,6 +82,9 @@ ERRORS = [
 WARNINGS = [
     ("no-topic", {"x.yml": "title: T\nabstract: A.\n"}, "data/papers/x.yml:1:1: warning: paper has no topic"),
     ("topic-without-papers", {"x.yml": GOOD}, "data/topics.yml:5:3: warning: id: topic 'speech' has no papers"),
+    ("missing-local-pdf", {"x.yml": GOOD + "links:\n  pdf: papers/a b.pdf\n"},
+     "data/papers/x.yml:5:3: warning: links.pdf: no file docs/papers/a b.pdf: the PDF link would "
+     "lead nowhere"),
 ]
 
 
