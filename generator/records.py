@@ -130,9 +130,10 @@ def _paper(doc: Document, prefix: tuple, record: object, default_id: str | None)
     if problems:
         return None, problems
     paper = paper_from_record(record, default_id, origin)
-    key = paper.citekey or citation_key(paper)
-    if paper.bibtex and (why := override_problem(paper.bibtex, key)):
-        return None, [origin.problem(("bibtex",), why)]
+    if paper.bibtex:  # its key is made up only when needed: that takes a while at 100,000 papers
+        why = override_problem(paper.bibtex, paper.citekey or citation_key(paper))
+        if why:
+            return None, [origin.problem(("bibtex",), why)]
     return paper, []
 
 
@@ -143,7 +144,7 @@ def _value_checks(record: dict, origin: Origin) -> list[Problem]:
         if not isinstance(value, str):
             continue
         if any(part.startswith("0000") for part in value.split("/")):
-            # no calendar has a year 0 (1 BC is followed by AD 1): citations would print "5"
+            # the calendar of dates and citations has no year 0: they would print "5" for 0000-05
             problems.append(origin.problem((name,), f"{value!r}: there is no year 0000"))
         elif any(len(part) == 10 and not _real_date(part) for part in value.split("/")):
             problems.append(origin.problem((name,), f"{value!r} is not a date in the calendar"))
