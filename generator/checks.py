@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from pathlib import Path
+from urllib.parse import unquote
 
 from .model import Paper, Topic
 from .problems import NOTE, WARNING, Problem
+from .records import display_path
 from .slug import RESERVED_NAMES
 
 
@@ -84,4 +87,26 @@ def _warnings(papers: list[Paper], topics: list[Topic]) -> list[Problem]:
     for topic in topics:
         if topic.id not in used:
             problems.append(topic.origin.problem(("id",), f"topic {topic.id!r} has no papers", WARNING))
+    return problems
+
+
+def pdf_references(papers: Iterable) -> list[list]:
+    """[path under docs/, file, line, column, field] of each record's link to a local PDF: kept
+    by the build cache, so that a build which reads no record still looks for the files."""
+    refs = []
+    for paper in papers:
+        if paper.local_pdf:
+            where = paper.origin.problem(("links", "pdf"), "")
+            refs.append([paper.local_pdf, where.file, where.line, where.column, where.field])
+    return refs
+
+
+def missing_pdfs(refs: list[list], docs_dir: Path, root: Path) -> list[Problem]:
+    """A warning for each local PDF that is not there: its link would lead to a missing page."""
+    problems = []
+    for pdf, file, line, column, label in refs:
+        path = docs_dir / unquote(pdf)
+        if not path.is_file():
+            message = f"no file {display_path(path, root)}: the PDF link would lead nowhere"
+            problems.append(Problem(file, line, column, label, message, WARNING))
     return problems

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -231,9 +232,10 @@ def reference_in(style, data: dict, url: str) -> str:
     return re.sub(r"^\[1\]\s*", "", text)  # a numeric style numbers its one entry: a reference to copy has no number
 
 
-def head_tags(data: dict, url: str) -> list[list[str]]:
+def head_tags(data: dict, url: str, address: Callable[[str], str] = str) -> list[list[str]]:
     """[attribute, name, content] of the <meta> tags that Google Scholar, Zotero's connector and
-    link previews read (Highwire Press, Open Graph, Twitter cards)."""
+    link previews read (Highwire Press, Open Graph, Twitter cards); address: where a file under
+    docs/ (a local PDF) is found from the page."""
     title = plain_text(data["title"])
     tags = [["name", "citation_title", title]]
     tags += [["name", "citation_author", a["name"]] for a in data.get("authors", [])]
@@ -256,7 +258,7 @@ def head_tags(data: dict, url: str) -> list[list[str]]:
             tags.append(["name", "citation_lastpage", pages[1]])
     pdf = dict(data.get("links", {})).get("pdf") or (f"https://arxiv.org/pdf/{data['arxiv']}" if data.get("arxiv") else None)
     if pdf:
-        tags.append(["name", "citation_pdf_url", pdf])
+        tags.append(["name", "citation_pdf_url", pdf if "://" in pdf else address(pdf)])
     if data.get("doi"):
         tags.append(["name", "citation_doi", data["doi"]])
     if data.get("arxiv"):

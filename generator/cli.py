@@ -117,7 +117,8 @@ def _print_problems(problems: list[Problem]) -> None:
 
 def _collection(args: argparse.Namespace, strict: bool = False):
     settings = load_settings(args.config_file)
-    collection, warnings = load_collection(settings.data_dir, settings.root, strict=strict)
+    data, root = settings.data_dir, settings.root
+    collection, warnings = load_collection(data, root, strict, settings.docs_dir)
     _print_problems(warnings)
     return settings, collection
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .checks import check_collection
+from .checks import check_collection, missing_pdfs, pdf_references
 from .model import Collection
 from .problems import DataError, Problem, errors_of
 from .records import load_papers, load_topics
 
 
-def load_collection(data_dir: Path, root: Path | None = None, strict: bool = False) -> tuple[Collection, list[Problem]]:
-    """The checked collection and its warnings; raises DataError listing every problem."""
+def load_collection(data_dir: Path, root: Path | None = None, strict: bool = False,
+                    docs_dir: Path | None = None) -> tuple[Collection, list[Problem]]:
+    """The checked collection and its warnings; raises DataError listing every problem.
+    With docs_dir, the local PDFs that records link to are looked for there."""
     root = root or data_dir.parent
     if not data_dir.is_dir():
         raise DataError([Problem(str(data_dir), 0, 0, "", "data folder not found")])
@@ -19,6 +21,8 @@ def load_collection(data_dir: Path, root: Path | None = None, strict: bool = Fal
     topics, topic_problems = load_topics(data_dir / "topics.yml", root)
     problems += topic_problems
     problems += check_collection(papers, topics)
+    if docs_dir is not None:
+        problems += missing_pdfs(pdf_references(papers), docs_dir, root)
     if errors_of(problems, strict):
         raise DataError(problems)
     collection = Collection(

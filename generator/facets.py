@@ -16,19 +16,32 @@ from functools import cached_property
 from .order import strip_accents
 from .slug import RESERVED_NAMES, slugify
 
+# Characters that show nothing: soft hyphen, zero-width space and joiners, word joiner,
+# byte-order mark, and the bidirectional marks, embeddings, overrides and isolates.
+INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u061c\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
+                                  "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
 
 def fold_spacing(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
+def fold_invisible(text: str) -> str:
+    """text without the characters that show nothing: with them, a term would get a second
+    page that looks exactly like the first."""
+    return text if text.isascii() else text.translate(INVISIBLE)
+
+
 def name_key(text: str) -> str:
-    """Names that differ only in Unicode form, case or spacing are one."""
-    return fold_spacing(text).casefold()
+    """Names that differ only in Unicode form, case, spacing or invisible characters are one."""
+    return fold_spacing(fold_invisible(text)).casefold()
 
 
 def tag_key(text: str) -> str:
-    """Tags that differ only in case, accents, Unicode form, spacing, hyphens or underscores are one."""
-    return " ".join(strip_accents(text.replace("-", " ").replace("_", " ").casefold()).split())
+    """Tags that differ only in case, accents, Unicode form, spacing, hyphens, underscores or
+    invisible characters are one."""
+    text = fold_invisible(text).replace("-", " ").replace("_", " ")
+    return " ".join(strip_accents(text.casefold()).split())
 
 
 @dataclass(frozen=True)

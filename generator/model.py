@@ -83,6 +83,12 @@ class Paper:
     def link(self, name: str) -> str | None:
         return dict(self.links).get(name)
 
+    @property
+    def local_pdf(self) -> str | None:
+        """The PDF's path under docs/ (percent-encoded), when the record links a file there."""
+        pdf = self.link("pdf")
+        return pdf if pdf and "://" not in pdf else None
+
     def bib_field(self, name: str) -> str | None:
         return dict(self.bib).get(name)
 
@@ -103,6 +109,7 @@ class PaperSummary:
     arxiv: str | None = None
     doi: str | None = None
     has_abstract: bool = False
+    local_pdf: str | None = None
     origin: Origin | None = field(default=None, compare=False, repr=False)
 
     @property

@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 
+from .bibtex import citation_key, override_problem
 from .model import Origin, Paper, Topic, date_sort_key, paper_from_record, topic_from_record
 from .notes import nesting_problem
 from .problems import WARNING, Problem
@@ -14,8 +15,10 @@ from .schema import check, describe, load_schema
 from .slug import RESERVED_NAMES
 from .yamlread import Document, parse_yaml, read_yaml
 
-# Lone surrogates and control characters other than tab and newlines cannot be shown as text.
-UNSHOWABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Characters that cannot be shown as text: control characters other than tab and newlines,
+# and those XML 1.0 forbids (lone surrogates, U+FFFE, U+FFFF), on which the feeds' writer
+# stops. YAML refuses most of them written raw; these are the ones its escapes ("\uFFFE") let in.
+UNSHOWABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -109,6 +112,7 @@ def located_paths(paper: Paper) -> list[tuple]:
     """The values that checks across records may point at, each under its record's prefix."""
     prefix = paper.origin.prefix
     fields = [(), ("id",), ("arxiv",), ("doi",), *(("topics", i) for i in range(len(paper.topics)))]
+    fields += [("links", "pdf")] if paper.local_pdf else []
     return [prefix + path for path in fields]
 
 
@@ -125,7 +129,12 @@ def _paper(doc: Document, prefix: tuple, record: object, default_id: str | None)
         problems += _id_checks(default_id, origin, from_file_name=True)
     if problems:
         return None, problems
-    return paper_from_record(record, default_id, origin), []
+    paper = paper_from_record(record, default_id, origin)
+    if paper.bibtex:  # its key is made up only when needed: that takes a while at 100,000 papers
+        why = override_problem(paper.bibtex, paper.citekey or citation_key(paper))
+        if why:
+            return None, [origin.problem(("bibtex",), why)]
+    return paper, []
 
 
 def _value_checks(record: dict, origin: Origin) -> list[Problem]:
@@ -134,7 +143,10 @@ def _value_checks(record: dict, origin: Origin) -> list[Problem]:
         value = record.get(name)
         if not isinstance(value, str):
             continue
-        if any(len(part) == 10 and not _real_date(part) for part in value.split("/")):
+        if any(part.startswith("0000") for part in value.split("/")):
+            # the calendar of dates and citations has no year 0: they would print "5" for 0000-05
+            problems.append(origin.problem((name,), f"{value!r}: there is no year 0000"))
+        elif any(len(part) == 10 and not _real_date(part) for part in value.split("/")):
             problems.append(origin.problem((name,), f"{value!r} is not a date in the calendar"))
         elif "/" in value and date_sort_key(value.split("/")[1]) < date_sort_key(value):
             problems.append(origin.problem((name,), f"{value!r} ends before it starts"))
@@ -173,16 +185,52 @@ def _real_date(value: str) -> bool:
 
 def _unshowable(value: object, origin: Origin, path: tuple) -> list[Problem]:
     if isinstance(value, str):
-        bad = None if value.isprintable() else UNSHOWABLE.search(value)
-        if bad:
-            return [origin.problem(path, f"contains the character U+{ord(bad.group()):04X}, which cannot be shown as text")]
-        return []
+        why = None if value.isprintable() else _unshowable_text(value)
+        return [origin.problem(path, why)] if why else []
     if isinstance(value, dict):
         keys = [p for k in value for p in _unshowable(k, origin, path + (k,))]
         return keys + [p for k, v in value.items() for p in _unshowable(v, origin, path + (k,))]
     if isinstance(value, list):
         return [p for i, v in enumerate(value) for p in _unshowable(v, origin, path + (i,))]
     return []
+
+
+def _unshowable_text(text: str) -> str | None:
+    bad = UNSHOWABLE.search(text)
+    if bad:
+        code, place = ord(bad.group()), bad.start() + 1
+        return (f"contains the character U+{code:04X} at position {place}, "
+                "which cannot be shown as text or written in XML")
+    unclosed = unclosed_bidi(text)
+    if unclosed is not None:
+        code, place = ord(text[unclosed]), unclosed + 1
+        what = "a right-to-left or left-to-right override, embedding or isolate"
+        return (f"the character U+{code:04X} at position {place} opens {what} that is never "
+                "closed: it would reorder the text shown after the value (close it with U+202C or "
+                "U+2069)")
+    return None
+
+
+# Bidirectional embeddings and overrides end at U+202C, isolates at U+2069. Left open in a
+# tag, a name or a title, one would reorder whatever a page shows after it in the same line.
+BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+BIDI_CLOSE = "\u202c\u2069"
+ISOLATES = "\u2066\u2067\u2068"
+
+
+def unclosed_bidi(text: str) -> int | None:
+    """Index of the first bidirectional control in text that nothing closes, or None."""
+    opened: list[int] = []
+    for match in BIDI_CONTROL.finditer(text):
+        char = match.group()
+        if char not in BIDI_CLOSE:
+            opened.append(match.start())
+        elif char == "\u2069":  # an isolate's end closes what was opened inside it too
+            while opened and text[opened.pop()] not in ISOLATES:
+                pass
+        elif opened and text[opened[-1]] not in ISOLATES:
+            opened.pop()
+    return opened[0] if opened else None
 
 
 def load_topics(path: Path, root: Path) -> tuple[list[Topic], list[Problem]]:

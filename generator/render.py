@@ -240,7 +240,11 @@ class Renderer:
             style = self.site.reference_style
             reference = formatted_reference(data, url, style) if style != "none" else None
             label = {"acm": "ACM", "apa": "APA"}.get(style, style)
-            return {"cite": {"reference": reference, "style": label, "ris": ris_text(data, url), "head": head_tags(data, url),
+            # Readers of citation_pdf_url want it absolute: with a site_url it is; else it is at
+            # least relative to the page, as the PDF button's link is.
+            address = self.site.absolute if self.site.site_url else context["url"]
+            return {"cite": {"reference": reference, "style": label, "ris": ris_text(data, url),
+                             "head": head_tags(data, url, address),
                              "bibtex": own["bib"]},
                     "search": search_fields(context["p"], self.topic_titles, self.parents),
                     "related": [self.listing(paper_id)["entry"] for paper_id in page.context.get("related", ())]}

@@ -17,7 +17,7 @@ from filelock import FileLock, Timeout
 
 from . import __version__
 from .cache import PARTS, BuildCache, FileState, canonical, digest, file_sha, open_cache
-from .checks import check_collection
+from .checks import check_collection, missing_pdfs, pdf_references
 from .config import Settings
 from .discovery import Discovery, Terms, attach, discover, discovery_key
 from .model import Collection, Paper
@@ -186,6 +186,7 @@ class Build:
         self.touched: dict[str, FileState] = {}  # data files with a new time but the same content
         self.dropped: set[str] = set()  # data files gone since the last build
         self.new_discovery: Discovery | None = None  # related papers and the map, when computed in this build
+        self.pdf_refs: list[list] | None = None  # the records' local PDFs, when read in this build
 
     @functools.cached_property
     def known_pages(self) -> dict[str, tuple[str, int, int]]:
@@ -216,6 +217,10 @@ class Build:
         topics, problems = load_topics(s.data_dir / "topics.yml", s.root)
         files, file_problems = paper_files(s.data_dir / "papers", s.root)
         problems += file_problems
+        # The local PDFs the last build found linked are looked for anew, as the folders are.
+        known_pdfs = self.cache.get_meta("local_pdfs") if self.cache is not None else None
+        stale_pdfs = self._missing_pdfs(known_pdfs if isinstance(known_pdfs, list) else [])
+        problems += stale_pdfs
         self.scanned = list(problems)  # found before any record is read: told anew by every build
         env = environment(s.templates_dir)
         global_key = digest(canonical([__version__, template_sources(env), repr(s.plan), repr(s.site), [repr(t) for t in topics]]))
@@ -227,6 +232,11 @@ class Build:
             if done is not None:
                 return done
         papers, file_problems, states = self._read(files)
+        self.pdf_refs = pdf_references(papers)
+        pdf_problems = self._missing_pdfs(self.pdf_refs)
+        stale = set(stale_pdfs)  # the records say now which PDFs they link
+        problems = [p for p in problems if p not in stale] + pdf_problems
+        self.scanned = [p for p in self.scanned if p not in stale] + pdf_problems
         problems += file_problems + check_collection(papers, topics)
         if errors_of(problems, self.strict):
             self._save_files(states)
@@ -245,6 +255,9 @@ class Build:
         self._save(self._racy(st.mtime_ns for st in states.values()), keys, planned, report, fingerprint, global_key, problems, nav)
         # Files in the generated folders are looked at anew by every build: not kept with the result.
         return Generated(collection, sorted(problems + foreign_warnings(report, s)), report, nav, curator_notes(nav))
+
+    def _missing_pdfs(self, refs: list[list]) -> list[Problem]:
+        return missing_pdfs(refs, self.settings.docs_dir, self.settings.root)
 
     # reading ------------------------------------------------------------------------------------
     def _read(self, files: dict[str, tuple[str, tuple[int, int]]]) -> tuple[list, list[Problem], dict[str, FileState]]:
@@ -612,6 +625,8 @@ class Build:
             self.cache.set_meta("global_key", global_key)
             if self.new_discovery is not None:
                 self.cache.set_meta("discovery", self.new_discovery.payload())
+            if self.pdf_refs is not None:
+                self.cache.set_meta("local_pdfs", self.pdf_refs)
             self.cache.drop_orphans()
             kept = sorted(set(problems) - set(self.scanned))
             self.cache.set_meta("result", {"problems": [problem_payload(p) for p in kept], "nav": dataclasses.asdict(nav)})

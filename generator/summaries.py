@@ -37,7 +37,7 @@ def summary_payload(paper: Paper, full: str, digests: dict[str, str]) -> dict:
         "id": paper.id, "title": paper.title, "authors": [a.name for a in paper.authors], "date": paper.date, "added": paper.added,
         "topics": list(paper.topics), "tags": list(paper.tags), "venue": paper.venue, "arxiv": paper.arxiv, "doi": paper.doi,
         "has_abstract": paper.has_abstract, "file": paper.origin.file, "prefix": list(paper.origin.prefix), "marks": marks,
-        "digests": {"full": full, **digests},
+        "local_pdf": paper.local_pdf, "digests": {"full": full, **digests},
     }
 
 
@@ -50,7 +50,8 @@ def summary_from_payload(value: dict, documents: dict[str, Document]) -> PaperSu
     return PaperSummary(
         id=value["id"], title=value["title"], authors=tuple(Author(name) for name in value["authors"]), date=value["date"],
         added=value["added"], topics=tuple(value["topics"]), tags=tuple(value["tags"]), venue=value["venue"], arxiv=value["arxiv"],
-        doi=value["doi"], has_abstract=value["has_abstract"], origin=Origin(doc, tuple(value["prefix"])),
+        doi=value["doi"], has_abstract=value["has_abstract"], local_pdf=value.get("local_pdf"),
+        origin=Origin(doc, tuple(value["prefix"])),
     )
 
 

@@ -21,6 +21,7 @@ from generator.entries import SHOWN_AUTHORS, snippet
 from generator.html_text import PARAGRAPH_BREAK
 from generator.latex import rich_html, rich_title
 from generator.recordfile import dump_record
+from generator.records import unclosed_bidi
 
 pytestmark = pytest.mark.slow
 
@@ -39,15 +40,24 @@ TRICKY = [
     "e\u0301 a\u0308\u0323", "\u202eevil\u202c", "x" * 300, "tab\tand  spaces", "line\nbreak", "C# & C++", "'quotes' \"double\"",
     "@user", "https://example.org/a_b_c", '!!! danger "Retracted"', '??? note "Click me"', '--8<-- "about.md"', "<https://example.org>", "a  \n", "NUL-free \u00a0nbsp",
 ]
-CHARS = st.characters(blacklist_categories=("Cs", "Cc", "Cn"))
+# A bidirectional control that a value opens and never closes is refused by validation.
+BIDI_OPENERS = "\u202a\u202b\u202d\u202e\u2066\u2067\u2068"
+CHARS = st.characters(blacklist_categories=("Cs", "Cc", "Cn"), blacklist_characters=BIDI_OPENERS)
 PIECE = st.one_of(st.sampled_from(TRICKY), st.text(alphabet=CHARS, min_size=1, max_size=40))
 VALUE = st.lists(PIECE, min_size=1, max_size=4).map(" ".join).filter(lambda s: s.strip())
-CAPPED = VALUE.map(lambda s: s[:300]).filter(lambda s: s.strip())  # names and venues are at most 300 characters
+
+
+def valid(text: str) -> bool:
+    # a value cut short may leave one open
+    return bool(text.strip()) and unclosed_bidi(text) is None
+
+
+CAPPED = VALUE.map(lambda s: s[:300]).filter(valid)  # names and venues are at most 300 characters
 RECORD = st.fixed_dictionaries({
     "title": VALUE,
     "authors": st.lists(CAPPED, min_size=1, max_size=3),
     "venue": CAPPED,
-    "tag": VALUE.map(lambda s: s[:80]).filter(lambda s: s.strip()),  # tags are at most 100 characters
+    "tag": VALUE.map(lambda s: s[:80]).filter(valid),  # tags are at most 100 characters
     "abstract": st.lists(VALUE, min_size=1, max_size=3).map("\n\n".join),
 })
 

@@ -213,3 +213,59 @@ def test_spellings_of_one_tag_share_a_page_and_c_plus_plus_gets_its_own(project,
     page = (root / "docs/tags/deep-learning.md").read_text("utf-8")
     assert 'title: "Tag: Deep Learning"' in page and page.count('class="paper-entry"') == 3
     assert 'title: "Tag: C++"' in (root / "docs/tags/c-cedb1bac.md").read_text("utf-8")
+
+
+def test_tags_and_venues_written_with_invisible_characters_share_the_plain_ones_page(project, cli):
+    # a zero-width space, a soft hyphen, a byte-order mark and bidirectional marks show nothing:
+    # with them in its key, a term would get a second page that looks exactly like the first
+    spellings = [("Deep Learning", "NeurIPS"), ("Deep\\u200b Learn\\u00ading", "Neur\\uFEFFIPS"),
+                 ("\\u200fDeep Learning\\u200e", "Neur\\u200dIPS")]
+    head = "topics: [vision]\nabstract: A.\n"
+    root = project({f"{n}.yml": f'title: T{n}\n{head}tags: ["{tag}"]\nvenue: "{venue}"\n'
+                    for n, (tag, venue) in enumerate(spellings)})
+    code, _, err = cli(root, "build")
+    assert code == 0, err
+    pages = {}
+    for facet in ("tags", "venues"):
+        pages[facet] = sorted(path.name for path in (root / "docs" / facet).glob("*.md"))
+    assert pages == {"tags": ["deep-learning.md", "index.md"], "venues": ["index.md", "neurips.md"]}
+    page = (root / "docs/tags/deep-learning.md").read_text("utf-8")
+    assert 'title: "Tag: Deep Learning"' in page and page.count('class="paper-entry"') == 3
+    assert (root / "docs/venues/neurips.md").read_text("utf-8").count('class="paper-entry"') == 3
+
+
+LOCAL_PDF_ADDRESSES = [("https://example.org/lab/", "https://example.org/lab/papers/x%20y.pdf"),
+                       (None, "../../papers/x%20y.pdf")]
+
+
+@pytest.mark.parametrize("site_url, address", LOCAL_PDF_ADDRESSES)
+def test_a_local_pdf_is_cited_at_its_address_not_at_a_path_from_wherever_the_reader_is(
+        project, cli, site_url, address):
+    root = project({"x.yml": "title: X\ntopics: [vision]\nlinks: {pdf: papers/x y.pdf}\n"})
+    if site_url:
+        (root / "mkdocs.yml").write_text(f"site_name: Test\nsite_url: {site_url}\n", "utf-8")
+    (root / "docs/papers").mkdir(parents=True)
+    (root / "docs/papers/x y.pdf").write_bytes(b"%PDF-1.4\n")
+    code, _, err = cli(root, "build")
+    assert code == 0, err
+    page = (root / "docs/papers/x.md").read_text("utf-8")
+    assert f'["name", "citation_pdf_url", "{address}"]' in page
+
+
+def test_a_missing_local_pdf_is_a_warning_in_every_build_until_the_file_is_there(project, cli):
+    root = project({"x.yml": "title: X\ntopics: [vision]\nlinks: {pdf: files/x.pdf}\n",
+                    "s.yml": "title: S\ntopics: [speech]\nabstract: A.\n"})
+    warning = "data/papers/x.yml:3:9: warning: links.pdf: no file docs/files/x.pdf"
+    code, _, err = cli(root, "build")
+    assert code == 0 and warning in err, err
+    code, _, err = cli(root, "build", "--strict")
+    assert code == 1 and warning in err, err
+    (root / "docs/files").mkdir()
+    (root / "docs/files/x.pdf").write_bytes(b"%PDF-1.4\n")
+    code, _, err = cli(root, "build", "--strict")
+    assert (code, err.count("warning")) == (0, 0), err
+    (root / "docs/files/x.pdf").unlink()  # no record changed: the build reads none, and still looks
+    code, _, err = cli(root, "build")
+    assert code == 0 and warning in err, err
+    code, _, err = cli(root, "validate", "--strict")
+    assert code == 1 and warning in err, err

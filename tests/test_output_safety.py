@@ -148,6 +148,7 @@ def worst_record(n: int, authors: list[str]) -> dict:
         "abstract": ("An abstract & <more> text. " * 4000)[:100_000],
         "notes": ("Some *notes* [link](https://example.org). " * 500)[:20_000],
         "links": {f"link{k}": f"https://example.org/{n}/{k}/" + "p" * 1900 for k in range(20)},
+        "citekey": f"w{n}",
         "bibtex": "@misc{w" + str(n) + ", title = {" + "B" * 19_900 + "}}",
     }
 

@@ -22,6 +22,12 @@ ERRORS = [
     ("date-malformed", {"x.yml": GOOD + "date: 13/03/2024\n"},
      "data/papers/x.yml:4:1: date: expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got '13/03/2024'"),
     ("date-not-in-calendar", {"x.yml": GOOD + "date: 2023-02-30\n"}, "data/papers/x.yml:4:1: date: '2023-02-30' is not a date in the calendar"),
+    ("date-year-zero", {"x.yml": GOOD + "date: 0000-05\n"},
+     "data/papers/x.yml:4:1: date: '0000-05': there is no year 0000"),
+    ("added-year-zero", {"x.yml": GOOD + "added: '0000'\n"},
+     "data/papers/x.yml:4:1: added: '0000': there is no year 0000"),
+    ("date-range-to-year-zero", {"x.yml": GOOD + "date: 0001/0000\n"},
+     "data/papers/x.yml:4:1: date: '0001/0000': there is no year 0000"),
     ("url-javascript", {"x.yml": GOOD + "links:\n  code: javascript:alert(1)\n"},
      "data/papers/x.yml:5:3: links.code: expected an http:// or https:// URL without spaces or quotes, got 'javascript:alert(1)'"),
     ("url-data", {"x.yml": GOOD + "links:\n  pdf: data:text/html,hi\n"}, "data/papers/x.yml:5:3: links.pdf: expected an http:// or https://"),
@@ -40,6 +46,34 @@ ERRORS = [
     ("empty-file", {"x.yml": "\n# nothing\n"}, "data/papers/x.yml: file is empty: expected a paper record"),
     ("control-character-in-key", {"x.yml": GOOD + 'links:\n  "sl\\x07ides": https://example.org/\n'},
      "data/papers/x.yml:5:3: links.sl\x07ides: contains the character U+0007"),
+    # XML forbids U+FFFE and U+FFFF: YAML lets them in as escapes; the feeds' writer stops on them
+    ("xml-forbidden-in-title", {"x.yml": 'title: "A\\uFFFE"\ntopics: [vision]\n'},
+     "data/papers/x.yml:1:1: title: contains the character U+FFFE at position 2, which cannot"),
+    ("xml-forbidden-in-abstract", {"x.yml": 'title: T\ntopics: [vision]\nabstract: "abc\\uFFFF"\n'},
+     "data/papers/x.yml:3:1: abstract: contains the character U+FFFF at position 4"),
+    ("xml-forbidden-in-author", {"x.yml": GOOD + 'authors: ["Ada", {name: "B\\uFFFE"}]\n'},
+     "data/papers/x.yml:4:19: authors[1].name: contains the character U+FFFE at position 2"),
+    # a bidirectional override left open reorders what a page shows after the value
+    ("bidi-override-left-open", {"x.yml": GOOD + 'tags: ["ok", "\\u202Egat"]\n'},
+     "data/papers/x.yml:4:14: tags[1]: the character U+202E at position 1 opens a right-to-left"),
+    ("bidi-isolate-left-open", {"x.yml": GOOD + 'venue: "Venue \\u2067\\u202Ax\\u202C"\n'},
+     "data/papers/x.yml:4:1: venue: the character U+2067 at position 7 opens"),
+    # the `bibtex` override goes into papers.bib as written: one entry, under the record's own key
+    ("bibtex-second-entry",
+     {"x.yml": GOOD + "citekey: mine\nbibtex: |\n  @misc{mine, t = {A}}\n  @misc{x, t = {B}}\n"},
+     "data/papers/x.yml:5:1: bibtex: a second entry follows the first: give one entry only"),
+    ("bibtex-other-key", {"x.yml": GOOD + "citekey: mine\nbibtex: '@misc{theirs, title = {A}}'\n"},
+     "data/papers/x.yml:5:1: bibtex: the entry's key is 'theirs'; expected the record's citation "
+     "key 'mine' (set `citekey:`"),
+    ("bibtex-made-up-key", {"x.yml": GOOD + "bibtex: '@misc{theirs, title = {A}}'\n"},
+     "data/papers/x.yml:4:1: bibtex: the entry's key is 'theirs'; expected the record's citation "
+     "key 'paper'"),
+    ("bibtex-unclosed", {"x.yml": GOOD + "citekey: mine\nbibtex: '@misc{mine, title = {A}'\n"},
+     "data/papers/x.yml:5:1: bibtex: the entry's braces are not balanced: it is never closed"),
+    ("bibtex-text-after", {"x.yml": GOOD + "citekey: mine\nbibtex: '@misc{mine, title = {A}} }'\n"},
+     "data/papers/x.yml:5:1: bibtex: only blank space and `%` comment lines may follow"),
+    ("bibtex-string", {"x.yml": GOOD + "citekey: mine\nbibtex: '@string{mine, x = {A}}'\n"},
+     "data/papers/x.yml:5:1: bibtex: expected one BibTeX entry such as @article, got @string"),
     ("raw-control-character", {"x.yml": "title: T\nabstract: a\x01b\n"}, "data/papers/x.yml:2:12: character U+0001 is not allowed in YAML"),
     ("latin-1", {"x.yml": "title: Caf\xe9\n".encode("latin-1")}, "data/papers/x.yml:1:11: expected UTF-8 text, found byte 0xe9"),
     ("utf-16", {"x.yml": "title: T\n".encode("utf-16")}, "data/papers/x.yml:1:1: expected UTF-8 text, found a UTF-16 byte-order mark"),
@@ -48,6 +82,9 @@ ERRORS = [
 WARNINGS = [
     ("no-topic", {"x.yml": "title: T\nabstract: A.\n"}, "data/papers/x.yml:1:1: warning: paper has no topic"),
     ("topic-without-papers", {"x.yml": GOOD}, "data/topics.yml:5:3: warning: id: topic 'speech' has no papers"),
+    ("missing-local-pdf", {"x.yml": GOOD + "links:\n  pdf: papers/a b.pdf\n"},
+     "data/papers/x.yml:5:3: warning: links.pdf: no file docs/papers/a b.pdf: the PDF link would "
+     "lead nowhere"),
 ]
 
 
@@ -96,6 +133,8 @@ TOPIC_ERRORS = [
     ("reserved-topic-id", "- id: index\n  title: V\n  description: D.\n", "data/topics.yml:1:3: id: 'index' is reserved"),
     ("empty-topics-file", "", "data/topics.yml: file is empty: expected a list of topics"),
     ("blank-description", "- id: vision\n  title: V\n  description: '  '\n", "data/topics.yml:3:3: [0].description: expected a non-empty description"),
+    ("xml-forbidden-in-title", '- id: vision\n  title: "Vi\\uFFFF"\n  description: D.\n',
+     "data/topics.yml:2:3: title: contains the character U+FFFF at position 3, which cannot"),
     ("not-a-list", "vision: Vision\n", "data/topics.yml:1:1: expected a list of topics, got a mapping"),
 ]
 
@@ -157,3 +196,11 @@ def test_a_failed_run_starts_with_the_counts(project, cli):
     assert err.splitlines()[0] == "2 errors, 1 warning, 2 notes in 3 record files", err
     code, _, err = cli(root, "validate", "--strict")
     assert err.splitlines()[0] == "3 errors, 0 warnings, 2 notes in 3 record files", err
+
+
+def test_a_bibtex_override_under_the_records_key_passes_strict(project, cli):
+    bibtex = "bibtex: |\n  @article{mine,\n    note = {a {nested} @ sign},\n  }\n  % as written\n"
+    speech = "title: S\ntopics: [speech]\nabstract: A.\n"
+    root = project({"x.yml": GOOD + "citekey: mine\n" + bibtex, "s.yml": speech})
+    code, out, err = cli(root, "validate", "--strict")
+    assert (code, err) == (0, ""), err

@@ -44,7 +44,9 @@ def records() -> dict[str, dict]:
             "venue": f"Venue {' '.join(PAYLOADS[:4])}", "topics": ["evil"], "tags": [f"tag {PAYLOADS[0]}", f"tag2 {PAYLOADS[1]}"],
             "abstract": f"Abstract {P}\n\nSecond {P}", "notes": NOTES,
             "links": {"<svg onload=alert(3)>": "https://example.org/a?b=%22%3E", "code": "https://github.com/x/y"},
-            "bibtex": "@misc{x, title = {</code></pre><script>window.__xss='bib';alert(12)</script>}}\n--8<-- \"about.md\"\n",
+            "citekey": "x",
+            "bibtex": "@misc{x, title = {</code></pre><script>window.__xss='bib';alert(12)</script>"
+                      "},\nnote = {\n--8<-- \"about.md\"\n}}\n",
         },
         "xss-second": {"title": PAYLOADS[1], "topics": ["evil"], "abstract": PAYLOADS[3]},
         "xss-math": {
