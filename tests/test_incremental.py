@@ -12,10 +12,12 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import write_files
 from generated import make_collection
 
 from generator.plan import GENERATED_DIRS
+from generator.recordfile import dump_record
 
 TOPICS_EXTRA = "- id: extra\n  title: Extra\n  description: Added later.\n"
 
@@ -156,6 +158,34 @@ def test_a_damaged_or_foreign_cache_is_rebuilt_not_trusted(tmp_path, project, cl
     assert code == 0, err
     assert generated(root / "docs") == cold_build(root, tmp_path, cli)
     assert b"Forged" not in b"".join(generated(root / "docs").values())
+
+
+DAMAGES = {
+    "files": "UPDATE files SET checksum = 'x' WHERE rowid = 2",
+    "papers": "UPDATE papers SET checksum = 'x' WHERE rowid = 2",
+    "entries": "UPDATE entries SET entry_sum = 'x' WHERE rowid = 2",
+    "entries-data": "UPDATE entries SET data = '{}' WHERE rowid % 3 = 0",
+    "pages": "UPDATE pages SET checksum = 'x'",
+    "fragments": "UPDATE fragments SET text = 'x' WHERE rowid = 2",
+    "terms": "UPDATE terms SET counts = x'00' WHERE rowid = 2",
+}
+
+
+@pytest.mark.parametrize("edit", ["venue", "abstract"])
+@pytest.mark.parametrize("table", DAMAGES)
+def test_a_damaged_row_means_its_record_is_read_again(tmp_path, cli, table, edit):
+    root = make_collection(tmp_path / "project", 30, seed=4)
+    (root / "mkdocs.yml").write_text("site_name: Damage\nsite_url: https://example.org/\n", "utf-8")
+    assert cli(root, "build")[0] == 0
+    with sqlite3.connect(root / ".cache" / "papersite.sqlite") as db:
+        assert db.execute(DAMAGES[table]).rowcount > 0
+    target = sorted((root / "data" / "papers").glob("*.yml"))[0]
+    record = yaml.safe_load(target.read_text("utf-8"))
+    target.write_text(dump_record({**record, edit: f"Edited {record.get(edit, '')}"}), "utf-8")
+    for _ in range(2):  # and the build after it, from what this one stored
+        code, _, err = cli(root, "build")
+        assert code == 0, err
+        assert generated(root / "docs") == cold_build(root, tmp_path, cli)
 
 
 def test_an_abstract_edit_renders_only_the_pages_that_show_that_paper_without_planning_again(project, cli, monkeypatch):
