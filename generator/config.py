@@ -117,8 +117,9 @@ def check_data_folders(root: Path, data_dir: Path) -> None:
         named = Path(os.path.normpath(path.absolute()))
         if named.is_relative_to(top) and not _leads_inside(path, inside):
             shown = named.relative_to(top).as_posix()
-            raise DataError([Problem(shown, 0, 0, "", "a symbolic link to something outside the project: "
-                                     "not read or written (the data must lie inside the project)")])
+            why = "a symbolic link to something outside the project: not read or written " \
+                  "(the data must lie inside the project)"
+            raise DataError([Problem(shown, 0, 0, "", why)])
 
 
 def _leads_inside(path: Path, inside: Path) -> bool:

@@ -243,8 +243,10 @@ def test_bad_settings_stop_mkdocs_with_a_message_not_a_traceback(tmp_path):
 OUTSIDE_PAPER = "title: From outside\ntopics: [vision]\nabstract: Not this project's.\n"
 BIBTEX = "@article{k, title = {Imported}, author = {Ada Example}, year = {2024}}\n"
 DATA_LINKS = {"data": "", "data/papers": "papers", "data/topics.yml": "topics.yml"}
-COMMANDS = {"build": ["build"], "validate": ["validate"], "new": ["new", "--title", "New", "--topic", "vision"],
-            "import": ["import", "bibtex", "{tmp}/in.bib"], "import-listing": ["import", "listing", "{tmp}/in.txt"]}
+COMMANDS = {"build": ["build"], "validate": ["validate"],
+            "new": ["new", "--title", "New", "--topic", "vision"],
+            "import": ["import", "bibtex", "{tmp}/in.bib"],
+            "import-listing": ["import", "listing", "{tmp}/in.txt"]}
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -255,7 +257,8 @@ def test_a_data_folder_that_links_out_of_the_project_is_refused(tmp_path, capsys
     (outside / "papers" / "far.yml").write_text(OUTSIDE_PAPER, "utf-8")
     (outside / "topics.yml").write_text(TOPICS, "utf-8")
     (tmp_path / "in.bib").write_text(BIBTEX, "utf-8")
-    (tmp_path / "in.txt").write_text("Imported title\n" + "An abstract long enough to count. " * 5 + "\n", "utf-8")
+    abstract = "An abstract long enough to count. " * 5
+    (tmp_path / "in.txt").write_text(f"Imported title\n{abstract}\n", "utf-8")
     root = tmp_path / "project"
     (root / "data").mkdir(parents=True)
     (root / "mkdocs.yml").write_text("site_name: Links\n", "utf-8")
