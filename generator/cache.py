@@ -6,7 +6,9 @@ listing entry and BibTeX; per generated page, the hash of everything it was rend
 the size and time of the file written. Nothing in it is ever executed (JSON and text only).
 
 A cache written by another version, for another project, or damaged in any way is detected
-and started afresh; it is never trusted. Each row carries a checksum of its payload.
+and started afresh; it is never trusted. Each row carries a checksum of its payload, keyed with
+a secret kept outside the project (`~/.cache/papersite/cache-key`): a cache made elsewhere (one
+committed to the repository) holds no row this machine's builds accept.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import functools
 import hashlib
 import json
 import os
+import secrets
 import sqlite3
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +52,15 @@ def digest(text: str | bytes) -> str:
     return hashlib.blake2b(data, digest_size=12).hexdigest()
 
 
+def sealer(key: bytes):
+    """The keyed checksum of a cache row's text, as cheap as `digest`."""
+    def seal(text: str | bytes) -> str:
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        return hashlib.blake2b(data, digest_size=12, key=key).hexdigest()
+
+    return seal
+
+
 def canonical(value: object) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
@@ -71,10 +84,48 @@ class Damaged(Exception):
     """The cache cannot be trusted: start afresh."""
 
 
+class Unusable(Exception):
+    """The build runs without the cache, for the reason given."""
+
+
+KEY_ENV = "PAPERSITE_CACHE_KEY"  # the file of the secret that keys the rows, if not the usual one
+
+
+def key_file() -> Path:
+    named = os.environ.get(KEY_ENV)
+    if named:
+        return Path(named)
+    cache_home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(cache_home) / "papersite" / "cache-key"
+
+
+@functools.cache
+def machine_key(path: Path) -> bytes:
+    """This machine's secret, made on first use; never in a project, so never committed with one."""
+    if not path.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        made = path.with_name(f".{path.name}.{os.getpid()}")
+        fd = os.open(made, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(made, path)  # whole or not at all: another build may be making it too
+        except FileExistsError:
+            pass
+        finally:
+            made.unlink()
+    key = bytes.fromhex(path.read_text("ascii").strip())
+    if len(key) < 16:
+        raise ValueError("it holds too short a secret")
+    return key[:64]
+
+
 class BuildCache:
-    def __init__(self, path: Path, identity: str):
+    def __init__(self, path: Path, identity: str, key: bytes):
         self.path = path
         self.identity = identity
+        self.seal = sealer(key)
+        self.notice: str | None = None  # what a build says about this cache, once
         self.db = self._open()
 
     @staticmethod
@@ -86,16 +137,25 @@ class BuildCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if self.path.parent.is_symlink():
             raise Damaged("the cache folder is a symbolic link")
+        db = None
         try:
             db = self._connect()
-            if self._meta(db, "identity") != self.identity:
-                raise Damaged("written for another project or version")
+            row = db.execute("SELECT value, checksum FROM meta WHERE key = 'identity'").fetchone()
+            if row is None or row[0] != self.identity:
+                raise Damaged("")  # new, or another version's: started afresh without a word
+            if self.seal(row[0]) != row[1]:
+                raise Damaged("its rows were not written by this machine's builds (or are damaged)")
             return db
-        except (sqlite3.DatabaseError, Damaged):
+        except (sqlite3.DatabaseError, Damaged) as err:
+            if _read_only(err):
+                raise Unusable("it is read-only") from None
+            self.notice = str(err) if isinstance(err, Damaged) else "it is damaged"
+            if db is not None:
+                db.close()
             self.path.unlink(missing_ok=True)
             db = self._connect()
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('identity', ?, ?)", (self.identity, digest(self.identity)))
-            db.commit()
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('identity', ?, ?)",
+                       (self.identity, self.seal(self.identity)))
             return db
 
     def _connect(self) -> sqlite3.Connection:
@@ -105,12 +165,17 @@ class BuildCache:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.executescript(TABLES)
+        # A read-only file opens, and fails at the first write: found now, not at the build's end.
+        db.execute("BEGIN")
+        try:
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('', '', '')")
+        finally:
+            db.execute("ROLLBACK")
         return db
 
-    @staticmethod
-    def _meta(db: sqlite3.Connection, key: str) -> str | None:
+    def _meta(self, db: sqlite3.Connection, key: str) -> str | None:
         row = db.execute("SELECT value, checksum FROM meta WHERE key = ?", (key,)).fetchone()
-        if row is None or digest(row[0]) != row[1]:
+        if row is None or self.seal(row[0]) != row[1]:
             return None  # missing or damaged: as good as never written
         return row[0]
 
@@ -124,7 +189,8 @@ class BuildCache:
 
     def set_meta(self, key: str, value: object) -> None:
         text = canonical(value)
-        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?, ?)", (key, text, digest(text)))
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?, ?)",
+                        (key, text, self.seal(text)))
 
     # files and papers -----------------------------------------------------------------------
     def files(self) -> dict[str, FileState]:
@@ -132,7 +198,7 @@ class BuildCache:
         out, so it is read again)."""
         found = {}
         for path, size, mtime_ns, sha, payload, checksum in self.db.execute("SELECT * FROM files"):
-            if digest(payload) == checksum:
+            if self.seal(payload) == checksum:
                 found[path] = FileState(size, mtime_ns, sha, json.loads(payload))
         return found
 
@@ -144,7 +210,7 @@ class BuildCache:
         found = {}
         for path in paths:
             row = self.db.execute("SELECT payload, checksum FROM files WHERE path = ?", (path,)).fetchone()
-            if row is not None and digest(row[0]) == row[1]:
+            if row is not None and self.seal(row[0]) == row[1]:
                 found[path] = json.loads(row[0])
         return found
 
@@ -154,13 +220,13 @@ class BuildCache:
         def rows():
             for path, state in states.items():
                 payload = json.dumps(state.payload, ensure_ascii=False, separators=(",", ":"))
-                yield path, state.size, state.mtime_ns, state.sha, payload, digest(payload)
+                yield path, state.size, state.mtime_ns, state.sha, payload, self.seal(payload)
 
         def papers():
             for path, state in states.items():
                 for paper in state.payload["papers"]:
                     values = (paper["id"], path, *(paper["digests"][k] for k in DIGESTS))
-                    yield *values, digest("\x00".join(values))
+                    yield *values, self.seal("\x00".join(values))
 
         self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", rows())
         self.db.executemany("DELETE FROM papers WHERE file = ?", ((path,) for path in states))
@@ -178,7 +244,7 @@ class BuildCache:
         """id -> (its file, its digests), for every paper of the files stored; None if a row is damaged."""
         found = {}
         for row in self.db.execute("SELECT * FROM papers"):
-            if digest("\x00".join(row[:-1])) != row[-1]:
+            if self.seal("\x00".join(row[:-1])) != row[-1]:
                 return None
             found[row[0]] = (row[1], dict(zip(DIGESTS, row[2:-1], strict=True)))
         return found
@@ -194,7 +260,7 @@ class BuildCache:
             query = f"SELECT id, digest, {columns} FROM entries WHERE id IN ({','.join('?' * len(chunk))})"
             for paper_id, listing_digest, *texts in self.db.execute(query, chunk):
                 pairs = list(zip(texts[0::2], texts[1::2], strict=True))
-                if any(text is None or digest(text) != checksum for text, checksum in pairs):
+                if any(text is None or self.seal(text) != checksum for text, checksum in pairs):
                     continue  # damaged: the record is read again instead
                 value = dict.fromkeys(PARTS)
                 value.update({part: text if part == "bib" else json.loads(text) for part, (text, _) in zip(parts, pairs, strict=True)})
@@ -205,7 +271,8 @@ class BuildCache:
         def data():
             for paper_id, (listing_digest, value) in rows.items():
                 texts = [value[part] if part == "bib" else canonical(value[part]) for part in PARTS]
-                yield paper_id, listing_digest, *(x for text in texts for x in (text, digest(text)))
+                sealed = (x for text in texts for x in (text, self.seal(text)))
+                yield paper_id, listing_digest, *sealed
 
         self.db.executemany(f"INSERT OR REPLACE INTO entries VALUES ({', '.join('?' * (2 + 2 * len(PARTS)))})", data())
 
@@ -215,23 +282,28 @@ class BuildCache:
         found = {}
         for kind in sorted(kinds):
             for paper_id, key, text, checksum in self.db.execute("SELECT id, key, text, checksum FROM fragments WHERE kind = ?", (kind,)):
-                if digest(f"{key}\0{text}") == checksum:
+                if self.seal(f"{key}\0{text}") == checksum:
                     found[kind, paper_id] = (key, text)
         return found
 
     def put_fragments(self, rows: dict[tuple[str, str], tuple[str, str]]) -> None:
-        self.db.executemany("INSERT OR REPLACE INTO fragments VALUES (?, ?, ?, ?, ?)",
-                            ((kind, i, key, text, digest(f"{key}\0{text}")) for (kind, i), (key, text) in rows.items()))
+        sealed = ((kind, i, key, text, self.seal(f"{key}\0{text}"))
+                  for (kind, i), (key, text) in rows.items())
+        self.db.executemany("INSERT OR REPLACE INTO fragments VALUES (?, ?, ?, ?, ?)", sealed)
 
     # term counts, for related papers ---------------------------------------------------------
     def terms(self) -> dict[str, tuple[str, bytes, bytes]]:
         """Each paper's term counts: id -> (digest of the text counted, columns, counts), sound rows only."""
         rows = self.db.execute("SELECT id, text, indices, counts, checksum FROM terms")
-        return {i: (text, indices, counts) for i, text, indices, counts, checksum in rows if _terms_sum(text, indices, counts) == checksum}
+        return {i: (text, indices, counts) for i, text, indices, counts, checksum in rows
+                if self._terms_sum(text, indices, counts) == checksum}
 
     def put_terms(self, rows: dict[str, tuple[str, bytes, bytes]]) -> None:
-        self.db.executemany("INSERT OR REPLACE INTO terms VALUES (?, ?, ?, ?, ?)",
-                            ((i, t, a, b, _terms_sum(t, a, b)) for i, (t, a, b) in rows.items()))
+        sealed = ((i, t, a, b, self._terms_sum(t, a, b)) for i, (t, a, b) in rows.items())
+        self.db.executemany("INSERT OR REPLACE INTO terms VALUES (?, ?, ?, ?, ?)", sealed)
+
+    def _terms_sum(self, text: str, indices: bytes, counts: bytes) -> str:
+        return self.seal(text.encode("utf-8") + b"\0" + indices + b"\0" + counts)
 
     def drop_orphans(self) -> None:
         """Forget the pieces and term counts of papers no longer in any data file (after put_files)."""
@@ -259,7 +331,7 @@ class BuildCache:
             part = paths[start : start + 900]
             query = f"SELECT path, shape, page, checksum FROM pages WHERE path IN ({','.join('?' * len(part))})"
             for path, shape, page, checksum in self.db.execute(query, part):
-                if page is not None and digest(f"{shape}\x00{page}") == checksum:
+                if page is not None and self.seal(f"{shape}\x00{page}") == checksum:
                     yield path, shape, page
 
     def pages_showing(self, paper_ids) -> set[str]:
@@ -276,7 +348,7 @@ class BuildCache:
         def data():
             for path, (key, size, mtime_ns, shape, page, _) in rows.items():
                 text = json.dumps(page, ensure_ascii=False, separators=(",", ":"))  # key order kept: it is the plan's
-                yield path, key, size, mtime_ns, shape, text, digest(f"{shape}\x00{text}")
+                yield path, key, size, mtime_ns, shape, text, self.seal(f"{shape}\x00{text}")
 
         self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)", data())
         changed = [path for path in rows if path not in same_papers]
@@ -310,16 +382,55 @@ class BuildCache:
         self.db.execute("COMMIT" if kind is None else "ROLLBACK")
 
 
-def open_cache(path: Path, identity: str) -> BuildCache | None:
-    """The cache at path, or None when it cannot be opened at all (then the build runs without)."""
+def open_cache(path: Path, identity: str, root: Path) -> tuple[BuildCache | None, str | None]:
+    """The cache at path, or None when it cannot be used (then the build runs without it); and
+    what to say about it."""
+    shown = relative_name(path, root)
     try:
-        return BuildCache(path, identity)
-    except (OSError, sqlite3.Error, Damaged):
-        return None
+        if tracked_by_git(path, root):
+            return None, (f"{shown} is tracked by git, and a build uses only a cache it wrote "
+                          f"itself, so this one runs without it; take it out of the repository "
+                          f"(git rm --cached {shown})")
+        where = key_file()
+        try:
+            key = machine_key(where)
+        except (OSError, ValueError) as err:
+            return None, (f"no secret to check the build cache by ({where}: {err}); "
+                          "building without the cache")
+        cache = BuildCache(path, identity, key)
+    except Unusable as err:
+        return None, f"{shown}: {err}; building without the cache"
+    except (OSError, sqlite3.Error, Damaged) as err:
+        return None, f"{shown} cannot be used ({_reason(err)}); building without the cache"
+    return cache, f"{shown} was started afresh: {cache.notice}" if cache.notice else None
 
 
-def _terms_sum(text: str, indices: bytes, counts: bytes) -> str:
-    return digest(text.encode("utf-8") + b"\0" + indices + b"\0" + counts)
+def _read_only(err: Exception) -> bool:
+    return getattr(err, "sqlite_errorname", "") == "SQLITE_READONLY"
+
+
+def _reason(err: Exception) -> str:
+    return "it is read-only" if _read_only(err) else getattr(err, "strerror", None) or str(err)
+
+
+def relative_name(path: Path, root: Path) -> str:
+    """path as the project knows it; never what a link in it leads to."""
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
+def tracked_by_git(path: Path, root: Path) -> bool:
+    """Whether the cache file is in the project's git repository (committed by a change to the
+    project, it may be anyone's). Asked of git only where there is a repository and the file."""
+    folders = (root.resolve(), *root.resolve().parents)
+    if not path.is_file() or not any((folder / ".git").exists() for folder in folders):
+        return False
+    try:
+        done = subprocess.run(["git", "ls-files", "--error-unmatch", "--", str(path.resolve())],
+                              cwd=root, timeout=30, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False  # no git to ask: the rows' keys still keep out what this machine did not write
+    return done.returncode == 0
 
 
 def file_sha(data: bytes) -> str:

@@ -8,6 +8,7 @@ it loads the plugin; the CLI reads mkdocs.yml with MkDocs' own YAML loading (so 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,6 +90,7 @@ def settings_from(config_file: Path, docs_dir: str | Path, directory_urls: bool,
                   site_url: str | None = None, site_name: str | None = None) -> Settings:
     """Settings from validated options (by MkDocs for the plugin, by load_settings for the CLI)."""
     root = config_file.parent
+    check_data_folders(root, root / options.data_dir)
     absolute = site_url if isinstance(site_url, str) and site_url.startswith(("http://", "https://")) else ""
     return Settings(
         root=root,
@@ -103,6 +105,28 @@ def settings_from(config_file: Path, docs_dir: str | Path, directory_urls: bool,
         use_cache=options.cache,
         nav_topics=options.nav_topics,
     )
+
+
+def check_data_folders(root: Path, data_dir: Path) -> None:
+    """Refuse a data folder, papers folder or topics file inside the project that a symbolic link
+    takes outside it: a build would publish what is there, and `import` and `new` would write
+    there. A link that stays inside the project is harmless. Where it leads is not said."""
+    inside = root.resolve()
+    top = Path(os.path.normpath(root.absolute()))
+    for path in (data_dir, data_dir / "papers", data_dir / "topics.yml"):
+        named = Path(os.path.normpath(path.absolute()))
+        if named.is_relative_to(top) and not _leads_inside(path, inside):
+            shown = named.relative_to(top).as_posix()
+            why = "a symbolic link to something outside the project: not read or written " \
+                  "(the data must lie inside the project)"
+            raise DataError([Problem(shown, 0, 0, "", why)])
+
+
+def _leads_inside(path: Path, inside: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(inside)
+    except (OSError, RuntimeError):  # a loop of links
+        return False
 
 
 def load_settings(config_file: Path) -> Settings:

@@ -16,7 +16,16 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from . import __version__
-from .cache import PARTS, BuildCache, FileState, canonical, digest, file_sha, open_cache
+from .cache import (
+    PARTS,
+    BuildCache,
+    FileState,
+    canonical,
+    digest,
+    file_sha,
+    open_cache,
+    relative_name,
+)
 from .checks import check_collection, missing_pdfs, pdf_references
 from .config import Settings
 from .discovery import Discovery, Terms, attach, discover, discovery_key
@@ -117,8 +126,14 @@ def render_all(collection: Collection, settings: Settings) -> tuple[SitePlan, di
 def generate(settings: Settings, strict: bool = False, use_cache: bool = True, progress: Progress = NO_PROGRESS) -> Generated:
     """Raises DataError (and writes nothing under docs/) when the data has errors. Builds of one
     project take turns (a CLI build while `make serve` runs would otherwise trip over it)."""
-    with project_lock(settings.cache_file.parent / "papersite.lock"), fewer_collections():
-        cache = open_cache(settings.cache_file, BuildCache.identity_of(settings.root, _schema_text())) if use_cache else None
+    lock = settings.cache_file.parent / "papersite.lock"
+    with project_lock(lock, settings.root), fewer_collections():
+        cache, notice = None, None
+        if use_cache:
+            identity = BuildCache.identity_of(settings.root, _schema_text())
+            cache, notice = open_cache(settings.cache_file, identity, settings.root)
+        if notice:
+            print(f"papers: {notice}", file=sys.stderr, flush=True)
         try:
             return Build(settings, strict, cache, progress).run()
         finally:
@@ -142,8 +157,13 @@ def fewer_collections():
 
 
 @contextlib.contextmanager
-def project_lock(path: Path, wait_message_after: float = 0.3):
-    """Hold the project's build lock; say so when another build holds it."""
+def project_lock(path: Path, root: Path, wait_message_after: float = 0.3):
+    """Hold the project's build lock; say so when another build holds it. A lock file that is a
+    link is refused: the lock is never opened through it, and a build that went on without one
+    would not take turns with another."""
+    if path.is_symlink():
+        problem = "the build lock is a symbolic link; delete it"
+        raise DataError([Problem(relative_name(path, root), 0, 0, "", problem)])
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.parent.is_symlink():
@@ -518,6 +538,7 @@ class Build:
         shown = {i for page in due if page.shows != FULL for i in page.paper_ids}
         shown |= {i for page in due if page.kind == "paper" for i in page.paper_ids[1:]}  # related papers' entries
         found = self.cache.listings(sorted(shown - fresh))
+        wanted = dict.fromkeys(shown, PARTS)  # the parts of each paper the due pages show
         for part in ("bib", "data"):
             ids = sorted({i for page in due if PART_OF_KIND.get(page.kind) == part for i in page.paper_ids
                           if (page.kind, i) not in known} - fresh)
@@ -527,7 +548,9 @@ class Build:
                     found[paper_id][1][part] = value[part]
                 else:
                     found[paper_id] = (listing_digest, value)
-        return found
+            wanted.update({i: wanted.get(i, ()) + (part,) for i in ids})
+        # A part missing from a row was damaged: the record is read again rather than shown without it.
+        return {i: row for i, row in found.items() if all(row[1][part] is not None for part in wanted.get(i, ()))}
 
     def _render(self, topics, origins: dict[str, str], env, due: list[Page], digests: dict[str, dict],
                 cached: dict[str, tuple[str, dict]], known: dict[tuple[str, str], str], compress: bool) -> dict[str, bytes]:

@@ -4,6 +4,7 @@ message per problem, no traceback, and leaves an existing docs/ and site/ exactl
 from __future__ import annotations
 
 import hashlib
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -237,3 +238,56 @@ def test_bad_settings_stop_mkdocs_with_a_message_not_a_traceback(tmp_path):
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "Plugin 'papers' option 'recent': expected a positive whole number, got 0" in result.stderr
     assert not (root / "site").exists()
+
+
+OUTSIDE_PAPER = "title: From outside\ntopics: [vision]\nabstract: Not this project's.\n"
+BIBTEX = "@article{k, title = {Imported}, author = {Ada Example}, year = {2024}}\n"
+DATA_LINKS = {"data": "", "data/papers": "papers", "data/topics.yml": "topics.yml"}
+COMMANDS = {"build": ["build"], "validate": ["validate"],
+            "new": ["new", "--title", "New", "--topic", "vision"],
+            "import": ["import", "bibtex", "{tmp}/in.bib"],
+            "import-listing": ["import", "listing", "{tmp}/in.txt"]}
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("link", DATA_LINKS)
+def test_a_data_folder_that_links_out_of_the_project_is_refused(tmp_path, capsys, link, command):
+    outside = tmp_path / "outside"
+    (outside / "papers").mkdir(parents=True)
+    (outside / "papers" / "far.yml").write_text(OUTSIDE_PAPER, "utf-8")
+    (outside / "topics.yml").write_text(TOPICS, "utf-8")
+    (tmp_path / "in.bib").write_text(BIBTEX, "utf-8")
+    abstract = "An abstract long enough to count. " * 5
+    (tmp_path / "in.txt").write_text(f"Imported title\n{abstract}\n", "utf-8")
+    root = tmp_path / "project"
+    (root / "data").mkdir(parents=True)
+    (root / "mkdocs.yml").write_text("site_name: Links\n", "utf-8")
+    if link == "data/papers":
+        (root / "data" / "topics.yml").write_text(TOPICS, "utf-8")
+    elif link == "data/topics.yml":
+        (root / "data" / "papers").mkdir()
+    else:
+        (root / "data").rmdir()
+    (root / link).symlink_to(outside / DATA_LINKS[link])
+    before = digest(outside)
+    args = [arg.replace("{tmp}", str(tmp_path)) for arg in COMMANDS[command]]
+    code = main(["-f", str(root / "mkdocs.yml"), *args])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err
+    assert f"{link}: a symbolic link to something outside the project: not read or written" in err
+    assert str(outside) not in err
+    assert digest(outside) == before and not (root / "docs").exists()
+
+
+def test_mkdocs_refuses_a_data_folder_that_links_out_of_the_project(tmp_path):
+    outside = tmp_path / "outside"
+    (outside / "papers").mkdir(parents=True)
+    (outside / "papers" / "far.yml").write_text(OUTSIDE_PAPER, "utf-8")
+    (outside / "topics.yml").write_text(TOPICS, "utf-8")
+    root = copy_project(tmp_path / "project", data=outside)
+    shutil.rmtree(root / "data")
+    (root / "data").symlink_to(outside)
+    result, _ = mkdocs_build(root, root / "site")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "data: a symbolic link to something outside the project" in result.stderr
+    assert not (root / "site").exists() and not (root / "docs" / "papers").exists()

@@ -4,18 +4,22 @@ cache is noticed and rebuilt, never trusted."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import shutil
 import sqlite3
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import write_files
 from generated import make_collection
 
 from generator.plan import GENERATED_DIRS
+from generator.recordfile import dump_record
 
 TOPICS_EXTRA = "- id: extra\n  title: Extra\n  description: Added later.\n"
 
@@ -156,6 +160,133 @@ def test_a_damaged_or_foreign_cache_is_rebuilt_not_trusted(tmp_path, project, cl
     assert code == 0, err
     assert generated(root / "docs") == cold_build(root, tmp_path, cli)
     assert b"Forged" not in b"".join(generated(root / "docs").values())
+
+
+DAMAGES = {
+    "files": "UPDATE files SET checksum = 'x' WHERE rowid = 2",
+    "papers": "UPDATE papers SET checksum = 'x' WHERE rowid = 2",
+    "entries": "UPDATE entries SET entry_sum = 'x' WHERE rowid = 2",
+    "entries-data": "UPDATE entries SET data = '{}' WHERE rowid % 3 = 0",
+    "pages": "UPDATE pages SET checksum = 'x'",
+    "fragments": "UPDATE fragments SET text = 'x' WHERE rowid = 2",
+    "terms": "UPDATE terms SET counts = x'00' WHERE rowid = 2",
+}
+
+
+@pytest.mark.parametrize("edit", ["venue", "abstract"])
+@pytest.mark.parametrize("table", DAMAGES)
+def test_a_damaged_row_means_its_record_is_read_again(tmp_path, cli, table, edit):
+    root = make_collection(tmp_path / "project", 30, seed=4)
+    (root / "mkdocs.yml").write_text("site_name: Damage\nsite_url: https://example.org/\n", "utf-8")
+    assert cli(root, "build")[0] == 0
+    with sqlite3.connect(root / ".cache" / "papersite.sqlite") as db:
+        assert db.execute(DAMAGES[table]).rowcount > 0
+    target = sorted((root / "data" / "papers").glob("*.yml"))[0]
+    record = yaml.safe_load(target.read_text("utf-8"))
+    target.write_text(dump_record({**record, edit: f"Edited {record.get(edit, '')}"}), "utf-8")
+    for _ in range(2):  # and the build after it, from what this one stored
+        code, _, err = cli(root, "build")
+        assert code == 0, err
+        assert generated(root / "docs") == cold_build(root, tmp_path, cli)
+
+
+def forge(cache: Path, old: str, new: str) -> None:
+    """What anyone can do to a cache committed to the repository: rewrite its rows, with their
+    checksums made anew the way anyone can make them, and its identity (project path, versions)
+    made the same."""
+    from generator.cache import digest
+
+    with sqlite3.connect(cache) as db:
+        for paper_id, *texts in db.execute("SELECT id, entry, bib, data FROM entries").fetchall():
+            texts = [text.replace(old, new) for text in texts]
+            sealed = (x for text in texts for x in (text, digest(text)))
+            db.execute("UPDATE entries SET entry = ?, entry_sum = ?, bib = ?, bib_sum = ?, "
+                       "data = ?, data_sum = ? WHERE id = ?", (*sealed, paper_id))
+        rows = db.execute("SELECT kind, id, key, text FROM fragments").fetchall()
+        for kind, paper_id, key, text in rows:
+            text = text.replace(old, new)
+            db.execute("UPDATE fragments SET text = ?, checksum = ? WHERE kind = ? AND id = ?",
+                       (text, digest(f"{key}\0{text}"), kind, paper_id))
+        for path, payload in db.execute("SELECT path, payload FROM files").fetchall():
+            payload = payload.replace(old, new)
+            db.execute("UPDATE files SET payload = ?, checksum = ? WHERE path = ?",
+                       (payload, digest(payload), path))
+        identity = db.execute("SELECT value FROM meta WHERE key = 'identity'").fetchone()[0]
+        db.execute("UPDATE meta SET checksum = ? WHERE key = 'identity'", (digest(identity),))
+
+
+ALPHA = {"a.yml": "title: Alpha\ntopics: [vision]\nabstract: First.\n"}
+EDITED = "title: Alpha\ntopics: [vision]\nabstract: Edited.\n"
+
+
+def test_a_cache_whose_rows_this_machine_did_not_seal_is_started_afresh_and_said_so_once(
+        tmp_path, project, cli, monkeypatch):
+    monkeypatch.setenv("PAPERSITE_CACHE_KEY", str(tmp_path / "secret" / "key"))
+    root = project({**ALPHA, "b.yml": "title: Beta\ntopics: [speech]\n"})
+    (root / "mkdocs.yml").write_text("site_name: Test\nsite_url: https://example.org/\n", "utf-8")
+    assert cli(root, "build")[0] == 0
+    forge(root / ".cache" / "papersite.sqlite", "Alpha", "Forged")
+    shutil.rmtree(root / "docs")  # as in a fresh checkout: no pages, files of a new time
+    for path in (root / "data").rglob("*.yml"):
+        os.utime(path, ns=(time.time_ns(), time.time_ns()))
+    code, _, err = cli(root, "build")
+    assert code == 0, err
+    assert b"Forged" not in b"".join(generated(root / "docs").values())
+    assert generated(root / "docs") == cold_build(root, tmp_path, cli)
+    afresh = "was started afresh: its rows were not written by this machine's builds"
+    assert err.count(afresh) == 1, err
+    assert "afresh" not in cli(root, "build")[2]
+    assert (tmp_path / "secret" / "key").stat().st_mode & 0o777 == 0o600  # this user's alone
+
+
+def test_a_cache_tracked_by_git_is_not_used(tmp_path, project, cli):
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    root = project(ALPHA)
+    assert cli(root, "build")[0] == 0
+    cache = root / ".cache" / "papersite.sqlite"
+    for command in (["init", "-q"], ["add", "-f", str(cache)]):
+        subprocess.run(["git", *command], cwd=root, check=True, capture_output=True)
+    before = cache.read_bytes()
+    (root / "data/papers/a.yml").write_text(EDITED, "utf-8")
+    code, _, err = cli(root, "build")
+    assert code == 0, err
+    assert err.count(".cache/papersite.sqlite is tracked by git") == 1, err
+    assert "git rm --cached .cache/papersite.sqlite" in err
+    assert cache.read_bytes() == before
+    assert generated(root / "docs") == cold_build(root, tmp_path, cli)
+
+
+@contextlib.contextmanager
+def read_only(path: Path):
+    """path made read-only, for root too (whom permissions do not stop)."""
+    path.chmod(0o444)
+    root_user = os.geteuid() == 0
+    chattr = ["chattr", "+i", str(path)]
+    immutable = root_user and subprocess.run(chattr, capture_output=True).returncode == 0
+    if root_user and not immutable:
+        path.chmod(0o644)
+        pytest.skip("no way to make a file read-only for root here")
+    try:
+        yield
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(path)], check=True)
+        path.chmod(0o644)
+
+
+def test_a_read_only_cache_means_a_build_without_it(tmp_path, project, cli):
+    root = project(ALPHA)
+    assert cli(root, "build")[0] == 0
+    cache = root / ".cache" / "papersite.sqlite"
+    (root / "data/papers/a.yml").write_text(EDITED, "utf-8")
+    with read_only(cache):
+        code, _, err = cli(root, "build")
+        assert code == 0, err
+        said = ".cache/papersite.sqlite: it is read-only; building without the cache"
+        assert err.count(said) == 1, err
+        assert generated(root / "docs") == cold_build(root, tmp_path, cli)
+    assert cli(root, "build")[0] == 0
 
 
 def test_an_abstract_edit_renders_only_the_pages_that_show_that_paper_without_planning_again(project, cli, monkeypatch):

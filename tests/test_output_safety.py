@@ -136,6 +136,17 @@ def test_a_lock_held_elsewhere_makes_a_build_wait_and_say_so(project, cli):
         holder.wait(timeout=30)
 
 
+def test_a_lock_file_that_is_a_symlink_is_refused(project, cli, elsewhere):
+    root = project(PAPERS)
+    (root / ".cache").mkdir()
+    (root / ".cache" / "papersite.lock").symlink_to(elsewhere / "precious.txt")
+    before = tree(elsewhere)
+    code, _, err = cli(root, "build")
+    assert code == 1 and "Traceback" not in err
+    assert ".cache/papersite.lock: the build lock is a symbolic link; delete it" in err
+    assert tree(elsewhere) == before and not (root / "docs" / "papers").exists()
+
+
 def worst_record(n: int, authors: list[str]) -> dict:
     """A record at every cap at once."""
     return {
