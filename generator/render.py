@@ -227,8 +227,8 @@ class Renderer:
     def _kind_context(self, page: Page, context: dict) -> dict:
         if page.kind == "topic":
             topic = self.topics[page.context["term"]]
-            return {"topic": topic, "parent": self.topics.get(topic.parent), "subtopics": self.children[topic.id],
-                    "search_topic": filter_text(topic.title)}
+            return {"topic": topic, "parent": self.topics.get(topic.parent),
+                    "subtopics": self.children[topic.id], "search_topic": filter_text(topic.title)}
         if page.kind in ("term", "facet-index"):
             return {"facet": FACETS_BY_NAME[page.context["facet"]]}
         if page.kind in ("topics-index", "home"):

@@ -78,7 +78,8 @@ def open_search(page, url: str, params: list[tuple[str, str]]) -> int:
     """The number of papers found, once all of them are listed (they follow the count)."""
     page.goto(f"{url}/search/?{urlencode(params)}")
     count = shown_count(page)
-    page.wait_for_function("n => document.querySelectorAll('.papers-result').length === n", arg=count)
+    page.wait_for_function("n => document.querySelectorAll('.papers-result').length === n",
+                           arg=count)
     return count
 
 

@@ -279,8 +279,8 @@
     }
 
     function drawFacets(counts) {
-      const shown = shownCounts(counts);
-      const groups = FACETS.map(([name, label]) => facetGroup(state, name, label, shown[name], run));
+      const shown = shownCounts(counts);  // values as written, not as the index holds them
+      const groups = FACETS.map(([key, label]) => facetGroup(state, key, label, shown[key], run));
       facets.replaceChildren(...groups);
     }
 
