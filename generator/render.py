@@ -23,7 +23,7 @@ from .notes import render_notes
 from .order import OTHER_LETTER, initial
 from .plan import ENTRY, Page, numbered_path
 from .problems import DataError, Problem
-from .searchdata import search_fields
+from .searchdata import filter_text, search_fields
 from .urls import root_prefix, site_url
 
 FACETS_BY_NAME = {f.name: f for f in FACETS}
@@ -227,7 +227,8 @@ class Renderer:
     def _kind_context(self, page: Page, context: dict) -> dict:
         if page.kind == "topic":
             topic = self.topics[page.context["term"]]
-            return {"topic": topic, "parent": self.topics.get(topic.parent), "subtopics": self.children[topic.id]}
+            return {"topic": topic, "parent": self.topics.get(topic.parent),
+                    "subtopics": self.children[topic.id], "search_topic": filter_text(topic.title)}
         if page.kind in ("term", "facet-index"):
             return {"facet": FACETS_BY_NAME[page.context["facet"]]}
         if page.kind in ("topics-index", "home"):

@@ -3,11 +3,31 @@ author) and the metadata a result shows. Values are plain text: LaTeX and markup
 
 from __future__ import annotations
 
+import re
+from urllib.parse import quote
+
 from .latex import plain_text
 
 AUTHORS_SHOWN = 6  # a result names the first few authors; the filter keeps them all
 # Filter names as they appear in the search page's URL and facets, in display order.
 FILTERS = ("topic", "year", "venue", "tag", "author")
+# Pagefind looks a chosen filter value up by its text as written in JSON, escapes included, so a
+# value holding `"`, `\\` or a control character is listed but never found; and it decodes HTML
+# entities in a value twice, so `&amp;` typed in a tag was listed as `&`. Those characters (an `&`
+# only where an entity could start) are written percent-encoded in the index, and `%` too, so that
+# decoding is exact; the search page shows the values decoded and filters by the encoded text.
+ENCODED = re.compile(r'[%"\\\x00-\x1f\x7f-\x9f]|&(?=[A-Za-z0-9#])')
+
+
+def filter_text(text: str) -> str:
+    """A value as the search page shows and filters it: Pagefind keeps a filter value with its
+    spaces collapsed and trimmed, so a link that names a value (a topic page's) must too."""
+    return " ".join(str(text).split())
+
+
+def index_value(text: str) -> str:
+    """The text written into the index for a filter value."""
+    return ENCODED.sub(lambda m: quote(m.group(), safe=""), filter_text(text))
 
 
 def search_fields(paper, topic_titles: dict[str, str], parents: dict[str, str | None]) -> dict:
@@ -29,4 +49,5 @@ def search_fields(paper, topic_titles: dict[str, str], parents: dict[str, str | 
     shown = ", ".join(authors[:AUTHORS_SHOWN]) + (" et al." if len(authors) > AUTHORS_SHOWN else "")
     meta = {"title": plain_text(paper.title), "authors": shown, "year": paper.year or "",
             "topics": " · ".join(topic_titles.get(t, t) for t in paper.topics)}
-    return {"filters": {name: values for name, values in filters.items() if values}, "meta": {k: v for k, v in meta.items() if v}}
+    indexed = {name: [index_value(v) for v in values] for name, values in filters.items() if values}
+    return {"filters": indexed, "meta": {k: v for k, v in meta.items() if v}}

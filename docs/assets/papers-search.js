@@ -10,6 +10,32 @@
   const SHOWN_VALUES = 8;
   const MAX_VALUES = 50;
   let pagefind = null;
+  // The index holds some characters of a filter value percent-encoded ("%", '"', "\\", controls,
+  // an "&" that could start an entity): Pagefind finds no value whose JSON form has escapes, and
+  // decodes entities twice. Values are shown decoded, and filtered by the text the index holds:
+  // `indexed` maps a facet's decoded values back to it (generator/searchdata.py writes them).
+  const indexed = {};
+
+  function shownValue(name, value) {
+    if (!value.includes("%")) return value;
+    let shown = value;
+    try { shown = decodeURIComponent(value); } catch (err) { /* not encoded: shown as it is */ }
+    (indexed[name] = indexed[name] || new Map()).set(shown, value);
+    return shown;
+  }
+
+  function shownCounts(counts) {
+    const shown = {};
+    for (const [name, values] of Object.entries(counts || {})) {
+      const entries = Object.entries(values).map(([value, n]) => [shownValue(name, value), n]);
+      shown[name] = Object.fromEntries(entries);
+    }
+    return shown;
+  }
+
+  function indexValue(name, value) {
+    return (indexed[name] && indexed[name].get(value)) ?? value;
+  }
 
   function searchPage() {
     const meta = document.querySelector('meta[name="papers-search-page"]');
@@ -37,7 +63,12 @@
         const plain = await open();
         let faceted = null;
         // the filter index is loaded once, up front: Pagefind counts only the filters it has loaded
-        const withFilters = async () => { const instance = await open(); await instance.filters(); return instance; };
+        // (and its values learnt, so that a value from the address is filtered by its indexed text)
+        const withFilters = async () => {
+          const instance = await open();
+          shownCounts(await instance.filters());
+          return instance;
+        };
         return { plain, faceted: () => (faceted = faceted || withFilters()) };
       })();
       pagefind.catch(() => { pagefind = null; });
@@ -108,8 +139,9 @@
     const filters = {};
     const excluded = [];
     for (const [name] of FACETS) {
-      if (state.include[name].length) filters[name] = { all: state.include[name] };
-      for (const value of state.exclude[name]) excluded.push({ [name]: value });
+      const chosen = state.include[name].map(value => indexValue(name, value));
+      if (chosen.length) filters[name] = { all: chosen };
+      for (const value of state.exclude[name]) excluded.push({ [name]: indexValue(name, value) });
     }
     if (excluded.length) filters.none = excluded;
     return filters;
@@ -247,7 +279,9 @@
     }
 
     function drawFacets(counts) {
-      facets.replaceChildren(...FACETS.map(([name, label]) => facetGroup(state, name, label, counts[name], run)));
+      const shown = shownCounts(counts);  // values as written, not as the index holds them
+      const groups = FACETS.map(([key, label]) => facetGroup(state, key, label, shown[key], run));
+      facets.replaceChildren(...groups);
     }
 
     let timer = null;
