@@ -31,6 +31,12 @@ def shown_count(page) -> int:
     return int(status.inner_text().split()[0])
 
 
+def wait_for_results(page, count: int) -> None:
+    """Wait until count results are drawn: they follow the status line that counts them."""
+    page.wait_for_function("n => document.querySelectorAll('.papers-result').length === n",
+                           arg=min(count, 20))
+
+
 def open_search(page, site_url, params: list[tuple[str, str]]) -> int:
     page.goto(f"{site_url}/search/?{urlencode(params)}")
     return shown_count(page)
@@ -65,6 +71,7 @@ def test_topic_and_year_narrow_together(page, site_url, shipped_site):
     assert 0 < len(both) < len(in_topic)
     assert open_search(page, site_url, [("topic", topic)]) == len(in_topic)
     assert open_search(page, site_url, [("topic", topic), ("year", year)]) == len(both)
+    wait_for_results(page, len(both))
     shown = set(page.locator(".papers-result__title").all_inner_texts())
     assert shown == {p.title for p in both}
 

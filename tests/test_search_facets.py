@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import pytest
 from httpserve import serve_directory
 from sitetools import copy_project, mkdocs_build
-from test_search import facet_counts, shown_count
+from test_search import facet_counts, shown_count, wait_for_results
 
 from generator.recordfile import dump_record
 
@@ -78,8 +78,7 @@ def open_search(page, url: str, params: list[tuple[str, str]]) -> int:
     """The number of papers found, once all of them are listed (they follow the count)."""
     page.goto(f"{url}/search/?{urlencode(params)}")
     count = shown_count(page)
-    page.wait_for_function("n => document.querySelectorAll('.papers-result').length === n",
-                           arg=count)
+    wait_for_results(page, count)
     return count
 
 
