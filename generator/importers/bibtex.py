@@ -12,11 +12,11 @@ from .fields import MONTH_NAMES, arxiv_from, clean_doi, date_of, link_for, month
 
 # Standard BibTeX styles define these macros; a .bib may use them without @string.
 MONTH_MACROS = {name[:3].lower(): name for name in MONTH_NAMES}
-# Types whose title is the booktitle of the entries that crossref them.
 # The longest text a record field may hold (abstract): no field's @string macros expand past it.
 FIELD_TEXT_MAX = 100_000
 # What a file's macros may add to it in all: a few times what real files use.
 MACRO_TEXT_EXTRA = 1_000_000
+# Types whose title is the booktitle of the entries that crossref them.
 CONTAINER_TYPES = {"proceedings", "book", "collection", "mvbook", "mvproceedings", "mvcollection", "periodical"}
 
 
@@ -130,7 +130,7 @@ class Macros:
             raise EntryError(field, why)
         self.budget -= length
         if self.budget < 0:
-            why = f"the file's @string macros make its fields {MACRO_TEXT_EXTRA:,} characters"
+            why = f"the file's @string macros make its fields over {MACRO_TEXT_EXTRA:,} characters"
             raise EntryError(field, f"{why} longer than the file itself")
         return self._expand(parts), undefined
 

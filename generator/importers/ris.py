@@ -43,7 +43,8 @@ def records_of(text: str, display: str, problems: list) -> list[tuple[int, dict[
                 if current is not None:
                     problems.append(_no_er(display, start, "before the next TY: imported up to it"))
                     records.append((start, current))
-                current, start, stray = {"TY": [[value]]}, number, 0
+                last = [value]
+                current, start, stray = {"TY": [last]}, number, 0
             elif tag == "ER":
                 if current is not None:
                     records.append((start, current))
@@ -53,8 +54,8 @@ def records_of(text: str, display: str, problems: list) -> list[tuple[int, dict[
                 current.setdefault(tag, []).append(last := [value])
             elif not stray:
                 stray = number  # a record whose TY line is missing: reported once, not guessed at
-                why = "a tag line outside any record (no TY line before it): not imported, nor the"
-                problems.append(Problem(display, number, 1, tag, f"{why} lines up to the next TY"))
+                why = "a tag line outside any record (no TY line before it): it and the lines up to"
+                problems.append(Problem(display, number, 1, tag, f"{why} the next TY are left out"))
         elif line.strip() and current is not None and last is not None:
             last.append(line.strip())  # a continuation line (EndNote); a list, so this is linear
     if current is not None:
