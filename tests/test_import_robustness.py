@@ -215,7 +215,7 @@ def test_bibtex_entries_nested_too_deep_are_reported_and_the_rest_import(project
 def test_broken_latex_takes_linear_time_and_keeps_what_it_cannot_read():
     import time
 
-    from generator.latex import latex_to_unicode
+    from generator.latex import latex_to_unicode, plain_text
 
     start = time.perf_counter()
     # pylatexenc's tolerant parser took exponential time on these: 10 s at 16 levels, hours at 30
@@ -224,6 +224,7 @@ def test_broken_latex_takes_linear_time_and_keeps_what_it_cannot_read():
         == "Costs in US$ and " + "\\frac{" * 16 + " café"
     )
     assert latex_to_unicode("\\href{" * 16 + "x") == "\\href{" * 16 + "x"
+    assert plain_text("T $" + "\\frac{" * 16 + "$") == "T " + "\\frac{" * 16  # a title's math
     assert time.perf_counter() - start < 2
     assert latex_to_unicode('{\\"O}zge paid US$ 5') == "Özge paid US$ 5"
 

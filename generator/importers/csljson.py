@@ -102,7 +102,7 @@ def _kind(value) -> str:
     if isinstance(value, bool):
         return "true or false"
     if isinstance(value, float):
-        return "a number that is not finite"
+        return "a number" if math.isfinite(value) else "a number that is not finite"
     if isinstance(value, LongNumber):
         return f"a number of {value.digits:,} digits"
     kinds = {list: "a list", dict: "a mapping", int: "a number", str: "text", type(None): "null"}
@@ -172,7 +172,9 @@ def item_record(item, too_deep: bool = False) -> dict | None:
 
 
 def _names(item: dict, field: str) -> list[str]:
-    people = item.get(field) or []
+    people = item.get(field)
+    if people in (None, ""):
+        return []
     if not isinstance(people, list):
         raise EntryError(field, f"expected a list of names, got {_kind(people)}")
     names = []
@@ -200,7 +202,8 @@ def _date(value) -> str | None:
         return date_of(value or "") or None
     if not isinstance(value, dict):
         raise EntryError("issued", f"expected a date (date-parts in a mapping), got {_kind(value)}")
-    parts = value.get("date-parts") or []
+    parts = value.get("date-parts")
+    parts = [] if parts is None else parts
     if not isinstance(parts, list) or not all(isinstance(p, list) for p in parts):
         why = "expected a list of dates, each a list of year, month and day"
         raise EntryError("issued.date-parts", why)
