@@ -20,11 +20,15 @@ import markdown
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from generator.importers.bibtex import parse_bibtex  # noqa: E402
+from generator.importers.ris import parse_ris  # noqa: E402
+from generator.latex import latex_to_unicode  # noqa: E402
 from generator.model import Author, Collection, Paper, Topic  # noqa: E402
 from generator.notes import nesting_problem, render_notes  # noqa: E402
 from generator.plan import PlanSettings, plan_site  # noqa: E402
 from generator.records import load_paper_text  # noqa: E402
 from generator.render import Renderer, SiteSettings, environment  # noqa: E402
+from generator.slug import FreeNames, title_slug  # noqa: E402
 from generator.summaries import listing_of  # noqa: E402
 
 EXTENSIONS = ["toc", "admonition", "attr_list", "md_in_html", "tables", "pymdownx.details", "pymdownx.superfences",
@@ -65,6 +69,23 @@ def mixed_tags(n: int) -> str:
     return f"title: T\ntags: [[x], {', '.join(f'a{i}' for i in range(n // 8))}]\n"
 
 
+RIS_START = "TY  - JOUR\nTI  - T\nAB  - a\n"
+SHARED = "Shared words " * 5
+
+
+def paper_ids(titles: list[str]) -> list[str]:
+    """The ids an import gives papers with these titles."""
+    names = FreeNames(set())
+    return [names.take(title_slug(title)) for title in titles]
+
+
+def string_chain(n: int) -> str:
+    """@string macros each adding to the one before, and an entry using the last."""
+    count = n // 30
+    lines = ['@string{s0 = "x"}'] + [f"@string{{s{i} = s{i - 1} # {{x}}}}" for i in range(1, count)]
+    return "\n".join(lines) + f"\n@misc{{k, title = {{T}}, note = s{count - 1}}}\n"
+
+
 CASES = {
     "validate: tags [[x], a0, a1, ...]": lambda n: load_paper_text(mixed_tags(n), "x.yml", "x"),
     "notes: [[[[…": lambda n: render_notes("[" * n),
@@ -79,6 +100,11 @@ CASES = {
     "abstract: &lt; and https://…": lambda n: page_html(Paper("p", "T", abstract=("a &lt; https://x.example/y " * n)[:n])),
     "topic title: `|`|…": lambda n: topic_html(Topic("t", "`|" * (n // 2), "d")),
     "topic description: &#42;…": lambda n: topic_html(Topic("t", "T", "&#42;" * (n // 5))),
+    "import RIS: continuation lines": lambda n: parse_ris(RIS_START + " more\n" * (n // 6), "x"),
+    "import ids: one shared title": lambda n: paper_ids([f"{SHARED}{k}" for k in range(n // 80)]),
+    "import ids: distinct titles": lambda n: paper_ids([f"Paper {k}" for k in range(n // 20)]),
+    "import BibTeX: @string chain": lambda n: parse_bibtex(string_chain(n), "x.bib"),
+    "import LaTeX: broken, \\frac}$ …": lambda n: latex_to_unicode("\\frac}$ " * (n // 8)),
 }
 
 

@@ -11,7 +11,7 @@ from .model import Collection, Paper
 from .problems import ERROR, DataError, Problem
 from .recordfile import dump_record, write_new_record
 from .records import load_paper_text, record_files
-from .slug import title_slug, unique_slug
+from .slug import FreeNames, title_slug
 
 
 def normalized_title(title: str) -> str:
@@ -33,7 +33,8 @@ class Planner:
         self.collection = collection
         self.papers_dir = papers_dir
         self.root = root
-        self.taken = {p.id for p in collection.papers} | {p.stem for p in record_files(papers_dir)}
+        taken = {p.id for p in collection.papers} | {p.stem for p in record_files(papers_dir)}
+        self.names = FreeNames(taken)
         self.titles = {normalized_title(p.title): p for p in collection.papers}
         self.planned: list[tuple[Addition, Paper | None]] = []
         self.problems: list[Problem] = []
@@ -41,9 +42,12 @@ class Planner:
     def known(self, title: str) -> bool:
         return normalized_title(title) in self.titles
 
+    def free_id(self, base: str) -> str:
+        """The id add would give a record with this base: base unless taken or reserved."""
+        return self.names.free(base)
+
     def add(self, record: dict, suffix: str = "", base: str | None = None) -> Addition:
-        paper_id = unique_slug(base or title_slug(record["title"]), self.taken)
-        self.taken.add(paper_id)
+        paper_id = self.names.take(base or title_slug(record["title"]))
         path = self.papers_dir / f"{paper_id}.yml"
         display = path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else path.as_posix()
         addition = Addition(path, display, dump_record(record) + suffix)

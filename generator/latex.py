@@ -7,6 +7,7 @@ site needs no script from elsewhere; page titles and search get readable text in
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from functools import cache
@@ -28,8 +29,16 @@ MATHML_BUDGET = 40_000
 # A title is shown on every page that lists its paper (up to about 1,000 for a record naming
 # 1,000 authors): its math gets far less, so what it adds to each of them stays small.
 TITLE_MATHML_BUDGET = 2_000
+# Deeper nesting of braces and environments than real titles or abstracts have (a handful):
+# refused, since pylatexenc parses each level with several nested Python calls.
+LATEX_DEPTH_MAX = 50
+NESTING = re.compile(r"\\(?:begin|end)(?![a-zA-Z])|\\.|[{}]", re.DOTALL)
 # Zotero keeps rich text in titles as these HTML tags, and only these.
 INLINE_TAG = re.compile(r"<(/?)(i|sub|sup)>")
+
+
+class LatexError(ValueError):
+    """LaTeX that is not converted: nested too deep."""
 
 
 @cache
@@ -39,6 +48,8 @@ def _contexts():
     from pylatexenc.latex2text import MacroTextSpec, get_default_latex_context_db
     from pylatexenc.macrospec import MacroSpec
 
+    # Its warnings about broken LaTeX would name no file or entry; such LaTeX is handled below.
+    logging.getLogger("pylatexenc").setLevel(logging.CRITICAL)
     walker = latexwalker.get_default_latex_context_db()
     walker.add_context_category("papersite", prepend=True, macros=[
         MacroSpec("mbox", "{"), MacroSpec("url", "{"), MacroSpec("href", "{{"), MacroSpec("LaTeX", ""), MacroSpec("TeX", ""),
@@ -59,19 +70,53 @@ def _converter(math_mode: str):
 
 
 def _convert(latex: str, math_mode: str) -> str:
+    """Text of LaTeX, parsed strictly: pylatexenc's tolerant parsing takes exponential time on
+    some broken LaTeX (`\\frac{\\frac{\\frac{...` left open). LaTeX that does not parse (a
+    stray `$`, a brace left open) is converted word by word, a word that does not either kept
+    as written."""
+    try:
+        return _strict(latex, math_mode)
+    except Exception:  # pylatexenc raises many kinds on broken LaTeX (a missing argument: KeyError)
+        return " ".join(_word(word, math_mode) for word in latex.split())
+
+
+def _word(latex: str, math_mode: str) -> str:
+    try:
+        return _strict(latex, math_mode)
+    except Exception:
+        return latex
+
+
+def _strict(latex: str, math_mode: str) -> str:
     from pylatexenc import latexwalker
 
-    nodes = latexwalker.LatexWalker(latex, latex_context=_contexts()[0], tolerant_parsing=True).get_latex_nodes()[0]
-    return _converter(math_mode).nodelist_to_text(nodes)
+    walker = latexwalker.LatexWalker(latex, latex_context=_contexts()[0], tolerant_parsing=False)
+    return _converter(math_mode).nodelist_to_text(walker.get_latex_nodes()[0])
+
+
+def _nesting(text: str) -> int:
+    depth = deepest = 0
+    for match in NESTING.finditer(text):
+        token = match.group()
+        if token in ("{", "\\begin"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in ("}", "\\end"):
+            depth = max(depth - 1, 0)
+    return deepest
 
 
 def latex_to_unicode(text: str, paragraphs: bool = False) -> str:
     """Unicode for LaTeX source: accents, braces and commands converted, spaces collapsed;
-    inline math kept as `$...$`. With paragraphs, blank lines between paragraphs are kept."""
+    inline math kept as `$...$`. With paragraphs, blank lines between paragraphs are kept.
+    Raises LatexError for groups nested more than LATEX_DEPTH_MAX deep."""
     if paragraphs:
         parts = (latex_to_unicode(p) for p in re.split(r"\n\s*\n", text))
         return "\n\n".join(p for p in parts if p)
     if LATEX_HINT.search(text):
+        if _nesting(text) > LATEX_DEPTH_MAX:
+            why = f"LaTeX nested more than {LATEX_DEPTH_MAX} levels deep"
+            raise LatexError(f"{why} (braces or \\begin...\\end)")
         # In a field value `%` is a percent sign, not the start of a comment.
         text = _convert(UNESCAPED_PERCENT.sub(r"\\%", MATH_BRACE.sub(r"\1", text)), "verbatim")
     return unicodedata.normalize("NFC", " ".join(text.split()))

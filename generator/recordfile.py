@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from pathlib import Path
 
 import yaml
@@ -16,7 +18,23 @@ def dump_record(record: dict) -> str:
 
 
 def write_new_record(path: Path, text: str) -> None:
-    """Create path holding text; never replaces an existing file."""
+    """Create path holding text, in one step: an import killed at any moment leaves each record
+    whole or absent, never cut. Never replaces an existing file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "x", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
+    # hidden: never read as a record
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        with open(temporary, "x", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        _link(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _link(temporary: Path, path: Path) -> None:
+    try:
+        os.link(temporary, path)  # unlike a rename, fails if a file of that name was made meanwhile
+    except OSError as err:
+        if isinstance(err, FileExistsError) or path.exists():
+            raise
+        os.replace(temporary, path)  # a file system without hard links

@@ -39,18 +39,34 @@ def _join_within(words: list[str], max_length: int) -> str:
     return slug or "-".join(words)[:max_length].strip("-")
 
 
-def unique_slug(base: str, taken: set[str], max_length: int = 60) -> str:
-    """base, or base-2, base-3, ... whichever is not taken yet (nor reserved)."""
-    taken = set(taken) | RESERVED_NAMES
-    if base not in taken:
-        return base
-    n = 2
-    while True:
+class FreeNames:
+    """Names not taken yet (nor reserved): base, or else base-2, base-3, ...
+
+    Remembers, for each base, the suffixes found taken (names are only ever added), so naming
+    n papers with one title costs O(n) tries, not O(n²)."""
+
+    def __init__(self, taken: set[str], max_length: int = 60):
+        self.taken = taken
+        self.max_length = max_length
+        self.tried: dict[str, int] = {}
+
+    def free(self, base: str) -> str:
+        if base not in self.taken and base not in RESERVED_NAMES:
+            return base
+        n = self.tried.get(base, 2)
+        while (candidate := self._numbered(base, n)) in self.taken or candidate in RESERVED_NAMES:
+            n += 1
+        self.tried[base] = n
+        return candidate
+
+    def take(self, base: str) -> str:
+        name = self.free(base)
+        self.taken.add(name)
+        return name
+
+    def _numbered(self, base: str, n: int) -> str:
         suffix = f"-{n}"
-        candidate = base[: max_length - len(suffix)].rstrip("-") + suffix
-        if candidate not in taken:
-            return candidate
-        n += 1
+        return base[: self.max_length - len(suffix)].rstrip("-") + suffix
 
 
 def tag_slug(tag: str) -> str:

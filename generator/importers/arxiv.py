@@ -12,9 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import __version__
-from ..latex import latex_to_unicode
 from ..problems import DataError, Problem
-from .common import Candidate, read_text
+from .common import Candidate, EntryError, latex_field, read_text
 from .fields import ARXIV_ID, clean_doi
 
 API = "https://export.arxiv.org/api/query"
@@ -65,34 +64,41 @@ def fetch_entries(ids: list[str], fetch: Fetch | None = None, log: Callable[[str
             log(f"arXiv: asking for {start + 1}-{start + len(batch)} of {len(ids)} ids")
         status, body = fetch(f"{API}?id_list={','.join(batch)}&max_results={len(batch)}")
         last = time.monotonic()
-        found, trouble = parse_feed(body, status)
-        problems += trouble
+        found, trouble, broken = parse_feed(body, status)
+        problems += trouble + list(broken.values())
         by_id = {c.label: c for c in found}
         for paper_id in batch:
             if paper_id in by_id:
                 candidates.append(by_id[paper_id])
-            elif not trouble:
+            elif not trouble and paper_id not in broken:
                 problems.append(Problem(SOURCE, 0, 0, "", f"{paper_id}: not found on arXiv"))
     return candidates, problems
 
 
-def parse_feed(body: bytes, status: int = 200) -> tuple[list[Candidate], list[Problem]]:
+def parse_feed(body: bytes, status: int = 200) -> tuple[list[Candidate], list[Problem], dict]:
+    """The entries of an answer; problems of the answer; and by arXiv id, entries left out."""
     try:
         feed = ET.fromstring(body)
     except ET.ParseError as err:
-        return [], [Problem(SOURCE, 0, 0, "", f"HTTP {status}: the answer is not an Atom feed ({err})")]
-    candidates, problems = [], []
+        why = f"HTTP {status}: the answer is not an Atom feed ({err})"
+        return [], [Problem(SOURCE, 0, 0, "", why)], {}
+    candidates, problems, broken = [], [], {}
     for entry in feed.iter(f"{ATOM}entry"):
         link = entry.findtext(f"{ATOM}id", "")
         if "/api/errors" in link:
             problems.append(Problem(SOURCE, 0, 0, "", f"HTTP {status}: {entry.findtext(f'{ATOM}summary', 'error').strip()}"))
             continue
         match = ARXIV_ID.search(link.split("/abs/")[-1])
-        if match:
+        if not match:
+            continue
+        try:
             candidates.append(Candidate(entry_record(entry, match.group(1)), SOURCE, 0, match.group(1)))
+        except EntryError as err:
+            why = f"{match.group(1)}: not imported: {err.message}"
+            broken[match.group(1)] = Problem(SOURCE, 0, 0, err.field_name, why)
     if status != 200 and not problems:
         problems.append(Problem(SOURCE, 0, 0, "", f"HTTP {status} from {API}"))
-    return candidates, problems
+    return candidates, problems, broken
 
 
 def _text(entry, tag: str) -> str:
@@ -100,14 +106,15 @@ def _text(entry, tag: str) -> str:
 
 
 def entry_record(entry, arxiv: str) -> dict:
-    record: dict = {"title": latex_to_unicode(_text(entry, f"{ATOM}title"))}
+    record: dict = {"title": latex_field(_text(entry, f"{ATOM}title"), "title")}
     authors = [" ".join((a.findtext(f"{ATOM}name") or "").split()) for a in entry.findall(f"{ATOM}author")]
     if any(authors):
         record["authors"] = [a for a in authors if a]
     published = _text(entry, f"{ATOM}published")[:10]
     if published:
         record["date"] = published
-    abstract = latex_to_unicode((entry.findtext(f"{ATOM}summary") or "").strip(), paragraphs=True)
+    summary = (entry.findtext(f"{ATOM}summary") or "").strip()
+    abstract = latex_field(summary, "abstract", paragraphs=True)
     if abstract:
         record["abstract"] = abstract
     record["arxiv"] = arxiv

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import logging
 
-from ..latex import latex_to_unicode
-from .common import Candidate
+from .common import Candidate, EntryError, latex_field
 from .fields import MONTH_NAMES, arxiv_from, clean_doi, date_of, link_for, month_number, split_tags
 
 # Standard BibTeX styles define these macros; a .bib may use them without @string.
 MONTH_MACROS = {name[:3].lower(): name for name in MONTH_NAMES}
+# The longest text a record field may hold (abstract): no field's @string macros expand past it.
+FIELD_TEXT_MAX = 100_000
+# What a file's macros may add to it in all: a few times what real files use.
+MACRO_TEXT_EXTRA = 1_000_000
 # Types whose title is the booktitle of the entries that crossref them.
 CONTAINER_TYPES = {"proceedings", "book", "collection", "mvbook", "mvproceedings", "mvcollection", "periodical"}
 
@@ -23,28 +26,47 @@ def parse_bibtex(text: str, display: str) -> tuple[list[Candidate], list]:
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # failed blocks are reported below, with their line
     library = bibtexparser.parse_string(text, parse_stack=[])
     problems = [_failed(block, display) for block in library.failed_blocks]
-    strings: dict[str, str] = {}
-    for block in library.strings:
-        strings[block.key.lower()] = resolve(block.value, strings)[0]
+    macros = Macros(library.strings, len(text) + MACRO_TEXT_EXTRA)
     entries = {}
     for entry in library.entries:
-        fields, undefined = {}, set()
-        for f in entry.fields:
-            fields[f.key.lower()], missing = resolve(f.value, strings)
-            undefined.update(missing)
-        entries[entry.key.lower()] = (entry, fields, sorted(undefined))
+        try:
+            entries[entry.key.lower()] = (entry, *_resolved(entry, macros))
+        except EntryError as err:
+            where = Candidate({}, display, entry.start_line + 1, entry.key)
+            problems.append(_not_imported(where, entry, err))
     candidates = []
     for entry, fields, undefined in entries.values():
         fields = _with_crossref(fields, entries, display, entry, problems)
         candidate = Candidate({}, display, entry.start_line + 1, entry.key)
         if undefined:
             problems.append(candidate.problem(f"undefined @string macro(s) kept as their names: {', '.join(undefined)}", severity="warning"))
-        record = entry_record(entry.entry_type.lower(), entry.key, fields)
+        try:
+            record = entry_record(entry.entry_type.lower(), entry.key, fields)
+        except EntryError as err:
+            problems.append(_not_imported(candidate, entry, err))
+            continue
         if record is None:
-            problems.append(candidate.problem(f"@{entry.entry_type}{{{entry.key}}} has no title: not imported", "title"))
+            why = f"{_named(entry)} has no title: not imported"
+            problems.append(candidate.problem(why, "title"))
             continue
         candidates.append(Candidate(record, display, candidate.line, entry.key))
     return candidates, problems
+
+
+def _named(entry) -> str:
+    return f"@{entry.entry_type[:20]}{{{entry.key[:60]}}}"
+
+
+def _not_imported(where: Candidate, entry, err: EntryError):
+    return where.problem(f"{_named(entry)} not imported: {err.message}", err.field_name)
+
+
+def _resolved(entry, macros: Macros) -> tuple[dict[str, str], list[str]]:
+    fields, undefined = {}, set()
+    for f in entry.fields:
+        fields[f.key.lower()], missing = macros.resolve(f.key.lower(), f.value)
+        undefined.update(missing)
+    return fields, sorted(undefined)
 
 
 def _failed(block, display: str):
@@ -73,22 +95,75 @@ def split_joined(raw: str) -> list[str]:
     return [p.strip() for p in parts]
 
 
-def resolve(raw: str, strings: dict[str, str]) -> tuple[str, list[str]]:
-    """A field's text: braces or quotes removed, macros replaced; and the macros no one defined."""
-    text, undefined = [], []
-    for part in split_joined(raw):
-        if len(part) >= 2 and (part[0], part[-1]) in (("{", "}"), ('"', '"')):
-            text.append(part[1:-1])
-        elif part.isdigit():
-            text.append(part)
-        elif part.lower() in strings:
-            text.append(strings[part.lower()])
-        elif part.lower() in MONTH_MACROS:
-            text.append(MONTH_MACROS[part.lower()])
-        elif part:
-            undefined.append(part)
-            text.append(part)
-    return "".join(text), undefined
+class Macros:
+    """@string macros, expanded only in the fields that use them, and never past a bound: each
+    of 30 lines `@string{b = a # a}` doubles the text, so expanding all of them up front would
+    ask for gigabytes. A field gets at most FIELD_TEXT_MAX characters, and a file's fields all
+    together at most budget (its own length and MACRO_TEXT_EXTRA)."""
+
+    def __init__(self, blocks, budget: int):
+        # Per definition: its parts, each text or the number of an earlier definition; and the
+        # length of its text, at most FIELD_TEXT_MAX + 1.
+        self.parts: list[list[str | int]] = []
+        self.lengths: list[int] = []
+        self.names: dict[str, int] = {}  # each name's latest definition
+        self.budget = budget
+        for block in blocks:
+            self.define(block.key.lower(), block.value)
+
+    def define(self, name: str, raw: str) -> None:
+        parts = [p for p in self._parts(raw)[0] if self._length(p)]
+        if len(parts) == 1 and isinstance(parts[0], int):
+            # another name for one macro: pointed through, so long chains cost nothing to expand
+            self.names[name] = parts[0]
+            return
+        self.names[name] = len(self.parts)
+        self.parts.append(parts)
+        self.lengths.append(min(sum(self._length(p) for p in parts), FIELD_TEXT_MAX + 1))
+
+    def resolve(self, field: str, raw: str) -> tuple[str, list[str]]:
+        """A field's text: braces or quotes removed, macros replaced; and the undefined macros."""
+        parts, undefined = self._parts(raw)
+        length = sum(self._length(p) for p in parts)
+        if length > FIELD_TEXT_MAX:
+            why = f"its @string macros make it longer than {FIELD_TEXT_MAX:,} characters"
+            raise EntryError(field, why)
+        self.budget -= length
+        if self.budget < 0:
+            why = f"the file's @string macros make its fields over {MACRO_TEXT_EXTRA:,} characters"
+            raise EntryError(field, f"{why} longer than the file itself")
+        return self._expand(parts), undefined
+
+    def _parts(self, raw: str) -> tuple[list[str | int], list[str]]:
+        parts, undefined = [], []
+        for part in split_joined(raw):
+            if len(part) >= 2 and (part[0], part[-1]) in (("{", "}"), ('"', '"')):
+                parts.append(part[1:-1])
+            elif part.isdigit():
+                parts.append(part)
+            elif part.lower() in self.names:
+                parts.append(self.names[part.lower()])
+            elif part.lower() in MONTH_MACROS:
+                parts.append(MONTH_MACROS[part.lower()])
+            elif part:
+                undefined.append(part)
+                parts.append(part)
+        return parts, undefined
+
+    def _length(self, part: str | int) -> int:
+        return len(part) if isinstance(part, str) else self.lengths[part]
+
+    def _expand(self, parts: list[str | int]) -> str:
+        # Every definition reached adds text or joins two or more nonempty parts, so this takes
+        # time linear in the text it makes (at most FIELD_TEXT_MAX).
+        text, pending = [], parts[::-1]
+        while pending:
+            part = pending.pop()
+            if isinstance(part, str):
+                text.append(part)
+            else:
+                pending += self.parts[part][::-1]
+        return "".join(text)
 
 
 def _with_crossref(fields: dict, entries: dict, display: str, entry, problems: list) -> dict:
@@ -111,23 +186,24 @@ def _with_crossref(fields: dict, entries: dict, display: str, entry, problems: l
 
 def entry_record(entry_type: str, key: str, fields: dict) -> dict | None:
     """The record for one entry's resolved fields; None when it has no title."""
-    title = latex_to_unicode(fields.get("title", ""))
+    title = _text(fields, "title")
     if not title:
         return None
     record: dict = {"title": title}
-    authors = person_names(fields.get("author", ""))
+    authors = person_names(fields, "author")
     if authors:
         record["authors"] = authors
     date = date_of(fields.get("date") or fields.get("year", ""), fields.get("month", ""))
     if date:
         record["date"] = date
-    abstract = latex_to_unicode(fields.get("abstract", ""), paragraphs=True)
+    abstract = _text(fields, "abstract", paragraphs=True)
     if abstract:
         record["abstract"] = abstract
-    tags = split_tags(latex_to_unicode(fields.get("keywords", "")))
+    tags = split_tags(_text(fields, "keywords"))
     if tags:
         record["tags"] = tags
-    venue = latex_to_unicode(fields.get("journal") or fields.get("journaltitle") or fields.get("booktitle") or "")
+    container = (n for n in ("journal", "journaltitle", "booktitle") if fields.get(n))
+    venue = _text(fields, next(container, "journal"))
     if venue:
         record["venue"] = venue
     arxiv = arxiv_from(fields)
@@ -151,32 +227,36 @@ def bib_fields(fields: dict) -> dict:
     bib = {}
     for name, source in (("journal", "journal"), ("journal", "journaltitle"), ("booktitle", "booktitle"), ("volume", "volume"),
                          ("number", "number"), ("number", "issue"), ("pages", "pages"), ("publisher", "publisher"), ("note", "note")):
-        value = latex_to_unicode(fields.get(source, ""))
+        value = _text(fields, source)
         if value and name not in bib:
             bib[name] = value
     month = month_number(fields.get("month", ""))
     if month:
         bib["month"] = str(int(month))
-    editors = person_names(fields.get("editor", ""))
+    editors = person_names(fields, "editor")
     if editors:
         bib["editor"] = " and ".join(editors)
     return bib
 
 
-def person_names(value: str) -> list[str]:
+def _text(fields: dict, name: str, paragraphs: bool = False) -> str:
+    return latex_field(fields.get(name, ""), name, paragraphs)
+
+
+def person_names(fields: dict, field: str) -> list[str]:
     """Names as people write them (`First von Last, Jr`) from BibTeX's `Last, First and ...`."""
     from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 
-    names = []
+    value, names = fields.get(field, ""), []
     for raw in split_multiple_persons_names(" ".join(value.split())) if value.strip() else []:
         if raw.strip().lower() == "others":
             continue
         try:
             parts = parse_single_name_into_parts(raw, strict=False)
         except Exception:  # an odd name is kept as written rather than lost
-            names.append(latex_to_unicode(raw))
+            names.append(latex_field(raw, field))
             continue
         name = " ".join(parts.first + parts.von + parts.last) + "".join(f", {jr}" for jr in parts.jr)
-        names.append(latex_to_unicode(name))
+        names.append(latex_field(name, field))
     return [n for n in names if n.strip()]
 

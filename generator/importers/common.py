@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,13 +17,14 @@ import yaml
 
 from ..additions import Planner
 from ..checks import _arxiv_key
-from ..latex import plain_text
+from ..latex import LatexError, latex_to_unicode, plain_text
 from ..model import Collection, Paper
 from ..problems import ERROR, WARNING, DataError, Problem
 from ..recordfile import dump_record
 from ..records import display_path, load_paper_text
 from ..schema import field_names
 from ..slug import slugify, title_slug
+from ..write import write_atomic
 from ..yamlread import decode_utf8, read_yaml
 
 PROGRESS_EVERY = 100  # entries between progress lines on long imports
@@ -47,6 +46,23 @@ class Candidate:
     def problem(self, message: str, field_name: str = "", severity: str = ERROR) -> Problem:
         file = self.file if self.line or not self.label else f"{self.file} ({self.label})"
         return Problem(file, self.line, 1 if self.line else 0, field_name, message, severity)
+
+
+class EntryError(ValueError):
+    """A field of one entry that cannot be imported: the entry is reported and left out."""
+
+    def __init__(self, field_name: str, message: str):
+        super().__init__(message)
+        self.field_name = field_name
+        self.message = message
+
+
+def latex_field(latex: str, field_name: str, paragraphs: bool = False) -> str:
+    """Unicode of a field's LaTeX; LaTeX nested too deep is an error of the entry."""
+    try:
+        return latex_to_unicode(latex, paragraphs)
+    except LatexError as err:
+        raise EntryError(field_name, str(err)) from None
 
 
 @dataclass
@@ -152,12 +168,13 @@ def import_candidates(candidates: list[Candidate], collection: Collection, paper
         if known:
             outcome.duplicates.append((candidate, _duplicate_of(known, root)))
             continue
-        base = record_id_base(record, record.get("citekey"))
-        record, problems = checked_record(candidate, base)
+        # Checked under the id it will get: a title such as "Index" gets `index-2`, not an error.
+        paper_id = planner.free_id(record_id_base(record, record.get("citekey")))
+        record, problems = checked_record(candidate, paper_id)
         outcome.problems += problems
         if record is None:
             continue
-        addition = planner.add(record, base=base)
+        addition = planner.add(record, base=paper_id)
         index.add(record.get("arxiv"), record.get("doi"), record["title"], addition)
         outcome.created.append((addition.display, candidate))
     planned = _planned_updates(fills, root, outcome)
@@ -188,14 +205,16 @@ def _planned_updates(fills: list, root: Path, outcome: Outcome) -> list[tuple[Pa
                 why = "it holds a list of records" if doc is not None else "it cannot be read"
                 outcome.duplicates.append((candidate, f"already in {paper.origin.file}, which --update leaves alone: {why}"))
                 continue
-            planned[path] = (path.read_text("utf-8"), set(doc.value))
+            # read as bytes, so its line endings stay as they are
+            planned[path] = (path.read_bytes().decode("utf-8"), set(doc.value))
         text, present = planned[path]
         missing = {k: v for k, v in record.items() if k not in present and k not in ("added", "topics")}
         if not missing:
             outcome.duplicates.append((candidate, f"already in {paper.origin.file}, which has every field this entry has"))
             continue
         addition = yaml.dump(missing, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=1_000_000)
-        new_text = text.rstrip("\n") + "\n" + addition
+        eol = "\r\n" if "\r\n" in text else "\n"
+        new_text = text.rstrip("\r\n") + eol + addition.replace("\n", eol)
         _, problems = load_paper_text(new_text, paper.origin.file, path.stem)
         if problems:
             outcome.problems += [candidate.problem(f"not updated: {p}", severity=WARNING) for p in problems]
@@ -207,11 +226,4 @@ def _planned_updates(fills: list, root: Path, outcome: Outcome) -> list[tuple[Pa
 
 def replace_file(path: Path, text: str) -> None:
     """Replace a record in one step: a reader sees the old file or the new one, never half."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    write_atomic(path, text.encode("utf-8"))

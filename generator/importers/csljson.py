@@ -7,9 +7,11 @@ which pages show as markup, so it is kept.
 from __future__ import annotations
 
 import json
+import math
+import re
 
 from ..problems import Problem
-from .common import Candidate
+from .common import Candidate, EntryError
 from .fields import arxiv_from, clean_doi, date_of, link_for, split_tags
 
 # CSL item types as BibTeX entry types; anything else is @misc.
@@ -17,23 +19,37 @@ TYPES = {
     "article-journal": "article", "article-magazine": "article", "article-newspaper": "article", "paper-conference": "inproceedings",
     "book": "book", "chapter": "incollection", "thesis": "phdthesis", "report": "techreport", "manuscript": "unpublished",
 }
-SEASONS = {1: "21", 2: "22", 3: "23", 4: "24"}
+SEASONS = {"1": "21", "2": "22", "3": "23", "4": "24"}
+# Items nest five levels deep (issued, date-parts, a date); far deeper nesting is refused.
+DEPTH_MAX = 64
+# What the nesting of JSON text depends on: strings (skipped whole, brackets in them do not
+# count), brackets and commas.
+JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{},]')
 
 
 def parse_csl_json(text: str, display: str) -> tuple[list[Candidate], list[Problem]]:
+    text, too_deep = _without_deep_items(text)
     try:
-        items = json.loads(text)
+        items = json.loads(text, parse_int=_integer)
     except json.JSONDecodeError as err:
         return [], [Problem(display, err.lineno, err.colno, "", f"not valid JSON: {err.msg}")]
+    except RecursionError:  # nesting outside the list of items, which _without_deep_items leaves
+        why = f"not imported: nested more than {DEPTH_MAX} levels deep"
+        return [], [Problem(display, 1, 1, "", why)]
     if isinstance(items, dict) and isinstance(items.get("items"), list):
         items = items["items"]  # some exports wrap the list
     if not isinstance(items, list):
         return [], [Problem(display, 1, 1, "", "expected a CSL-JSON list of items")]
     candidates, problems = [], []
     for n, item in enumerate(items, 1):
-        label = f"item {n}" + (f", id {item.get('id')}" if isinstance(item, dict) and item.get("id") else "")
+        known = isinstance(item, dict) and _plain(item.get("id"))
+        label = f"item {n}" + (f", id {_text(item, 'id')[:60]}" if known else "")
         where = Candidate({}, display, 0, label)
-        record = item_record(item) if isinstance(item, dict) else None
+        try:
+            record = item_record(item, n in too_deep)
+        except EntryError as err:
+            problems.append(where.problem(f"not imported: {err.message}", err.field_name))
+            continue
         if record is None:
             problems.append(where.problem("not imported: an item needs a title", "title"))
             continue
@@ -41,88 +57,188 @@ def parse_csl_json(text: str, display: str) -> tuple[list[Candidate], list[Probl
     return candidates, problems
 
 
-def _text(value) -> str:
-    return " ".join(str(value).split()) if isinstance(value, str | int | float) else ""
+class LongNumber:
+    """A JSON integer too long for Python to convert (4,300 digits): an error where it is used."""
+
+    def __init__(self, digits: str):
+        self.digits = len(digits)
 
 
-def item_record(item: dict) -> dict | None:
-    title = _text(item.get("title"))
+def _integer(digits: str) -> int | LongNumber:
+    return int(digits) if len(digits) <= 4_000 else LongNumber(digits)
+
+
+def _without_deep_items(text: str) -> tuple[str, set[int]]:
+    """text with each item nested deeper than DEPTH_MAX replaced by null, and the numbers of
+    those items: the json module would run out of Python's stack on them."""
+    depth, top, number, start, deep, cuts = 0, 0, 0, 0, False, []
+    for match in JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+            deep = deep or depth > DEPTH_MAX
+            if token == "[" and not top:
+                top, number, start = depth, 1, match.end()  # the list of items (bare or wrapped)
+        elif token in ("]", "}") or (token == "," and depth == top):
+            if depth == top and deep:
+                cuts.append((number, start, match.start()))
+            if depth == top:
+                number, start, deep = number + 1, match.end(), False
+            depth -= token != ","
+    if not cuts:
+        return text, set()
+    pieces, last = [], 0
+    for _, begin, end in cuts:
+        pieces += [text[last:begin], "null"]
+        last = end
+    return "".join(pieces) + text[last:], {n for n, _, _ in cuts}
+
+
+def _plain(value) -> bool:
+    return isinstance(value, str | int) and not isinstance(value, bool)
+
+
+def _kind(value) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, float):
+        return "a number" if math.isfinite(value) else "a number that is not finite"
+    if isinstance(value, LongNumber):
+        return f"a number of {value.digits:,} digits"
+    kinds = {list: "a list", dict: "a mapping", int: "a number", str: "text", type(None): "null"}
+    return kinds.get(type(value), type(value).__name__)
+
+
+def _value(value, field: str) -> str:
+    """Text of a value CSL gives as text or a number; anything else is an error of the item."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return str(value)
+    raise EntryError(field, f"expected text or a number, got {_kind(value)}")
+
+
+def _text(item: dict, name: str, field: str = "") -> str:
+    return " ".join(_value(item.get(name), field or name).split())
+
+
+def item_record(item, too_deep: bool = False) -> dict | None:
+    if too_deep:
+        raise EntryError("", f"nested more than {DEPTH_MAX} levels deep")
+    if not isinstance(item, dict):
+        raise EntryError("", f"expected an item (a mapping of fields), got {_kind(item)}")
+    title = _text(item, "title")
     if not title:
         return None
     record: dict = {"title": title}
-    authors = [n for n in (_name(a) for a in item.get("author") or [] if isinstance(a, dict)) if n]
+    authors = _names(item, "author")
     if authors:
         record["authors"] = authors
     date = _date(item.get("issued"))
     if date:
         record["date"] = date
-    abstract = str(item.get("abstract") or "").strip()
+    # Text, as CSL defines it: a list (of paragraphs?) would be a guess at what the exporter meant.
+    abstract = _value(item.get("abstract"), "abstract").strip()
     if abstract:
         record["abstract"] = abstract
-    tags = split_tags(_text(item.get("keyword")))
+    tags = split_tags(_text(item, "keyword"))
     if tags:
         record["tags"] = tags
-    container = _text(item.get("container-title"))
+    container = _text(item, "container-title")
     if container:
         record["venue"] = container
-    arxiv = arxiv_from({"url": _text(item.get("URL")), "note": _text(item.get("number")) + " " + _text(item.get("note"))})
+    note = _text(item, "number") + " " + _text(item, "note")
+    arxiv = arxiv_from({"url": _text(item, "URL"), "note": note})
     if arxiv:
         record["arxiv"] = arxiv
-    doi = clean_doi(_text(item.get("DOI")))
+    doi = clean_doi(_text(item, "DOI"))
     if doi:
         record["doi"] = doi
-    key = _text(item.get("citation-key") or item.get("citationKey") or item.get("id"))
+    key = _text(item, "citation-key") or _text(item, "citationKey") or _text(item, "id")
     if key:
         record["citekey"] = key
-    record["type"] = TYPES.get(_text(item.get("type")), "misc")
+    record["type"] = TYPES.get(_text(item, "type"), "misc")
     bib = _bib(item, record["type"])
     if bib:
         record["bib"] = bib
-    links = link_for(_text(item.get("URL")), arxiv)
+    links = link_for(_text(item, "URL"), arxiv)
     if links:
         record["links"] = links
     return record
 
 
-def _name(person: dict) -> str:
+def _names(item: dict, field: str) -> list[str]:
+    people = item.get(field)
+    if people in (None, ""):
+        return []
+    if not isinstance(people, list):
+        raise EntryError(field, f"expected a list of names, got {_kind(people)}")
+    names = []
+    for n, person in enumerate(people):
+        if not isinstance(person, dict):
+            why = f"expected a name (family and given, or literal), got {_kind(person)}"
+            raise EntryError(f"{field}[{n}]", why)
+        names.append(_name(person, f"{field}[{n}]"))
+    return [name for name in names if name]
+
+
+def _name(person: dict, field: str) -> str:
     if person.get("literal"):
-        return _text(person["literal"])
-    parts = [person.get("given"), person.get("non-dropping-particle"), person.get("family")]
-    name = " ".join(_text(p) for p in parts if p)
-    return name + (f", {_text(person['suffix'])}" if person.get("suffix") else "")
+        return _text(person, "literal", f"{field}.literal")
+    names = ("given", "non-dropping-particle", "family")
+    parts = [_text(person, part, f"{field}.{part}") for part in names]
+    suffix = _text(person, "suffix", f"{field}.suffix")
+    return " ".join(p for p in parts if p) + (f", {suffix}" if suffix else "")
 
 
 def _date(value) -> str | None:
-    """`date-parts` as a date or range (an open end is left off); a season as EDTF 21-24."""
+    """`date-parts` as a date or range (an open end is left off); a season as EDTF 21-24; a
+    date given as text (as some tools write it) read as text."""
+    if value is None or isinstance(value, str):
+        return date_of(value or "") or None
     if not isinstance(value, dict):
-        return None
-    parts = [p for p in value.get("date-parts") or [] if isinstance(p, list) and p and p != [0]]
-    dates = [_one_date(p) for p in parts[:2]]
+        raise EntryError("issued", f"expected a date (date-parts in a mapping), got {_kind(value)}")
+    parts = value.get("date-parts")
+    parts = [] if parts is None else parts
+    if not isinstance(parts, list) or not all(isinstance(p, list) for p in parts):
+        why = "expected a list of dates, each a list of year, month and day"
+        raise EntryError("issued.date-parts", why)
+    dates = [_one_date(p) for p in parts[:2] if p and p != [0]]
     dates = [d for d in dates if d]
-    if dates and len(dates[0]) == 4 and value.get("season") in SEASONS:
-        dates[0] += f"-{SEASONS[value['season']]}"
+    season = _value(value.get("season"), "issued.season").strip()
+    if dates and len(dates[0]) == 4 and season in SEASONS:
+        dates[0] += f"-{SEASONS[season]}"
     if len(dates) == 2 and dates[0] != dates[1]:
         return date_of(f"{dates[0]}/{dates[1]}") or dates[0]
     if dates:
         return dates[0]
-    return date_of(_text(value.get("raw") or value.get("literal")))
+    return date_of(_text(value, "raw", "issued.raw") or _text(value, "literal", "issued.literal"))
 
 
 def _one_date(parts: list) -> str | None:
-    try:
-        numbers = [int(p) for p in parts[:3]]
-    except (TypeError, ValueError):
-        return None
-    if not 0 < numbers[0] < 10000:
+    numbers = [_date_number(p) for p in parts[:3]]
+    if None in numbers or not 0 < numbers[0] < 10000:
         return None  # years before the common era: left out
     return date_of("-".join(f"{n:04d}" if i == 0 else f"{n:02d}" for i, n in enumerate(numbers)))
 
 
+def _date_number(part) -> int | None:
+    if isinstance(part, float) and math.isfinite(part) and part.is_integer():
+        part = int(part)
+    text = _value(part, "issued.date-parts").strip()
+    return int(text) if re.fullmatch(r"-?[0-9]{1,6}", text) else None
+
+
 def _bib(item: dict, entry_type: str) -> dict:
     container = "journal" if entry_type == "article" else "booktitle"
-    bib = {container: _text(item.get("container-title")), "volume": _text(item.get("volume")), "number": _text(item.get("issue")),
-           "pages": _text(item.get("page")), "publisher": _text(item.get("publisher")), "note": _text(item.get("note"))}
-    editors = [n for n in (_name(a) for a in item.get("editor") or [] if isinstance(a, dict)) if n]
+    bib = {container: _text(item, "container-title"), "volume": _text(item, "volume"),
+           "number": _text(item, "issue"), "pages": _text(item, "page"),
+           "publisher": _text(item, "publisher"), "note": _text(item, "note")}
+    editors = _names(item, "editor")
     if editors:
         bib["editor"] = " and ".join(editors)
     return {k: v for k, v in bib.items() if v}

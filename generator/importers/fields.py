@@ -10,7 +10,8 @@ ONE_DATE = r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?|-2[1-4])?"
 PERIOD = re.compile(rf"{ONE_DATE}(/{ONE_DATE})?")
 YEAR_RANGE = re.compile(r"([0-9]{4})\s*(?:--?|–|/)\s*([0-9]{4})")
 ARXIV_NEW = r"[0-9]{4}\.[0-9]{4,5}"
-ARXIV_OLD = r"[a-z][a-z-]*(?:\.[A-Z]{2})?/[0-9]{7}"
+# Archive names are short (cond-mat, astro-ph): bounded, so "a-a-a-..." is read in linear time.
+ARXIV_OLD = r"[a-z][a-z-]{0,15}(?:\.[A-Z]{2})?/[0-9]{7}"
 ARXIV_ID = re.compile(rf"(?<![\w.])({ARXIV_NEW}|{ARXIV_OLD})(v[0-9]+)?(?![\w])")
 DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 TAG_SEPARATORS = re.compile(r"[,;]")
@@ -19,8 +20,8 @@ TAG_SEPARATORS = re.compile(r"[,;]")
 def month_number(value: str) -> str | None:
     """'Feb', 'february', '2', '02' -> '02'; anything else (another language) -> None."""
     value = value.strip().lower()
-    if value.isdigit():
-        return f"{int(value):02d}" if 1 <= int(value) <= 12 else None
+    if value.isdigit():  # any digits (5,000 of them, a superscript two): only 1 to 12 is a month
+        return f"{int(value):02d}" if re.fullmatch(r"0?[1-9]|1[0-2]", value) else None
     word = re.match(r"[a-z]+", value)
     return MONTHS.get(word.group()[:3]) if word and len(word.group()) >= 3 else None
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..problems import Problem
+from ..problems import WARNING, Problem
 from .common import Candidate
 from .fields import arxiv_from, clean_doi, date_of, link_for, split_tags
 
@@ -32,7 +32,8 @@ def parse_ris(text: str, display: str) -> tuple[list[Candidate], list[Problem]]:
 
 def records_of(text: str, display: str, problems: list) -> list[tuple[int, dict[str, list[str]]]]:
     """(line of TY, values by tag) for each record."""
-    records, current, start, last = [], None, 0, None
+    records, current, start, stray = [], None, 0, 0
+    last: list[str] | None = None  # lines of the value read last, which continuation lines extend
     for number, line in enumerate(text.split("\n"), 1):
         line = line.rstrip()
         match = TAG_LINE.match(line.lstrip("\ufeff"))
@@ -40,23 +41,32 @@ def records_of(text: str, display: str, problems: list) -> list[tuple[int, dict[
             tag, value = match.group(1), (match.group(2) or "").strip()
             if tag == "TY":
                 if current is not None:
-                    problems.append(Problem(display, start, 1, "", "record has no ER line before the next TY: read up to there"))
+                    problems.append(_no_er(display, start, "before the next TY: imported up to it"))
                     records.append((start, current))
-                current, start = {"TY": [value]}, number
+                last = [value]
+                current, start, stray = {"TY": [last]}, number, 0
             elif tag == "ER":
                 if current is not None:
                     records.append((start, current))
                 current, last = None, None
                 continue
             elif current is not None:
-                current.setdefault(tag, []).append(value)
-            last = tag
-        elif line.strip() and current is not None and last:
-            current[last][-1] += "\n" + line.strip()  # a continuation line (EndNote)
+                current.setdefault(tag, []).append(last := [value])
+            elif not stray:
+                stray = number  # a record whose TY line is missing: reported once, not guessed at
+                why = "a tag line outside any record (no TY line before it): it and the lines up to"
+                problems.append(Problem(display, number, 1, tag, f"{why} the next TY are left out"))
+        elif line.strip() and current is not None and last is not None:
+            last.append(line.strip())  # a continuation line (EndNote); a list, so this is linear
     if current is not None:
-        problems.append(Problem(display, start, 1, "", "record has no ER line at the end of the file: read to the end"))
+        problems.append(_no_er(display, start, "at the end of the file: imported up to there"))
         records.append((start, current))
-    return records
+    return [(start, {tag: ["\n".join(v) for v in values] for tag, values in tags.items()})
+            for start, tags in records]
+
+
+def _no_er(display: str, start: int, where: str) -> Problem:
+    return Problem(display, start, 1, "", f"record has no ER line {where}", WARNING)
 
 
 def _first(tags: dict, *names: str) -> str:
