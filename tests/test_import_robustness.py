@@ -212,20 +212,17 @@ def test_bibtex_entries_nested_too_deep_are_reported_and_the_rest_import(project
     assert "4 created, 0 updated, 0 already present, 2 not imported (errors)" in out
 
 
-def test_broken_latex_takes_linear_time_and_keeps_what_it_cannot_read():
-    import time
-
+def test_broken_latex_keeps_what_it_cannot_read():
+    """pylatexenc's tolerant parser took exponential time on these (10 s at 16 levels, hours at
+    30); their growth is timed in bench/growth.py."""
     from generator.latex import latex_to_unicode, plain_text
 
-    start = time.perf_counter()
-    # pylatexenc's tolerant parser took exponential time on these: 10 s at 16 levels, hours at 30
     assert (
         latex_to_unicode("Costs in US$ and " + "\\frac{" * 16 + " caf\\'e")
         == "Costs in US$ and " + "\\frac{" * 16 + " café"
     )
     assert latex_to_unicode("\\href{" * 16 + "x") == "\\href{" * 16 + "x"
     assert plain_text("T $" + "\\frac{" * 16 + "$") == "T " + "\\frac{" * 16  # a title's math
-    assert time.perf_counter() - start < 2
     assert latex_to_unicode('{\\"O}zge paid US$ 5') == "Özge paid US$ 5"
 
 
@@ -301,11 +298,10 @@ def test_string_macros_of_a_file_expand_to_a_bounded_total():
     )
 
 
-def test_naming_many_papers_takes_linear_time(tmp_path, monkeypatch):
+def test_many_papers_sharing_a_title_get_distinct_ids(tmp_path, monkeypatch):
     """Each id was chosen from a copy of every id taken, and a title shared by many papers tried
-    title-2, title-3, ... from the start each time: 12,000 such titles took 38 s."""
-    import time
-
+    title-2, title-3, ... from the start each time (12,000 such titles took 38 s): the growth is
+    timed in bench/growth.py, the ids are checked here."""
     from generator import additions
     from generator.model import Collection
 
@@ -313,20 +309,15 @@ def test_naming_many_papers_takes_linear_time(tmp_path, monkeypatch):
     monkeypatch.setattr(additions, "dump_record", lambda record: "")
     planner = additions.Planner(Collection((), ()), tmp_path / "data/papers", tmp_path)
     shared = "A title whose first sixty characters are the same for every one of these papers"
-    titles = [f"{shared} {n}" for n in range(5_000)] + [
-        f"Distinct paper {n}" for n in range(15_000)
-    ]
-    start = time.perf_counter()
+    titles = [f"{shared} {n}" for n in range(500)] + [f"Distinct paper {n}" for n in range(1_500)]
     ids = [planner.add({"title": title}).path.stem for title in titles]
-    assert time.perf_counter() - start < 8  # 0.5 s here; 31 s when it was quadratic
-    assert len(set(ids)) == len(ids) and ids[1].endswith("-2") and ids[-1] == "distinct-paper-14999"
+    assert len(set(ids)) == len(ids) and ids[1].endswith("-2") and ids[-1] == "distinct-paper-1499"
 
 
-def test_ris_continuation_lines_take_linear_time():
-    import time
-
-    lines = "".join(f"  continued abstract line {n}\n" for n in range(100_000))
-    start = time.perf_counter()
+def test_ris_continuation_lines_are_joined_in_order():
+    """Each line was added to a growing string (200,000 lines took 24.7 s): the growth is timed
+    in bench/growth.py, the text is checked here."""
+    lines = "".join(f"  continued abstract line {n}\n" for n in range(1_000))
     (found,), _ = parse_ris(f"TY  - JOUR\nTI  - Long\nAB  - First\n{lines}ER  - \n", "x.ris")
-    assert time.perf_counter() - start < 8  # 0.2 s here; 35 s when it was quadratic
-    assert found.record["abstract"].endswith("continued abstract line 99999")
+    assert found.record["abstract"].startswith("First continued abstract line 0 continued")
+    assert found.record["abstract"].endswith("continued abstract line 999")
