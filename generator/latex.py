@@ -14,7 +14,7 @@ from functools import cache
 
 from markupsafe import Markup, escape
 
-from .mathml import to_mathml
+from .mathml import MAX_SHIFT, ROUNDING, to_mathml
 
 # Text without any of these has no LaTeX to convert: most of it, left untouched.
 LATEX_HINT = re.compile(r"[\\{}$~%]|--|``|''")
@@ -150,18 +150,37 @@ def rich_title(text: str) -> Markup:
 
 def with_math(text: str, render_text, budget: int = MATHML_BUDGET) -> Markup:
     """HTML of text whose inline math becomes MathML and whose other parts render_text makes.
-    Past budget characters of MathML, the rest of the math is shown as written."""
-    html, last = [], 0
+    Past budget characters of MathML, the rest of the math is shown as written, and so is a
+    formula that would shift things back past what the field's math may shift in all."""
+    html, last, field = [], 0, _FieldMath(budget)
     for match in MATH.finditer(text) if "$" in text else ():
-        mathml = to_mathml(match.group(1)) if budget > 0 else None
-        if mathml and len(mathml) > budget:
-            mathml, budget = None, 0  # this and all further math shown as written
-        budget -= len(mathml or "")
         html.append(render_text(text[last:match.start()]))
-        html.append(mathml or str(escape(match.group(0))))
+        html.append(field.draw(match.group(1)) or str(escape(match.group(0))))
         last = match.end()
     html.append(render_text(text[last:]))
     return Markup("".join(html))
+
+
+class _FieldMath:
+    """What the math of one field may still add: characters of MathML and shifts (in em).
+    Shifts add up from formula to formula, so each one's limit is not enough."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget, self.shift = budget, MAX_SHIFT
+
+    def draw(self, latex: str) -> str | None:
+        drawn = to_mathml(latex) if self.budget > 0 else None
+        if drawn is None:
+            return None
+        mathml, shift = drawn
+        if len(mathml) > self.budget:
+            self.budget = 0  # this and all further math shown as written
+            return None
+        if shift > self.shift + ROUNDING:
+            return None
+        self.budget -= len(mathml)
+        self.shift -= shift
+        return mathml
 
 
 def _inline(text: str, tags: bool) -> str:

@@ -3,17 +3,18 @@
 latex2mathml copies `\\text{...}` into its output unescaped and passes `\\href`, `\\style` and
 `\\class` through as attributes, so its string output is never used: its element tree is
 written out here instead, through an allowlist. Text is escaped (only the character references
-the converter writes for symbols are kept); elements are MathML Core's drawing elements, and
-anything else refuses the whole formula (shown as written instead); attributes are kept only
-when their value is one a formula needs, so no style, link, class or event handler gets
-through, and sizes and shifts are bounded, so a formula cannot be drawn over the rest of
-the page.
+the converter writes for symbols are kept, and only for characters that show); elements are
+MathML Core's drawing elements, and anything else refuses the whole formula (shown as written
+instead); attributes are kept only when their value is one a formula needs, so no style, link,
+class or event handler gets through, and sizes and shifts are bounded, so a formula cannot be
+drawn over the rest of the page.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from functools import lru_cache
 
 NAMESPACE = "http://www.w3.org/1998/Math/MathML"
@@ -41,7 +42,10 @@ WORDS = re.compile(r"[a-z]{1,20}( [a-z]{1,20}){0,50}")  # alignments, table line
 WORD_ATTRIBUTES = frozenset({"notation", "columnalign", "rowalign", "columnlines", "rowlines"})
 COLOR = re.compile(r"[A-Za-z]{1,20}|#[0-9A-Fa-f]{3,8}")
 LENGTH = re.compile(r"([+-]?)(\d{1,4}(?:\.\d{0,4})?|\.\d{1,4})(em|ex|mu|pt|px|mm|cm|in)?")
-NAMED_SPACE = re.compile(r"(negative)?(very){0,2}(thin|medium|thick)mathspace")
+# MathML's named spaces, in 18ths of an em.
+NAMED_SPACES = {"veryverythin": 1, "verythin": 2, "thin": 3, "medium": 4, "thick": 5,
+                "verythick": 6, "veryverythick": 7}
+NAMED_SPACE = re.compile(f"(negative)?({'|'.join(NAMED_SPACES)})mathspace")
 EMS = {"em": 1.0, "ex": 0.5, "mu": 1 / 18, "pt": 0.1, "px": 1 / 16, "mm": 0.3, "cm": 3.0, "in": 7.5,
        None: 1.0}
 LENGTH_ATTRIBUTES = frozenset(
@@ -49,30 +53,43 @@ LENGTH_ATTRIBUTES = frozenset(
 SPACING_ATTRIBUTES = frozenset({"columnspacing", "rowspacing"})
 MAX_LENGTH = 5.0  # em: \qquad is 2, \Bigg about 3
 # Negative spaces and raised or lowered boxes move what follows over what is already drawn;
-# one formula may move things this far in all (\! is 1/6 em), no further.
+# the math of one field (a title, a paragraph of an abstract) may move things this far in all
+# (\! is 1/6 em), no further.
 MAX_SHIFT = 3.0
+ROUNDING = 1e-9  # em: eighteen \! make exactly 3 em, not a rounding error more
 MAX_SCALE = 2.5  # \Huge, and no \Huge inside \Huge
 CHARACTER_REFERENCE = re.compile(r"(&#x[0-9A-Fa-f]{1,6};)")
+# Characters a formula must not draw: those XML forbids, the bidirectional controls and other
+# invisible ones that validation and term pages treat specially, line and paragraph breaks.
+HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+# Function application, invisible times, separator and plus: MathML's own, drawn as nothing.
+MATH_OPERATORS = frozenset("\u2061\u2062\u2063\u2064")
 
 
 @lru_cache(maxsize=4096)  # a title is rendered on every page that lists it
-def to_mathml(latex: str) -> str | None:
-    """MathML for inline LaTeX math, or None if it cannot be converted or drawn safely."""
+def to_mathml(latex: str) -> tuple[str, float] | None:
+    """MathML for inline LaTeX math and how far (in em) it shifts what follows back over what
+    is drawn, or None if it cannot be converted or drawn safely."""
     import latex2mathml.converter
 
+    # The converter copies `\text{...}` as written: a character reference there would be read
+    # by the browser rather than shown, so every reference in its output must be its own.
+    if "&#" in latex:
+        return None
     try:
         root = latex2mathml.converter.convert_to_element(latex)
     except Exception:  # the converter raises many kinds; unconvertible math is shown as written
         return None
     out: list[str] = []
-    return "".join(out) if _write(root, _Formula(), 1.0, out) else None
+    formula = _Formula()
+    return ("".join(out), formula.shift) if _write(root, formula, 1.0, out) else None
 
 
 class _Formula:
-    """What one formula has spent of its shifts."""
+    """How far one formula shifts things back, in em."""
 
     def __init__(self) -> None:
-        self.shift = MAX_SHIFT
+        self.shift = 0.0
 
 
 def _write(element, formula: _Formula, scale: float, out: list[str]) -> bool:
@@ -83,19 +100,37 @@ def _write(element, formula: _Formula, scale: float, out: list[str]) -> bool:
     if not len(element) and not element.text:
         out.append(" />")
         return True
-    out.append(">" + _text(element.text))
+    out.append(">")
+    if not _append_text(element.text, out):
+        return False
     for child in element:
-        if not _write(child, formula, scale, out):
+        if not _write(child, formula, scale, out) or not _append_text(child.tail, out):
             return False
-        out.append(_text(child.tail))
     out.append(f"</{element.tag}>")
     return True
 
 
-def _text(text: str | None) -> str:
-    """Text escaped, except the character references (`&#x003B1;`) the converter writes."""
+def _append_text(text: str | None, out: list[str]) -> bool:
+    """Appends text escaped, except the character references (`&#x003B1;`) the converter
+    writes for symbols (`\\unicode{...}` among them); False if it holds a hidden character."""
     parts = CHARACTER_REFERENCE.split(text or "")
-    return "".join(p if n % 2 else html.escape(p, quote=False) for n, p in enumerate(parts))
+    shown = "".join(_character(p) if n % 2 else p for n, p in enumerate(parts))
+    if not (shown.isascii() and shown.isprintable()) and any(map(_hidden, shown)):
+        return False
+    out.append("".join(p if n % 2 else html.escape(p, quote=False) for n, p in enumerate(parts)))
+    return True
+
+
+def _character(reference: str) -> str:
+    code = int(reference[3:-1], 16)
+    return chr(code) if code <= 0x10FFFF else "\0"  # past Unicode: hidden, like NUL
+
+
+def _hidden(char: str) -> bool:
+    code = ord(char)
+    if code & 0xFFFE == 0xFFFE or 0xFDD0 <= code <= 0xFDEF:  # noncharacters, U+FFFE among them
+        return True
+    return unicodedata.category(char) in HIDDEN_CATEGORIES and char not in MATH_OPERATORS
 
 
 def _attributes(element, formula: _Formula, scale: float) -> tuple[str, float]:
@@ -132,9 +167,9 @@ def _length_allowed(name: str, value: str, formula: _Formula) -> bool:
     if size is None or abs(size) > MAX_LENGTH:
         return False
     if size < 0 or (name == "voffset" and size):
-        if abs(size) > formula.shift:
+        if formula.shift + abs(size) > MAX_SHIFT + ROUNDING:
             return False
-        formula.shift -= abs(size)
+        formula.shift += abs(size)
     return True
 
 
@@ -142,7 +177,8 @@ def _ems(value: str) -> float | None:
     """A length in em (roughly, for bounding it), or None if it is not one."""
     named = NAMED_SPACE.fullmatch(value)
     if named:
-        return -7 / 18 if named.group(1) else 7 / 18  # the widest named space
+        size = NAMED_SPACES[named.group(2)] / 18
+        return -size if named.group(1) else size
     match = LENGTH.fullmatch(value)
     if not match:
         return None

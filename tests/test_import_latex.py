@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from markupsafe import escape
 
 from generator.bibtex_text import bibtex_name, bibtex_text
+from generator.html_text import paragraphs
 from generator.latex import TITLE_MATHML_BUDGET, latex_to_unicode, plain_text, rich_html, rich_title
 from generator.mathml import ELEMENTS
 from generator.order import folded_title
@@ -93,3 +95,33 @@ def test_a_titles_math_is_capped_lower_and_no_formula_overruns_the_cap():
     assert "<math" in html and r"$\frac{x}{y}$" in html  # the first drawn, the rest as written
     one = "$" + r"\frac{x}{y}" * 40 + "$"  # one formula whose MathML is over the cap: as written
     assert rich_title(one) == one
+
+
+@pytest.mark.parametrize("latex", [
+    r"\text{&#x202E;}", r"\text{&#xFFFE;}", r"\text{&#x0;}", r"\text{&#x3C;}", r"\mbox{&#x41;}",
+    r"\unicode{x202E}", r"\unicode{x2066}", r"\unicode{xFFFE}", r"\unicode{x0}", r"\unicode{x85}",
+    r"\unicode{xA}", r"\unicode{x200B}", r"\unicode{xAD}", r"\unicode{xD800}",
+    r"\unicode{x110000}", "\\text{a\u202eb\u202c}", "\\text{x\u2028y}",
+])
+def test_a_formula_holding_a_hidden_character_is_shown_as_written(latex):
+    title = f"Attack ${latex}$ gnp.exe"
+    assert rich_title(title) == escape(title)  # its text escaped: `&amp;#x202E;`, no reference
+    assert rich_html(title) == escape(title)
+
+
+def test_the_converters_own_character_references_are_kept():
+    assert rich_html(r"$\alpha \unicode{x3C} \unicode{x2061}$").count("&#x") == 3
+    assert "<mi>&#x3C;</mi>" in rich_html(r"$\unicode{x3C}$")  # shows `<`, as text
+    assert rich_html(r"$\text{&amp;}$").endswith("<mtext>&amp;amp;</mtext></mrow></math>")
+
+
+def test_shifts_are_limited_per_field_not_per_formula():
+    title = "X" + r"$\hspace{-3em}$" * 30 + "Y"
+    html = rich_title(title)
+    assert html.count("<math") == 1 and html.count(r"$\hspace{-3em}$") == 29
+    assert rich_title(title) == html  # each field starts with its whole allowance
+    raised = rich_html(r"$\raise{0.5em}{x}$ " * 4)  # up 0.5 em, and 0.5 em less deep
+    assert raised.count("<math") == 3, raised
+    abstract = paragraphs(r"A $\kern-1em$ " * 600 + "B")
+    assert abstract.count("<math") == 3
+    assert rich_html(r"$\epsilon\!-\!\delta$ " * 9).count("<math") == 9  # \! is 1/6 em

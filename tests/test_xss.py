@@ -34,6 +34,10 @@ MATH_PAYLOADS = [
     "$" + r"\rule{5em}{5em}" * 20 + "$",
 ]
 M = " ".join(MATH_PAYLOADS)
+# A right-to-left override written as a character reference (the page would reverse what
+# follows), and negative space that adds up from formula to formula.
+BIDI = r"Attack $\text{&#x202E;}$ gnp.exe"
+SHIFTS = "X" + r"$\hspace{-3em}$" * 25 + "Y"
 NOTES = P + "\n\n[js link](javascript:alert(9)) <b onclick=\"alert(10)\">bold</b> <details open ontoggle=alert(11)>x</details>"
 
 
@@ -50,11 +54,14 @@ def records() -> dict[str, dict]:
         },
         "xss-second": {"title": PAYLOADS[1], "topics": ["evil"], "abstract": PAYLOADS[3]},
         "xss-math": {
-            "title": f"Formula {M}", "added": "2024-05-02", "date": "2024-05-06",
+            # All but the \rule payload (in the notes and abstract): a title has 1,000 characters.
+            "title": f"Formula {SHIFTS} {BIDI} {' '.join(MATH_PAYLOADS[:-1])}",
+            "added": "2024-05-02", "date": "2024-05-06",
             "authors": [f"Author {PAYLOADS[0]}", f"Mathy {MATH_PAYLOADS[0]}"],
             "venue": f"Venue {MATH_PAYLOADS[6]}", "topics": ["evil"], "notes": M,
             "tags": [f"tag {PAYLOADS[0]}", f"math {MATH_PAYLOADS[1]}"],
-            "abstract": f"Abstract {P} A $\\mbox{{<img/src/onerror=alert(2)>}}$ B {M}\n\nMore {M}",
+            "abstract": f"Abstract {P} A $\\mbox{{<img/src/onerror=alert(2)>}}$ B {M}\n\nMore {M}"
+                        f"\n\n{SHIFTS} {BIDI}",
         },
     }
 
@@ -117,6 +124,9 @@ MATH_CHECK = """() => {
     const inside = maths.flatMap(m => [m, ...m.querySelectorAll("*")]);
     const inline = e => getComputedStyle(e).display.startsWith("inline");
     const column = e => inline(e) ? column(e.parentElement) : e;
+    const em = e => parseFloat(getComputedStyle(e).fontSize);
+    // What a field's math may shift back in all (MAX_SHIFT), and a pixel for rounding.
+    const left = m => column(m.parentElement).getBoundingClientRect().left - 3 * em(m) - 1;
     return {
         count: maths.length, related: document.querySelectorAll(".papers-related math").length,
         foreign: inside.filter(e => e.namespaceURI !== "http://www.w3.org/1998/Math/MathML").length,
@@ -125,6 +135,10 @@ MATH_CHECK = """() => {
         placed: inside.filter(e => ["fixed", "absolute"].includes(getComputedStyle(e).position))
             .length,
         largest: Math.max(0, ...maths.map(m => m.getBoundingClientRect().height)),
+        shifted: maths.filter(m => [m, ...m.querySelectorAll("*")]
+            .some(e => e.getBoundingClientRect().left < left(m))).length,
+        hidden: maths.filter(m => /[\\p{Cc}\\p{Cf}\\p{Cs}\\u2028\\u2029\\uFFFE\\uFFFF]/u
+            .test(m.textContent.replace(/[\\u2061-\\u2064]/g, ""))).length,
         wide: maths.filter(m => m.getBoundingClientRect().width > column(m.parentElement)
             .clientWidth).length,
         javascript: document.querySelectorAll("[href^='javascript:' i], [src^='javascript:' i]")
@@ -143,7 +157,7 @@ def test_math_draws_only_math_of_bounded_size(browser, xss_site):
             page.goto(url + path)
             found = page.evaluate(MATH_CHECK)
             assert dialogs == [] and page.evaluate("window.__xss") is None, path
-            bad = ("foreign", "risky", "placed", "javascript", "wide")
+            bad = ("foreign", "risky", "placed", "javascript", "wide", "shifted", "hidden")
             assert [found[key] for key in bad] == [0] * len(bad), (path, found)
             assert found["largest"] < 200, (path, found)  # no formula drawn over the page
             with_math |= {path.split("/")[1]} if found["count"] else set()
@@ -151,6 +165,7 @@ def test_math_draws_only_math_of_bounded_size(browser, xss_site):
         page.goto(url + "/papers/xss-math/")
         title = folded(page.locator("h1").inner_text())
         assert "</mtext></math><script>window.__xss='mtext';alert(21)</script>" in title
+        assert BIDI in title  # the reference shown as written, not read
     finally:
         page.close()
     assert {"", "papers", "topics", "tags", "authors", "venues", "years"} <= with_math, with_math
