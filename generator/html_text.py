@@ -15,7 +15,7 @@ import re
 
 from markupsafe import Markup
 
-from .latex import with_math
+from .latex import FieldMath, with_math
 from .urls import find_urls
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
@@ -35,7 +35,8 @@ def paragraphs(value: str) -> Markup:
 
     The block has no blank lines, so Markdown sees it as one HTML block."""
     parts = [" ".join(p.split()) for p in PARAGRAPH_BREAK.split(value)]
-    return Markup("\n".join(f"<p>{with_math(p, linked_text)}</p>" for p in parts if p))
+    field = FieldMath()
+    return Markup("\n".join(f"<p>{with_math(p, linked_text, field=field)}</p>" for p in parts if p))
 
 
 def linked_text(text: str) -> str:

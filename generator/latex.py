@@ -148,11 +148,12 @@ def rich_title(text: str) -> Markup:
     return rich_html(text, tags=True, budget=TITLE_MATHML_BUDGET)
 
 
-def with_math(text: str, render_text, budget: int = MATHML_BUDGET) -> Markup:
+def with_math(text: str, render_text, budget: int = MATHML_BUDGET, field=None) -> Markup:
     """HTML of text whose inline math becomes MathML and whose other parts render_text makes.
     Past budget characters of MathML, the rest of the math is shown as written, and so is a
-    formula that would shift things back past what the field's math may shift in all."""
-    html, last, field = [], 0, _FieldMath(budget)
+    formula that would shift things back past what the field's math may shift in all. A field
+    of several paragraphs passes one FieldMath for all of them, so they share its budget."""
+    html, last, field = [], 0, field or FieldMath(budget)
     for match in MATH.finditer(text) if "$" in text else ():
         html.append(render_text(text[last:match.start()]))
         html.append(field.draw(match.group(1)) or str(escape(match.group(0))))
@@ -161,11 +162,11 @@ def with_math(text: str, render_text, budget: int = MATHML_BUDGET) -> Markup:
     return Markup("".join(html))
 
 
-class _FieldMath:
+class FieldMath:
     """What the math of one field may still add: characters of MathML and shifts (in em).
     Shifts add up from formula to formula, so each one's limit is not enough."""
 
-    def __init__(self, budget: int) -> None:
+    def __init__(self, budget: int = MATHML_BUDGET) -> None:
         self.budget, self.shift = budget, MAX_SHIFT
 
     def draw(self, latex: str) -> str | None:

@@ -7,7 +7,14 @@ from markupsafe import escape
 
 from generator.bibtex_text import bibtex_name, bibtex_text
 from generator.html_text import paragraphs
-from generator.latex import TITLE_MATHML_BUDGET, latex_to_unicode, plain_text, rich_html, rich_title
+from generator.latex import (
+    MATHML_BUDGET,
+    TITLE_MATHML_BUDGET,
+    latex_to_unicode,
+    plain_text,
+    rich_html,
+    rich_title,
+)
 from generator.mathml import ELEMENTS
 from generator.order import folded_title
 
@@ -95,6 +102,17 @@ def test_a_titles_math_is_capped_lower_and_no_formula_overruns_the_cap():
     assert "<math" in html and r"$\frac{x}{y}$" in html  # the first drawn, the rest as written
     one = "$" + r"\frac{x}{y}" * 40 + "$"  # one formula whose MathML is over the cap: as written
     assert rich_title(one) == one
+
+
+def test_an_abstracts_paragraphs_share_one_mathml_budget():
+    from generator.html_text import paragraphs
+
+    paragraph = r"$\frac{x}{y}$ " * 50
+    one = paragraphs(paragraph)
+    assert "<math" in one and r"$\frac{x}{y}$" not in one  # one paragraph: all of it drawn
+    many = paragraphs("\n\n".join([paragraph] * 40))
+    assert len(many) < MATHML_BUDGET + 40 * (len(paragraph) + 10)
+    assert r"$\frac{x}{y}$" in many  # past the field's budget, math is shown as written
 
 
 @pytest.mark.parametrize("latex", [
