@@ -21,6 +21,7 @@ import markdown
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator.importers.bibtex import parse_bibtex  # noqa: E402
+from generator.importers.csljson import parse_csl_json  # noqa: E402
 from generator.importers.ris import parse_ris  # noqa: E402
 from generator.latex import latex_to_unicode  # noqa: E402
 from generator.model import Author, Collection, Paper, Topic  # noqa: E402
@@ -105,6 +106,7 @@ CASES = {
     "import ids: distinct titles": lambda n: paper_ids([f"Paper {k}" for k in range(n // 20)]),
     "import BibTeX: @string chain": lambda n: parse_bibtex(string_chain(n), "x.bib"),
     "import LaTeX: broken, \\frac}$ …": lambda n: latex_to_unicode("\\frac}$ " * (n // 8)),
+    "import CSL-JSON: open string [\"\\\"\\…": lambda n: parse_csl_json("[" + '"\\' * (n // 2), "x.json"),
 }
 
 

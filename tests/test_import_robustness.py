@@ -8,6 +8,7 @@ import json
 import pytest
 from conftest import REPO
 
+from generator.importers.csljson import parse_csl_json
 from generator.importers.ris import parse_ris
 
 FIXTURES = REPO / "tests" / "fixtures" / "import"
@@ -188,6 +189,24 @@ def test_malformed_csl_items_are_reported_with_their_field_and_left_out(project,
         "1 created, 0 updated, 0 already present, 7 not imported (errors), 0 warning(s)"
     )
     assert [p.name for p in (root / "data/papers").iterdir()] == ["the-politics-of-film-canons.yml"]
+
+
+def test_csl_string_left_open_is_reported_as_json_and_nothing_imports(project, cli, tmp_path):
+    """The nesting scan took brackets after an open quote for nesting, cut them as a deep item
+    and handed json a valid list: the file imported; an open string of escaped quotes also took
+    it quadratic time (timed in bench/growth.py)."""
+    brackets = "[" * 100 + "]" * 100
+    text = '[{"id": "a", "title": "Fine"},\n {"id": "b", "title": "' + brackets + "}]"
+    (tmp_path / "open.json").write_text(text, "utf-8")
+    root = project()
+    code, out, err = cli(root, "import", "csl-json", str(tmp_path / "open.json"))
+    assert code == 1, out + err
+    assert "open.json:2:23: not valid JSON: Unterminated string starting at" in out, out
+    assert "Traceback" not in out + err and not (root / "data/papers").exists()
+    candidates, problems = parse_csl_json('[{"title": "' + '\\"' * 1000, "x.json")
+    assert not candidates and [p.message for p in problems] == [
+        "not valid JSON: Unterminated string starting at"
+    ]
 
 
 def test_bibtex_entries_nested_too_deep_are_reported_and_the_rest_import(project, cli, tmp_path):
