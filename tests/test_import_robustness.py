@@ -317,6 +317,65 @@ def test_string_macros_of_a_file_expand_to_a_bounded_total():
     )
 
 
+PROCEEDINGS = (
+    "@proceedings{p, title = {Proceedings of Caf\\'e {X}}, year = 2020, publisher = {ACM},\n"
+    '  editor = {M{\\"u}ller, Anna and Doe, Jo}}\n'
+    "@proceedings{deep, title = {" + "{" * 60 + "x" + "}" * 60 + "}}\n"
+)
+
+
+def test_crossref_children_inherit_their_parents_fields_converted_once(monkeypatch):
+    """Each child converted the LaTeX it inherits again (a parent title of 21,000 characters took
+    about 0.3 s per child): the growth is timed in bench/growth.py, the sharing is checked here."""
+    from generator.importers import common
+    from generator.importers.bibtex import parse_bibtex
+
+    converted = []
+    real = common.latex_to_unicode
+    monkeypatch.setattr(
+        common, "latex_to_unicode", lambda t, *a: converted.append(t) or real(t, *a)
+    )
+    children = "".join(
+        f"@inproceedings{{c{n}, title = {{C{n}}}, crossref = {{p}}}}\n" for n in range(3)
+    )
+    own = "@inproceedings{own, title = {O}, booktitle = {Own}, year = 2021, crossref = {P}}\n"
+    deep = "@inproceedings{d, title = {D}, crossref = {deep}}\n"
+    candidates, problems = parse_bibtex(PROCEEDINGS + children + own + deep, "x.bib")
+    records = {c.label: c.record for c in candidates}
+    assert records["c2"]["venue"] == "Proceedings of Café X" and records["c2"]["date"] == "2020"
+    assert records["c2"]["bib"] == {
+        "booktitle": "Proceedings of Café X",
+        "publisher": "ACM",
+        "editor": "Anna Müller and Jo Doe",
+    }
+    assert records["own"]["venue"] == "Own" and records["own"]["date"] == "2021"
+    assert converted.count("Proceedings of Caf\\'e {X}") == 1  # not once more for each child
+    assert converted.count('Anna M{\\"u}ller') == 1
+    assert [(p.line, p.field, p.message.split(": ")[-1]) for p in problems] == [
+        (3, "title", "LaTeX nested more than 50 levels deep (braces or \\begin...\\end)"),
+        (8, "booktitle", "LaTeX nested more than 50 levels deep (braces or \\begin...\\end)"),
+    ]
+
+
+def test_crossref_copies_of_a_file_are_bounded_and_the_entries_past_it_reported():
+    from generator.importers.bibtex import parse_bibtex
+
+    abstract = "Long words. " * 8_000
+    text = f"@misc{{p, title = {{Parent}}, abstract = {{{abstract}}}}}\n" + "".join(
+        f"@misc{{c{n}, title = {{Child {n}}}, crossref = {{p}}}}\n" for n in range(1, 31)
+    )
+    candidates, problems = parse_bibtex(text, "x.bib")
+    per_child = len("abstract") + len(abstract)
+    inherited = (len(text) + 1_000_000) // per_child  # the copies a file may hold
+    assert [c.label for c in candidates] == ["p"] + [f"c{n}" for n in range(1, inherited + 1)]
+    assert candidates[-1].record["abstract"] == abstract.strip()
+    assert [str(p) for p in problems] == [
+        f"x.bib:{n + 1}:1: crossref: @misc{{c{n}}} not imported: fields inherited through "
+        "crossref add up to over 1,000,000 characters more than the file itself"
+        for n in range(inherited + 1, 31)
+    ]
+
+
 def test_many_papers_sharing_a_title_get_distinct_ids(tmp_path, monkeypatch):
     """Each id was chosen from a copy of every id taken, and a title shared by many papers tried
     title-2, title-3, ... from the start each time (12,000 such titles took 38 s): the growth is
