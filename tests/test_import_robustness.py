@@ -364,11 +364,13 @@ def test_crossref_copies_of_a_file_are_bounded_and_the_entries_past_it_reported(
     text = f"@misc{{p, title = {{Parent}}, abstract = {{{abstract}}}}}\n" + "".join(
         f"@misc{{c{n}, title = {{Child {n}}}, crossref = {{p}}}}\n" for n in range(1, 31)
     )
+    text += "@misc{q, title = {Q}, year = 2020}\n@misc{short, title = {S}, crossref = {q}}\n"
     candidates, problems = parse_bibtex(text, "x.bib")
     per_child = len("abstract") + len(abstract)
     inherited = (len(text) + 1_000_000) // per_child  # the copies a file may hold
-    assert [c.label for c in candidates] == ["p"] + [f"c{n}" for n in range(1, inherited + 1)]
-    assert candidates[-1].record["abstract"] == abstract.strip()
+    children = [f"c{n}" for n in range(1, inherited + 1)]
+    assert [c.label for c in candidates] == ["p", *children, "q", "short"]  # short still fits
+    assert candidates[inherited].record["abstract"] == abstract.strip()
     assert [str(p) for p in problems] == [
         f"x.bib:{n + 1}:1: crossref: @misc{{c{n}}} not imported: fields inherited through "
         "crossref add up to over 1,000,000 characters more than the file itself"

@@ -104,15 +104,16 @@ def split_joined(raw: str) -> list[str]:
 
 class Budget:
     """Characters that @string macros or crossref copies may still add to a file's fields, so
-    that what an import handles is bounded by the file's length: past it, an entry is an error."""
+    that what an import handles is bounded by the file's length. An entry that would go past it
+    is an error and adds nothing, so a smaller one after it may still fit."""
 
     def __init__(self, chars: int, why: str):
         self.chars, self.why = chars, why
 
     def charge(self, field: str, chars: int) -> None:
-        self.chars -= chars
-        if self.chars < 0:
+        if chars > self.chars:
             raise EntryError(field, self.why)
+        self.chars -= chars
 
 
 class Conversions:
