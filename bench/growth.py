@@ -21,6 +21,7 @@ import markdown
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator.importers.bibtex import parse_bibtex  # noqa: E402
+from generator.importers.csljson import parse_csl_json  # noqa: E402
 from generator.importers.ris import parse_ris  # noqa: E402
 from generator.latex import latex_to_unicode  # noqa: E402
 from generator.model import Author, Collection, Paper, Topic  # noqa: E402
@@ -86,6 +87,13 @@ def string_chain(n: int) -> str:
     return "\n".join(lines) + f"\n@misc{{k, title = {{T}}, note = s{count - 1}}}\n"
 
 
+def crossref_children(n: int) -> str:
+    """One-line entries taking their booktitle from a proceedings whose title is half the file."""
+    child = "@inproceedings{{c{}, title = {{C}}, crossref = {{p}}}}\n"
+    children = "".join(child.format(i) for i in range(n // 90))
+    return children + f"@proceedings{{p, title = {{{'{a} ' * (n // 8)}}}}}\n"
+
+
 CASES = {
     "validate: tags [[x], a0, a1, ...]": lambda n: load_paper_text(mixed_tags(n), "x.yml", "x"),
     "notes: [[[[…": lambda n: render_notes("[" * n),
@@ -104,7 +112,9 @@ CASES = {
     "import ids: one shared title": lambda n: paper_ids([f"{SHARED}{k}" for k in range(n // 80)]),
     "import ids: distinct titles": lambda n: paper_ids([f"Paper {k}" for k in range(n // 20)]),
     "import BibTeX: @string chain": lambda n: parse_bibtex(string_chain(n), "x.bib"),
+    "import BibTeX: crossref to a long title": lambda n: parse_bibtex(crossref_children(n), "x"),
     "import LaTeX: broken, \\frac}$ …": lambda n: latex_to_unicode("\\frac}$ " * (n // 8)),
+    "import CSL-JSON: open string [\"\\\"\\…": lambda n: parse_csl_json("[" + '"\\' * (n // 2), "x.json"),
 }
 
 

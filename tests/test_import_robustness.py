@@ -8,6 +8,7 @@ import json
 import pytest
 from conftest import REPO
 
+from generator.importers.csljson import parse_csl_json
 from generator.importers.ris import parse_ris
 
 FIXTURES = REPO / "tests" / "fixtures" / "import"
@@ -190,6 +191,24 @@ def test_malformed_csl_items_are_reported_with_their_field_and_left_out(project,
     assert [p.name for p in (root / "data/papers").iterdir()] == ["the-politics-of-film-canons.yml"]
 
 
+def test_csl_string_left_open_is_reported_as_json_and_nothing_imports(project, cli, tmp_path):
+    """The nesting scan took brackets after an open quote for nesting, cut them as a deep item
+    and handed json a valid list: the file imported; an open string of escaped quotes also took
+    it quadratic time (timed in bench/growth.py)."""
+    brackets = "[" * 100 + "]" * 100
+    text = '[{"id": "a", "title": "Fine"},\n {"id": "b", "title": "' + brackets + "}]"
+    (tmp_path / "open.json").write_text(text, "utf-8")
+    root = project()
+    code, out, err = cli(root, "import", "csl-json", str(tmp_path / "open.json"))
+    assert code == 1, out + err
+    assert "open.json:2:23: not valid JSON: Unterminated string starting at" in out, out
+    assert "Traceback" not in out + err and not (root / "data/papers").exists()
+    candidates, problems = parse_csl_json('[{"title": "' + '\\"' * 1000, "x.json")
+    assert not candidates and [p.message for p in problems] == [
+        "not valid JSON: Unterminated string starting at"
+    ]
+
+
 def test_bibtex_entries_nested_too_deep_are_reported_and_the_rest_import(project, cli, tmp_path):
     hostile = (
         "@article{braces, title = {" + "{" * 260 + "x" + "}" * 260 + "}}\n"
@@ -296,6 +315,67 @@ def test_string_macros_of_a_file_expand_to_a_bounded_total():
     assert len(candidates) + len(problems) == uses and all(
         "longer than the file itself" in p.message for p in problems
     )
+
+
+PROCEEDINGS = (
+    "@proceedings{p, title = {Proceedings of Caf\\'e {X}}, year = 2020, publisher = {ACM},\n"
+    '  editor = {M{\\"u}ller, Anna and Doe, Jo}}\n'
+    "@proceedings{deep, title = {" + "{" * 60 + "x" + "}" * 60 + "}}\n"
+)
+
+
+def test_crossref_children_inherit_their_parents_fields_converted_once(monkeypatch):
+    """Each child converted the LaTeX it inherits again (a parent title of 21,000 characters took
+    about 0.3 s per child): the growth is timed in bench/growth.py, the sharing is checked here."""
+    from generator.importers import common
+    from generator.importers.bibtex import parse_bibtex
+
+    converted = []
+    real = common.latex_to_unicode
+    monkeypatch.setattr(
+        common, "latex_to_unicode", lambda t, *a: converted.append(t) or real(t, *a)
+    )
+    children = "".join(
+        f"@inproceedings{{c{n}, title = {{C{n}}}, crossref = {{p}}}}\n" for n in range(3)
+    )
+    own = "@inproceedings{own, title = {O}, booktitle = {Own}, year = 2021, crossref = {P}}\n"
+    deep = "@inproceedings{d, title = {D}, crossref = {deep}}\n"
+    candidates, problems = parse_bibtex(PROCEEDINGS + children + own + deep, "x.bib")
+    records = {c.label: c.record for c in candidates}
+    assert records["c2"]["venue"] == "Proceedings of Café X" and records["c2"]["date"] == "2020"
+    assert records["c2"]["bib"] == {
+        "booktitle": "Proceedings of Café X",
+        "publisher": "ACM",
+        "editor": "Anna Müller and Jo Doe",
+    }
+    assert records["own"]["venue"] == "Own" and records["own"]["date"] == "2021"
+    assert converted.count("Proceedings of Caf\\'e {X}") == 1  # not once more for each child
+    assert converted.count('Anna M{\\"u}ller') == 1
+    assert [(p.line, p.field, p.message.split(": ")[-1]) for p in problems] == [
+        (3, "title", "LaTeX nested more than 50 levels deep (braces or \\begin...\\end)"),
+        (8, "booktitle", "LaTeX nested more than 50 levels deep (braces or \\begin...\\end)"),
+    ]
+
+
+def test_crossref_copies_of_a_file_are_bounded_and_the_entries_past_it_reported():
+    from generator.importers.bibtex import parse_bibtex
+
+    abstract = "Long words. " * 8_000
+    text = f"@misc{{p, title = {{Parent}}, abstract = {{{abstract}}}}}\n" + "".join(
+        f"@misc{{c{n}, title = {{Child {n}}}, crossref = {{p}}}}\n" for n in range(1, 31)
+    )
+    text += "@misc{q, title = {Q}, year = 2020}\n@misc{short, title = {S}, crossref = {q}}\n"
+    candidates, problems = parse_bibtex(text, "x.bib")
+    per_child = len("abstract") + len(abstract)
+    inherited = (len(text) + 1_000_000) // per_child  # the copies a file may hold
+    children = [f"c{n}" for n in range(1, inherited + 1)]
+    assert [c.label for c in candidates] == ["p", *children, "q", "short"]  # short still fits
+    assert candidates[inherited].record["abstract"] == abstract.strip()
+    assert [str(p) for p in problems] == [
+        f"x.bib:{n + 1}:1: crossref: @misc{{c{n}}} not imported: fields inherited through "
+        "crossref add up to over 1,000,000 characters more than the file itself"
+        for n in range(inherited + 1, 31)
+    ]
 
 
 def test_many_papers_sharing_a_title_get_distinct_ids(tmp_path, monkeypatch):

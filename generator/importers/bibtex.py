@@ -16,6 +16,9 @@ MONTH_MACROS = {name[:3].lower(): name for name in MONTH_NAMES}
 FIELD_TEXT_MAX = 100_000
 # What a file's macros may add to it in all: a few times what real files use.
 MACRO_TEXT_EXTRA = 1_000_000
+# What crossref copies may add to a file's fields in all, beyond the file's length: a child
+# rarely inherits more than it holds, and BibTeX copies each parent into every child.
+CROSSREF_TEXT_EXTRA = 1_000_000
 # Types whose title is the booktitle of the entries that crossref them.
 CONTAINER_TYPES = {"proceedings", "book", "collection", "mvbook", "mvproceedings", "mvcollection", "periodical"}
 
@@ -26,7 +29,9 @@ def parse_bibtex(text: str, display: str) -> tuple[list[Candidate], list]:
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # failed blocks are reported below, with their line
     library = bibtexparser.parse_string(text, parse_stack=[])
     problems = [_failed(block, display) for block in library.failed_blocks]
-    macros = Macros(library.strings, len(text) + MACRO_TEXT_EXTRA)
+    why = f"the file's @string macros make its fields over {MACRO_TEXT_EXTRA:,} characters"
+    expansions = Budget(len(text) + MACRO_TEXT_EXTRA, f"{why} longer than the file itself")
+    macros = Macros(library.strings, expansions)
     entries = {}
     for entry in library.entries:
         try:
@@ -34,14 +39,16 @@ def parse_bibtex(text: str, display: str) -> tuple[list[Candidate], list]:
         except EntryError as err:
             where = Candidate({}, display, entry.start_line + 1, entry.key)
             problems.append(_not_imported(where, entry, err))
-    candidates = []
+    why = f"fields inherited through crossref add up to over {CROSSREF_TEXT_EXTRA:,} characters"
+    copies = Budget(len(text) + CROSSREF_TEXT_EXTRA, f"{why} more than the file itself")
+    convert, candidates = Conversions(), []
     for entry, fields, undefined in entries.values():
-        fields = _with_crossref(fields, entries, display, entry, problems)
         candidate = Candidate({}, display, entry.start_line + 1, entry.key)
         if undefined:
             problems.append(candidate.problem(f"undefined @string macro(s) kept as their names: {', '.join(undefined)}", severity="warning"))
         try:
-            record = entry_record(entry.entry_type.lower(), entry.key, fields)
+            fields = _with_crossref(fields, entries, copies, candidate, problems)
+            record = entry_record(entry.entry_type.lower(), entry.key, fields, convert)
         except EntryError as err:
             problems.append(_not_imported(candidate, entry, err))
             continue
@@ -95,13 +102,47 @@ def split_joined(raw: str) -> list[str]:
     return [p.strip() for p in parts]
 
 
+class Budget:
+    """Characters that @string macros or crossref copies may still add to a file's fields, so
+    that what an import handles is bounded by the file's length. An entry that would go past it
+    is an error and adds nothing, so a smaller one after it may still fit."""
+
+    def __init__(self, chars: int, why: str):
+        self.chars, self.why = chars, why
+
+    def charge(self, field: str, chars: int) -> None:
+        if chars > self.chars:
+            raise EntryError(field, self.why)
+        self.chars -= chars
+
+
+class Conversions:
+    """Unicode of each field text, converted once: crossref copies a parent's fields into every
+    child, and converting them again for each child took time of children times parent."""
+
+    def __init__(self):
+        self.done: dict[tuple[str, bool], str | EntryError] = {}
+
+    def __call__(self, latex: str, field_name: str, paragraphs: bool = False) -> str:
+        key = (latex, paragraphs)
+        if key not in self.done:
+            try:
+                self.done[key] = latex_field(latex, field_name, paragraphs)
+            except EntryError as err:
+                self.done[key] = err
+        found = self.done[key]
+        if isinstance(found, EntryError):
+            raise EntryError(field_name, found.message)  # named as this entry has the text
+        return found
+
+
 class Macros:
     """@string macros, expanded only in the fields that use them, and never past a bound: each
     of 30 lines `@string{b = a # a}` doubles the text, so expanding all of them up front would
     ask for gigabytes. A field gets at most FIELD_TEXT_MAX characters, and a file's fields all
     together at most budget (its own length and MACRO_TEXT_EXTRA)."""
 
-    def __init__(self, blocks, budget: int):
+    def __init__(self, blocks, budget: Budget):
         # Per definition: its parts, each text or the number of an earlier definition; and the
         # length of its text, at most FIELD_TEXT_MAX + 1.
         self.parts: list[list[str | int]] = []
@@ -128,10 +169,7 @@ class Macros:
         if length > FIELD_TEXT_MAX:
             why = f"its @string macros make it longer than {FIELD_TEXT_MAX:,} characters"
             raise EntryError(field, why)
-        self.budget -= length
-        if self.budget < 0:
-            why = f"the file's @string macros make its fields over {MACRO_TEXT_EXTRA:,} characters"
-            raise EntryError(field, f"{why} longer than the file itself")
+        self.budget.charge(field, length)
         return self._expand(parts), undefined
 
     def _parts(self, raw: str) -> tuple[list[str | int], list[str]]:
@@ -166,12 +204,12 @@ class Macros:
         return "".join(text)
 
 
-def _with_crossref(fields: dict, entries: dict, display: str, entry, problems: list) -> dict:
+def _with_crossref(fields: dict, entries: dict, copies: Budget, where: Candidate, problems) -> dict:
+    """The fields with those inherited from the crossref parent, each charged to copies."""
     parent_key = fields.get("crossref", "").strip().lower()
     if not parent_key:
         return fields
     if parent_key not in entries:
-        where = Candidate({}, display, entry.start_line + 1, entry.key)
         problems.append(where.problem(f"{fields['crossref']!r} is not in the file: its fields are not inherited", "crossref", "warning"))
         return fields
     parent, parent_fields, _ = entries[parent_key]
@@ -181,29 +219,30 @@ def _with_crossref(fields: dict, entries: dict, display: str, entry, problems: l
             merged[name] = value  # as BibTeX does: every field the entry lacks
     if parent.entry_type.lower() in CONTAINER_TYPES and "title" in parent_fields and "booktitle" not in fields:
         merged["booktitle"] = parent_fields["title"]
+    copies.charge("crossref", sum(len(name) + len(merged[name]) for name in merged.keys() - fields))
     return merged
 
 
-def entry_record(entry_type: str, key: str, fields: dict) -> dict | None:
+def entry_record(entry_type: str, key: str, fields: dict, convert=latex_field) -> dict | None:
     """The record for one entry's resolved fields; None when it has no title."""
-    title = _text(fields, "title")
+    title = _text(fields, "title", convert)
     if not title:
         return None
     record: dict = {"title": title}
-    authors = person_names(fields, "author")
+    authors = person_names(fields, "author", convert)
     if authors:
         record["authors"] = authors
     date = date_of(fields.get("date") or fields.get("year", ""), fields.get("month", ""))
     if date:
         record["date"] = date
-    abstract = _text(fields, "abstract", paragraphs=True)
+    abstract = _text(fields, "abstract", convert, paragraphs=True)
     if abstract:
         record["abstract"] = abstract
-    tags = split_tags(_text(fields, "keywords"))
+    tags = split_tags(_text(fields, "keywords", convert))
     if tags:
         record["tags"] = tags
     container = (n for n in ("journal", "journaltitle", "booktitle") if fields.get(n))
-    venue = _text(fields, next(container, "journal"))
+    venue = _text(fields, next(container, "journal"), convert)
     if venue:
         record["venue"] = venue
     arxiv = arxiv_from(fields)
@@ -214,7 +253,7 @@ def entry_record(entry_type: str, key: str, fields: dict) -> dict | None:
         record["doi"] = doi
     record["citekey"] = key
     record["type"] = entry_type
-    bib = bib_fields(fields)
+    bib = bib_fields(fields, convert)
     if bib:
         record["bib"] = bib
     links = link_for(fields.get("url", ""), arxiv)
@@ -223,27 +262,27 @@ def entry_record(entry_type: str, key: str, fields: dict) -> dict | None:
     return record
 
 
-def bib_fields(fields: dict) -> dict:
+def bib_fields(fields: dict, convert=latex_field) -> dict:
     bib = {}
     for name, source in (("journal", "journal"), ("journal", "journaltitle"), ("booktitle", "booktitle"), ("volume", "volume"),
                          ("number", "number"), ("number", "issue"), ("pages", "pages"), ("publisher", "publisher"), ("note", "note")):
-        value = _text(fields, source)
+        value = _text(fields, source, convert)
         if value and name not in bib:
             bib[name] = value
     month = month_number(fields.get("month", ""))
     if month:
         bib["month"] = str(int(month))
-    editors = person_names(fields, "editor")
+    editors = person_names(fields, "editor", convert)
     if editors:
         bib["editor"] = " and ".join(editors)
     return bib
 
 
-def _text(fields: dict, name: str, paragraphs: bool = False) -> str:
-    return latex_field(fields.get(name, ""), name, paragraphs)
+def _text(fields: dict, name: str, convert=latex_field, paragraphs: bool = False) -> str:
+    return convert(fields.get(name, ""), name, paragraphs)
 
 
-def person_names(fields: dict, field: str) -> list[str]:
+def person_names(fields: dict, field: str, convert=latex_field) -> list[str]:
     """Names as people write them (`First von Last, Jr`) from BibTeX's `Last, First and ...`."""
     from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 
@@ -254,9 +293,9 @@ def person_names(fields: dict, field: str) -> list[str]:
         try:
             parts = parse_single_name_into_parts(raw, strict=False)
         except Exception:  # an odd name is kept as written rather than lost
-            names.append(latex_field(raw, field))
+            names.append(convert(raw, field))
             continue
         name = " ".join(parts.first + parts.von + parts.last) + "".join(f", {jr}" for jr in parts.jr)
-        names.append(latex_field(name, field))
+        names.append(convert(name, field))
     return [n for n in names if n.strip()]
 

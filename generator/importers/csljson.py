@@ -23,8 +23,10 @@ SEASONS = {"1": "21", "2": "22", "3": "23", "4": "24"}
 # Items nest five levels deep (issued, date-parts, a date); far deeper nesting is refused.
 DEPTH_MAX = 64
 # What the nesting of JSON text depends on: strings (skipped whole, brackets in them do not
-# count), brackets and commas.
-JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{},]')
+# count), brackets and commas. A string left open ends the text: had it needed its closing quote,
+# a failed string would be sought again from each quote in it (quadratic time on `"\"\"\"...`).
+# Possessive, so the engine keeps no state to backtrack into (that grew with the string).
+JSON_TOKEN = re.compile(r'"(?:[^"\\]++|\\.)*+"?|[\[\]{},]')
 
 
 def parse_csl_json(text: str, display: str) -> tuple[list[Candidate], list[Problem]]:
