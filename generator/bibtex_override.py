@@ -75,8 +75,10 @@ class _Reader:
             raise Refused("expected one BibTeX entry starting with `@type{key,` (`@`, the type "
                           "and `{` on one line)")
         kind = start.group(1).lower()
-        if kind in NOT_ENTRIES:
-            raise Refused(f"expected one BibTeX entry such as @article, got @{kind}")
+        if kind.startswith(NOT_ENTRIES):  # bibtexparser reads @commentary as a comment
+            not_entry = next(word for word in NOT_ENTRIES if kind.startswith(word))
+            also = "" if kind == not_entry else f" (read as @{not_entry} by some readers)"
+            raise Refused(f"expected one BibTeX entry such as @article, got @{kind}{also}")
         self.pos, self.closing = start.end(), CLOSING[start.group(2)]
         found = self.take(KEY)
         if found != key:

@@ -91,6 +91,7 @@ REFUSED = {
     "space-after-at": ("@ misc{key, t = {A}}", "`@`, the type and `{` on one line"),
     "brace-on-next-line": ("@misc\n{key, t = {A}}", "on one line"),
     "string": ("@string{key, t = {A}}", "got @string"),
+    "type-starting-with-comment": ("@Commentary{key, t = {A}}", "(read as @comment by some"),
     "paren-closed-by-brace": ("@misc(key, t = {A}}", "expected `,` or `)`"),
     "bare-word-field": ("@misc{key, title}", "expected `=` after the field name `title`"),
     "digit-field-name": ("@misc{key, 1t = {A}}", "expected a field name"),
@@ -151,8 +152,9 @@ ENTRY = st.builds(
     lambda kind, opening, fields, comma, rest: (
         f"@{kind}{opening}key," + ",".join(f"\n {n} = {v}" for n, v in fields) + comma
         + {"{": "}", "(": ")"}[opening] + rest),
-    st.sampled_from(["misc", "article", "comment", "string"]), st.sampled_from(["{", "("]),
-    st.lists(FIELD, max_size=4), st.sampled_from(["", ",", ",\n"]), CHUNK,
+    st.sampled_from(["misc", "article", "comment", "string", "commentary", "stringy"]),
+    st.sampled_from(["{", "("]), st.lists(FIELD, max_size=4), st.sampled_from(["", ",", ",\n"]),
+    CHUNK,
 )
 
 
