@@ -70,48 +70,7 @@ def citation_key(paper: Paper) -> str:
     return key if re.match(r"[a-z]", key) else paper.id
 
 
-OVERRIDE_START = re.compile(r"\s*@([A-Za-z]+)\s*(\{)\s*([^,\s{}]*)\s*,")
-NOT_ENTRIES = ("comment", "preamble", "string")
-
-
-def override_problem(text: str, key: str) -> str | None:
-    """Why a record's `bibtex` override cannot stand in papers.bib for the record, or None.
-
-    It is pasted there as written: it must be one entry, under the record's own key, closed
-    where it ends. BibTeX reads an `@` anywhere outside an entry as the start of another one
-    (`%` starts no comment for it), so nothing but blank space and `%` lines may follow."""
-    match = OVERRIDE_START.match(text)
-    if match is None:
-        return "expected one BibTeX entry starting with `@type{key,`"
-    kind, found = match.group(1).lower(), match.group(3)
-    if kind in NOT_ENTRIES:
-        return f"expected one BibTeX entry such as @article, got @{kind}"
-    if found != key:
-        return (f"the entry's key is {found[:60]!r}; expected the record's citation key {key!r} "
-                "(set `citekey:` to the key the entry should have)")
-    end = _closing_brace(text, match.start(2))
-    if end is None:
-        return "the entry's braces are not balanced: it is never closed"
-    rest = text[end + 1 :]
-    if "@" in rest:
-        return "a second entry follows the first: give one entry only"
-    if any(line.strip() and not line.lstrip().startswith("%") for line in rest.splitlines()):
-        return "only blank space and `%` comment lines may follow the entry's closing brace"
-    return None
-
-
-def _closing_brace(text: str, start: int) -> int | None:
-    """Index of the brace that closes the one at start (BibTeX counts every brace, even
-    an escaped one)."""
-    depth = 0
-    for match in re.finditer(r"[{}]", text[start:]):
-        depth += 1 if match.group() == "{" else -1
-        if depth == 0:
-            return start + match.start()
-    return None
-
-
-ENTRY_KEY = re.compile(r"^(\s*@[A-Za-z]+\s*\{\s*)([^,\s]*)")
+ENTRY_KEY = re.compile(r"^(\s*@[A-Za-z]+\s*[{(]\s*)([^,\s]*)")
 
 
 def distinct_keys(entries) -> list[str]:

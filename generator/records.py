@@ -7,7 +7,8 @@ import os
 import re
 from pathlib import Path
 
-from .bibtex import citation_key, override_problem
+from .bibtex import citation_key
+from .bibtex_override import override_problem
 from .model import Origin, Paper, Topic, date_sort_key, paper_from_record, topic_from_record
 from .notes import nesting_problem
 from .problems import WARNING, Problem

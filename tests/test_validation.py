@@ -61,7 +61,7 @@ ERRORS = [
     # the `bibtex` override goes into papers.bib as written: one entry, under the record's own key
     ("bibtex-second-entry",
      {"x.yml": GOOD + "citekey: mine\nbibtex: |\n  @misc{mine, t = {A}}\n  @misc{x, t = {B}}\n"},
-     "data/papers/x.yml:5:1: bibtex: a second entry follows the first: give one entry only"),
+     "data/papers/x.yml:5:1: bibtex: line 2: a second entry follows the first: give one entry"),
     ("bibtex-other-key", {"x.yml": GOOD + "citekey: mine\nbibtex: '@misc{theirs, title = {A}}'\n"},
      "data/papers/x.yml:5:1: bibtex: the entry's key is 'theirs'; expected the record's citation "
      "key 'mine' (set `citekey:`"),
@@ -69,9 +69,13 @@ ERRORS = [
      "data/papers/x.yml:4:1: bibtex: the entry's key is 'theirs'; expected the record's citation "
      "key 'paper'"),
     ("bibtex-unclosed", {"x.yml": GOOD + "citekey: mine\nbibtex: '@misc{mine, title = {A}'\n"},
-     "data/papers/x.yml:5:1: bibtex: the entry's braces are not balanced: it is never closed"),
+     "data/papers/x.yml:5:1: bibtex: line 1: expected `,` or `}` after the value of `title`, found "
+     "the end of the entry: it is never closed"),
     ("bibtex-text-after", {"x.yml": GOOD + "citekey: mine\nbibtex: '@misc{mine, title = {A}} }'\n"},
-     "data/papers/x.yml:5:1: bibtex: only blank space and `%` comment lines may follow"),
+     "data/papers/x.yml:5:1: bibtex: line 1: only blank space and `%` comment lines may follow"),
+    ("bibtex-entry-in-a-value",
+     {"x.yml": GOOD + "citekey: mine\nbibtex: |\n  @misc{mine, note = {x\n  @misc{o, t = {B}}}}\n"},
+     "data/papers/x.yml:5:1: bibtex: line 2: `@` inside the value of `note`: some readers start"),
     ("bibtex-string", {"x.yml": GOOD + "citekey: mine\nbibtex: '@string{mine, x = {A}}'\n"},
      "data/papers/x.yml:5:1: bibtex: expected one BibTeX entry such as @article, got @string"),
     ("raw-control-character", {"x.yml": "title: T\nabstract: a\x01b\n"}, "data/papers/x.yml:2:12: character U+0001 is not allowed in YAML"),
@@ -199,7 +203,8 @@ def test_a_failed_run_starts_with_the_counts(project, cli):
 
 
 def test_a_bibtex_override_under_the_records_key_passes_strict(project, cli):
-    bibtex = "bibtex: |\n  @article{mine,\n    note = {a {nested} @ sign},\n  }\n  % as written\n"
+    bibtex = ("bibtex: |\n  @article{mine,\n    note = {a {nested} {\\char64} sign},\n  }\n"
+              "  % as written\n")
     speech = "title: S\ntopics: [speech]\nabstract: A.\n"
     root = project({"x.yml": GOOD + "citekey: mine\n" + bibtex, "s.yml": speech})
     code, out, err = cli(root, "validate", "--strict")
