@@ -12,7 +12,7 @@ from .yamlread import Document
 
 
 def listing_of(paper: Paper) -> tuple[dict[str, str], dict]:
-    """What listings, downloads and feeds show of a paper (its entry, `listed_entry`, and data), with
+    """What listings, downloads and feeds show of a paper (entry, `listed_entry`, data), with
     their digests ("listing" covers all three: it keys the cached copy; "text" the words it is compared by)."""
     value = {"entry": entry_data(paper), "bib": listed_entry(paper), "data": paper_data(paper)}
     digests = {part: digest(value[part] if part == "bib" else canonical(value[part])) for part in PARTS}
