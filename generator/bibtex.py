@@ -140,10 +140,13 @@ def distinct_keys(entries) -> list[str]:
     out = []
     for entry, chosen, match in entries:
         if match is not None:
-            key = _unused(match.group(2), seen, made_up if chosen else NONE)
-            if key != match.group(2):
+            key = match.group(2)
+            low = key.lower()
+            if low in seen or (chosen and low in made_up):
+                key = _unused(key, seen, made_up if chosen else NONE)
                 entry = entry[:match.start(2)] + key + entry[match.end(2):]
-            seen.add(key.lower())
+                low = key.lower()
+            seen.add(low)
         out.append(entry)
     return out
 
