@@ -73,24 +73,53 @@ def citation_key(paper: Paper) -> str:
 ENTRY_KEY = re.compile(r"^(\s*@[A-Za-z]+\s*[{(]\s*)([^,\s]*)")
 
 
+CHOSEN = "!"  # starts the listed entry of a record that chose its key; an entry starts with `@`
+
+
+def listed_entry(paper: Paper) -> str:
+    """The entry as listings (and the build cache) keep it: marked when the record set its own
+    `citekey`, so that the .bib files can let a made-up key win over it (`distinct_keys`)."""
+    entry = bibtex_entry(paper)
+    return CHOSEN + entry if paper.citekey else entry
+
+
+def unlisted(listed: str) -> tuple[str, bool]:
+    """(entry, whether the record chose its key) of a `listed_entry`."""
+    return (listed[len(CHOSEN):], True) if listed.startswith(CHOSEN) else (listed, False)
+
+
 def distinct_keys(entries) -> list[str]:
-    """Entries for one .bib file: a key used before gets a letter (smith2020deepb), so the file
-    parses and each \\cite finds one entry. Records' own keys are unique (validation checks)."""
+    """Entries for one .bib file, from (entry, whether the record chose its key) pairs: a key used
+    before gets a letter (smith2020deepb), so the file parses and each \\cite finds one entry.
+    Chosen keys differ from each other (validation checks) but may be another paper's made-up
+    key: the chosen one gets the letter wherever it stands, so no record takes another's \\cite."""
+    entries = [(entry, chosen, ENTRY_KEY.match(entry)) for entry, chosen in entries]
+    made_up = {match.group(2).lower() for _, chosen, match in entries if match and not chosen}
     seen: set[str] = set()
     out = []
-    for entry in entries:
-        match = ENTRY_KEY.match(entry)
-        key = match.group(2) if match else None
-        if key is not None and key.lower() in seen:
-            n = 1
-            while f"{key}{_suffix(n)}".lower() in seen:
-                n += 1
-            entry = entry[:match.start(2)] + key + _suffix(n) + entry[match.end(2):]
-            key += _suffix(n)
-        if key is not None:
-            seen.add(key.lower())
+    for entry, chosen, match in entries:
+        if match is not None:
+            key = match.group(2)
+            low = key.lower()
+            if low in seen or (chosen and low in made_up):
+                key = _unused(key, seen, made_up if chosen else NONE)
+                entry = entry[:match.start(2)] + key + entry[match.end(2):]
+                low = key.lower()
+            seen.add(low)
         out.append(entry)
     return out
+
+
+NONE: frozenset[str] = frozenset()
+
+
+def _unused(key: str, seen: set[str], reserved: frozenset[str] | set[str]) -> str:
+    """key, or key with the first letter that makes it neither seen nor reserved (lowercase)."""
+    n, found = 0, key
+    while found.lower() in seen or found.lower() in reserved:
+        n += 1
+        found = key + _suffix(n)
+    return found
 
 
 def _suffix(n: int) -> str:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from . import __version__
 
-FORMAT = 9
+FORMAT = 10
 PARTS = ("entry", "bib", "data")  # what listings, BibTeX downloads, and feeds and data downloads show of a paper
 DIGESTS = ("full", *PARTS, "listing", "text")  # of a paper: its record, each part, the parts together, and the text compared
 PAGE_PAPERS_INDEXES = {

@@ -20,6 +20,9 @@ def check_collection(papers: list[Paper], topics: list[Topic]) -> list[Problem]:
         *_duplicates(papers, lambda p: p.id, "id", ("id",)),
         *_duplicates(papers, lambda p: _arxiv_key(p.arxiv), "arXiv id", ("arxiv",)),
         *_duplicates(papers, lambda p: p.doi.lower() if p.doi else None, "DOI", ("doi",)),
+        # BibTeX compares keys ignoring case
+        *_duplicates(papers, lambda p: p.citekey.lower() if p.citekey else None, "citekey",
+                     ("citekey",)),
         *_unknown_topics(papers, topics),
         *_warnings(papers, topics),
     ]

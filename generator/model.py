@@ -108,6 +108,7 @@ class PaperSummary:
     venue: str | None = None
     arxiv: str | None = None
     doi: str | None = None
+    citekey: str | None = None
     has_abstract: bool = False
     local_pdf: str | None = None
     origin: Origin | None = field(default=None, compare=False, repr=False)

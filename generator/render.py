@@ -11,7 +11,7 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, PackageLoader, StrictUndefined, TemplateError
 from markupsafe import Markup
 
-from .bibtex import bibtex_entry, distinct_keys
+from .bibtex import bibtex_entry, distinct_keys, unlisted
 from .citation import formatted_reference, head_tags, ris_text
 from .entries import paper_links
 from .exports import Fragment, made, render_export
@@ -170,7 +170,8 @@ class Renderer:
 
     def render(self, page: Page) -> str:
         if page.kind == "bibtex":
-            return "\n".join(distinct_keys(self.listing(paper_id)["bib"] for paper_id in page.paper_ids))
+            listed = (unlisted(self.listing(paper_id)["bib"]) for paper_id in page.paper_ids)
+            return "\n".join(distinct_keys(listed))
         if page.kind == "map":
             return map_json(page, lambda paper_id: self.listing(paper_id)["data"], self.topics, self.site.directory_urls, self.fragment)
         if page.kind == "feed-sitemap":
@@ -246,7 +247,7 @@ class Renderer:
             address = self.site.absolute if self.site.site_url else context["url"]
             return {"cite": {"reference": reference, "style": label, "ris": ris_text(data, url),
                              "head": head_tags(data, url, address),
-                             "bibtex": own["bib"]},
+                             "bibtex": unlisted(own["bib"])[0]},
                     "search": search_fields(context["p"], self.topic_titles, self.parents),
                     "related": [self.listing(paper_id)["entry"] for paper_id in page.context.get("related", ())]}
         if page.kind == "a-to-z":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .bibtex import bibtex_entry
+from .bibtex import listed_entry
 from .cache import PARTS, canonical, digest
 from .citation import paper_data
 from .entries import entry_data
@@ -12,9 +12,9 @@ from .yamlread import Document
 
 
 def listing_of(paper: Paper) -> tuple[dict[str, str], dict]:
-    """What listings, downloads and feeds show of a paper (its entry, BibTeX, and data), with
+    """What listings, downloads and feeds show of a paper (entry, `listed_entry`, data), with
     their digests ("listing" covers all three: it keys the cached copy; "text" the words it is compared by)."""
-    value = {"entry": entry_data(paper), "bib": bibtex_entry(paper), "data": paper_data(paper)}
+    value = {"entry": entry_data(paper), "bib": listed_entry(paper), "data": paper_data(paper)}
     digests = {part: digest(value[part] if part == "bib" else canonical(value[part])) for part in PARTS}
     # "text": what related papers and the map are computed from
     return {**digests, "listing": digest("".join(digests[part] for part in PARTS)), "text": digest(paper_text(value["data"]))}, value
@@ -36,6 +36,7 @@ def summary_payload(paper: Paper, full: str, digests: dict[str, str]) -> dict:
     return {
         "id": paper.id, "title": paper.title, "authors": [a.name for a in paper.authors], "date": paper.date, "added": paper.added,
         "topics": list(paper.topics), "tags": list(paper.tags), "venue": paper.venue, "arxiv": paper.arxiv, "doi": paper.doi,
+        "citekey": paper.citekey,
         "has_abstract": paper.has_abstract, "file": paper.origin.file, "prefix": list(paper.origin.prefix), "marks": marks,
         "local_pdf": paper.local_pdf, "digests": {"full": full, **digests},
     }
@@ -50,8 +51,8 @@ def summary_from_payload(value: dict, documents: dict[str, Document]) -> PaperSu
     return PaperSummary(
         id=value["id"], title=value["title"], authors=tuple(Author(name) for name in value["authors"]), date=value["date"],
         added=value["added"], topics=tuple(value["topics"]), tags=tuple(value["tags"]), venue=value["venue"], arxiv=value["arxiv"],
-        doi=value["doi"], has_abstract=value["has_abstract"], local_pdf=value.get("local_pdf"),
-        origin=Origin(doc, tuple(value["prefix"])),
+        doi=value["doi"], citekey=value["citekey"], has_abstract=value["has_abstract"],
+        local_pdf=value.get("local_pdf"), origin=Origin(doc, tuple(value["prefix"])),
     )
 
 

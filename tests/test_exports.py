@@ -190,3 +190,20 @@ def test_a_topic_named_sitemap_keeps_its_feed(tmp_path):
     assert len({page.path for page in pages}) == len(pages)
     kinds = {page.path: page.kind for page in pages if page.path.endswith("sitemap.xml")}
     assert kinds == {"feeds/sitemap.xml": "feed-sitemap", "feeds/topics/sitemap.xml": "feed"}
+
+
+def test_a_citekey_set_to_another_papers_made_up_key_gets_the_letter(project, cli):
+    """`aaa` comes first in every .bib file, yet the paper whose key was made up keeps it plain,
+    also when a cached build renders the files again from the listings it kept."""
+    real = "title: Bounds on Things\nauthors: [Ada Lovelace]\ndate: '2024'\ntopics: [vision]\n"
+    taken = "title: Taken\ntopics: [vision]\ncitekey: lovelace2024bounds\n"
+    root = project({"aaa.yml": taken, "zzz.yml": real})
+    for edit in ("", "bib: {volume: '2'}\n"):
+        (root / "data/papers/zzz.yml").write_text(real + edit, "utf-8")
+        code, _, err = cli(root, "build")
+        assert code == 0, err
+        for path in ("papers.bib", "topics/vision.bib"):
+            library = bibtexparser.parse_string((root / "docs/downloads" / path).read_text("utf-8"))
+            titles = {entry.key: entry["title"] for entry in library.entries}
+            assert titles == {"lovelace2024bounds": "Bounds on Things",
+                              "lovelace2024boundsb": "Taken"}

@@ -64,6 +64,31 @@ def test_duplicates_by_arxiv_doi_and_title_are_skipped_and_update_fills_only_emp
     assert (root / "data/papers/known.yml").read_text("utf-8").startswith(before)  # comments and layout kept
 
 
+def test_a_taken_citekey_is_left_out_of_an_imported_record(project, cli, tmp_path):
+    """Keys equal but for case name one BibTeX entry: the importer leaves such a key out of the
+    record (a key is made up for it) rather than write a record that fails validation."""
+    root = project({"mine.yml": "title: Mine\ntopics: [vision]\ncitekey: Smith2020\n",
+                    "bare.yml": "title: Bare paper\ntopics: [vision]\n"})
+    first, second = tmp_path / "first.bib", tmp_path / "second.bib"
+    first.write_text("@misc{smith2020, title={Another paper}}\n"
+                     "@misc{new2021, title={New}}\n", "utf-8")
+    second.write_text("@misc{NEW2021, title={Newer}}\n"
+                      "@misc{SMITH2020, title={Bare paper}, year={2020}}\n", "utf-8")
+    args = ["--update", "--topic", "vision"]
+    code, out, err = cli(root, "import", "bibtex", str(first), str(second), *args)
+    assert code == 0, out + err
+    assert "citekey 'smith2020' is taken (case aside) by data/papers/mine.yml" in out
+    assert "citekey 'NEW2021' is taken (case aside) by data/papers/new.yml" in out
+    assert "citekey 'SMITH2020' is taken (case aside) by data/papers/mine.yml" in out
+    assert "3 created, 1 updated" in out and "3 warning(s)" in out
+    keys = {path.stem: read_yaml(path, "x")[0].value.get("citekey") for path in papers_of(root)}
+    assert keys == {"mine": "Smith2020", "bare": None, "another-paper": None, "new": "new2021",
+                    "newer": None}
+    assert "date" in read_yaml(root / "data/papers/bare.yml", "x")[0].value  # the rest is filled in
+    code, _, err = cli(root, "validate")
+    assert code == 0, err
+
+
 def test_imported_records_validate_and_bibtex_parses_with_bibtexparser_2(project, cli):
     root = project()
     for name in ("biblatex-examples.bib", "bibtex-xampl-variant-pl-months.bib", "bibtex-bbt-math-markup-472.bib", "bibtex-biber-multiscript.bib"):

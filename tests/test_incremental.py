@@ -344,6 +344,21 @@ def test_after_a_failed_build_the_next_one_still_fails(project, cli):
         assert code == 1 and "authors: expected a list of names" in err
 
 
+@pytest.mark.parametrize("how", ["added", "edited"])
+def test_a_citekey_taken_after_a_cached_build_is_found_from_the_cached_records(project, cli, how):
+    """The first record is not read again: its cached summary must hold its citekey."""
+    root = project({"a.yml": "title: A\ntopics: [vision]\nabstract: A.\ncitekey: Lovelace2024\n",
+                    "b.yml": "title: B\ntopics: [speech]\nabstract: B.\n"})
+    assert cli(root, "build")[0] == 0
+    path = root / "data/papers" / ("c.yml" if how == "added" else "b.yml")
+    path.write_text("title: B\ntopics: [speech]\nabstract: B.\ncitekey: lovelace2024\n", "utf-8")
+    for _ in range(2):
+        code, _, err = cli(root, "build")
+        assert code == 1, err
+        expected = "citekey: duplicate citekey 'lovelace2024': also used at data/papers/a.yml:4"
+        assert f"data/papers/{path.name}:4:1: {expected}" in err
+
+
 def test_two_processes_write_exactly_what_one_writes(tmp_path, cli, monkeypatch):
     import generator.site
 

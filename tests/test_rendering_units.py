@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import markdown
 
-from generator.bibtex import bibtex_entry
+from generator.bibtex import bibtex_entry, distinct_keys, listed_entry, unlisted
 from generator.entries import paper_links
 from generator.html_text import code_block, meta_value
 from generator.model import Author, Paper
@@ -83,6 +83,18 @@ def test_bibtex_braces_cannot_unbalance_a_field():
     body = entry.split("title = ", 1)[1]
     assert body.startswith("{Set \\textbraceleft{}x},")
     assert entry.count("{") == entry.count("}")
+
+
+def test_a_chosen_key_gets_the_letter_wherever_it_stands_and_made_up_keys_keep_their_order():
+    made, made_b, chosen = ("@misc{k,}", False), ("@misc{kb,}", False), ("@misc{K,}", True)
+    for order in ([chosen, made, made_b], [made, chosen, made_b], [made, made_b, chosen]):
+        joined = distinct_keys(order)
+        # the chosen key's letter is one no made-up key has
+        assert joined[order.index(chosen)] == "@misc{Kc,}"
+        assert sorted(joined) == ["@misc{Kc,}", "@misc{k,}", "@misc{kb,}"]
+    assert distinct_keys([made, made, made_b]) == ["@misc{k,}", "@misc{kb,}", "@misc{kbb,}"]
+    for paper in (Paper(id="a", title="T", citekey="mine"), Paper(id="a", title="T")):
+        assert unlisted(listed_entry(paper)) == (bibtex_entry(paper), paper.citekey is not None)
 
 
 def test_urls_in_abstracts_become_links_showing_the_text_as_written():

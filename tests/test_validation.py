@@ -38,6 +38,11 @@ ERRORS = [
      "data/papers/b.yml:4:1: arxiv: duplicate arXiv id '2401.12345': also used at data/papers/a.yml:4"),
     ("duplicate-doi", {"a.yml": GOOD + "doi: 10.1000/ABC\n", "b.yml": GOOD + "doi: 10.1000/abc\n"},
      "data/papers/b.yml:4:1: doi: duplicate DOI '10.1000/abc': also used at data/papers/a.yml:4"),
+    # BibTeX compares keys ignoring case: a second entry under the key would take another's \cite
+    ("duplicate-citekey",
+     {"a.yml": GOOD + "citekey: Smith2020\n", "b.yml": GOOD + "citekey: smith2020\n"},
+     "data/papers/b.yml:4:1: citekey: duplicate citekey 'smith2020': "
+     "also used at data/papers/a.yml:4"),
     ("unknown-topic", {"x.yml": "title: T\nabstract: A.\ntopics: [vision, robots]\n"},
      "data/papers/x.yml:3:18: topics[1]: unknown topic 'robots'; known topics: speech, vision"),
     ("unsafe-id", {"x.yml": "id: ../etc\n" + GOOD}, "data/papers/x.yml:1:1: id: expected lowercase letters, digits and single hyphens"),

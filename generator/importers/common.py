@@ -126,6 +126,28 @@ class Index:
             self.found.setdefault(key, what)
 
 
+class Citekeys:
+    """Citation keys given out, case aside as BibTeX compares them: validation refuses a second
+    record under one, so an entry whose key is taken is imported without it (a key is made up)."""
+
+    def __init__(self, papers):
+        self.owners = {p.citekey.lower(): p.origin.file for p in papers if p.citekey}
+
+    def free(self, record: dict, candidate: Candidate, outcome: Outcome) -> dict:
+        """The record, less its citekey when that is taken (with a warning)."""
+        key = record.get("citekey")
+        owner = self.owners.get(key.lower()) if isinstance(key, str) else None
+        if owner is None:
+            return record
+        message = f"left out: citekey {key!r} is taken (case aside) by {owner}; a key is made up"
+        outcome.problems.append(candidate.problem(message, "citekey", WARNING))
+        return {name: value for name, value in record.items() if name != "citekey"}
+
+    def give(self, record: dict, owner: str) -> None:
+        if isinstance(record.get("citekey"), str):
+            self.owners[record["citekey"].lower()] = owner
+
+
 def checked_record(candidate: Candidate, paper_id: str) -> tuple[dict | None, list[Problem]]:
     """The candidate's record as the schema accepts it: a field it refuses is left out and
     reported; a record that still fails (no usable title) is left out whole."""
@@ -152,6 +174,7 @@ def import_candidates(candidates: list[Candidate], collection: Collection, paper
 
     Nothing is written until every new record has been checked against the whole collection."""
     outcome, planner, index = Outcome(), Planner(collection, papers_dir, root), Index()
+    citekeys = Citekeys(collection.papers)
     for paper in collection.papers:
         index.add(paper.arxiv, paper.doi, paper.title, paper)
     fills: list[tuple[Paper, Candidate, dict]] = []
@@ -163,6 +186,9 @@ def import_candidates(candidates: list[Candidate], collection: Collection, paper
         candidate = Candidate(record, candidate.file, candidate.line, candidate.label)
         known = index.match(record)
         if known and isinstance(known[1], Paper) and update:
+            if known[1].citekey is None:
+                record = citekeys.free(record, candidate, outcome)
+                citekeys.give(record, known[1].origin.file)
             fills.append((known[1], candidate, record))
             continue
         if known:
@@ -170,11 +196,14 @@ def import_candidates(candidates: list[Candidate], collection: Collection, paper
             continue
         # Checked under the id it will get: a title such as "Index" gets `index-2`, not an error.
         paper_id = planner.free_id(record_id_base(record, record.get("citekey")))
+        record = citekeys.free(record, candidate, outcome)
+        candidate = Candidate(record, candidate.file, candidate.line, candidate.label)
         record, problems = checked_record(candidate, paper_id)
         outcome.problems += problems
         if record is None:
             continue
         addition = planner.add(record, base=paper_id)
+        citekeys.give(record, addition.display)
         index.add(record.get("arxiv"), record.get("doi"), record["title"], addition)
         outcome.created.append((addition.display, candidate))
     planned = _planned_updates(fills, root, outcome)
