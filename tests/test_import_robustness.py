@@ -401,3 +401,15 @@ def test_ris_continuation_lines_are_joined_in_order():
     (found,), _ = parse_ris(f"TY  - JOUR\nTI  - Long\nAB  - First\n{lines}ER  - \n", "x.ris")
     assert found.record["abstract"].startswith("First continued abstract line 0 continued")
     assert found.record["abstract"].endswith("continued abstract line 999")
+
+
+def test_a_bibtex_key_repeated_in_another_case_is_reported_not_dropped():
+    """BibTeX compares keys case aside: the repeat is left out and said, never lost unseen."""
+    from generator.importers.bibtex import parse_bibtex
+
+    text = "@article{Smith20, title={First}}\n\n@article{smith20, title={Second}}\n"
+    found, problems = parse_bibtex(text, "x.bib")
+    assert [c.record["title"] for c in found] == ["First"]
+    assert [(p.line, p.field, p.severity) for p in problems] == [(3, "key", "error")]
+    assert "@article{smith20} not imported" in problems[0].message
+    assert "line 1" in problems[0].message
