@@ -538,19 +538,22 @@ class Build:
         shown = {i for page in due if page.shows != FULL for i in page.paper_ids}
         shown |= {i for page in due if page.kind == "paper" for i in page.paper_ids[1:]}  # related papers' entries
         found = self.cache.listings(sorted(shown - fresh))
-        wanted = dict.fromkeys(shown, PARTS)  # the parts of each paper the due pages show
+        wanted = {i: set(PARTS) for i in shown}  # the parts of each paper the due pages show
         for part in ("bib", "data"):
             ids = sorted({i for page in due if PART_OF_KIND.get(page.kind) == part for i in page.paper_ids
                           if (page.kind, i) not in known} - fresh)
-            for paper_id, (listing_digest, value) in self.cache.listings([i for i in ids if i not in found or found[i][1][part] is None],
-                                                                         (part,)).items():
+            lacking = [i for i in ids if i not in found or found[i][1][part] is None]
+            for paper_id, (listing_digest, value) in self.cache.listings(lacking, (part,)).items():
                 if paper_id in found:
                     found[paper_id][1][part] = value[part]
                 else:
                     found[paper_id] = (listing_digest, value)
-            wanted.update({i: wanted.get(i, ()) + (part,) for i in ids})
-        # A part missing from a row was damaged: the record is read again rather than shown without it.
-        return {i: row for i, row in found.items() if all(row[1][part] is not None for part in wanted.get(i, ()))}
+            for paper_id in ids:
+                wanted.setdefault(paper_id, set()).add(part)
+        # A part missing from a row was damaged: the record is read again rather than shown
+        # without it.
+        return {i: row for i, row in found.items()
+                if all(row[1][part] is not None for part in wanted.get(i, ()))}
 
     def _render(self, topics, origins: dict[str, str], env, due: list[Page], digests: dict[str, dict],
                 cached: dict[str, tuple[str, dict]], known: dict[tuple[str, str], str], compress: bool) -> dict[str, bytes]:
