@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
+from .problems import display_path
 
 FORMAT = 9
 PARTS = ("entry", "bib", "data")  # what listings, BibTeX downloads, and feeds and data downloads show of a paper
@@ -385,7 +386,7 @@ class BuildCache:
 def open_cache(path: Path, identity: str, root: Path) -> tuple[BuildCache | None, str | None]:
     """The cache at path, or None when it cannot be used (then the build runs without it); and
     what to say about it."""
-    shown = relative_name(path, root)
+    shown = display_path(path, root)
     try:
         if tracked_by_git(path, root):
             return None, (f"{shown} is tracked by git, and a build uses only a cache it wrote "
@@ -411,11 +412,6 @@ def _read_only(err: Exception) -> bool:
 
 def _reason(err: Exception) -> str:
     return "it is read-only" if _read_only(err) else getattr(err, "strerror", None) or str(err)
-
-
-def relative_name(path: Path, root: Path) -> str:
-    """path as the project knows it; never what a link in it leads to."""
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
 def tracked_by_git(path: Path, root: Path) -> bool:

@@ -12,7 +12,7 @@ from pathlib import Path
 from .bibtex import citation_key, override_problem
 from .model import Origin, Paper, Topic, date_sort_key, paper_from_record, topic_from_record
 from .notes import nesting_problem
-from .problems import ERROR, WARNING, Problem
+from .problems import ERROR, WARNING, Problem, display_path
 from .schema import check, describe, load_schema
 from .slug import RESERVED_NAMES
 from .yamlread import Document, parse_yaml, read_yaml
@@ -21,13 +21,6 @@ from .yamlread import Document, parse_yaml, read_yaml
 # and those XML 1.0 forbids (lone surrogates, U+FFFE, U+FFFF), on which the feeds' writer
 # stops. YAML refuses most of them written raw; these are the ones its escapes ("\uFFFE") let in.
 UNSHOWABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-
-
-def display_path(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 RECORD_SUFFIXES = (".yml", ".yaml")

@@ -24,7 +24,6 @@ from .cache import (
     digest,
     file_sha,
     open_cache,
-    relative_name,
 )
 from .checks import check_collection, missing_pdfs, pdf_references
 from .config import Settings
@@ -45,7 +44,7 @@ from .plan import (
     paper_path,
     plan_site,
 )
-from .problems import WARNING, DataError, Problem, errors_of
+from .problems import WARNING, DataError, Problem, display_path, errors_of
 from .progress import NO_PROGRESS, Progress
 from .records import load_paper_file, load_topics, paper_files
 from .render import Renderer, environment, template_sources
@@ -163,7 +162,7 @@ def project_lock(path: Path, root: Path, wait_message_after: float = 0.3):
     would not take turns with another."""
     if path.is_symlink():
         problem = "the build lock is a symbolic link; delete it"
-        raise DataError([Problem(relative_name(path, root), 0, 0, "", problem)])
+        raise DataError([Problem(display_path(path, root), 0, 0, "", problem)])
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.parent.is_symlink():
