@@ -61,7 +61,7 @@ def _folder_entries(papers_dir: Path, prefix: str, base: str, problems: list[Pro
         return []
     except OSError as err:
         shown = f"{base}/{prefix}".rstrip("/")
-        problems.append(Problem(shown, 0, 0, "", f"folder cannot be read ({err.strerror}): not read"))
+        problems.append(Problem(shown, 0, 0, "", f"a folder that cannot be read ({err.strerror})"))
         return []
 
 
@@ -88,7 +88,7 @@ def _classify(entry: os.DirEntry, inside: Path) -> tuple[str, str]:
         entry.stat()
         return "record", ""
     except OSError as err:  # gone since the folder was listed, or not ours to read
-        return ERROR, f"cannot be read ({err.strerror}): not read"
+        return ERROR, f"cannot be read ({err.strerror})"
 
 
 def _link_problem(entry: os.DirEntry, inside: Path) -> str:

@@ -169,7 +169,8 @@ CASES = [
     ("symlink-out-of-data", {"data/papers/p.yml": Link("/etc/passwd")}, ["data/papers/p.yml: a symbolic link to something outside the data folder"]),
     ("symlink-dir-out-of-data", {"data/papers/more": Link("/etc")}, ["data/papers/more: a symbolic link to something outside the data folder"]),
     *[(name, files, [f"{next(iter(files))}: {why}"]) for name, files, why in [
-        ("symlink-dir-loop", {"data/papers/loop": Link(".")}, "a symbolic link to a folder: not read"),
+        ("symlink-dir-loop", {"data/papers/loop": Link(".")},
+         "a symbolic link to a folder: not read"),
         ("symlink-loop", {X: Link("x.yml")}, "a loop of symbolic links: not read"),
     ]],
     ("secrets-file", {X: SECRETS}, [f"{X}:1:1: title: required field is missing", f"{X}:1:1: 35 more unknown fields",

@@ -308,8 +308,12 @@ def test_a_cache_that_cannot_be_used_as_it_is_leaves_no_connection_open(
     assert cli(root, "build")[0] == 0
     cache = root / ".cache" / "papersite.sqlite"
     opened, connect = [], sqlite3.connect
-    monkeypatch.setattr("generator.cache.sqlite3.connect",
-                        lambda *args, **kwargs: opened.append(connect(*args, **kwargs)) or opened[-1])
+
+    def tracked(*args, **kwargs):
+        opened.append(connect(*args, **kwargs))
+        return opened[-1]
+
+    monkeypatch.setattr("generator.cache.sqlite3.connect", tracked)
     with contextlib.ExitStack() as stack:
         if damage == "garbage":
             cache.write_bytes(b"this is not a database" * 100)
