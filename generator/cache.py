@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
+from .problems import display_path
 
 FORMAT = 10
 PARTS = ("entry", "bib", "data")  # what listings, BibTeX downloads, and feeds and data downloads show of a paper
@@ -147,11 +148,11 @@ class BuildCache:
                 raise Damaged("its rows were not written by this machine's builds (or are damaged)")
             return db
         except (sqlite3.DatabaseError, Damaged) as err:
+            if db is not None:
+                db.close()
             if _read_only(err):
                 raise Unusable("it is read-only") from None
             self.notice = str(err) if isinstance(err, Damaged) else "it is damaged"
-            if db is not None:
-                db.close()
             self.path.unlink(missing_ok=True)
             db = self._connect()
             db.execute("INSERT OR REPLACE INTO meta VALUES ('identity', ?, ?)",
@@ -162,15 +163,11 @@ class BuildCache:
         if self.path.is_symlink():
             raise Damaged("the cache file is a symlink")
         db = sqlite3.connect(self.path, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.executescript(TABLES)
-        # A read-only file opens, and fails at the first write: found now, not at the build's end.
-        db.execute("BEGIN")
         try:
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('', '', '')")
-        finally:
-            db.execute("ROLLBACK")
+            _prepare(db)
+        except BaseException:  # a damaged or read-only file: the caller never sees this connection
+            db.close()
+            raise
         return db
 
     def _meta(self, db: sqlite3.Connection, key: str) -> str | None:
@@ -385,12 +382,11 @@ class BuildCache:
 def open_cache(path: Path, identity: str, root: Path) -> tuple[BuildCache | None, str | None]:
     """The cache at path, or None when it cannot be used (then the build runs without it); and
     what to say about it."""
-    shown = relative_name(path, root)
+    shown = display_path(path, root)
     try:
-        if tracked_by_git(path, root):
-            return None, (f"{shown} is tracked by git, and a build uses only a cache it wrote "
-                          f"itself, so this one runs without it; take it out of the repository "
-                          f"(git rm --cached {shown})")
+        tracked = tracked_by_git(path, root)
+        if tracked:
+            return None, _tracked_message([display_path(p, root) for p in tracked])
         where = key_file()
         try:
             key = machine_key(where)
@@ -405,6 +401,18 @@ def open_cache(path: Path, identity: str, root: Path) -> tuple[BuildCache | None
     return cache, f"{shown} was started afresh: {cache.notice}" if cache.notice else None
 
 
+def _prepare(db: sqlite3.Connection) -> None:
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.executescript(TABLES)
+    # A read-only file opens, and fails at the first write: found now, not at the build's end.
+    db.execute("BEGIN")
+    try:
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('', '', '')")
+    finally:
+        db.execute("ROLLBACK")
+
+
 def _read_only(err: Exception) -> bool:
     return getattr(err, "sqlite_errorname", "") == "SQLITE_READONLY"
 
@@ -413,24 +421,31 @@ def _reason(err: Exception) -> str:
     return "it is read-only" if _read_only(err) else getattr(err, "strerror", None) or str(err)
 
 
-def relative_name(path: Path, root: Path) -> str:
-    """path as the project knows it; never what a link in it leads to."""
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+def _tracked_message(names: list[str]) -> str:
+    shown = " ".join(names)
+    it, verb = ("it", "is") if len(names) == 1 else ("them", "are")
+    return (f"{shown} {verb} tracked by git, and a build uses only a cache it wrote "
+            f"itself, so this one runs without it; take {it} out of the repository "
+            f"(git rm --cached {shown})")
 
 
-def tracked_by_git(path: Path, root: Path) -> bool:
-    """Whether the cache file is in the project's git repository (committed by a change to the
-    project, it may be anyone's). Asked of git only where there is a repository and the file."""
+def tracked_by_git(path: Path, root: Path) -> list[Path]:
+    """Which of the cache file and its -wal and -shm files (SQLite replays a -wal into the file)
+    the project's git repository holds: committed by a change to the project, they may be
+    anyone's. Asked of git only where there is a repository and one of the files."""
+    files = [p for p in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm")))
+             if p.is_file()]
     folders = (root.resolve(), *root.resolve().parents)
-    if not path.is_file() or not any((folder / ".git").exists() for folder in folders):
-        return False
+    if not files or not any((folder / ".git").exists() for folder in folders):
+        return []
     try:
-        done = subprocess.run(["git", "ls-files", "--error-unmatch", "--", str(path.resolve())],
+        done = subprocess.run(["git", "ls-files", "-z", "--", *(str(p.resolve()) for p in files)],
                               cwd=root, timeout=30, stdin=subprocess.DEVNULL,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False)
     except (OSError, subprocess.SubprocessError):
-        return False  # no git to ask: the rows' keys still keep out what this machine did not write
-    return done.returncode == 0
+        return []  # no git to ask: the rows' keys still keep out what this machine did not write
+    listed = {(root / os.fsdecode(name)).resolve() for name in done.stdout.split(b"\0") if name}
+    return [p for p in files if done.returncode == 0 and p.resolve() in listed]
 
 
 def file_sha(data: bytes) -> str:

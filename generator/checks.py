@@ -8,8 +8,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .model import Paper, Topic
-from .problems import NOTE, WARNING, Problem
-from .records import display_path
+from .problems import NOTE, WARNING, Problem, display_path
 from .slug import RESERVED_NAMES
 
 

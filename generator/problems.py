@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 ERROR = "error"
 WARNING = "warning"
 NOTE = "note"  # normal in real collections (no abstract): summarized, never fails --strict
+
+
+def display_path(path: Path, root: Path) -> str:
+    """path as a problem names it: relative to the project as written, never what a link in it
+    leads to (a link's target is not told)."""
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
 @dataclass(frozen=True, order=True)

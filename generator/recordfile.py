@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 from pathlib import Path
 
 import yaml
+
+from .write import write_atomic
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../generator/schema/paper.schema.json\n"
 
@@ -20,21 +20,4 @@ def dump_record(record: dict) -> str:
 def write_new_record(path: Path, text: str) -> None:
     """Create path holding text, in one step: an import killed at any moment leaves each record
     whole or absent, never cut. Never replaces an existing file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # hidden: never read as a record
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(temporary, "x", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        _link(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
-def _link(temporary: Path, path: Path) -> None:
-    try:
-        os.link(temporary, path)  # unlike a rename, fails if a file of that name was made meanwhile
-    except OSError as err:
-        if isinstance(err, FileExistsError) or path.exists():
-            raise
-        os.replace(temporary, path)  # a file system without hard links
+    write_atomic(path, text.encode("utf-8"), replace=False)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import errno
 import os
 import re
+import stat
 from pathlib import Path
 
 from .bibtex import citation_key
 from .bibtex_override import override_problem
 from .model import Origin, Paper, Topic, date_sort_key, paper_from_record, topic_from_record
 from .notes import nesting_problem
-from .problems import WARNING, Problem
+from .problems import ERROR, WARNING, Problem, display_path
 from .schema import check, describe, load_schema
 from .slug import RESERVED_NAMES
 from .yamlread import Document, parse_yaml, read_yaml
@@ -20,13 +22,6 @@ from .yamlread import Document, parse_yaml, read_yaml
 # and those XML 1.0 forbids (lone surrogates, U+FFFE, U+FFFF), on which the feeds' writer
 # stops. YAML refuses most of them written raw; these are the ones its escapes ("\uFFFE") let in.
 UNSHOWABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-
-
-def display_path(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 RECORD_SUFFIXES = (".yml", ".yaml")
@@ -38,34 +33,79 @@ def record_files(papers_dir: Path) -> list[Path]:
 
 def paper_files(papers_dir: Path, root: Path) -> tuple[dict[str, tuple[str, tuple[int, int]]], list[Problem]]:
     """Record files by display path, with their size and modification time, in path order; and
-    problems with what else is there: symbolic links leading out of the data folder are refused
-    (unread, so nothing of what they point at reaches a log), and files that are not records
-    are named in warnings rather than skipped without a word."""
+    problems with what else is there: symbolic links leading out of the data folder, to a folder
+    or round in a loop are refused (unread, so nothing of what they point at reaches a log), and
+    files that are not records are named in warnings rather than skipped without a word."""
     base = display_path(papers_dir, root)
     inside = papers_dir.parent.resolve()
     found, problems = {}, []
-    pending = [(str(papers_dir), "")]
+    pending = [""]
     while pending:
-        folder, prefix = pending.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-        for entry in entries:
+        prefix = pending.pop()
+        for entry in _folder_entries(papers_dir, prefix, base, problems):
             display = f"{base}/{prefix}{entry.name}"
-            if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(inside):
-                problems.append(Problem(display, 0, 0, "", "a symbolic link to something outside the data folder: not read"))
-            elif entry.is_dir():
-                pending.append((entry.path, f"{prefix}{entry.name}/"))
-            elif entry.name.startswith("."):
-                continue  # .gitkeep, editor files
-            elif not entry.name.endswith(RECORD_SUFFIXES) or not entry.is_file():
-                why = "record files end in .yml or .yaml" if entry.is_file() else "not a regular file"
-                problems.append(Problem(display, 0, 0, "", f"not read: {why}", WARNING))
-            else:
-                st = entry.stat()
+            kind, why = _classify(entry, inside)
+            if kind == "folder":
+                pending.append(f"{prefix}{entry.name}/")
+            elif kind == "record":
+                st = entry.stat()  # kept by the entry since _classify asked
                 found[prefix + entry.name] = (entry.path, (st.st_size, st.st_mtime_ns))
+            elif why:
+                problems.append(Problem(display, 0, 0, "", why, kind))
     return {f"{base}/{name}": found[name] for name in sorted(found)}, problems
+
+
+def _folder_entries(papers_dir: Path, prefix: str, base: str, problems: list[Problem]):
+    try:
+        return list(os.scandir(papers_dir / prefix))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    except OSError as err:
+        shown = f"{base}/{prefix}".rstrip("/")
+        problems.append(Problem(shown, 0, 0, "", f"a folder that cannot be read ({err.strerror})"))
+        return []
+
+
+# Folders are read only where they lie, never through a link: a link to a folder above it
+# (`loop -> .`) would make the scan endless, and one to a folder beside it would read its
+# records twice under two names.
+FOLDER_LINK = "a symbolic link to a folder: not read (move or copy the folder here instead)"
+
+
+def _classify(entry: os.DirEntry, inside: Path) -> tuple[str, str]:
+    """("folder", ""), ("record", ""), ("skip", ""), or the severity of a problem and why the
+    entry is not read. Where a refused link leads is never said."""
+    try:
+        why = _link_problem(entry, inside)
+        if why:
+            return ERROR, why
+        if entry.is_dir():
+            return "folder", ""
+        if entry.name.startswith("."):
+            return "skip", ""  # .gitkeep, editor files
+        if not entry.name.endswith(RECORD_SUFFIXES) or not entry.is_file():
+            why = "record files end in .yml or .yaml" if entry.is_file() else "not a regular file"
+            return WARNING, f"not read: {why}"
+        entry.stat()
+        return "record", ""
+    except OSError as err:  # gone since the folder was listed, or not ours to read
+        return ERROR, f"cannot be read ({err.strerror})"
+
+
+def _link_problem(entry: os.DirEntry, inside: Path) -> str:
+    if not entry.is_symlink():
+        return ""
+    try:
+        if not Path(entry.path).resolve().is_relative_to(inside):
+            return "a symbolic link to something outside the data folder: not read"
+        is_folder = stat.S_ISDIR(os.stat(entry.path).st_mode)
+    except FileNotFoundError:
+        return ""  # leads nowhere: named as not a regular file
+    except (OSError, RuntimeError) as err:  # resolve() raises RuntimeError on a loop before 3.13
+        if isinstance(err, RuntimeError) or err.errno == errno.ELOOP:
+            return "a loop of symbolic links: not read"
+        return f"a symbolic link that cannot be followed ({err.strerror}): not read"
+    return FOLDER_LINK if is_folder else ""
 
 
 def load_papers(papers_dir: Path, root: Path) -> tuple[list[Paper], list[Problem]]:

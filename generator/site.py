@@ -24,7 +24,6 @@ from .cache import (
     digest,
     file_sha,
     open_cache,
-    relative_name,
 )
 from .checks import check_collection, missing_pdfs, pdf_references
 from .config import Settings
@@ -45,7 +44,7 @@ from .plan import (
     paper_path,
     plan_site,
 )
-from .problems import WARNING, DataError, Problem, errors_of
+from .problems import WARNING, DataError, Problem, display_path, errors_of
 from .progress import NO_PROGRESS, Progress
 from .records import load_paper_file, load_topics, paper_files
 from .render import Renderer, environment, template_sources
@@ -163,7 +162,7 @@ def project_lock(path: Path, root: Path, wait_message_after: float = 0.3):
     would not take turns with another."""
     if path.is_symlink():
         problem = "the build lock is a symbolic link; delete it"
-        raise DataError([Problem(relative_name(path, root), 0, 0, "", problem)])
+        raise DataError([Problem(display_path(path, root), 0, 0, "", problem)])
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.parent.is_symlink():
@@ -538,19 +537,22 @@ class Build:
         shown = {i for page in due if page.shows != FULL for i in page.paper_ids}
         shown |= {i for page in due if page.kind == "paper" for i in page.paper_ids[1:]}  # related papers' entries
         found = self.cache.listings(sorted(shown - fresh))
-        wanted = dict.fromkeys(shown, PARTS)  # the parts of each paper the due pages show
+        wanted = {i: set(PARTS) for i in shown}  # the parts of each paper the due pages show
         for part in ("bib", "data"):
             ids = sorted({i for page in due if PART_OF_KIND.get(page.kind) == part for i in page.paper_ids
                           if (page.kind, i) not in known} - fresh)
-            for paper_id, (listing_digest, value) in self.cache.listings([i for i in ids if i not in found or found[i][1][part] is None],
-                                                                         (part,)).items():
+            lacking = [i for i in ids if i not in found or found[i][1][part] is None]
+            for paper_id, (listing_digest, value) in self.cache.listings(lacking, (part,)).items():
                 if paper_id in found:
                     found[paper_id][1][part] = value[part]
                 else:
                     found[paper_id] = (listing_digest, value)
-            wanted.update({i: wanted.get(i, ()) + (part,) for i in ids})
-        # A part missing from a row was damaged: the record is read again rather than shown without it.
-        return {i: row for i, row in found.items() if all(row[1][part] is not None for part in wanted.get(i, ()))}
+            for paper_id in ids:
+                wanted.setdefault(paper_id, set()).add(part)
+        # A part missing from a row was damaged: the record is read again rather than shown
+        # without it.
+        return {i: row for i, row in found.items()
+                if all(row[1][part] is not None for part in wanted.get(i, ()))}
 
     def _render(self, topics, origins: dict[str, str], env, due: list[Page], digests: dict[str, dict],
                 cached: dict[str, tuple[str, dict]], known: dict[tuple[str, str], str], compress: bool) -> dict[str, bytes]:

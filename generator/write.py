@@ -104,28 +104,48 @@ def read_manifest(docs: Path) -> set[str]:
     return {line for line in path.read_text("utf-8", errors="replace").splitlines() if line}
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+# Created anew, never through a symbolic link: a link planted at the temporary name fails.
+CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def write_atomic(path: Path, data: bytes, *, replace: bool = True) -> None:
     """Readers see the old file or the new one, never a part of it: the data goes to a new
-    temporary file (created exclusively, never through a link), which then replaces path."""
+    temporary file, which then replaces path; or, with replace=False, is linked into place,
+    never replacing anything there (FileExistsError instead)."""
+    # A dot first: never read as a record; TEMPORARY knows the name if a kill leaves it.
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)  # the umask applies
+            fd = os.open(tmp, CREATE, 0o666)  # the umask applies
         except FileNotFoundError:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+            fd = os.open(tmp, CREATE, 0o666)
     except OSError as err:  # name the file being written, not its temporary
         raise OSError(err.errno, err.strerror, str(path)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.replace(tmp, path)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            _link_into_place(tmp, path)
     except OSError as err:  # a full disk, a file deleted mid-build: name the file being written
         tmp.unlink(missing_ok=True)
         raise OSError(err.errno, err.strerror, str(path)) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _link_into_place(tmp: Path, path: Path) -> None:
+    try:
+        os.link(tmp, path)  # unlike a rename, fails if a file (or a link) of that name is there
+    except OSError as err:
+        if isinstance(err, FileExistsError) or os.path.lexists(path):
+            raise
+        os.replace(tmp, path)  # a file system without hard links
+    else:
+        tmp.unlink()
 
 
 def claim(docs_dir: Path, keep: set[str]) -> set[str]:

@@ -269,3 +269,13 @@ def test_a_missing_local_pdf_is_a_warning_in_every_build_until_the_file_is_there
     assert code == 0 and warning in err, err
     code, _, err = cli(root, "validate", "--strict")
     assert code == 1 and warning in err, err
+
+
+def test_a_missing_local_pdf_is_named_as_written_when_docs_links_elsewhere(
+        project, cli, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    root = project({"x.yml": "title: X\ntopics: [vision]\nlinks: {pdf: files/x.pdf}\n"})
+    (root / "docs").symlink_to(elsewhere)
+    code, _, err = cli(root, "validate")
+    assert code == 0 and "links.pdf: no file docs/files/x.pdf: the PDF link" in err, err
+    assert str(elsewhere) not in err

@@ -82,17 +82,17 @@ class CutShort:
 
 
 def test_an_import_interrupted_while_writing_leaves_no_cut_record(project, cli, monkeypatch):
-    from generator import recordfile
+    from generator import write
 
     root = project()
-    real_open, calls = open, []
+    real_fdopen, calls = write.os.fdopen, []
 
-    def interrupted_third_time(file, *args, **kwargs):
-        calls.append(file)
-        handle = real_open(file, *args, **kwargs)
+    def interrupted_third_time(fd, *args, **kwargs):
+        calls.append(fd)
+        handle = real_fdopen(fd, *args, **kwargs)
         return CutShort(handle) if len(calls) == 3 else handle
 
-    monkeypatch.setattr(recordfile, "open", interrupted_third_time, raising=False)
+    monkeypatch.setattr(write.os, "fdopen", interrupted_third_time)  # how each record is written
     code, _, _ = cli(
         root, "import", "bibtex", str(FIXTURES / "bibtex-bbt-jabref-comments-1730.bib")
     )

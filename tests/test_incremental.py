@@ -239,20 +239,24 @@ def test_a_cache_whose_rows_this_machine_did_not_seal_is_started_afresh_and_said
     assert (tmp_path / "secret" / "key").stat().st_mode & 0o777 == 0o600  # this user's alone
 
 
-def test_a_cache_tracked_by_git_is_not_used(tmp_path, project, cli):
+@pytest.mark.parametrize("end", ["", "-wal"])
+def test_a_cache_tracked_by_git_is_not_used(tmp_path, project, cli, end):
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
     root = project(ALPHA)
     assert cli(root, "build")[0] == 0
     cache = root / ".cache" / "papersite.sqlite"
-    for command in (["init", "-q"], ["add", "-f", str(cache)]):
+    tracked = cache.with_name(cache.name + end)
+    if end:  # a log SQLite would replay into the cache (not one of its own: that is no log)
+        tracked.write_bytes(b"\x37\x7f\x06\x82" + bytes(28))
+    for command in (["init", "-q"], ["add", "-f", str(tracked)]):
         subprocess.run(["git", *command], cwd=root, check=True, capture_output=True)
     before = cache.read_bytes()
     (root / "data/papers/a.yml").write_text(EDITED, "utf-8")
     code, _, err = cli(root, "build")
     assert code == 0, err
-    assert err.count(".cache/papersite.sqlite is tracked by git") == 1, err
-    assert "git rm --cached .cache/papersite.sqlite" in err
+    assert err.count(f".cache/papersite.sqlite{end} is tracked by git") == 1, err
+    assert f"git rm --cached .cache/papersite.sqlite{end})" in err
     assert cache.read_bytes() == before
     assert generated(root / "docs") == cold_build(root, tmp_path, cli)
 
@@ -287,6 +291,37 @@ def test_a_read_only_cache_means_a_build_without_it(tmp_path, project, cli):
         assert err.count(said) == 1, err
         assert generated(root / "docs") == cold_build(root, tmp_path, cli)
     assert cli(root, "build")[0] == 0
+
+
+def closed(db: sqlite3.Connection) -> bool:
+    try:
+        db.execute("SELECT 1")
+    except sqlite3.ProgrammingError:  # "Cannot operate on a closed database."
+        return True
+    return False
+
+
+@pytest.mark.parametrize("damage", ["garbage", "read-only"])
+def test_a_cache_that_cannot_be_used_as_it_is_leaves_no_connection_open(
+        project, cli, monkeypatch, damage):
+    root = project(ALPHA)
+    assert cli(root, "build")[0] == 0
+    cache = root / ".cache" / "papersite.sqlite"
+    opened, connect = [], sqlite3.connect
+
+    def tracked(*args, **kwargs):
+        opened.append(connect(*args, **kwargs))
+        return opened[-1]
+
+    monkeypatch.setattr("generator.cache.sqlite3.connect", tracked)
+    with contextlib.ExitStack() as stack:
+        if damage == "garbage":
+            cache.write_bytes(b"this is not a database" * 100)
+        else:
+            stack.enter_context(read_only(cache))
+        code, _, err = cli(root, "build")
+    assert code == 0 and opened, err
+    assert all(closed(db) for db in opened)
 
 
 def test_an_abstract_edit_renders_only_the_pages_that_show_that_paper_without_planning_again(project, cli, monkeypatch):

@@ -13,6 +13,8 @@ import pytest
 from conftest import write_files
 from sitetools import copy_project, mkdocs_build, mkdocs_env
 
+from generator.recordfile import write_new_record
+
 PAPERS = {
     "a.yml": "title: Alpha\ntopics: [vision]\nabstract: First.\n",
     "b.yml": "title: Beta\ntopics: [speech]\nabstract: Second.\n",
@@ -64,6 +66,22 @@ def test_files_the_generator_did_not_write_are_never_deleted(project, cli):
     (root / "data/papers/b.yml").unlink()
     code, out, _ = cli(root, "build")
     assert code == 0 and not (root / "docs/papers/b.md").exists() and (root / "docs/papers/hand-made.md").exists()
+
+
+@pytest.mark.parametrize("there", ["file", "link"])
+def test_a_new_record_never_replaces_a_file_or_writes_through_a_link(tmp_path, elsewhere, there):
+    path = tmp_path / "papers" / "new.yml"
+    path.parent.mkdir()
+    if there == "file":
+        path.write_text("mine\n", "utf-8")
+    else:
+        path.symlink_to(elsewhere / "precious.txt")
+    before = tree(elsewhere)
+    with pytest.raises(FileExistsError) as caught:
+        write_new_record(path, "title: New\n")
+    assert caught.value.filename == str(path)  # the file said, not a temporary name
+    assert [p.name for p in path.parent.iterdir()] == ["new.yml"] and tree(elsewhere) == before
+    assert there == "link" or path.read_text("utf-8") == "mine\n"
 
 
 @pytest.mark.slow
