@@ -86,7 +86,8 @@ def _warnings(papers: list[Paper], topics: list[Topic]) -> list[Problem]:
             problems.append(paper.origin.problem((), "papers with no abstract", NOTE))
     used = {t for p in papers for t in p.topics}
     used |= {t.parent for t in topics if t.id in used and t.parent}
-    for topic in topics:
+    # A collection with no papers yet (a new site) has no stale topics to point out.
+    for topic in topics if papers else ():
         if topic.id not in used:
             problems.append(topic.origin.problem(("id",), f"topic {topic.id!r} has no papers", WARNING))
     return problems

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from .collection import load_collection
 from .config import load_settings
 from .importer import ABSTRACT_MIN, import_entries, parse_listing
 from .importers.run import FORMATS as IMPORT_FORMATS
+from .importers.run import report_lines
 from .problems import NOTE, WARNING, DataError, Problem, errors_of, headline, summarize_notes
 from .progress import ConsoleProgress
 from .records import display_path
@@ -84,6 +86,16 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--topic", action="append", dest="topics", metavar="ID",
                      help="topic id from data/topics.yml (repeat for more); asked for when omitted on a terminal")
     new.set_defaults(run=cmd_new)
+
+    init = commands.add_parser("init", help="create a new site folder")
+    init.add_argument("directory", type=Path, metavar="DIR", help="a new or empty folder")
+    init.add_argument("--from", dest="sources", action="append", type=Path, default=[],
+                      metavar="FILE", help="import a .bib, CSL-JSON (.json) or .ris export into it")
+    init.set_defaults(run=cmd_init)
+
+    clear = commands.add_parser("clear", help="delete every record; reset topics, pages, site name")
+    clear.add_argument("--yes", action="store_true", help="really delete the records")
+    clear.set_defaults(run=cmd_clear)
 
     return parser
 
@@ -192,12 +204,16 @@ def cmd_import_listing(args: argparse.Namespace) -> int:
 
 
 def cmd_import_format(args: argparse.Namespace) -> int:
-    from .importers.run import report_lines, run_import
+    from .importers.run import run_import
 
     settings, collection = _collection(args)
     outcome = run_import(args.format, args.sources, collection, settings.data_dir / "papers", settings.root,
                          topics=args.topics, dry_run=args.dry_run, update=args.update)
-    for line in report_lines(outcome, args.dry_run):
+    return _reported(outcome, args.dry_run)
+
+
+def _reported(outcome, dry_run: bool) -> int:
+    for line in report_lines(outcome, dry_run):
         print(line)
     # the good entries are in; a script or CI still learns that some were not
     return 1 if any(p.severity not in (WARNING, NOTE) for p in outcome.problems) else 0
@@ -223,3 +239,38 @@ def _ask_for_topics(collection) -> list[str]:
     print("Topics: " + ", ".join(known))
     answer = input("Topic id(s) for this paper, separated by spaces: ")
     return answer.replace(",", " ").split()
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .newsite import check_init, create_site
+
+    check_init(args.directory, args.sources)
+    written = create_site(args.directory)
+    shown = args.directory.as_posix()
+    print(f"created {shown}/: {', '.join(written)}, data/papers/")
+    code = max((_import_into(args.directory, source) for source in args.sources), default=0)
+    print(f"next: cd {shlex.quote(shown)} && mkdocs serve (edit site_name in mkdocs.yml, "
+          "docs/index.md and docs/about.md; see requirements.txt before publishing)")
+    return code
+
+
+def _import_into(site: Path, source: Path) -> int:
+    """Import one export into a new site, every paper under its one topic; 1 if an entry failed."""
+    from .importers.run import run_import
+    from .newsite import TOPIC, import_format
+
+    settings, collection = _collection(argparse.Namespace(config_file=site / "mkdocs.yml"))
+    papers = settings.data_dir / "papers"
+    outcome = run_import(import_format(source), [str(source)], collection, papers, settings.root,
+                         topics=[TOPIC])
+    return _reported(outcome, False)
+
+
+def cmd_clear(args: argparse.Namespace) -> int:
+    from .newsite import clear_collection
+
+    settings = load_settings(args.config_file)
+    cleared = clear_collection(settings, args.config_file, args.yes)
+    reset = ", ".join(display_path(p, settings.root) for p in cleared.reset)
+    print(f"deleted {len(cleared.records)} record file(s); reset {reset}")
+    return 0

@@ -9,6 +9,8 @@ import zipfile
 import pytest
 from conftest import REPO
 
+from generator.newsite import skeleton_files
+
 pytestmark = pytest.mark.slow
 
 
@@ -23,3 +25,6 @@ def test_wheel_builds_without_warnings_and_carries_schema_and_templates(tmp_path
     wheel = next(tmp_path.glob("papersite-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"generator/schema/paper.schema.json", "generator/templates/paper.md.j2"} <= names
+    skeleton = {source.relative_to(REPO).as_posix() for _, source in skeleton_files()}
+    assets = {"generator/theme/assets/papers-search.js", "generator/theme/assets/extra.css"}
+    assert skeleton | assets <= names

@@ -1,0 +1,334 @@
+// Search over the Pagefind index that the `papers` plugin builds from the paper pages:
+// a box in the header, the search page with facets (AND across filters, NOT to exclude a
+// value, state kept in the URL), and a filter box on topic pages.
+(function () {
+  "use strict";
+  const ROOT = new URL("..", document.currentScript.src);  // this file lives in <site>/assets/
+  const FACETS = [["topic", "Topic"], ["year", "Year"], ["venue", "Venue"], ["tag", "Tag"], ["author", "Author"]];
+  const PAGE_SIZE = 20;
+  const FIRST_BATCH = 5;
+  const SHOWN_VALUES = 8;
+  const MAX_VALUES = 50;
+  let pagefind = null;
+  // The index holds some characters of a filter value percent-encoded ("%", '"', "\\", controls,
+  // an "&" that could start an entity): Pagefind finds no value whose JSON form has escapes, and
+  // decodes entities twice. Values are shown decoded, and filtered by the text the index holds:
+  // `indexed` maps a facet's decoded values back to it (generator/searchdata.py writes them).
+  const indexed = {};
+
+  function shownValue(name, value) {
+    if (!value.includes("%")) return value;
+    let shown = value;
+    try { shown = decodeURIComponent(value); } catch (err) { /* not encoded: shown as it is */ }
+    (indexed[name] = indexed[name] || new Map()).set(shown, value);
+    return shown;
+  }
+
+  function shownCounts(counts) {
+    const shown = {};
+    for (const [name, values] of Object.entries(counts || {})) {
+      const entries = Object.entries(values).map(([value, n]) => [shownValue(name, value), n]);
+      shown[name] = Object.fromEntries(entries);
+    }
+    return shown;
+  }
+
+  function indexValue(name, value) {
+    return (indexed[name] && indexed[name].get(value)) ?? value;
+  }
+
+  function searchPage() {
+    const meta = document.querySelector('meta[name="papers-search-page"]');
+    return new URL(meta ? meta.content : "search/", ROOT);
+  }
+
+  // Two Pagefind instances over the same index: `plain` finds and ranks results and never loads
+  // the filter index; `faceted` counts facet values and applies filters. Pagefind counts every
+  // loaded filter value against every result, which at 100,000 papers takes far longer than the
+  // search itself, so results never wait for counts. A big index comes in parts (parts.json).
+  function loadPagefind() {
+    if (!pagefind) {
+      pagefind = (async () => {
+        const module = await import(new URL("pagefind/pagefind.js", ROOT).href);
+        const options = { baseUrl: ROOT.pathname, excerptLength: 24 };
+        let parts = [];
+        const listed = await fetch(new URL("pagefind/parts.json", ROOT)).catch(() => null);
+        if (listed && listed.ok) parts = await listed.json();
+        const open = async () => {
+          const instance = module.createInstance(options);
+          await instance.init();
+          await Promise.all(parts.map(part => instance.mergeIndex(new URL("pagefind/" + part, ROOT).pathname, options)));
+          return instance;
+        };
+        const plain = await open();
+        let faceted = null;
+        // the filter index is loaded once, up front: Pagefind counts only the filters it has loaded
+        // (and its values learnt, so that a value from the address is filtered by its indexed text)
+        const withFilters = async () => {
+          const instance = await open();
+          shownCounts(await instance.filters());
+          return instance;
+        };
+        return { plain, faceted: () => (faceted = faceted || withFilters()) };
+      })();
+      pagefind.catch(() => { pagefind = null; });
+    }
+    return pagefind;
+  }
+
+  function element(tag, attributes, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes || {})) {
+      if (name === "text") node.textContent = value;
+      else node.setAttribute(name, value);
+    }
+    node.append(...children);
+    return node;
+  }
+
+  // Pagefind's excerpt is the page text with <mark> around matches: keep only the marks.
+  function safeExcerpt(html) {
+    const holder = element("span");
+    const parts = String(html).split(/(<mark>|<\/mark>)/);
+    let current = holder;
+    for (const part of parts) {
+      if (part === "<mark>") { current = holder.appendChild(element("mark")); continue; }
+      if (part === "</mark>") { current = holder; continue; }
+      const decoder = document.createElement("textarea");  // its content is text: nothing in it runs
+      decoder.innerHTML = part;
+      current.append(decoder.value);
+    }
+    return holder;
+  }
+
+  // ---- header box -------------------------------------------------------------------------
+  function headerBox() {
+    const header = document.querySelector(".md-header__inner");
+    if (!header || header.querySelector(".papers-header-search")) return;
+    const input = element("input", { type: "search", name: "q", placeholder: "Search papers", "aria-label": "Search papers", autocomplete: "off" });
+    const form = element("form", { class: "papers-header-search", role: "search", action: searchPage().href }, input);
+    const current = new URLSearchParams(location.search).get("q");
+    if (current && location.pathname === searchPage().pathname) input.value = current;
+    const before = header.querySelector(".md-header__source");
+    header.insertBefore(form, before);
+  }
+
+  // ---- search page ------------------------------------------------------------------------
+  function readState() {
+    const params = new URLSearchParams(location.search);
+    const state = { q: params.get("q") || "", include: {}, exclude: {} };
+    for (const [name] of FACETS) {
+      state.include[name] = params.getAll(name);
+      state.exclude[name] = params.getAll("not-" + name);
+    }
+    return state;
+  }
+
+  function writeState(state) {
+    const params = new URLSearchParams();
+    if (state.q) params.set("q", state.q);
+    for (const [name] of FACETS) {
+      for (const value of state.include[name]) params.append(name, value);
+      for (const value of state.exclude[name]) params.append("not-" + name, value);
+    }
+    const query = params.toString();
+    history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
+  }
+
+  function pagefindFilters(state) {
+    const filters = {};
+    const excluded = [];
+    for (const [name] of FACETS) {
+      const chosen = state.include[name].map(value => indexValue(name, value));
+      if (chosen.length) filters[name] = { all: chosen };
+      for (const value of state.exclude[name]) excluded.push({ [name]: indexValue(name, value) });
+    }
+    if (excluded.length) filters.none = excluded;
+    return filters;
+  }
+
+  function active(state) {
+    return FACETS.some(([name]) => state.include[name].length || state.exclude[name].length);
+  }
+
+  function toggle(list, value) {
+    const at = list.indexOf(value);
+    if (at >= 0) list.splice(at, 1); else list.push(value);
+  }
+
+  function facetDetails(label, attributes, ...children) {
+    return element("details", { class: "papers-facet", ...attributes }, element("summary", { text: label }), ...children);
+  }
+
+  function facetGroup(state, name, label, counts, rerun) {
+    const values = Object.entries(counts || {});
+    const chosen = new Set([...state.include[name], ...state.exclude[name]]);
+    values.sort((a, b) => (chosen.has(b[0]) - chosen.has(a[0])) || (b[1] - a[1]) || a[0].localeCompare(b[0]));
+    if (name === "year") values.sort((a, b) => (chosen.has(b[0]) - chosen.has(a[0])) || b[0].localeCompare(a[0]));
+    const found = values.filter(([value, count]) => count > 0 || chosen.has(value));
+    if (!found.length) {  // kept, not dropped: the facets above the results on a phone keep their height
+      const none = element("ul", { class: "papers-facet__values" }, element("li", { class: "papers-facet__rest", text: "None among these papers" }));
+      return facetDetails(label, { class: "papers-facet is-empty" }, none);
+    }
+    // a facet of thousands of authors would cost more to draw than the search: the most frequent ones
+    const shown = found.filter(([value], index) => index < MAX_VALUES || chosen.has(value));
+    const list = element("ul", { class: "papers-facet__values" });
+    shown.forEach(([value, count], index) => {
+      const included = state.include[name].includes(value);
+      const excluded = state.exclude[name].includes(value);
+      const include = element("button", { type: "button", class: "papers-facet__value", "aria-pressed": String(included), "data-facet": name, "data-value": value },
+        element("span", { class: "papers-facet__label", text: value }), " ", element("span", { class: "papers-facet__count", text: String(count) }));
+      include.addEventListener("click", () => { toggle(state.include[name], value); state.exclude[name] = state.exclude[name].filter(v => v !== value); rerun(); });
+      const exclude = element("button", { type: "button", class: "papers-facet__not", "aria-pressed": String(excluded), title: "Leave out " + value, "aria-label": "Leave out " + label.toLowerCase() + " " + value, text: "not" });
+      exclude.addEventListener("click", () => { toggle(state.exclude[name], value); state.include[name] = state.include[name].filter(v => v !== value); rerun(); });
+      const item = element("li", { class: excluded ? "is-excluded" : included ? "is-included" : "" }, include, exclude);
+      if (index >= SHOWN_VALUES && !chosen.has(value)) item.hidden = true;
+      list.append(item);
+    });
+    const group = facetDetails(label, {}, list);
+    group.open = chosen.size > 0 || window.matchMedia("(min-width: 45em)").matches;  // on phones, results come first
+    if (found.length > shown.length) {
+      list.append(element("li", { class: "papers-facet__rest", text: `and ${found.length - shown.length} more: search to narrow them` }));
+    }
+    if (shown.length > SHOWN_VALUES) {
+      const label = found.length > shown.length ? `Show the ${shown.length} most frequent` : `Show all ${shown.length}`;
+      const more = element("button", { type: "button", class: "papers-facet__more", text: label });
+      more.addEventListener("click", () => { list.querySelectorAll("li[hidden]").forEach(li => { li.hidden = false; }); more.remove(); });
+      group.append(more);
+    }
+    return group;
+  }
+
+  function resultItem(data) {
+    const meta = data.meta || {};
+    const title = element("a", { href: data.url, class: "papers-result__title", text: meta.title || data.url });
+    const line = [meta.authors, meta.year, meta.topics].filter(Boolean).join(" · ");
+    return element("li", { class: "papers-result" }, element("h3", {}, title), element("p", { class: "papers-result__byline", text: line }),
+      element("p", { class: "papers-result__excerpt" }, safeExcerpt(data.excerpt || "")));
+  }
+
+  async function searchPageMain(root) {
+    const input = root.querySelector("input[name=q]");
+    const status = root.querySelector(".papers-search__status");
+    const facets = root.querySelector(".papers-search__facets");
+    const results = root.querySelector(".papers-search__results");
+    const more = root.querySelector(".papers-search__more");
+    const state = readState();
+    input.value = state.q;
+    // Every facet's heading is there before anything is counted. On a phone the facets sit above the results, and
+    // counting waits for the filter index, so facets drawn only then pushed the results already shown down the page.
+    facets.replaceChildren(...FACETS.map(([, label]) => facetDetails(label, { "data-pending": "" })));
+    let engine;
+    try {
+      engine = await loadPagefind();
+    } catch (err) {
+      facets.replaceChildren();
+      status.textContent = "The search index is not there: build the site with `mkdocs build` (or wait for `mkdocs serve` to finish indexing).";
+      return;
+    }
+    let generation = 0;
+    let pending = [];
+
+    async function showMore(mine) {
+      // the first few as soon as their fragments arrive, then the rest of the page
+      for (const size of [FIRST_BATCH, PAGE_SIZE - FIRST_BATCH]) {
+        const found = await Promise.all(pending.splice(0, size).map(r => r.data()));
+        if (mine !== undefined && mine !== generation) return;
+        found.forEach(data => results.append(resultItem(data)));
+      }
+      more.hidden = pending.length === 0;
+    }
+
+    function showResults(search) {
+      const n = search.results.length;
+      status.textContent = n === 1 ? "1 paper" : `${n} papers`;
+      results.replaceChildren();
+      pending = search.results.slice();
+    }
+
+    async function run() {
+      const mine = ++generation;
+      writeState(state);
+      const query = state.q.trim() || null;
+      if (!query && !active(state)) {
+        const all = await (await engine.faceted()).filters();
+        if (mine !== generation) return;
+        results.replaceChildren();
+        pending = [];
+        more.hidden = true;
+        status.textContent = "Type to search, or choose a filter.";
+        drawFacets(all);
+        return;
+      }
+      if (active(state)) {
+        const search = await (await engine.faceted()).search(query, { filters: pagefindFilters(state) });
+        if (mine !== generation || !search) return;
+        showResults(search);
+        drawFacets(search.filters);
+        await showMore(mine);
+        return;
+      }
+      // Results first, from the instance that counts nothing; the facets follow from the same query.
+      const search = await engine.plain.search(query);
+      if (mine !== generation || !search) return;
+      showResults(search);
+      await showMore(mine);
+      if (mine !== generation) return;
+      const counted = await (await engine.faceted()).search(query);
+      if (mine === generation && counted) drawFacets(counted.filters);
+    }
+
+    function drawFacets(counts) {
+      const shown = shownCounts(counts);  // values as written, not as the index holds them
+      const groups = FACETS.map(([key, label]) => facetGroup(state, key, label, shown[key], run));
+      facets.replaceChildren(...groups);
+    }
+
+    let timer = null;
+    input.addEventListener("input", () => {
+      state.q = input.value;
+      engine.plain.preload(input.value);
+      clearTimeout(timer);
+      timer = setTimeout(run, 40);  // stale searches are dropped anyway: this only spares the worker
+    });
+    root.querySelector("form").addEventListener("submit", event => { event.preventDefault(); state.q = input.value; run(); });
+    more.addEventListener("click", () => showMore());
+    await run();
+  }
+
+  // ---- topic pages ------------------------------------------------------------------------
+  function topicFilter(box) {
+    const input = box.querySelector("input");
+    const status = box.querySelector(".papers-filter__status");
+    const entries = Array.from(document.querySelectorAll(".paper-list .paper-entry"));
+    box.hidden = false;
+    input.addEventListener("input", () => {
+      const words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      let shown = 0;
+      for (const entry of entries) {
+        const match = words.every(word => entry.textContent.toLowerCase().includes(word));
+        entry.hidden = !match;
+        shown += match;
+      }
+      status.replaceChildren();
+      if (!words.length) return;
+      const everywhere = searchPage();
+      everywhere.searchParams.set("q", input.value.trim());
+      everywhere.searchParams.append("topic", box.dataset.topic);
+      status.append(`${shown} of ${entries.length} on this page · `, element("a", { href: everywhere.href, text: "search all papers of this topic" }));
+    });
+  }
+
+  function start() {
+    headerBox();
+    const root = document.getElementById("papers-search");
+    if (root && !root.dataset.started) { root.dataset.started = "1"; searchPageMain(root); }
+    const box = document.querySelector(".papers-filter[data-topic]");
+    if (box && box.hidden) topicFilter(box);
+  }
+
+  // Material's instant navigation swaps pages without reloading scripts: start on each page.
+  if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(start);
+  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
