@@ -115,6 +115,17 @@ def test_init_imports_csl_json_and_ris_exports_under_the_one_topic(tmp_path, cap
     assert all(yaml.safe_load(r.read_text("utf-8"))["topics"] == [TOPIC] for r in records)
 
 
+def test_init_from_an_export_with_bad_entries_keeps_the_good_ones(tmp_path, capsys):
+    xampl = IMPORTS / "bibtex-xampl-variant-pl-months.bib"
+    code, out, err = run("init", str(tmp_path / "site"), "--from", str(xampl), capsys=capsys)
+    assert code == 1  # a script notices, as with `import`
+    bad = "title: @misc{misc-minimal} has no title: not imported"
+    assert f"{xampl.as_posix()}:227:1: {bad}" in out + err
+    assert "14 created" in out
+    config = str(tmp_path / "site" / "mkdocs.yml")
+    assert run("-f", config, "validate", "--strict", capsys=capsys)[0] == 0
+
+
 def shipped_copy(root: Path) -> Path:
     """This project as a fork holds it: its tracked files and its new ones, nothing generated."""
     listed = subprocess.run(
