@@ -73,6 +73,13 @@ def test_only_a_collection_with_papers_is_warned_about_topics_with_none(project,
     assert code == 1 and "topic 'speech' has no papers" in err
 
 
+def test_the_home_page_of_a_site_with_one_topic_says_one_topic(tmp_path, capsys):
+    run("init", str(tmp_path / "site"), "--from", str(FORK_BIB), capsys=capsys)
+    assert run("-f", str(tmp_path / "site" / "mkdocs.yml"), "build", capsys=capsys)[0] == 0
+    home = (tmp_path / "site" / "docs" / "_generated" / "home.md").read_text("utf-8")
+    assert "<strong>2 papers</strong> in <strong>1 topic</strong>." in home
+
+
 @pytest.mark.parametrize("existing", ["notes.txt", ".git/HEAD"])
 def test_init_refuses_a_folder_that_is_not_empty_and_writes_nothing(tmp_path, capsys, existing):
     (tmp_path / existing).parent.mkdir(parents=True, exist_ok=True)
