@@ -28,3 +28,6 @@ def test_wheel_builds_without_warnings_and_carries_schema_and_templates(tmp_path
     skeleton = {source.relative_to(REPO).as_posix() for _, source in skeleton_files()}
     assets = {"generator/theme/assets/papers-search.js", "generator/theme/assets/extra.css"}
     assert skeleton | assets <= names
+    with zipfile.ZipFile(wheel) as archive:  # the files themselves, where the package links to docs/
+        for name in assets:
+            assert archive.read(name) == (REPO / "docs" / "assets" / name.rsplit("/")[-1]).read_bytes()
