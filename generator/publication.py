@@ -42,7 +42,8 @@ def venue_kind(venue: str) -> str:
     return next((kind for kind, words in KINDS if words.search(venue)), "misc")
 
 
-def publication(entry_type: str | None, bib: Mapping[str, str], venue: str | None):
+def publication(entry_type: str | None, bib: Mapping[str, str],
+                venue: str | None) -> tuple[str, str | None, str | None]:
     """(entry type, field, text): where the paper appeared, as the field of that entry type
     (journal, booktitle or howpublished) and its text; field and text are None without one."""
     for field, default_type in (("journal", "article"), ("booktitle", "inproceedings")):
