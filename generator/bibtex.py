@@ -9,6 +9,7 @@ from anyascii import anyascii
 from .bibtex_text import bibtex_name, bibtex_text
 from .latex import plain_text
 from .model import Paper
+from .publication import cited_year, publication
 from .slug import STOP_WORDS
 
 MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
@@ -20,16 +21,21 @@ def _verbatim(text: str) -> str:
 
 
 def bibtex_entry(paper: Paper) -> str:
-    """The record's `bibtex` override, or an entry built from what the record says."""
+    """The record's `bibtex` override, or an entry built from what the record says: where it was
+    published (`publication`), with the arXiv preprint as its eprint."""
     if paper.bibtex:
         return paper.bibtex.strip() + "\n"
     fields = [("author", " and ".join(bibtex_name(a.name) for a in paper.authors)), ("title", bibtex_text(paper.title, protect_case=True))]
-    entry_type = paper.type or "misc"
-    fields += _container(paper, entry_type)
+    entry_type, container, where = publication(paper.type, dict(paper.bib), paper.venue)
+    places = {"journal": paper.bib_field("journal"), "booktitle": paper.bib_field("booktitle")}
+    if container:
+        places[container] = places.get(container) or where
+    fields += [(name, bibtex_text(text or "")) for name, text in places.items()]
     fields += [(name, bibtex_text(paper.bib_field(name) or "")) for name in ("volume", "number", "pages", "publisher")]
     editors = paper.bib_field("editor")
     fields.append(("editor", " and ".join(bibtex_name(n) for n in editors.split(" and ")) if editors else ""))
-    fields += [("year", paper.year or ""), ("month", _month(paper))]
+    year = cited_year(paper.venue, paper.date, paper.arxiv)
+    fields += [("year", year or ""), ("month", _month(paper, year))]
     if paper.arxiv:
         fields += [("eprint", paper.arxiv), ("archiveprefix", "arXiv")]
     fields.append(("doi", _verbatim(paper.doi or "")))
@@ -40,22 +46,13 @@ def bibtex_entry(paper: Paper) -> str:
     return f"@{entry_type}{{{paper.citekey or citation_key(paper)},\n{body}}}\n"
 
 
-def _container(paper: Paper, entry_type: str) -> list[tuple[str, str]]:
-    """journal or booktitle as the record has them; else the venue, where the type wants it."""
-    journal, booktitle = paper.bib_field("journal"), paper.bib_field("booktitle")
-    if not journal and not booktitle and paper.venue:
-        if entry_type == "article":
-            journal = paper.venue
-        elif entry_type in ("inproceedings", "incollection", "inbook", "conference"):
-            booktitle = paper.venue
-        else:
-            return [("howpublished", bibtex_text(paper.venue))]
-    return [("journal", bibtex_text(journal or "")), ("booktitle", bibtex_text(booktitle or ""))]
-
-
-def _month(paper: Paper) -> str:
-    """The month's English name in braces, not a macro such as `mar`: no @string to define."""
-    number = paper.bib_field("month") or (paper.date[5:7] if paper.date and len(paper.date.split("/")[0]) >= 7 else "")
+def _month(paper: Paper, year: str | None) -> str:
+    """The month's English name in braces, not a macro such as `mar`: no @string to define.
+    The date's month only when the date is in the year cited (not a preprint's earlier one)."""
+    number = paper.bib_field("month") or ""
+    start = (paper.date or "").split("/")[0]
+    if not number and len(start) >= 7 and start[:4] == year:
+        number = start[5:7]
     return MONTH_NAMES[int(number) - 1] if number.isdigit() and 1 <= int(number) <= 12 else ""
 
 

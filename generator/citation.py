@@ -18,6 +18,7 @@ import rispy
 
 from .latex import plain_text
 from .model import Author
+from .publication import cited_year, publication
 
 STYLES = {"apa": Path(__file__).parent / "styles" / "apa.csl", "acm": Path(__file__).parent / "styles" / "acm-sig-proceedings.csl"}
 PARTICLE = re.compile(r"^[a-z\u00df-\u00ff]")  # BibTeX's rule: a name part starting in lower case is a particle
@@ -27,19 +28,25 @@ CSL_TYPES = {"article": "article-journal", "inproceedings": "paper-conference", 
              "proceedings": "book", "manual": "report", "unpublished": "manuscript", "online": "webpage"}
 
 
-def _container(data: dict) -> tuple[str | None, bool]:
-    """The journal or proceedings a paper appeared in, and whether it is a journal."""
-    bib = data.get("bib", {})
-    if bib.get("journal"):
-        return bib["journal"], True
-    return bib.get("booktitle") or data.get("venue"), data.get("type") == "article"
+def _published(data: dict) -> tuple[str, str | None, str | None]:
+    """(BibTeX entry type, field, text) of where the paper appeared, as its BibTeX says it."""
+    return publication(data.get("type"), data.get("bib", {}), data.get("venue"))
+
+
+CONTAINER_TYPES = {"journal": "article-journal", "booktitle": "paper-conference"}
 
 
 def _csl_type(data: dict) -> str:
-    if data.get("type") in CSL_TYPES:
-        return CSL_TYPES[data["type"]]
-    container, journal = _container(data)
-    return ("article-journal" if journal else "paper-conference") if container else "article"
+    entry_type, place, _ = _published(data)
+    return CSL_TYPES.get(entry_type) or CONTAINER_TYPES.get(place or "", "article")
+
+
+def _dated(data: dict, parts_of: Callable) -> tuple[list[int] | None, str | None]:
+    """(the date's parts, the year cited): the parts only when the date is in that year, as a
+    preprint's date is not when the venue names a later one."""
+    year = cited_year(data.get("venue"), data.get("date"), data.get("arxiv"))
+    parts = parts_of(data.get("date"))
+    return (parts if parts and str(parts[0]) == year else None), year
 
 
 AUTHOR_FIELDS = dataclasses.fields(Author)
@@ -109,12 +116,12 @@ def csl_item(data: dict, url: str) -> dict:
     item: dict = {"id": data["id"], "type": _csl_type(data), "title": data["title"]}
     if data.get("authors"):
         item["author"] = [split_name(a["name"]) for a in data["authors"]]
-    parts = date_parts(data.get("date")) or ([int(data["year"])] if data.get("year") else None)
-    if parts:
-        item["issued"] = {"date-parts": [parts]}
-    container, _ = _container(data)
-    if container:
-        item["container-title"] = container
+    parts, year = _dated(data, date_parts)
+    if parts or year:
+        item["issued"] = {"date-parts": [parts or [int(year)]]}
+    _, place, where = _published(data)
+    if place in CONTAINER_TYPES:
+        item["container-title"] = where
     bib = data.get("bib", {})
     for field, csl in (("volume", "volume"), ("number", "issue"), ("pages", "page"), ("publisher", "publisher"), ("note", "note")):
         if bib.get(field):
@@ -123,25 +130,32 @@ def csl_item(data: dict, url: str) -> dict:
         item["abstract"] = data["abstract"]
     if data.get("doi"):
         item["DOI"] = data["doi"]
-    if data.get("arxiv") and not container:
+    if where and place not in CONTAINER_TYPES:
+        item.setdefault("publisher", where)  # as `howpublished`: "Title. PhD thesis, KU Leuven."
+    if data.get("arxiv") and not where:
         item["number"] = f"arXiv:{data['arxiv']}"
         item.setdefault("publisher", "arXiv")
     item["URL"] = url
     return item
 
 
+RIS_TYPES = {"journal": "JOUR", "booktitle": "CPAPER"}
+CONTAINER_TAGS = {"journal": "citation_journal_title", "booktitle": "citation_conference_title"}
+
+
 def ris_text(data: dict, url: str) -> str:
-    container, journal = _container(data)
-    entry: dict = {"type_of_reference": ("JOUR" if journal else "CPAPER") if container else "GEN", "title": plain_text(data["title"])}
+    _, place, container = _published(data)
+    entry: dict = {"type_of_reference": RIS_TYPES.get(place or "", "GEN"),
+                   "title": plain_text(data["title"])}
     if data.get("authors"):
         entry["authors"] = [a["name"] for a in data["authors"]]
-    parts = calendar_parts(data.get("date"))
+    parts, year = _dated(data, calendar_parts)
     if parts:
         # RIS dates are YYYY/MM/DD/other, empty parts kept: 2023///, 2014/09//, 2024/03/13/
         entry["date"] = "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts)) + "/" * (4 - len(parts))
         entry["year"] = str(parts[0])
-    elif data.get("year"):
-        entry["year"] = data["year"]
+    elif year:
+        entry["year"] = year
     if container:
         entry["secondary_title"] = container
     if data.get("doi"):
@@ -239,14 +253,14 @@ def head_tags(data: dict, url: str, address: Callable[[str], str] = str) -> list
     title = plain_text(data["title"])
     tags = [["name", "citation_title", title]]
     tags += [["name", "citation_author", a["name"]] for a in data.get("authors", [])]
-    parts = calendar_parts(data.get("date"))
+    parts, year = _dated(data, calendar_parts)
     if parts:
         tags.append(["name", "citation_publication_date", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))])
-    elif data.get("year"):
-        tags.append(["name", "citation_publication_date", data["year"]])
-    container, journal = _container(data)
-    if container:
-        tags.append(["name", "citation_journal_title" if journal else "citation_conference_title", container])
+    elif year:
+        tags.append(["name", "citation_publication_date", year])
+    _, place, container = _published(data)
+    if place in CONTAINER_TAGS:
+        tags.append(["name", CONTAINER_TAGS[place], container])
     bib = data.get("bib", {})
     for field, name in (("volume", "citation_volume"), ("number", "citation_issue"), ("publisher", "citation_publisher")):
         if bib.get(field):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import rispy
 
@@ -64,6 +66,113 @@ def test_citations_carry_math_and_inline_markup_as_readable_text():
     assert readable in formatted_reference(data, "u")
     assert csl_item(data, "u")["title"] == data["title"]  # CSL-JSON has its own rich text: kept as written
 
+
+
+def _paper(**fields):
+    """A Paper and its page data, from record fields."""
+    from generator.citation import paper_data
+    from generator.model import Origin, paper_from_record
+    from generator.yamlread import Document
+
+    paper = paper_from_record({"title": "Deep Things", "authors": ["Ada Lovelace"], **fields}, "p",
+                              Origin(Document("p.yml", None)))
+    return paper, paper_data(paper)
+
+
+def _bib_fields(entry: str) -> dict[str, str]:
+    return dict(re.findall(r"^  (\w+) = \{(.*)\},$", entry, re.MULTILINE))
+
+
+def test_a_conference_venue_is_cited_as_its_proceedings_in_the_venue_year():
+    from generator.bibtex import bibtex_entry
+    from generator.citation import formatted_reference
+
+    for dated in ({}, {"date": "2019-12-02"}):  # an arXiv id of 2019, with or without its date
+        paper, data = _paper(venue="CVPR 2020", arxiv="1912.00998", **dated)
+        entry = bibtex_entry(paper)
+        assert entry.startswith("@inproceedings{lovelace2019deep,"), entry  # the key stays
+        fields = _bib_fields(entry)
+        assert (fields["booktitle"], fields["year"]) == ("CVPR 2020", "2020")
+        assert "howpublished" not in fields
+        assert (fields["eprint"], fields["archiveprefix"]) == ("1912.00998", "arXiv")
+        assert "month" not in fields  # the preprint's month is not the proceedings'
+        item = csl_item(data, "u")
+        assert (item["type"], item["container-title"]) == ("paper-conference", "CVPR 2020")
+        assert item["issued"] == {"date-parts": [[2020]]}
+        acm = formatted_reference(data, "u")
+        assert "2020" in acm and "2019" not in acm, acm
+        assert "2019" not in formatted_reference(data, "u", "apa")
+        tags = {name: content for _, name, content in head_tags(data, "u")}
+        assert tags["citation_conference_title"] == "CVPR 2020"
+        assert tags["citation_publication_date"] == "2020"
+        [ris] = rispy.loads(ris_text(data, "u"))
+        assert (ris["type_of_reference"], ris["year"]) == ("CPAPER", "2020")
+    paper, data = _paper(venue="ICCV 2023", date="2023-07-28")  # in the venue's year: kept whole
+    assert _bib_fields(bibtex_entry(paper))["month"] == "July"
+    assert csl_item(data, "u")["issued"] == {"date-parts": [[2023, 7, 28]]}
+
+
+def test_a_journal_venue_is_cited_as_an_article_and_an_unknown_one_as_misc():
+    from generator.bibtex import bibtex_entry
+    from generator.citation import formatted_reference
+
+    paper, data = _paper(venue="IEEE Transactions on Pattern Analysis and Machine Intelligence",
+                         date="2021-03")
+    fields = _bib_fields(bibtex_entry(paper))
+    assert bibtex_entry(paper).startswith("@article{")
+    assert (fields["journal"], fields["year"], fields["month"]) == (paper.venue, "2021", "March")
+    item = csl_item(data, "u")
+    assert (item["type"], item["container-title"], item["issued"]) == (
+        "article-journal", paper.venue, {"date-parts": [[2021, 3]]})
+    assert ["name", "citation_journal_title", paper.venue] in head_tags(data, "u")
+    paper, data = _paper(venue="PhD thesis, KU Leuven", arxiv="1910.02718")
+    entry = bibtex_entry(paper)
+    assert entry.startswith("@misc{")
+    assert (_bib_fields(entry)["howpublished"], _bib_fields(entry)["year"]) == (paper.venue, "2019")
+    item = csl_item(data, "u")
+    assert item["type"] == "article" and "container-title" not in item
+    assert formatted_reference(data, "u").endswith("Deep Things. PhD thesis, KU Leuven.")
+    names = {name for _, name, _ in head_tags(data, "u")}
+    assert not names & {"citation_conference_title", "citation_journal_title"}
+    assert rispy.loads(ris_text(data, "u"))[0]["type_of_reference"] == "GEN"
+
+
+def test_a_records_own_entry_type_and_container_come_before_its_venue():
+    from generator.bibtex import bibtex_entry
+
+    paper, data = _paper(venue="CVPR 2020", type="misc", arxiv="1912.00998")
+    entry = bibtex_entry(paper)
+    assert entry.startswith("@misc{") and _bib_fields(entry)["year"] == "2020"
+    paper, data = _paper(venue="Workshop on Things 2020", bib={"journal": "Journal of Things"},
+                         date="2021")
+    entry = bibtex_entry(paper)
+    assert entry.startswith("@article{") and _bib_fields(entry)["journal"] == "Journal of Things"
+    assert "booktitle" not in _bib_fields(entry) and _bib_fields(entry)["year"] == "2020"
+    assert (csl_item(data, "u")["type"], csl_item(data, "u")["container-title"]) == (
+        "article-journal", "Journal of Things")
+    paper, _ = _paper(venue="NeurIPS 2024", bib={"booktitle": "Advances in NeurIPS 37"})
+    assert "booktitle = {Advances in NeurIPS 37}" in bibtex_entry(paper)
+    assert bibtex_entry(paper).startswith("@inproceedings{")
+
+
+def test_venue_kinds_and_years():
+    from generator.publication import venue_kind, venue_year
+
+    acl = "Association for Computational Linguistics"
+    kinds = {"ICLR 2025 Workshop (SCOPE)": "inproceedings",
+             "ALVR 2024 (ACL 2024 workshop)": "inproceedings",
+             "Proceedings of the IEEE": "article",
+             f"Transactions of the {acl}": "article",
+             "Computational Linguistics 2026": "article",
+             f"Findings of the {acl}: EMNLP 2021": "inproceedings",
+             f"Proceedings of the 59th Annual Meeting of the {acl}": "inproceedings",
+             "INTERSPEECH 2022": "inproceedings", "IWSLT2021": "inproceedings",
+             "SC 2021": "inproceedings", "M.Sc. thesis": "misc", "arXiv": "misc",
+             "Scientific Reports 2026": "article"}
+    assert {venue: venue_kind(venue) for venue in kinds} == kinds
+    years = {"CVPR 2020": "2020", "CoLLAs (PMLR 330)": None, "IWSLT2021": "2021",
+             "NeurIPS 12345": None, "ALVR 2024 (ACL 2025 workshop)": "2024", "Volume 1850": None}
+    assert {venue: venue_year(venue) for venue in years} == years
 
 def _imported_papers_data():
     """Every record the BibTeX importer makes of three real .bib files (see fixtures/import/SOURCES.md), as page data."""

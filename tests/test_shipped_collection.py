@@ -90,3 +90,26 @@ def test_taxonomy_fits_the_collection():
 def test_validate_strict_passes_on_the_shipped_data(capsys):
     assert main(["-f", str(REPO / "mkdocs.yml"), "validate", "--strict"]) == 0
     assert capsys.readouterr().out == "ok: 109 papers, 27 topics\n"
+
+
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def test_a_shipped_papers_citations_give_the_year_its_venue_names():
+    """A record naming `CVPR 2020` is cited in 2020 (its arXiv id and date may say 2019)."""
+    from generator.bibtex import bibtex_entry
+    from generator.citation import formatted_reference, paper_data
+    from generator.publication import venue_year
+
+    checked = 0
+    for paper in shipped().papers:
+        year = venue_year(paper.venue)
+        if not year:
+            continue
+        data = paper_data(paper)
+        for style in ("acm", "apa"):
+            line = formatted_reference(data, "https://e.org/p/", style)
+            assert set(YEAR.findall(line)) == {year}, (paper.id, style, line)
+        assert f"  year = {{{year}}},\n" in bibtex_entry(paper), paper.id
+        checked += 1
+    assert checked >= 40

@@ -45,7 +45,8 @@ def records() -> dict[str, dict]:
     return {
         "xss-everywhere": {
             "title": f"Title {P}", "added": "2024-05-01", "authors": [*(f"Author {p}" for p in PAYLOADS), {"name": f"Named {PAYLOADS[1]}", "affiliation": f"Lab {P}"}],
-            "venue": f"Venue {' '.join(PAYLOADS[:4])}", "topics": ["evil"], "tags": [f"tag {PAYLOADS[0]}", f"tag2 {PAYLOADS[1]}"],
+            "venue": f"Workshop {' '.join(PAYLOADS[:4])}", "topics": ["evil"],
+            "tags": [f"tag {PAYLOADS[0]}", f"tag2 {PAYLOADS[1]}"],
             "abstract": f"Abstract {P}\n\nSecond {P}", "notes": NOTES,
             "links": {"<svg onload=alert(3)>": "https://example.org/a?b=%22%3E", "code": "https://github.com/x/y"},
             "citekey": "x",
