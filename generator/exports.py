@@ -52,5 +52,7 @@ def render_export(page, data_of: Callable[[str], dict], site, topic_titles: dict
         title = f"{name}: {label}"
     else:
         title = name
-    entries = [{"data": d, "url": site.absolute(d["path"])} for d in datas]
+    since = context.get("added", {})  # days from the git history, for papers without `added`
+    entries = [{"data": d, "url": site.absolute(d["path"]), "when": d.get("added") or since.get(d["id"]) or d.get("date")}
+               for d in datas]
     return atom_feed(title, name, site.absolute(page.path), site.absolute(context["page"]), entries, topic_titles)
