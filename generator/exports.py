@@ -4,10 +4,11 @@ JSON (records with their page addresses) and as CSL-JSON."""
 from __future__ import annotations
 
 import json
+import posixpath
 from collections.abc import Callable
 
 from .citation import csl_item
-from .feeds import atom_feed
+from .feeds import STYLESHEET, atom_feed
 
 
 def _item(value) -> str:
@@ -55,4 +56,5 @@ def render_export(page, data_of: Callable[[str], dict], site, topic_titles: dict
     since = context.get("added", {})  # days from the git history, for papers without `added`
     entries = [{"data": d, "url": site.absolute(d["path"]), "when": d.get("added") or since.get(d["id"]) or d.get("date")}
                for d in datas]
-    return atom_feed(title, name, site.absolute(page.path), site.absolute(context["page"]), entries, topic_titles)
+    style = posixpath.relpath(STYLESHEET, posixpath.dirname(page.path))  # relative: the same site whatever its address
+    return atom_feed(title, name, site.absolute(page.path), site.absolute(context["page"]), entries, topic_titles, style)

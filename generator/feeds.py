@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from types import MappingProxyType
 
 from .citation import moment
@@ -10,6 +11,7 @@ from .latex import plain_text
 from .model import date_sort_key
 
 FEED_SIZE = 50
+STYLESHEET = "feeds/feed.xsl"  # how a browser shows a feed opened as a page (see templates/feed.xsl.j2)
 SUMMARY = 1000  # characters of the abstract in an entry: a feed is read in a list, and a paper is in up to 11 feeds
 AUTHORS = 10  # authors named in an entry, for the same reason; more are summed up as "et al."
 NO_DAYS: MappingProxyType = MappingProxyType({})  # no record dated by the git history
@@ -39,10 +41,11 @@ def newest_for_feed(papers, since=NO_DAYS) -> list:
     return [p for _, p in dated[:FEED_SIZE]]
 
 
-def atom_feed(title: str, author: str, feed_url: str, page_url: str, entries: list[dict], topic_titles: dict[str, str]) -> str:
+def atom_feed(title: str, author: str, feed_url: str, page_url: str, entries: list[dict], topic_titles: dict[str, str],
+              style: str | None = None) -> str:
     """entries: (data of the paper, its page's absolute URL, its feed date) as dicts with "data", "url" and "when".
     `updated` is the newest entry's date, never the time of the build, so a rebuild of the same
-    data writes the same bytes."""
+    data writes the same bytes. style: the stylesheet's address relative to the feed, for browsers."""
     from feedgen.feed import FeedGenerator  # loaded when a feed is rendered, not by a build with nothing to do
 
     feed = FeedGenerator()
@@ -73,4 +76,11 @@ def atom_feed(title: str, author: str, feed_url: str, page_url: str, entries: li
         for topic in data.get("topics", []):
             entry.category(term=topic, label=topic_titles.get(topic, topic))
     feed.updated(max(times) if times else moment("1970-01-01"))
-    return feed.atom_str(pretty=True).decode("utf-8")
+    text = feed.atom_str(pretty=True).decode("utf-8")
+    return with_stylesheet(text, style) if style else text
+
+
+def with_stylesheet(text: str, href: str) -> str:
+    """The feed with an `xml-stylesheet` instruction after its XML declaration (feedgen writes none)."""
+    declaration, rest = text.split("\n", 1)
+    return f'{declaration}\n<?xml-stylesheet type="text/xsl" href="{escape(href, quote=True)}"?>\n{rest}'

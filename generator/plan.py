@@ -11,7 +11,7 @@ from itertools import groupby
 
 from .charts import home_charts
 from .facets import FACETS, Facet, FacetTerms, Term, group_terms
-from .feeds import added_day, feed_date, newest_for_feed
+from .feeds import STYLESHEET, added_day, feed_date, newest_for_feed
 from .order import OTHER_LETTER, initial, orders
 
 FULL, ENTRY = "full", "entry"  # what a page shows of each of its papers
@@ -132,6 +132,7 @@ def plan_site(collection, settings: PlanSettings, since: dict[str, str] | None =
     if settings.feeds:
         summaries = {p.id: p for p in collection.papers}
         pages.append(_feed(MAIN_FEED, {"page": "index.md"}, collection.papers, since))
+        pages.append(Page(STYLESHEET, "feed.xsl.j2", "feed-style", {}))
         for terms in facets.values():
             if terms.facet.feeds:
                 pages += [_feed_page(terms.facet, t, [summaries[i] for i in t.paper_ids], since) for t in terms.terms]
