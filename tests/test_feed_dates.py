@@ -117,3 +117,18 @@ def test_every_shipped_paper_reaches_the_feeds_when_built_from_its_git_history()
     plan = plan_site(collection, PlanSettings(feeds=True), days)
     assert plan.left_out_of_feeds == 0
     assert len(plan.by_path()[HOME].paper_ids) == PlanSettings().recent  # "Recently added" is full
+
+
+def test_git_log_runs_once_per_commit_and_a_build_with_nothing_to_do_skips_it(history, cli, monkeypatch):
+    from generator import site
+
+    calls = []
+    monkeypatch.setattr(site, "first_added", lambda *args: calls.append(args) or first_added(*args))
+    assert cli(history, "build")[0] == 0 and len(calls) == 1
+    assert cli(history, "build")[0] == 0 and len(calls) == 1  # nothing changed
+    record = history / "data/papers/old.yml"
+    record.write_text(record.read_text("utf-8").replace("Old Paper", "Older Paper"), "utf-8")
+    assert cli(history, "build")[0] == 0 and len(calls) == 1  # the plan is made again, the days are kept
+    commit(history, ["old.yml"], "2024-01-02T10:00:00+00:00")
+    assert cli(history, "build")[0] == 0 and len(calls) == 2
+    assert ("old", "2021-03-04") in feed_ids(history)  # changed later: still first added then
