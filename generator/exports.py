@@ -54,7 +54,9 @@ def render_export(page, data_of: Callable[[str], dict], site, topic_titles: dict
     else:
         title = name
     since = context.get("added", {})  # days from the git history, for papers without `added`
-    entries = [{"data": d, "url": site.absolute(d["path"]), "when": d.get("added") or since.get(d["id"]) or d.get("date")}
-               for d in datas]
-    style = posixpath.relpath(STYLESHEET, posixpath.dirname(page.path))  # relative: the same site whatever its address
-    return atom_feed(title, name, site.absolute(page.path), site.absolute(context["page"]), entries, topic_titles, style)
+    entries = [{"data": d, "url": site.absolute(d["path"]),
+                "when": d.get("added") or since.get(d["id"]) or d.get("date")} for d in datas]
+    # relative: the stylesheet comes from the same site, whatever its address
+    style = posixpath.relpath(STYLESHEET, posixpath.dirname(page.path))
+    feed_url, page_url = site.absolute(page.path), site.absolute(context["page"])
+    return atom_feed(title, name, feed_url, page_url, entries, topic_titles, style)

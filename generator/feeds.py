@@ -11,7 +11,7 @@ from .latex import plain_text
 from .model import date_sort_key
 
 FEED_SIZE = 50
-STYLESHEET = "feeds/feed.xsl"  # how a browser shows a feed opened as a page (see templates/feed.xsl.j2)
+STYLESHEET = "feeds/feed.xsl"  # how a browser shows a feed opened as a page (templates/feed.xsl.j2)
 SUMMARY = 1000  # characters of the abstract in an entry: a feed is read in a list, and a paper is in up to 11 feeds
 AUTHORS = 10  # authors named in an entry, for the same reason; more are summed up as "et al."
 NO_DAYS: MappingProxyType = MappingProxyType({})  # no record dated by the git history
@@ -24,7 +24,8 @@ def added_day(summary, since=NO_DAYS) -> str | None:
 
 
 def feed_date(summary, since=NO_DAYS) -> str | None:
-    """When a paper joined, for feeds: `added` (or its day from git), else its `date`; None leaves it out of feeds."""
+    """When a paper joined, for feeds: `added` (or its day from git), else its `date`; None
+    leaves it out of feeds."""
     for value in (added_day(summary, since), summary.date):
         if moment(value) is not None:
             return value
@@ -41,11 +42,12 @@ def newest_for_feed(papers, since=NO_DAYS) -> list:
     return [p for _, p in dated[:FEED_SIZE]]
 
 
-def atom_feed(title: str, author: str, feed_url: str, page_url: str, entries: list[dict], topic_titles: dict[str, str],
-              style: str | None = None) -> str:
-    """entries: (data of the paper, its page's absolute URL, its feed date) as dicts with "data", "url" and "when".
-    `updated` is the newest entry's date, never the time of the build, so a rebuild of the same
-    data writes the same bytes. style: the stylesheet's address relative to the feed, for browsers."""
+def atom_feed(title: str, author: str, feed_url: str, page_url: str, entries: list[dict],
+              topic_titles: dict[str, str], style: str | None = None) -> str:
+    """entries: (data of the paper, its page's absolute URL, its feed date) as dicts with
+    "data", "url" and "when". `updated` is the newest entry's date, never the time of the
+    build, so a rebuild of the same data writes the same bytes. style: the stylesheet's address
+    relative to the feed, for browsers."""
     from feedgen.feed import FeedGenerator  # loaded when a feed is rendered, not by a build with nothing to do
 
     feed = FeedGenerator()
@@ -81,6 +83,8 @@ def atom_feed(title: str, author: str, feed_url: str, page_url: str, entries: li
 
 
 def with_stylesheet(text: str, href: str) -> str:
-    """The feed with an `xml-stylesheet` instruction after its XML declaration (feedgen writes none)."""
+    """The feed with an `xml-stylesheet` instruction after its XML declaration (feedgen writes
+    none)."""
     declaration, rest = text.split("\n", 1)
-    return f'{declaration}\n<?xml-stylesheet type="text/xsl" href="{escape(href, quote=True)}"?>\n{rest}'
+    instruction = f'<?xml-stylesheet type="text/xsl" href="{escape(href, quote=True)}"?>'
+    return f"{declaration}\n{instruction}\n{rest}"

@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 STATUS = re.compile(r"[A-Z][0-9]*")
-SHALLOW_NOTE = ("the git history is shallow (a clone with a depth), so record files are not dated by the commit "
-                "that added them; clone with the full history (`fetch-depth: 0` in GitHub Actions)")
+SHALLOW_NOTE = ("the git history is shallow (a clone with a depth), so record files are not dated "
+                "by the commit that added them; clone with the full history "
+                "(`fetch-depth: 0` in GitHub Actions)")
 
 
 def _git(root: Path, *args: str) -> str | None:
@@ -40,8 +41,9 @@ def first_added(root: Path, folder: str) -> dict[str, str]:
     """Path (relative to root, under folder) -> UTC day (YYYY-MM-DD) of the commit that first
     added it, oldest parents first; a file renamed keeps the day its old name was added. Files
     not committed yet have none."""
-    out = _git(root, "log", "--reverse", "--topo-order", "--root", "--no-show-signature", "--no-color",
-               "--format=commit %ct", "-z", "--name-status", "-M", "--relative", "--", folder)
+    out = _git(root, "log", "--reverse", "--topo-order", "--root", "--no-show-signature",
+               "--no-color", "--format=commit %ct", "-z", "--name-status", "-M", "--relative",
+               "--", folder)
     days: dict[str, str] = {}
     tokens = iter((out or "").split("\0"))
     day = ""
@@ -59,5 +61,5 @@ def first_added(root: Path, folder: str) -> dict[str, str]:
 
 
 def undated_days(papers, days: dict[str, str]) -> dict[str, str]:
-    """Paper id -> the day of its file (days: from `first_added`), for the papers without `added`."""
+    """Paper id -> the day of its file (days: from `first_added`), for papers without `added`."""
     return {p.id: days[p.origin.file] for p in papers if not p.added and p.origin.file in days}

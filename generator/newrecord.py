@@ -38,8 +38,9 @@ def create_record(settings: Settings, collection: Collection, title: str, arxiv:
     if planner.known(title):
         known = planner.titles[normalized_title(title)].origin.file
         raise DataError([Problem("command line", 0, 0, "title", f"already in the collection as {known}")])
-    record = {"title": title, **({"arxiv": arxiv} if arxiv else {}), **({"topics": list(topics)} if topics else {}),
-              "added": today()}  # as imports do: the paper is listed under "recently added" and in the feeds
+    record = {"title": title, **({"arxiv": arxiv} if arxiv else {}),
+              **({"topics": list(topics)} if topics else {}),
+              "added": today()}  # as imports do: listed under "recently added" and in the feeds
     problems = check(Document("command line", record), record, (), "paper") + value_problems(record)
     if problems:
         raise DataError(problems)

@@ -135,7 +135,8 @@ def plan_site(collection, settings: PlanSettings, since: dict[str, str] | None =
         pages.append(Page(STYLESHEET, "feed.xsl.j2", "feed-style", {}))
         for terms in facets.values():
             if terms.facet.feeds:
-                pages += [_feed_page(terms.facet, t, [summaries[i] for i in t.paper_ids], since) for t in terms.terms]
+                pages += [_feed_page(terms.facet, t, [summaries[i] for i in t.paper_ids], since)
+                          for t in terms.terms]
         left_out = sum(1 for p in collection.papers if feed_date(p, since) is None)
         # Beside each feed, an empty sitemap for the theme's script (see `render.EMPTY_SITEMAP`); a term's own feed
         # named so (a topic `sitemap`) is answer enough, and keeps its place.
@@ -161,7 +162,8 @@ def _feed(path: str, context: dict, papers, since: dict[str, str]) -> Page:
     """A feed of the newest papers; the days from git it lists by are part of its inputs."""
     newest = newest_for_feed(papers, since)
     days = {p.id: since[p.id] for p in newest if not p.added and p.id in since}
-    return Page(path, "", "feed", {**context, **({"added": days} if days else {})}, tuple(p.id for p in newest), FULL)
+    context = {**context, **({"added": days} if days else {})}
+    return Page(path, "", "feed", context, tuple(p.id for p in newest), FULL)
 
 
 def _feed_page(facet: Facet, term: Term, papers: list, since: dict[str, str]) -> Page:
@@ -188,9 +190,11 @@ def _term_links(paper, facets: dict[str, FacetTerms]) -> dict[str, dict[str, str
     return links
 
 
-def _home(collection, newest: list, facets: dict[str, FacetTerms], settings: PlanSettings, since: dict[str, str]) -> Page:
+def _home(collection, newest: list, facets: dict[str, FacetTerms], settings: PlanSettings,
+          since: dict[str, str]) -> Page:
     added = {p.id: day for p in newest if (day := added_day(p, since))}
-    recent = sorted((p for p in newest if p.id in added), key=lambda p: added[p.id], reverse=True)[: settings.recent]
+    recent = sorted((p for p in newest if p.id in added), key=lambda p: added[p.id], reverse=True)
+    recent = recent[: settings.recent]
     top = [t.id for t in collection.topics if t.parent is None]
     cards = top[: settings.cards_per_page]
     sizes = _counts(facets, top)
@@ -201,7 +205,8 @@ def _home(collection, newest: list, facets: dict[str, FacetTerms], settings: Pla
     context = {
         "papers": len(collection.papers), "topics": len(collection.topics), "cards": cards, "counts": {t: sizes[t] for t in cards},
         "more_topics": max(0, len(top) - settings.cards_per_page), "nonempty": sorted(n for n, f in facets.items() if not f.empty),
-        "feed": MAIN_FEED if settings.feeds else None, "charts": charts, "added": [added[p.id] for p in recent],
+        "feed": MAIN_FEED if settings.feeds else None, "charts": charts,
+        "added": [added[p.id] for p in recent],  # `added`, or the day from git
     }
     return Page(HOME, "home.md.j2", "home", context, tuple(p.id for p in recent))
 

@@ -69,7 +69,7 @@ class NavInfo:
     papers: int = 0
     topic_count: int = 0
     left_out_of_feeds: int | None = None  # None: no feeds (no absolute site_url)
-    shallow_history: bool = False  # a shallow git clone: record files are not dated by their commits
+    shallow_history: bool = False  # a shallow git clone: record files not dated by their commits
 
 
 @dataclass
@@ -89,8 +89,8 @@ def curator_notes(nav: NavInfo) -> list[str]:
     if nav.left_out_of_feeds is None:
         notes.append("no feeds written: they need an absolute `site_url` (http:// or https://) in mkdocs.yml")
     elif nav.left_out_of_feeds:
-        notes.append(f"{nav.left_out_of_feeds} paper(s) have no `added`, no `date` and no commit that added their file, "
-                     "so no feed lists them")
+        notes.append(f"{nav.left_out_of_feeds} paper(s) have no `added`, no `date` and no commit "
+                     "that added their file, so no feed lists them")
     if nav.shallow_history:
         notes.append(SHALLOW_NOTE)
     return notes
@@ -106,7 +106,8 @@ def nav_info(plan: SitePlan, collection: Collection, shallow: bool = False) -> N
     top = [(t.label, t.slug) for t in plan.facets["topics"].terms if t.key in plan.top_level]
     nonempty = sorted(name for name, terms in plan.facets.items() if not terms.empty)
     nonempty += ["map"] if any(page.path == MAP_PAGE for page in plan.pages) else []
-    return NavInfo(top, nonempty, len(collection.papers), len(collection.topics), plan.left_out_of_feeds, shallow)
+    return NavInfo(top, nonempty, len(collection.papers), len(collection.topics),
+                   plan.left_out_of_feeds, shallow)
 
 
 def render_all(collection: Collection, settings: Settings) -> tuple[SitePlan, dict[str, str]]:
@@ -211,7 +212,7 @@ class Build:
         self.dropped: set[str] = set()  # data files gone since the last build
         self.new_discovery: Discovery | None = None  # related papers and the map, when computed in this build
         self.pdf_refs: list[list] | None = None  # the records' local PDFs, when read in this build
-        self.history: str | None = None  # HEAD and whether the clone is shallow (see gitdates.history_key)
+        self.history: str | None = None  # HEAD, and whether the clone is shallow (gitdates)
 
     @functools.cached_property
     def known_pages(self) -> dict[str, tuple[str, int, int]]:
@@ -250,10 +251,12 @@ class Build:
         env = environment(s.templates_dir)
         global_key = digest(canonical([__version__, template_sources(env), repr(s.plan), repr(s.site), [repr(t) for t in topics]]))
         self.global_key = global_key
-        # Which commit the records are dated by: one quick git call, so a build that changes nothing stays fast.
+        # Which commit the records are dated by: one quick git call, so a build that changes
+        # nothing stays fast.
         self.history = history_key(s.root)
-        fingerprint = digest(canonical([global_key, self.history, [[d, st] for d, (_, st) in files.items()],
-                                        sorted(map(str, problems))]))
+        stats = [[d, st] for d, (_, st) in files.items()]
+        found = sorted(map(str, problems))
+        fingerprint = digest(canonical([global_key, self.history, stats, found]))
         self.outputs_now = self.scan.take()  # how many generated files there are, and their digest: the scan gives it first
         if self.cache is not None and not errors_of(problems, self.strict):
             done = self._unchanged(fingerprint) or self._patch(files, global_key, fingerprint, topics, env)
@@ -286,7 +289,7 @@ class Build:
 
     def _days_from_git(self, papers) -> dict[str, str]:
         """Paper id -> the day its file first entered the git history, for papers without `added`:
-        from one `git log`, kept in the cache for as long as HEAD (and the data folder) stay the same.
+        from one `git log`, kept in the cache for as long as HEAD (and the data folder) stay.
         A shallow clone would date every file by its oldest commit: it dates none."""
         if self.history is None or is_shallow(self.history):
             return {}
@@ -395,7 +398,7 @@ class Build:
         if last is None or self.cache.get_meta("global_key") != global_key or files.keys() != known.keys():
             return None
         if self.cache.get_meta("history") != self.history:
-            return None  # another commit: the days from git, and so the feeds and "recently added", may change
+            return None  # another commit: the days from git (feeds, "recently added") may change
         stats = {}
         for display, (path, (size, mtime_ns)) in files.items():
             old_size, old_mtime, old_sha = known[display]

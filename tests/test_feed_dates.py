@@ -1,4 +1,5 @@
-"""Records without `added` are dated by the commit that added their file: feeds and "recently added"."""
+"""Records without `added` are dated by the commit that added their file, in the feeds and
+under "recently added"."""
 
 from __future__ import annotations
 
@@ -24,9 +25,11 @@ RECORDS = {
 
 
 def git(root: Path, *args: str, when: str = "2020-01-01T12:00:00+00:00") -> str:
-    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_NAME": "A",
-           "GIT_AUTHOR_EMAIL": "a@example.org", "GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@example.org"}
-    done = subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True, check=True)
+    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when,
+           "GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@example.org",
+           "GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@example.org"}
+    done = subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True,
+                          check=True)
     return done.stdout
 
 
@@ -64,7 +67,8 @@ def test_records_without_added_are_dated_by_the_commit_that_added_their_file(his
     before = {p.name: p.read_bytes() for p in (history / "data/papers").iterdir()}
     code, _, err = cli(history, "build")
     assert code == 0, err
-    expected = [("newest", "2023-07-08"), ("middle", "2022-05-07"), ("old", "2021-03-04"), ("chosen", "2020-06-01")]
+    expected = [("newest", "2023-07-08"), ("middle", "2022-05-07"), ("old", "2021-03-04"),
+                ("chosen", "2020-06-01")]
     assert feed_ids(history) == expected
     assert recent(history) == [f"{i} {day}" for i, day in expected]
     assert "no feed lists them" not in err
@@ -73,7 +77,8 @@ def test_records_without_added_are_dated_by_the_commit_that_added_their_file(his
 
 
 def test_a_commit_dates_a_file_that_was_not_committed_before(history, cli):
-    (history / "data/papers/later.yml").write_text("title: Later Paper\ntopics: [vision]\n", "utf-8")
+    later = history / "data/papers/later.yml"
+    later.write_text("title: Later Paper\ntopics: [vision]\n", "utf-8")
     code, _, err = cli(history, "build")
     assert code == 0, err
     assert "later" not in dict(feed_ids(history))  # not committed yet: no day, and no `date` either
@@ -95,7 +100,8 @@ def test_a_renamed_file_keeps_the_day_it_was_first_added(history, cli):
 
 def test_a_shallow_clone_dates_nothing_and_says_so_once(history, cli, tmp_path):
     clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", "--depth", "1", history.as_uri(), str(clone)], check=True, capture_output=True)
+    subprocess.run(["git", "clone", "-q", "--depth", "1", history.as_uri(), str(clone)],
+                   check=True, capture_output=True)
     code, _, err = cli(clone, "build")
     assert code == 0, err
     assert err.count("the git history is shallow") == 1
@@ -119,7 +125,7 @@ def test_every_shipped_paper_reaches_the_feeds_when_built_from_its_git_history()
     assert len(plan.by_path()[HOME].paper_ids) == PlanSettings().recent  # "Recently added" is full
 
 
-def test_git_log_runs_once_per_commit_and_a_build_with_nothing_to_do_skips_it(history, cli, monkeypatch):
+def test_git_log_runs_once_per_commit_not_in_a_build_with_nothing_to_do(history, cli, monkeypatch):
     from generator import site
 
     calls = []
@@ -128,7 +134,7 @@ def test_git_log_runs_once_per_commit_and_a_build_with_nothing_to_do_skips_it(hi
     assert cli(history, "build")[0] == 0 and len(calls) == 1  # nothing changed
     record = history / "data/papers/old.yml"
     record.write_text(record.read_text("utf-8").replace("Old Paper", "Older Paper"), "utf-8")
-    assert cli(history, "build")[0] == 0 and len(calls) == 1  # the plan is made again, the days are kept
+    assert cli(history, "build")[0] == 0 and len(calls) == 1  # planned again, with the kept days
     commit(history, ["old.yml"], "2024-01-02T10:00:00+00:00")
     assert cli(history, "build")[0] == 0 and len(calls) == 2
     assert ("old", "2021-03-04") in feed_ids(history)  # changed later: still first added then
