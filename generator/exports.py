@@ -4,10 +4,11 @@ JSON (records with their page addresses) and as CSL-JSON."""
 from __future__ import annotations
 
 import json
+import posixpath
 from collections.abc import Callable
 
 from .citation import csl_item
-from .feeds import atom_feed
+from .feeds import STYLESHEET, atom_feed
 
 
 def _item(value) -> str:
@@ -52,5 +53,10 @@ def render_export(page, data_of: Callable[[str], dict], site, topic_titles: dict
         title = f"{name}: {label}"
     else:
         title = name
-    entries = [{"data": d, "url": site.absolute(d["path"])} for d in datas]
-    return atom_feed(title, name, site.absolute(page.path), site.absolute(context["page"]), entries, topic_titles)
+    since = context.get("added", {})  # days from the git history, for papers without `added`
+    entries = [{"data": d, "url": site.absolute(d["path"]),
+                "when": d.get("added") or since.get(d["id"]) or d.get("date")} for d in datas]
+    # relative: the stylesheet comes from the same site, whatever its address
+    style = posixpath.relpath(STYLESHEET, posixpath.dirname(page.path))
+    feed_url, page_url = site.absolute(page.path), site.absolute(context["page"])
+    return atom_feed(title, name, feed_url, page_url, entries, topic_titles, style)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .additions import Planner, normalized_title
 from .config import Settings
+from .importers.common import today
 from .model import Collection
 from .problems import DataError, Problem
 from .records import value_problems
@@ -19,7 +20,6 @@ SKELETON_HINTS = """\
 #   - name: Second Author
 #     affiliation: Some Lab
 # date: "2024-01-31"
-# added: "2024-02-01"
 # tags: [tag]
 # venue: Conference 2024
 # doi: 10.1234/example
@@ -38,7 +38,9 @@ def create_record(settings: Settings, collection: Collection, title: str, arxiv:
     if planner.known(title):
         known = planner.titles[normalized_title(title)].origin.file
         raise DataError([Problem("command line", 0, 0, "title", f"already in the collection as {known}")])
-    record = {"title": title, **({"arxiv": arxiv} if arxiv else {}), **({"topics": list(topics)} if topics else {})}
+    record = {"title": title, **({"arxiv": arxiv} if arxiv else {}),
+              **({"topics": list(topics)} if topics else {}),
+              "added": today()}  # as imports do: listed under "recently added" and in the feeds
     problems = check(Document("command line", record), record, (), "paper") + value_problems(record)
     if problems:
         raise DataError(problems)

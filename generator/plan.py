@@ -11,7 +11,7 @@ from itertools import groupby
 
 from .charts import home_charts
 from .facets import FACETS, Facet, FacetTerms, Term, group_terms
-from .feeds import feed_date, newest_for_feed
+from .feeds import STYLESHEET, added_day, feed_date, newest_for_feed
 from .order import OTHER_LETTER, initial, orders
 
 FULL, ENTRY = "full", "entry"  # what a page shows of each of its papers
@@ -104,14 +104,16 @@ def topic_terms(collection, newest: list) -> FacetTerms:
     return FacetTerms(facet, terms)
 
 
-def plan_site(collection, settings: PlanSettings) -> SitePlan:
+def plan_site(collection, settings: PlanSettings, since: dict[str, str] | None = None) -> SitePlan:
+    """since: paper id -> the day its file entered the git history, for papers without `added`."""
+    since = since or {}
     by_title, newest, by_letter = orders(collection.papers)
     facets = {"topics": topic_terms(collection, newest)}
     for facet in FACETS:
         least = settings.author_pages_from if facet.name == "authors" else None
         facets[facet.name] = group_terms(facet, by_title if facet.paper_order == "title" else newest, least)
     pages = [
-        _home(collection, newest, facets, settings),
+        _home(collection, newest, facets, settings, since),
         *(Page(paper_path(p.id), "paper.md.j2", "paper", {"terms": _term_links(p, facets)}, (p.id,), FULL) for p in collection.papers),
         *_a_to_z(by_letter, settings),
         *_topics(collection, facets["topics"], settings),
@@ -129,11 +131,13 @@ def plan_site(collection, settings: PlanSettings) -> SitePlan:
     left_out = None
     if settings.feeds:
         summaries = {p.id: p for p in collection.papers}
-        pages.append(Page(MAIN_FEED, "", "feed", {"page": "index.md"}, tuple(p.id for p in newest_for_feed(collection.papers)), FULL))
+        pages.append(_feed(MAIN_FEED, {"page": "index.md"}, collection.papers, since))
+        pages.append(Page(STYLESHEET, "feed.xsl.j2", "feed-style", {}))
         for terms in facets.values():
             if terms.facet.feeds:
-                pages += [_feed_page(terms.facet, t, [summaries[i] for i in t.paper_ids]) for t in terms.terms]
-        left_out = sum(1 for p in collection.papers if feed_date(p) is None)
+                pages += [_feed_page(terms.facet, t, [summaries[i] for i in t.paper_ids], since)
+                          for t in terms.terms]
+        left_out = sum(1 for p in collection.papers if feed_date(p, since) is None)
         # Beside each feed, an empty sitemap for the theme's script (see `render.EMPTY_SITEMAP`); a term's own feed
         # named so (a topic `sitemap`) is answer enough, and keeps its place.
         taken = {page.path for page in pages if page.kind == "feed"}
@@ -154,9 +158,17 @@ def feed_path(facet: str, slug: str) -> str:
     return f"feeds/{facet}/{slug}.xml"
 
 
-def _feed_page(facet: Facet, term: Term, papers: list) -> Page:
+def _feed(path: str, context: dict, papers, since: dict[str, str]) -> Page:
+    """A feed of the newest papers; the days from git it lists by are part of its inputs."""
+    newest = newest_for_feed(papers, since)
+    days = {p.id: since[p.id] for p in newest if not p.added and p.id in since}
+    context = {**context, **({"added": days} if days else {})}
+    return Page(path, "", "feed", context, tuple(p.id for p in newest), FULL)
+
+
+def _feed_page(facet: Facet, term: Term, papers: list, since: dict[str, str]) -> Page:
     context = {"page": f"{facet.name}/{term.slug}.md", "facet": facet.name, "term": term.key, "label": term.label}
-    return Page(feed_path(facet.name, term.slug), "", "feed", context, tuple(p.id for p in newest_for_feed(papers)), FULL)
+    return _feed(feed_path(facet.name, term.slug), context, papers, since)
 
 
 def _counts(topics: FacetTerms | dict, ids: list[str]) -> dict[str, int]:
@@ -178,19 +190,23 @@ def _term_links(paper, facets: dict[str, FacetTerms]) -> dict[str, dict[str, str
     return links
 
 
-def _home(collection, newest: list, facets: dict[str, FacetTerms], settings: PlanSettings) -> Page:
-    recent = sorted((p for p in newest if p.added), key=lambda p: p.added, reverse=True)[: settings.recent]
+def _home(collection, newest: list, facets: dict[str, FacetTerms], settings: PlanSettings,
+          since: dict[str, str]) -> Page:
+    added = {p.id: day for p in newest if (day := added_day(p, since))}
+    recent = sorted((p for p in newest if p.id in added), key=lambda p: added[p.id], reverse=True)
+    recent = recent[: settings.recent]
     top = [t.id for t in collection.topics if t.parent is None]
     cards = top[: settings.cards_per_page]
     sizes = _counts(facets, top)
     titles = {t.id: t.title for t in collection.topics}
     # The charts' data (counts, and the geometry charts.py derives from them): part of the page's inputs
     charts = home_charts([(t, titles[t], sizes[t]) for t in top], [(t.label, len(t.paper_ids)) for t in facets["years"].terms],
-                         sorted(p.added for p in collection.papers if p.added))
+                         sorted(added.values()))
     context = {
         "papers": len(collection.papers), "topics": len(collection.topics), "cards": cards, "counts": {t: sizes[t] for t in cards},
         "more_topics": max(0, len(top) - settings.cards_per_page), "nonempty": sorted(n for n, f in facets.items() if not f.empty),
         "feed": MAIN_FEED if settings.feeds else None, "charts": charts,
+        "added": [added[p.id] for p in recent],  # `added`, or the day from git
     }
     return Page(HOME, "home.md.j2", "home", context, tuple(p.id for p in recent))
 

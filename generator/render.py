@@ -176,6 +176,8 @@ class Renderer:
             return map_json(page, lambda paper_id: self.listing(paper_id)["data"], self.topics, self.site.directory_urls, self.fragment)
         if page.kind == "feed-sitemap":
             return EMPTY_SITEMAP
+        if page.kind == "feed-style":
+            return self.env.get_template(page.template).render()
         if page.kind in EXPORTS:
             return render_export(page, lambda paper_id: self.listing(paper_id)["data"], self.site, self.topic_titles, self.fragment)
         try:

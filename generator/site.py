@@ -28,6 +28,7 @@ from .cache import (
 from .checks import check_collection, missing_pdfs, pdf_references
 from .config import Settings
 from .discovery import Discovery, Terms, attach, discover, discovery_key
+from .gitdates import SHALLOW_NOTE, first_added, history_key, is_shallow, undated_days
 from .model import Collection, Paper
 from .parallel import Ahead, Helper, parallel_worth_it, split_map
 from .plan import (
@@ -68,6 +69,7 @@ class NavInfo:
     papers: int = 0
     topic_count: int = 0
     left_out_of_feeds: int | None = None  # None: no feeds (no absolute site_url)
+    shallow_history: bool = False  # a shallow git clone: record files not dated by their commits
 
 
 @dataclass
@@ -87,7 +89,10 @@ def curator_notes(nav: NavInfo) -> list[str]:
     if nav.left_out_of_feeds is None:
         notes.append("no feeds written: they need an absolute `site_url` (http:// or https://) in mkdocs.yml")
     elif nav.left_out_of_feeds:
-        notes.append(f"{nav.left_out_of_feeds} paper(s) have neither `added` nor `date`, so no feed lists them")
+        notes.append(f"{nav.left_out_of_feeds} paper(s) have no `added`, no `date` and no commit "
+                     "that added their file, so no feed lists them")
+    if nav.shallow_history:
+        notes.append(SHALLOW_NOTE)
     return notes
 
 
@@ -97,11 +102,12 @@ def foreign_warnings(report: WriteReport, settings: Settings) -> list[Problem]:
             for path in report.foreign]
 
 
-def nav_info(plan: SitePlan, collection: Collection) -> NavInfo:
+def nav_info(plan: SitePlan, collection: Collection, shallow: bool = False) -> NavInfo:
     top = [(t.label, t.slug) for t in plan.facets["topics"].terms if t.key in plan.top_level]
     nonempty = sorted(name for name, terms in plan.facets.items() if not terms.empty)
     nonempty += ["map"] if any(page.path == MAP_PAGE for page in plan.pages) else []
-    return NavInfo(top, nonempty, len(collection.papers), len(collection.topics), plan.left_out_of_feeds)
+    return NavInfo(top, nonempty, len(collection.papers), len(collection.topics),
+                   plan.left_out_of_feeds, shallow)
 
 
 def render_all(collection: Collection, settings: Settings) -> tuple[SitePlan, dict[str, str]]:
@@ -206,6 +212,7 @@ class Build:
         self.dropped: set[str] = set()  # data files gone since the last build
         self.new_discovery: Discovery | None = None  # related papers and the map, when computed in this build
         self.pdf_refs: list[list] | None = None  # the records' local PDFs, when read in this build
+        self.history: str | None = None  # HEAD, and whether the clone is shallow (gitdates)
 
     @functools.cached_property
     def known_pages(self) -> dict[str, tuple[str, int, int]]:
@@ -244,7 +251,12 @@ class Build:
         env = environment(s.templates_dir)
         global_key = digest(canonical([__version__, template_sources(env), repr(s.plan), repr(s.site), [repr(t) for t in topics]]))
         self.global_key = global_key
-        fingerprint = digest(canonical([global_key, [[d, st] for d, (_, st) in files.items()], sorted(map(str, problems))]))
+        # Which commit the records are dated by: one quick git call, so a build that changes
+        # nothing stays fast.
+        self.history = history_key(s.root)
+        stats = [[d, st] for d, (_, st) in files.items()]
+        found = sorted(map(str, problems))
+        fingerprint = digest(canonical([global_key, self.history, stats, found]))
         self.outputs_now = self.scan.take()  # how many generated files there are, and their digest: the scan gives it first
         if self.cache is not None and not errors_of(problems, self.strict):
             done = self._unchanged(fingerprint) or self._patch(files, global_key, fingerprint, topics, env)
@@ -262,18 +274,36 @@ class Build:
             raise DataError(problems)
         collection = Collection(tuple(sorted(papers, key=lambda p: p.id)), tuple(topics))
         self.progress.stage("planning pages")
-        plan = plan_site(collection, s.plan)
+        plan = plan_site(collection, s.plan, self._days_from_git(collection.papers))
         digests = self._digests(papers, states)
         plan.pages = attach(plan.pages, self._discovery([(p.id, p.origin.file) for p in collection.papers], digests))
         shapes = {page.path: _shape(global_key, page) for page in plan.pages}
         keys = {page.path: _page_key(shapes[page.path], page, digests) for page in plan.pages}
         due = self._due(plan.pages, keys)
         report = self._render_and_write(collection.topics, {p.id: p.origin.file for p in collection.papers}, env, due, digests, keys)
-        nav = nav_info(plan, collection)
+        nav = nav_info(plan, collection, is_shallow(self.history))
         planned = {page.path: (shapes[page.path], page) for page in due}
         self._save(self._racy(st.mtime_ns for st in states.values()), keys, planned, report, fingerprint, global_key, problems, nav)
         # Files in the generated folders are looked at anew by every build: not kept with the result.
         return Generated(collection, sorted(problems + foreign_warnings(report, s)), report, nav, curator_notes(nav))
+
+    def _days_from_git(self, papers) -> dict[str, str]:
+        """Paper id -> the day its file first entered the git history, for papers without `added`:
+        from one `git log`, kept in the cache for as long as HEAD (and the data folder) stay.
+        A shallow clone would date every file by its oldest commit: it dates none."""
+        if self.history is None or is_shallow(self.history):
+            return {}
+        folder = display_path(self.settings.data_dir / "papers", self.settings.root)
+        key = f"{self.history} {folder}"
+        known = self.cache.get_meta("git_days") if self.cache is not None else None
+        if isinstance(known, dict) and known.get("key") == key:
+            days = known["days"]
+        else:
+            days = first_added(self.settings.root, folder)
+            if self.cache is not None:
+                with self.cache:
+                    self.cache.set_meta("git_days", {"key": key, "days": days})
+        return undated_days(papers, days)
 
     def _missing_pdfs(self, refs: list[list]) -> list[Problem]:
         return missing_pdfs(refs, self.settings.docs_dir, self.settings.root)
@@ -367,6 +397,8 @@ class Build:
         last = self.cache.get_meta("result")
         if last is None or self.cache.get_meta("global_key") != global_key or files.keys() != known.keys():
             return None
+        if self.cache.get_meta("history") != self.history:
+            return None  # another commit: the days from git (feeds, "recently added") may change
         stats = {}
         for display, (path, (size, mtime_ns)) in files.items():
             old_size, old_mtime, old_sha = known[display]
@@ -648,6 +680,7 @@ class Build:
             self.cache.set_meta("fingerprint", None if racy else fingerprint)
             self.cache.set_meta("outputs", outputs_digest(on_disk))
             self.cache.set_meta("global_key", global_key)
+            self.cache.set_meta("history", self.history)
             if self.new_discovery is not None:
                 self.cache.set_meta("discovery", self.new_discovery.payload())
             if self.pdf_refs is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from conftest import SEED
 
 from generator.importer import links_in, parse_listing
@@ -81,7 +83,17 @@ def test_new_writes_a_skeleton_with_a_free_id_and_schema_line(project, cli):
     path = root / "data/papers/attention-is-all-you-need-2.yml"
     text = path.read_text("utf-8")
     assert text.startswith("# yaml-language-server: $schema=../../generator/schema/paper.schema.json\n")
-    assert read_yaml(path, "x")[0].value == {"title": "Attention Is All You Need", "arxiv": "1706.03762", "topics": ["speech"]}
+    record = read_yaml(path, "x")[0].value
+    assert record == {"title": "Attention Is All You Need", "arxiv": "1706.03762",
+                      "topics": ["speech"], "added": record["added"]}
+
+
+def test_new_sets_added_to_today_so_the_paper_reaches_the_feeds(project, cli):
+    root = project()
+    code, _, err = cli(root, "new", "--title", "A Fresh Paper", "--topic", "vision")
+    assert code == 0, err
+    record = read_yaml(root / "data/papers/a-fresh-paper.yml", "x")[0].value
+    assert record["added"] == datetime.date.today().isoformat()
 
 
 def test_new_refuses_a_bad_arxiv_id_and_a_known_title(project, cli):

@@ -61,3 +61,10 @@ def test_workflow_validates_on_pull_requests_and_deploys_pages_on_main():
     assert "python -m generator validate --strict" in steps and "mkdocs build --strict" in steps
     assert any(s.startswith("actions/upload-pages-artifact") for s in steps)
     assert workflow["jobs"]["deploy"]["steps"][0]["uses"].startswith("actions/deploy-pages")
+
+
+def test_the_site_is_built_from_the_full_git_history():
+    """Records without `added` are dated by the commit that added them: a shallow clone has none."""
+    steps = yaml.safe_load(WORKFLOW.read_text("utf-8"))["jobs"]["build"]["steps"]
+    checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout.get("with", {}).get("fetch-depth") == 0

@@ -237,3 +237,19 @@ def page_bytes(address: str) -> bytes:
 
     with urlopen(address, timeout=10) as response:
         return response.read()
+
+
+def test_a_feed_opened_as_a_page_runs_nothing_and_shows_the_payloads_as_text(browser, xss_site):
+    url, _ = xss_site
+    record = records()["xss-everywhere"]
+    page = browser.new_page()
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        page.goto(url + "/feeds/all.xml")  # shown through the site's stylesheet, feeds/feed.xsl
+        page.wait_for_timeout(300)
+        assert dialogs == [] and page.evaluate("window.__xss") is None
+        assert page.locator("script, iframe, svg, img").count() == 0
+        assert record["title"] in page.locator("li h3 a").all_text_contents()
+    finally:
+        page.close()
