@@ -28,9 +28,11 @@ def test_wheel_builds_without_warnings_and_carries_schema_and_templates(tmp_path
 def test_the_makefiles_editable_install_prints_nothing(tmp_path):
     """`make`'s editable install of the package, as the Makefile writes it, into a folder of the
     test's own: quiet, with no warning from the build backend."""
-    recipe = next(line.strip() for line in (REPO / "Makefile").read_text("utf-8").splitlines() if line.endswith(" -e ."))
+    lines = (REPO / "Makefile").read_text("utf-8").splitlines()
+    recipe = next(line.strip() for line in lines if line.endswith(" -e ."))
     command = recipe.replace("$(BIN)/python", sys.executable) + f" --prefix {tmp_path / 'prefix'}"
-    result = subprocess.run(command, shell=True, cwd=REPO, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(command, shell=True, cwd=REPO, capture_output=True, text=True,
+                            timeout=600)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "BuildBackendWarning" not in output and "Editable installation" not in output, output
