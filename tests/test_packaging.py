@@ -30,10 +30,12 @@ def test_the_makefiles_editable_install_prints_nothing(tmp_path):
     test's own: quiet, with no warning from the build backend."""
     lines = (REPO / "Makefile").read_text("utf-8").splitlines()
     recipe = next(line.strip() for line in lines if line.endswith(" -e ."))
-    command = recipe.replace("$(BIN)/python", sys.executable) + f" --prefix {tmp_path / 'prefix'}"
+    # Without --ignore-installed, pip would uninstall the package from the running environment.
+    prefix = tmp_path / "prefix"
+    command = recipe.replace("$(BIN)/python", sys.executable) + f" --ignore-installed --prefix {prefix}"
     result = subprocess.run(command, shell=True, cwd=REPO, capture_output=True, text=True,
                             timeout=600)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "BuildBackendWarning" not in output and "Editable installation" not in output, output
-    assert any((tmp_path / "prefix").rglob("__editable__*.pth")), "nothing was installed"
+    assert any(prefix.rglob("__editable__*.pth")), "nothing was installed"
