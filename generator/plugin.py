@@ -142,10 +142,9 @@ class PapersPlugin(BasePlugin[PapersConfig]):
 
 
 def _drop_dirty_warning(record: logging.LogRecord) -> bool:
-    """MkDocs warns on every `--dirty` build that the navigation may be inaccurate: pages not
+    """MkDocs warns that a `--dirty` build may leave the navigation inaccurate: pages not
     rebuilt keep the navigation they were built with. Here every page is rebuilt when the
-    navigation changes (see `serve`), so the warning is dropped (it would also fail every
-    build under `strict: true`)."""
+    navigation changes (see `serve`), so the warning is dropped."""
     return not str(record.msg).startswith(DIRTY_WARNING)
 
 
