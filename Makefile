@@ -24,11 +24,14 @@ N ?= 1000
 bench: $(VENV)/.test  ## benchmark a synthetic collection of N papers into BENCHMARKS.md (make bench N=10000)
 	$(BIN)/python bench/run.py $(N) $(BENCH_ARGS)
 
+# setuptools reports every editable install with a warning that a folder named like the
+# package could shadow it (here generator/ is the package); a warnings filter, its documented
+# switch, keeps that one message out.
 $(VENV)/.site: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
 $(VENV)/.test: $(VENV)/.site requirements-test.txt

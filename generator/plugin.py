@@ -4,7 +4,7 @@
 `mkdocs build` stops on bad data. `mkdocs serve` never stops on the data: warnings are printed
 and never hold a rebuild back, and on errors it keeps serving the last good pages (the generator
 writes nothing when validation fails) with a banner on every page listing the problems, until a
-save fixes them.
+save fixes them (see `banner`). Notes are printed once per process, not on every save.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
+from .banner import with_loader, write_problems
 from .config import PapersConfig, settings_from
 from .facets import FACET_NAMES
 from .plan import MAIN_FEED
@@ -29,8 +30,7 @@ from .site import NavInfo, generate
 
 log = logging.getLogger("mkdocs.plugins.papers")
 TOPICS_NAV_ENTRY = "topics/index.md"
-BODY_OPEN = re.compile(r"<body\b[^>]*>")
-BANNER_LIMIT = 50
+DIRTY_WARNING = "A 'dirty' build is being performed"
 
 
 class PapersPlugin(BasePlugin[PapersConfig]):
@@ -42,10 +42,13 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.problems: list[Problem] = []
         self.dirty = DirtyBuilds()
         self.search_index = SearchIndexer()
+        self.notes_seen: set[str] = set()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
         self.dirty.enabled = dirty
+        if dirty:
+            logging.getLogger("mkdocs.commands.build").addFilter(_drop_dirty_warning)
 
     def on_config(self, config):
         serving = self.command == "serve"
@@ -82,7 +85,12 @@ class PapersPlugin(BasePlugin[PapersConfig]):
                 if warning.severity == WARNING:
                     log.warning(str(warning))
         for note in [*summarize_notes(result.warnings), *result.notes]:
-            log.info(f"papers: {note}")
+            # A note is news once: a preview does not repeat it on every save, nor when only
+            # its count changed.
+            kind = re.sub(r"\d+", "#", note)
+            if kind not in self.notes_seen:
+                self.notes_seen.add(kind)
+                log.info(f"papers: {note}")
         if result.report.written or result.report.removed:
             log.info(f"papers: {result.report}")
         config.nav = _site_nav(config.nav, result.nav, self.config.nav_topics)
@@ -108,13 +116,15 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         return context
 
     def on_post_page(self, output: str, *, page, config) -> str:
-        """While serving with broken data, every page starts with the list of problems."""
-        if self.command != "serve" or not self.problems:
+        """While serving, every page loads the banner of the last build's problems."""
+        if self.command != "serve":
             return output
-        return BODY_OPEN.sub(lambda m: m.group() + _banner(self.problems), output, count=1)
+        return with_loader(output, config.site_url)
 
     def on_post_build(self, *, config) -> None:
         self.dirty.after_build(config)
+        if self.command == "serve":
+            write_problems(Path(config.site_dir), self.problems)
         if not self.config.search_index:
             return
         site = Path(config.site_dir)
@@ -128,6 +138,14 @@ class PapersPlugin(BasePlugin[PapersConfig]):
 
     def on_shutdown(self) -> None:
         self.search_index.stop()
+        logging.getLogger("mkdocs.commands.build").removeFilter(_drop_dirty_warning)
+
+
+def _drop_dirty_warning(record: logging.LogRecord) -> bool:
+    """MkDocs warns that a `--dirty` build may leave the navigation inaccurate: pages not
+    rebuilt keep the navigation they were built with. Here every page is rebuilt when the
+    navigation changes (see `serve`), so the warning is dropped."""
+    return not str(record.msg).startswith(DIRTY_WARNING)
 
 
 def check_site_dir(site: Path, root: Path) -> None:
@@ -138,15 +156,6 @@ def check_site_dir(site: Path, root: Path) -> None:
     if site.is_symlink() or (inside and not site.resolve().is_relative_to(project)):
         raise DataError([Problem(str(site), 0, 0, "", "site_dir is a symbolic link or leads outside the project: "
                                  "MkDocs would empty what it points at; build elsewhere with -d")])
-
-
-def _banner(problems: list[Problem]) -> str:
-    problems = [p for p in problems if p.severity != NOTE]
-    items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in problems[:BANNER_LIMIT])
-    more = f"<li>… and {len(problems) - BANNER_LIMIT} more (see the terminal)</li>" if len(problems) > BANNER_LIMIT else ""
-    title = f"{len(problems)} problem(s) in the paper data: these pages are the last good build."
-    return (f'<div class="papers-problems" role="alert"><p><strong>{html.escape(title)}</strong> '
-            f"Fix them and save; this banner goes away.</p><ul>{items}{more}</ul></div>")
 
 
 def _report_while_serving(problems: list[Problem], state: str) -> None:

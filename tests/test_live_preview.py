@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -13,7 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 from httpserve import free_port
-from sitetools import copy_project, mkdocs_env
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from sitetools import REPO, copy_project, mkdocs_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -195,3 +199,90 @@ def test_a_file_system_error_keeps_the_preview_serving_and_names_the_file(browse
         assert "unblocked" in page.locator("article h1").inner_text()
     finally:
         page.close()
+
+
+@contextlib.contextmanager
+def make_serve(project, log: Path):
+    """`make serve` itself, from a copy of the Makefile, with this environment's tools (the
+    `-o` keeps make from setting up another) on a free port, once it answers: the URL."""
+    shutil.copy2(REPO / "Makefile", project / "Makefile")
+    port = free_port()
+    venv = Path(sys.executable).parent.parent
+    command = ["make", "-o", f"{venv}/.site", "serve", f"VENV={venv}", f"HOST=127.0.0.1:{port}"]
+    with log.open("w", encoding="utf-8") as out:
+        # A session of its own, so that mkdocs, started by make, is stopped with it.
+        process = subprocess.Popen(command, cwd=project, env=mkdocs_env(), stdout=out,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            yield wait_for_start(f"http://127.0.0.1:{port}", process, log)
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+def wait_for_start(url: str, process, log: Path) -> str:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            urllib.request.urlopen(f"{url}/papers/{PAPER}/", timeout=5).close()
+            return url
+        except OSError:
+            time.sleep(0.5)
+    output = log.read_text("utf-8")[-3000:]
+    raise AssertionError(f"make serve did not answer within {STARTUP_SECONDS} s:\n{output}")
+
+
+def wait_for_builds(log: Path, done: int, seconds: float = RELOAD_SECONDS) -> None:
+    """Until the log reports more than `done` finished builds."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if log.read_text("utf-8").count("Documentation built") > done:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"no new build within {seconds} s:\n{log.read_text('utf-8')[-3000:]}")
+
+
+def banner_on(page, url: str, seconds: float) -> str | None:
+    """The text of the banner on the page at url, if it shows within `seconds` of loading."""
+    page.goto(url)
+    banner = page.locator(".papers-problems")
+    try:
+        banner.wait_for(state="visible", timeout=seconds * 1000)
+    except PlaywrightTimeout:
+        return None
+    return banner.inner_text()
+
+
+def test_make_serve_shows_the_banner_on_every_page_while_the_error_lasts(tmp_path, browser):
+    """The exact `make serve` of the README (`--dirty`): a broken record shows the banner on the
+    home, paper and topic pages, and a fix takes it off all three; the terminal is spared
+    MkDocs' `--dirty` warning and notes repeated on every save."""
+    project = copy_project(tmp_path / "project")
+    record = project / "data" / "papers" / f"{PAPER}.yml"
+    good = record.read_text("utf-8")
+    topic = yaml.safe_load(good)["topics"][0]
+    pages = ["/", f"/papers/{PAPER}/", f"/topics/{topic}/"]
+    log = tmp_path / "serve.log"
+    with make_serve(project, log) as url:
+        page = browser.new_page()
+        try:
+            wait_for_builds(log, 0)
+            record.write_text(good.replace("abstract:", "abstrct:", 1), "utf-8")
+            wait_for_builds(log, 1)
+            assert "problem(s) in the data" in log.read_text("utf-8")
+            for path in pages:
+                banner = banner_on(page, url + path, 20) or ""
+                assert f"{PAPER}.yml" in banner, f"no banner on {path}"
+            record.write_text(good, "utf-8")
+            wait_for_builds(log, 2)
+            for path in pages:
+                assert banner_on(page, url + path, 3) is None, f"a stale banner on {path}"
+        finally:
+            page.close()
+    output = log.read_text("utf-8")
+    assert "mkdocs serve --livereload --dirty" in output  # the Makefile's own command ran
+    assert "A 'dirty' build is being performed" not in output
+    assert output.count("nor `date`") == 1, output

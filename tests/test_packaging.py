@@ -31,3 +31,19 @@ def test_wheel_builds_without_warnings_and_carries_schema_and_templates(tmp_path
     with zipfile.ZipFile(wheel) as archive:  # the files themselves, where the package links to docs/
         for name in assets:
             assert archive.read(name) == (REPO / "docs" / "assets" / name.rsplit("/")[-1]).read_bytes()
+
+
+def test_the_makefiles_editable_install_prints_nothing(tmp_path):
+    """`make`'s editable install of the package, as the Makefile writes it, into a folder of the
+    test's own: quiet, with no warning from the build backend."""
+    lines = (REPO / "Makefile").read_text("utf-8").splitlines()
+    recipe = next(line.strip() for line in lines if line.endswith(" -e ."))
+    # Without --ignore-installed, pip would uninstall the package from the running environment.
+    prefix = tmp_path / "prefix"
+    command = recipe.replace("$(BIN)/python", sys.executable) + f" --ignore-installed --prefix {prefix}"
+    result = subprocess.run(command, shell=True, cwd=REPO, capture_output=True, text=True,
+                            timeout=600)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "BuildBackendWarning" not in output and "Editable installation" not in output, output
+    assert any(prefix.rglob("__editable__*.pth")), "nothing was installed"
