@@ -64,7 +64,7 @@ class SitePlan:
     pages: list[Page]
     facets: dict[str, FacetTerms]  # including "topics"
     top_level: tuple[str, ...] = ()  # ids of the topics without a parent
-    left_out_of_feeds: int | None = None  # papers with neither `added` nor `date`; None: no feeds
+    left_out_of_feeds: int | None = None  # papers with no `added`, `date` or commit; None: no feeds
 
     def by_path(self) -> dict[str, Page]:
         return {page.path: page for page in self.pages}
