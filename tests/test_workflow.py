@@ -61,3 +61,29 @@ def test_workflow_validates_on_pull_requests_and_deploys_pages_on_main():
     assert "python -m generator validate --strict" in steps and "mkdocs build --strict" in steps
     assert any(s.startswith("actions/upload-pages-artifact") for s in steps)
     assert workflow["jobs"]["deploy"]["steps"][0]["uses"].startswith("actions/deploy-pages")
+
+
+def jobs_using(action: str):
+    """(workflow, job) for every job of every workflow with a step that uses `action`."""
+    for path in sorted(WORKFLOW.parent.glob("*.yml")):
+        workflow = yaml.safe_load(path.read_text("utf-8"))
+        for job in workflow["jobs"].values():
+            if any(step.get("uses", "").startswith(action + "@") for step in job["steps"]):
+                yield workflow, job
+
+
+def test_jobs_that_configure_pages_may_read_the_pages_site():
+    # configure-pages reads the site from the Pages API: without `pages` the token gets a 404
+    found = list(jobs_using("actions/configure-pages"))
+    assert found
+    for workflow, job in found:
+        permissions = job.get("permissions", workflow.get("permissions", {}))
+        assert permissions.get("pages") in {"read", "write"}
+
+
+def test_a_deployment_is_never_cancelled_halfway():
+    concurrency = yaml.safe_load(WORKFLOW.read_text("utf-8"))["concurrency"]
+    # only pull-request runs (which deploy nothing) may be cancelled, and they only
+    only_pull_requests = "${{ github.event_name == 'pull_request' }}"
+    assert concurrency["cancel-in-progress"] in (False, only_pull_requests)
+    assert concurrency["group"] == "pages" or concurrency["group"].endswith("|| 'pages' }}")
