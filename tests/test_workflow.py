@@ -87,3 +87,38 @@ def test_a_deployment_is_never_cancelled_halfway():
     only_pull_requests = "${{ github.event_name == 'pull_request' }}"
     assert concurrency["cancel-in-progress"] in (False, only_pull_requests)
     assert concurrency["group"] == "pages" or concurrency["group"].endswith("|| 'pages' }}")
+
+
+CI_PACKAGES = "sh scripts/ci-packages"
+
+
+def test_ci_and_the_github_workflow_install_the_same_packages():
+    assert CI_PACKAGES in (REPO / ".ci" / "run").read_text("utf-8").splitlines()
+    steps = yaml.safe_load(TESTS.read_text("utf-8"))["jobs"]["test"]["steps"]
+    assert any(step.get("run", "").endswith(CI_PACKAGES) for step in steps), steps
+
+
+def test_what_ci_installs_is_enough_for_the_tests_that_fail_in_ci_when_a_tool_is_missing():
+    script = (REPO / "scripts" / "ci-packages").read_text("utf-8")
+    assert "texlive-base" in script  # classic `bibtex`
+    assert "scripts/ensure-chromium" in script
+
+
+def apt_installs():
+    for path in [REPO / ".ci" / "run", *sorted((REPO / "scripts").iterdir())]:
+        for line in path.read_text("utf-8").splitlines():
+            if "apt-get install" in line and not line.lstrip().startswith(("#", "echo", '"')):
+                yield path.name, line
+
+
+def test_apt_installs_nothing_the_tests_do_not_need():
+    lines = list(apt_installs())
+    assert len(lines) >= 2
+    assert all("--no-install-recommends" in line for _, line in lines), lines
+
+
+def test_the_readme_names_what_make_test_installs():
+    script = (REPO / "scripts" / "ensure-chromium").read_text("utf-8")
+    packages = next(line for line in script.splitlines() if line.startswith("PACKAGES="))
+    command = "apt-get install --no-install-recommends " + packages.split("=", 1)[1].strip('"')
+    assert command in " ".join((REPO / "README.md").read_text("utf-8").split())
