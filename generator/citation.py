@@ -36,8 +36,7 @@ def _published(data: dict) -> tuple[str, str | None, str | None]:
 CONTAINER_TYPES = {"journal": "article-journal", "booktitle": "paper-conference"}
 
 
-def _csl_type(data: dict) -> str:
-    entry_type, place, _ = _published(data)
+def _csl_type(entry_type: str, place: str | None) -> str:
     return CSL_TYPES.get(entry_type) or CONTAINER_TYPES.get(place or "", "article")
 
 
@@ -113,13 +112,13 @@ def moment(text: str | None) -> datetime | None:
 
 def csl_item(data: dict, url: str) -> dict:
     """A CSL-JSON item (the format Zotero, Pandoc and citeproc read)."""
-    item: dict = {"id": data["id"], "type": _csl_type(data), "title": data["title"]}
+    entry_type, place, where = _published(data)
+    item: dict = {"id": data["id"], "type": _csl_type(entry_type, place), "title": data["title"]}
     if data.get("authors"):
         item["author"] = [split_name(a["name"]) for a in data["authors"]]
     parts, year = _dated(data, date_parts)
     if parts or year:
         item["issued"] = {"date-parts": [parts or [int(year)]]}
-    _, place, where = _published(data)
     if place in CONTAINER_TYPES:
         item["container-title"] = where
     bib = data.get("bib", {})

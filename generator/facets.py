@@ -18,8 +18,9 @@ from .slug import RESERVED_NAMES, slugify
 
 # Characters that show nothing: soft hyphen, zero-width space and joiners, word joiner,
 # byte-order mark, and the bidirectional marks, embeddings, overrides and isolates.
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u061c\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
-                                  "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+                                  + BIDI_CONTROLS))
 
 
 def fold_spacing(text: str) -> str:

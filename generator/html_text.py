@@ -36,7 +36,7 @@ def paragraphs(value: str) -> Markup:
     The block has no blank lines, so Markdown sees it as one HTML block."""
     parts = [" ".join(p.split()) for p in PARAGRAPH_BREAK.split(value)]
     field = FieldMath()
-    return Markup("\n".join(f"<p>{with_math(p, linked_text, field=field)}</p>" for p in parts if p))
+    return Markup("\n".join(f"<p>{with_math(p, linked_text, field)}</p>" for p in parts if p))
 
 
 def linked_text(text: str) -> str:

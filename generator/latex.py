@@ -141,19 +141,19 @@ def rich_html(text: str, tags: bool = False, budget: int = MATHML_BUDGET) -> Mar
     it) and (with tags) Zotero's <i>, <sub> and <sup> kept as markup, balanced."""
     if "$" not in text and not (tags and "<" in text):
         return escape(text)
-    return with_math(text, lambda part: _inline(part, tags), budget)
+    return with_math(text, lambda part: _inline(part, tags), FieldMath(budget))
 
 
 def rich_title(text: str) -> Markup:
     return rich_html(text, tags=True, budget=TITLE_MATHML_BUDGET)
 
 
-def with_math(text: str, render_text, budget: int = MATHML_BUDGET, field=None) -> Markup:
+def with_math(text: str, render_text, field: FieldMath | None = None) -> Markup:
     """HTML of text whose inline math becomes MathML and whose other parts render_text makes.
     Past budget characters of MathML, the rest of the math is shown as written, and so is a
     formula that would shift things back past what the field's math may shift in all. A field
     of several paragraphs passes one FieldMath for all of them, so they share its budget."""
-    html, last, field = [], 0, field or FieldMath(budget)
+    html, last, field = [], 0, field or FieldMath()
     for match in MATH.finditer(text) if "$" in text else ():
         html.append(render_text(text[last:match.start()]))
         html.append(field.draw(match.group(1)) or str(escape(match.group(0))))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .bibtex import citation_key
 from .bibtex_override import override_problem
+from .facets import BIDI_CONTROLS
 from .model import Origin, Paper, Topic, date_sort_key, paper_from_record, topic_from_record
 from .notes import nesting_problem
 from .problems import ERROR, WARNING, Problem, display_path
@@ -255,7 +256,7 @@ def _unshowable_text(text: str) -> str | None:
 
 # Bidirectional embeddings and overrides end at U+202C, isolates at U+2069. Left open in a
 # tag, a name or a title, one would reorder whatever a page shows after it in the same line.
-BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+BIDI_CONTROL = re.compile(f"[{BIDI_CONTROLS}]")
 BIDI_CLOSE = "\u202c\u2069"
 ISOLATES = "\u2066\u2067\u2068"
 

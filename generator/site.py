@@ -251,8 +251,8 @@ class Build:
         env = environment(s.templates_dir)
         global_key = digest(canonical([__version__, template_sources(env), repr(s.plan), repr(s.site), [repr(t) for t in topics]]))
         self.global_key = global_key
-        # Which commit the records are dated by: one quick git call, so a build that changes
-        # nothing stays fast.
+        # Which commit the records are dated by (`git rev-parse`, a few ms): `git log` runs
+        # only when it changes.
         self.history = history_key(s.root)
         stats = [[d, st] for d, (_, st) in files.items()]
         found = sorted(map(str, problems))

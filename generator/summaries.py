@@ -52,7 +52,7 @@ def summary_from_payload(value: dict, documents: dict[str, Document]) -> PaperSu
         id=value["id"], title=value["title"], authors=tuple(Author(name) for name in value["authors"]), date=value["date"],
         added=value["added"], topics=tuple(value["topics"]), tags=tuple(value["tags"]), venue=value["venue"], arxiv=value["arxiv"],
         doi=value["doi"], citekey=value["citekey"], has_abstract=value["has_abstract"],
-        local_pdf=value.get("local_pdf"), origin=Origin(doc, tuple(value["prefix"])),
+        local_pdf=value["local_pdf"], origin=Origin(doc, tuple(value["prefix"])),
     )
 
 

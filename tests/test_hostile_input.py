@@ -168,11 +168,9 @@ CASES = [
     # Files that point elsewhere are refused unread; a file that is no record is not printed whole
     ("symlink-out-of-data", {"data/papers/p.yml": Link("/etc/passwd")}, ["data/papers/p.yml: a symbolic link to something outside the data folder"]),
     ("symlink-dir-out-of-data", {"data/papers/more": Link("/etc")}, ["data/papers/more: a symbolic link to something outside the data folder"]),
-    *[(name, files, [f"{next(iter(files))}: {why}"]) for name, files, why in [
-        ("symlink-dir-loop", {"data/papers/loop": Link(".")},
-         "a symbolic link to a folder: not read"),
-        ("symlink-loop", {X: Link("x.yml")}, "a loop of symbolic links: not read"),
-    ]],
+    ("symlink-dir-loop", {"data/papers/loop": Link(".")},
+     ["data/papers/loop: a symbolic link to a folder: not read"]),
+    ("symlink-loop", {X: Link("x.yml")}, [f"{X}: a loop of symbolic links: not read"]),
     ("secrets-file", {X: SECRETS}, [f"{X}:1:1: title: required field is missing", f"{X}:1:1: 35 more unknown fields",
                                     *[f"{X}:{n + 1}:1: api_key_{n}: unknown field" for n in (0, 1, 10, 11, 12)]]),
 ]
@@ -237,7 +235,8 @@ def test_validate_refuses_a_loop_of_links(built_project, capsys, target):
         link.unlink()
     err = capsys.readouterr().err
     assert code == 1 and "Traceback" not in err
-    assert f"data/papers/{link.name}: a " in err and str(root) not in err
+    why = "a symbolic link to a folder" if target == "." else "a loop of symbolic links"
+    assert f"data/papers/{link.name}: {why}: not read" in err and str(root) not in err
 
 
 def test_the_suite_is_large_enough():

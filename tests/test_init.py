@@ -114,11 +114,11 @@ def test_init_refuses_a_missing_or_unknown_export_before_writing_anything(tmp_pa
 
 @pytest.mark.parametrize("export", ["csl-bbt-dates-360-811.json", "ris-jabref-pmc-export.ris"])
 def test_init_imports_csl_json_and_ris_exports_under_the_one_topic(tmp_path, capsys, export):
-    code, out, _ = run(
+    code, out, err = run(
         "init", str(tmp_path / "site"), "--from", str(IMPORTS / export), capsys=capsys
     )
     records = list((tmp_path / "site" / "data" / "papers").glob("*.yml"))
-    assert records, out
+    assert code == 0 and records, out + err
     assert all(yaml.safe_load(r.read_text("utf-8"))["topics"] == [TOPIC] for r in records)
 
 

@@ -34,16 +34,15 @@ def parse_bibtex(text: str, display: str) -> tuple[list[Candidate], list]:
     macros = Macros(library.strings, expansions)
     entries = {}
     for entry in library.entries:
+        where = Candidate({}, display, entry.start_line + 1, entry.key)
         first = entries.get(entry.key.lower())
         if first:  # BibTeX compares keys case aside, keeps the first and ignores the repeat
-            where = Candidate({}, display, entry.start_line + 1, entry.key)
             why = f"the key is the one of line {first[0].start_line + 1}, case aside"
             problems.append(_not_imported(where, entry, EntryError("key", why)))
             continue
         try:
             entries[entry.key.lower()] = (entry, *_resolved(entry, macros))
         except EntryError as err:
-            where = Candidate({}, display, entry.start_line + 1, entry.key)
             problems.append(_not_imported(where, entry, err))
     why = f"fields inherited through crossref add up to over {CROSSREF_TEXT_EXTRA:,} characters"
     copies = Budget(len(text) + CROSSREF_TEXT_EXTRA, f"{why} more than the file itself")

@@ -211,7 +211,7 @@ def import_candidates(candidates: list[Candidate], collection: Collection, paper
     if not dry_run:
         planner.write()
         for path, text in planned:
-            replace_file(path, text)
+            write_atomic(path, text.encode("utf-8"))  # old or new, never half
     return outcome
 
 
@@ -252,7 +252,3 @@ def _planned_updates(fills: list, root: Path, outcome: Outcome) -> list[tuple[Pa
         outcome.updated.append((display_path(path, root), candidate, list(missing)))
     return [(path, text) for path, (text, _) in planned.items()]
 
-
-def replace_file(path: Path, text: str) -> None:
-    """Replace a record in one step: a reader sees the old file or the new one, never half."""
-    write_atomic(path, text.encode("utf-8"))
