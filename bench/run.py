@@ -2,6 +2,7 @@
 
     python bench/run.py N [N ...] [--out BENCHMARKS.md] [--mkdocs-timeout SECONDS] [--serve]
     make bench N=10000
+    make bench N=10000 BENCH_ARGS="--against REV"   (two generators interleaved: compare.py)
 
 For each size it generates a collection (bench/synthetic.py) and measures, in one run, on the
 same files (wall time, CPU time, peak memory of each step as a child process):
@@ -288,8 +289,17 @@ def main() -> None:
     parser.add_argument("--no-floor-b", dest="floor_b", action="store_false",
                         help="skip floor B (it takes about as long as the mkdocs build it is compared with)")
     parser.add_argument("--work", type=Path, help="working folder (default: a temporary one)")
+    parser.add_argument("--against", metavar="REV",
+                        help="instead: this tree's generator and REV's, interleaved (bench/compare.py)")
+    parser.add_argument("--rounds", type=int, default=3, help="with --against: rounds of each")
     args = parser.parse_args()
     command = "python bench/run.py " + " ".join(sys.argv[1:])
+    if args.against:
+        import compare
+
+        for count in args.sizes:
+            compare.compare(count, args.against, args.rounds, args.out, args.work, command)
+        return
     if args.work:
         args.work.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=args.work) as tmp:
