@@ -8,9 +8,9 @@ of bench/run.py); written to a temporary directory and read back, untimed.
 Peak RSS is the process's high-water mark after each step: it only grows, so a step that adds
 nothing to it needed less than the steps before.
 
-Mind that generated abstracts draw on a vocabulary of about twenty words, so every paper resembles every other
-one: the similarity blocks are dense and no term is rare. That is the costliest case for
-`related`; real abstracts share far fewer terms.
+Mind that generated abstracts draw on a vocabulary of about twenty words, so every paper
+resembles every other one: the similarity blocks are dense and no term is rare. That is the
+costliest case for `related`; real abstracts share far fewer terms.
 """
 
 from __future__ import annotations
@@ -60,12 +60,14 @@ def measure(count: int, synthetic: bool) -> list[dict]:
     start = time.perf_counter()
     papers = generated_texts(count, synthetic)
     ids, texts = [paper for paper, _ in papers], [text for _, text in papers]
-    rows = [{"step": "generate + read (untimed)", "seconds": time.perf_counter() - start, "peak": peak_mb(), "note": ""}]
+    rows = [{"step": "generate + read (untimed)", "seconds": time.perf_counter() - start,
+             "peak": peak_mb(), "note": ""}]
 
     def step(name, func):
         start = time.perf_counter()
         result = func()
-        rows.append({"step": name, "seconds": time.perf_counter() - start, "peak": peak_mb(), "note": ""})
+        rows.append({"step": name, "seconds": time.perf_counter() - start,
+                     "peak": peak_mb(), "note": ""})
         return result
 
     matrix = step("tfidf", lambda: tfidf(texts))
@@ -77,9 +79,11 @@ def measure(count: int, synthetic: bool) -> list[dict]:
 
 
 def table(results: dict[int, list[dict]]) -> str:
-    lines = ["| papers | step | wall time (s) | peak RSS so far (MB) | note |", "|---:|---|---:|---:|---|"]
+    lines = ["| papers | step | wall time (s) | peak RSS so far (MB) | note |",
+             "|---:|---|---:|---:|---|"]
     for count, rows in results.items():
-        lines += [f"| {count:,} | {row['step']} | {row['seconds']:.2f} | {row['peak']:.0f} | {row['note']} |" for row in rows]
+        lines += [f"| {count:,} | {row['step']} | {row['seconds']:.2f} | {row['peak']:.0f} "
+                  f"| {row['note']} |" for row in rows]
     return "\n".join(lines)
 
 
@@ -94,7 +98,8 @@ def main() -> None:
     results = {}
     for count in counts:
         print(f"{count} papers...", file=sys.stderr, flush=True)
-        child = subprocess.run([sys.executable, __file__, "--child", str(count), *(["--synthetic"] * synthetic)],
+        flags = ["--synthetic"] * synthetic
+        child = subprocess.run([sys.executable, __file__, "--child", str(count), *flags],
                                capture_output=True, text=True)
         if child.returncode:
             sys.exit(child.stderr)

@@ -32,14 +32,14 @@ from generator.render import Renderer, SiteSettings, environment  # noqa: E402
 from generator.slug import FreeNames, title_slug  # noqa: E402
 from generator.summaries import listing_of  # noqa: E402
 
-EXTENSIONS = ["toc", "admonition", "attr_list", "md_in_html", "tables", "pymdownx.details", "pymdownx.superfences",
-              "pymdownx.highlight", "pymdownx.snippets"]
+EXTENSIONS = ["toc", "admonition", "attr_list", "md_in_html", "tables", "pymdownx.details",
+              "pymdownx.superfences", "pymdownx.highlight", "pymdownx.snippets"]
 TOPIC = Topic("t", "Topic", "About things.")
 
 
 def timed(step, repeat: int = 3) -> float:
-    """The best of a few runs: one pause of the machine (or of the cycle collector) in a single run of a
-    small size made a linear case look quadratic (×3.1 at 200 and 400 characters)."""
+    """The best of a few runs: one pause of the machine (or of the cycle collector) in a single run
+    of a small size made a linear case look quadratic (×3.1 at 200 and 400 characters)."""
     best = float("inf")
     for _ in range(repeat):
         start = time.perf_counter()
@@ -49,13 +49,16 @@ def timed(step, repeat: int = 3) -> float:
 
 
 def planned_html(paper: Paper, topic: Topic, path: str) -> str:
-    """One page of a one-paper site, planned and rendered as the build does, through Python-Markdown as MkDocs would."""
+    """One page of a one-paper site, planned and rendered as the build does, through
+    Python-Markdown as MkDocs would."""
     collection = Collection((paper,), (topic,))
     page = plan_site(collection, PlanSettings(feeds=True)).by_path()[path]
     settings = SiteSettings(site_url="https://example.org/")
-    renderer = Renderer([topic], environment(), settings, lambda _: paper, lambda _: listing_of(paper)[1])
+    renderer = Renderer([topic], environment(), settings,
+                        lambda _: paper, lambda _: listing_of(paper)[1])
     body = renderer.render(page).split("\n---\n", 1)[1]
-    return markdown.markdown(body, extensions=EXTENSIONS, extension_configs={"pymdownx.snippets": {"base_path": ["docs"]}})
+    configs = {"pymdownx.snippets": {"base_path": ["docs"]}}
+    return markdown.markdown(body, extensions=EXTENSIONS, extension_configs=configs)
 
 
 def page_html(paper: Paper, topic: Topic = TOPIC) -> str:
@@ -104,8 +107,10 @@ CASES = {
     "title: ***…": lambda n: page_html(Paper("p", "*_" * (n // 2))),
     "venue: ___…": lambda n: page_html(Paper("p", "T", venue="_" * n)),
     "author name: <<<…": lambda n: page_html(Paper("p", "T", authors=(Author("<" * n),))),
-    "affiliation: [[[…": lambda n: page_html(Paper("p", "T", authors=(Author("A", affiliation="[" * n),))),
-    "abstract: &lt; and https://…": lambda n: page_html(Paper("p", "T", abstract=("a &lt; https://x.example/y " * n)[:n])),
+    "affiliation: [[[…":
+        lambda n: page_html(Paper("p", "T", authors=(Author("A", affiliation="[" * n),))),
+    "abstract: &lt; and https://…":
+        lambda n: page_html(Paper("p", "T", abstract=("a &lt; https://x.example/y " * n)[:n])),
     "topic title: `|`|…": lambda n: topic_html(Topic("t", "`|" * (n // 2), "d")),
     "topic description: &#42;…": lambda n: topic_html(Topic("t", "T", "&#42;" * (n // 5))),
     "import RIS: continuation lines": lambda n: parse_ris(RIS_START + " more\n" * (n // 6), "x"),
@@ -114,18 +119,23 @@ CASES = {
     "import BibTeX: @string chain": lambda n: parse_bibtex(string_chain(n), "x.bib"),
     "import BibTeX: crossref to a long title": lambda n: parse_bibtex(crossref_children(n), "x"),
     "import LaTeX: broken, \\frac}$ …": lambda n: latex_to_unicode("\\frac}$ " * (n // 8)),
-    "import CSL-JSON: open string [\"\\\"\\…": lambda n: parse_csl_json("[" + '"\\' * (n // 2), "x.json"),
+    "import CSL-JSON: open string [\"\\\"\\…":
+        lambda n: parse_csl_json("[" + '"\\' * (n // 2), "x.json"),
 }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller sizes (for CI)")
-    parser.add_argument("--sizes", type=lambda text: [int(n) for n in text.split(",")], help="comma-separated input sizes")
+    parser.add_argument("--sizes", type=lambda text: [int(n) for n in text.split(",")],
+                        help="comma-separated input sizes")
     parser.add_argument("--report-only", action="store_true",
-                        help="do not fail on the growth (sizes too small to time reliably, as the test suite's)")
+                        help="do not fail on the growth "
+                             "(sizes too small to time reliably, as the test suite's)")
     args = parser.parse_args()
-    sizes = args.sizes or ([12_500, 25_000, 50_000] if args.quick else [25_000, 50_000, 100_000, 200_000])
+    default = [12_500, 25_000, 50_000] if args.quick else [25_000, 50_000, 100_000, 200_000]
+    sizes = args.sizes or default
     print("| input | " + " | ".join(f"{n:,} chars" for n in sizes) + " | last doubling |")
     print("|---|" + "---|" * (len(sizes) + 1))
     worst = 0.0
@@ -133,7 +143,8 @@ def main() -> None:
         times = [timed(lambda case=case, n=n: case(n)) for n in sizes]
         ratio = times[-1] / max(times[-2], 1e-6)
         worst = max(worst, ratio)
-        print(f"| {name} | " + " | ".join(f"{t:.3f} s" for t in times) + f" | ×{ratio:.2f} |", flush=True)
+        cells = " | ".join(f"{t:.3f} s" for t in times)
+        print(f"| {name} | {cells} | ×{ratio:.2f} |", flush=True)
     print(f"\nWorst growth per doubling: ×{worst:.2f} (linear ≈ ×2, quadratic ≈ ×4).")
     if worst > 3.0 and not args.report_only:
         sys.exit("growth above ×3 per doubling: something is no longer linear")

@@ -36,10 +36,15 @@ def main() -> None:
         print(f"generating {count} records...", flush=True)
         make_collection(root, count)
         files = sorted((root / "data" / "papers").glob("*.yml"))
-        ours = timed("load + validate (libyaml composer)", lambda: load_collection(root / "data", root))
-        parse_only = timed("parse only, yaml.load CSafeLoader", lambda: [yaml.load(f.read_text("utf-8"), Loader=yaml.CSafeLoader) for f in files])
-        pure = timed("parse only, yaml.safe_load (pure Python)", lambda: [yaml.safe_load(f.read_text("utf-8")) for f in files])
-        print(f"safe_load / ours: {pure / ours:.1f}x   safe_load / CSafeLoader: {pure / parse_only:.1f}x")
+        ours = timed("load + validate (libyaml composer)",
+                     lambda: load_collection(root / "data", root))
+        parse_only = timed("parse only, yaml.load CSafeLoader",
+                           lambda: [yaml.load(f.read_text("utf-8"), Loader=yaml.CSafeLoader)
+                                    for f in files])
+        pure = timed("parse only, yaml.safe_load (pure Python)",
+                     lambda: [yaml.safe_load(f.read_text("utf-8")) for f in files])
+        print(f"safe_load / ours: {pure / ours:.1f}x   "
+              f"safe_load / CSafeLoader: {pure / parse_only:.1f}x")
 
 
 if __name__ == "__main__":

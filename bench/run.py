@@ -47,9 +47,11 @@ import synthetic  # noqa: E402
 from generator.plan import GENERATED_DIRS  # noqa: E402
 from generator.searchindex import index_command  # noqa: E402
 
-# Python as users run it: writing bytecode caches. Without them (PYTHONDONTWRITEBYTECODE) every run compiles
-# the generator's modules again, about 0.06 s of a 0.4 s no-op build; the cold build writes them.
-ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "NO_MKDOCS_2_WARNING": "1"}
+# Python as users run it: writing bytecode caches. Without them (PYTHONDONTWRITEBYTECODE) every
+# run compiles the generator's modules again, about 0.06 s of a 0.4 s no-op build; the cold build
+# writes them.
+ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+       "NO_MKDOCS_2_WARNING": "1"}
 FLOOR_A = '''
 import sys, yaml
 from pathlib import Path
@@ -80,7 +82,8 @@ def measure(command: list[str], cwd: Path, timeout: float) -> Run:
     os.sync()
     with tempfile.TemporaryFile("w+") as log:
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=log, stderr=subprocess.STDOUT, text=True)
+        process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=log,
+                                   stderr=subprocess.STDOUT, text=True)
         deadline = start + timeout
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
@@ -90,23 +93,27 @@ def measure(command: list[str], cwd: Path, timeout: float) -> Run:
                 process.kill()
                 os.wait4(process.pid, 0)
                 log.seek(0)
-                return Run(time.perf_counter() - start, 0.0, 0.0, False, f"timed out after {timeout:.0f} s\n{log.read()[-2000:]}")
+                message = f"timed out after {timeout:.0f} s\n{log.read()[-2000:]}"
+                return Run(time.perf_counter() - start, 0.0, 0.0, False, message)
             time.sleep(0.02)
         wall = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
         log.seek(0)
         output = log.read()
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode == 0, output)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(wall, cpu, usage.ru_maxrss / 1024, process.returncode == 0, output)
 
 
 def generated_sizes(docs: Path) -> list[int]:
-    return [p.stat().st_size for folder in GENERATED_DIRS for p in (docs / folder).rglob("*") if p.is_file()]
+    return [p.stat().st_size
+            for folder in GENERATED_DIRS for p in (docs / folder).rglob("*") if p.is_file()]
 
 
 def make_project(root: Path, count: int) -> Path:
     synthetic.make(root, count)
     # The search index is measured as a step of its own (floor B has none).
-    config = (REPO / "mkdocs.yml").read_text("utf-8").replace("  - papers:\n", "  - papers:\n      search_index: false\n", 1)
+    config = (REPO / "mkdocs.yml").read_text("utf-8")
+    config = config.replace("  - papers:\n", "  - papers:\n      search_index: false\n", 1)
     (root / "mkdocs.yml").write_text(config, "utf-8")
     (root / "docs").mkdir(exist_ok=True)
     for page in sorted((REPO / "docs").glob("*.md")):  # the hand-written pages: home, about, search
@@ -127,7 +134,8 @@ def floor_b_project(root: Path, source: Path) -> Path:
     for i, size in enumerate(sizes):
         folder = docs / "pages" / str(i % 100)
         folder.mkdir(parents=True, exist_ok=True)
-        text = f"# Page {i}\n\n" + (paragraph * (size // len(paragraph) + 1))[: max(0, size - 20)] + "\n"
+        body = (paragraph * (size // len(paragraph) + 1))[: max(0, size - 20)]
+        text = f"# Page {i}\n\n" + body + "\n"
         (folder / f"p{i}.md").write_text(text, "utf-8")
     # The project's own config (theme, extensions), without the papers plugin and its nav.
     config = (source / "mkdocs.yml").read_text("utf-8")
@@ -135,7 +143,8 @@ def floor_b_project(root: Path, source: Path) -> Path:
     config = re.sub(r"\nnav:\n(  .*\n)*", "\n", config)
     config = re.sub(r"\nnot_in_nav: \|\n(  .*\n)*", "\n", config)
     config = re.sub(r"\n  - pymdownx.snippets:\n(      .*\n)*", "\n", config)
-    nav = "nav:\n  - Home: index.md\n  - Topics:\n" + "".join(f"    - pages/{i % 100}/p{i}.md\n" for i in range(len(topics)))
+    topic_pages = "".join(f"    - pages/{i % 100}/p{i}.md\n" for i in range(len(topics)))
+    nav = "nav:\n  - Home: index.md\n  - Topics:\n" + topic_pages
     config += nav + "  - About: about.md\n" + "not_in_nav: |\n  /pages/\n"
     (root / "mkdocs.yml").write_text(config, "utf-8")
     return root
@@ -145,13 +154,15 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(path.read_text("utf-8").replace(old, new, 1), "utf-8")
 
 
-def bench_size(count: int, work: Path, mkdocs_timeout: float, serve: bool, floor_b: bool = True) -> dict:
+def bench_size(count: int, work: Path, mkdocs_timeout: float, serve: bool,
+               floor_b: bool = True) -> dict:
     print(f"== {count} papers", flush=True)
     project = make_project(work / f"project-{count}", count)
     py = sys.executable
     result: dict = {"count": count}
     generator = [py, "-m", "generator", "build"]
-    time.sleep(2.1)  # records written moments ago are read as if just edited (their content is compared)
+    # records written moments ago are read as if just edited (their content is compared)
+    time.sleep(2.1)
     result["cold"] = measure(generator, project, 3600)
     print(f"cold build {result['cold'].wall:.2f} s", flush=True)
     sizes = generated_sizes(project / "docs")
@@ -167,17 +178,21 @@ def bench_size(count: int, work: Path, mkdocs_timeout: float, serve: bool, floor
     listing = work / f"sizes-{count}.txt"
     listing.write_text(" ".join(map(str, sizes)))
     floor_out = work / f"floor-a-{count}"
-    result["floor_a"] = measure([py, "-c", FLOOR_A, str(project / "data"), str(listing), str(floor_out)], work, 3600)
+    floor_a = [py, "-c", FLOOR_A, str(project / "data"), str(listing), str(floor_out)]
+    result["floor_a"] = measure(floor_a, work, 3600)
     shutil.rmtree(floor_out, ignore_errors=True)
     print(f"floor A {result['floor_a'].wall:.2f} s", flush=True)
     if mkdocs_timeout > 0:
         site = project / "site"
-        result["mkdocs"] = measure([py, "-m", "mkdocs", "build", "-q", "-d", str(site)], project, mkdocs_timeout)
+        mkdocs = [py, "-m", "mkdocs", "build", "-q", "-d", str(site)]
+        result["mkdocs"] = measure(mkdocs, project, mkdocs_timeout)
         print(f"mkdocs build {result['mkdocs'].wall:.1f} s ok={result['mkdocs'].ok}", flush=True)
         if result["mkdocs"].ok:
             result["pagefind"] = measure(index_command(site, True), project, mkdocs_timeout)
-            print(f"pagefind {result['pagefind'].wall:.1f} s ok={result['pagefind'].ok}", flush=True)
-            result["pagefind_bytes"] = sum(p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file())
+            pagefind = result["pagefind"]
+            print(f"pagefind {pagefind.wall:.1f} s ok={pagefind.ok}", flush=True)
+            result["pagefind_bytes"] = sum(p.stat().st_size
+                                           for p in (site / "pagefind").rglob("*") if p.is_file())
             result["search"] = search_figures(site)
             html = [p.stat().st_size for p in site.rglob("*.html")]
             index = site / "search" / "search_index.json"
@@ -187,7 +202,8 @@ def bench_size(count: int, work: Path, mkdocs_timeout: float, serve: bool, floor
         shutil.rmtree(site, ignore_errors=True)
         if floor_b:
             floor_b = floor_b_project(work / f"floor-b-{count}", project)
-            result["floor_b"] = measure([py, "-m", "mkdocs", "build", "-q", "-d", str(floor_b / "site")], floor_b, mkdocs_timeout)
+            build = [py, "-m", "mkdocs", "build", "-q", "-d", str(floor_b / "site")]
+            result["floor_b"] = measure(build, floor_b, mkdocs_timeout)
             print(f"floor B {result['floor_b'].wall:.1f} s ok={result['floor_b'].ok}", flush=True)
             shutil.rmtree(floor_b, ignore_errors=True)
     if serve:
@@ -205,7 +221,8 @@ def search_figures(site: Path) -> list[dict] | str:
     import search
 
     try:
-        # a word in nearly every generated abstract (Pagefind's worst case), and a title's number (one paper)
+        # a word in nearly every generated abstract (Pagefind's worst case), and a title's number
+        # (one paper)
         return search.measure(site, ["memory", "1234"])
     except Exception as err:  # noqa: BLE001 - a benchmark reports what failed rather than stopping
         return f"failed: {err}"
@@ -214,19 +231,22 @@ def search_figures(site: Path) -> list[dict] | str:
 def search_rows(r: dict) -> list[str]:
     if "pagefind" not in r:
         return []
-    rows = [f"| Pagefind index of the paper pages | {fmt(r['pagefind'])}, {r['pagefind_bytes'] / 1e6:.1f} MB | |"]
+    rows = [f"| Pagefind index of the paper pages | {fmt(r['pagefind'])}, "
+            f"{r['pagefind_bytes'] / 1e6:.1f} MB | |"]
     if isinstance(r["search"], str):
         return rows + [f"| search page: first result | {r['search']} | ≤ 300 ms, < 500 KB |"]
     *queries, drawn = r["search"]
-    rows.append(f"| map page: {drawn['dots']:,} dots drawn after opening it; one pointer move | {drawn['drawn_ms']:.0f} ms; "
-                f"{drawn['hover_ms']:.2f} ms | responsive |")
+    rows.append(f"| map page: {drawn['dots']:,} dots drawn after opening it; one pointer move "
+                f"| {drawn['drawn_ms']:.0f} ms; {drawn['hover_ms']:.2f} ms | responsive |")
     for q in queries:
         if q.get("direct"):
-            rows.append(f"| opening `/search/?q={q['word']}` (the header box): first result | {q['first_ms']:.0f} ms after navigation "
-                        f"began; {q['kb']:.0f} KB fetched by then, theme included, nothing cached | ≤ 300 ms, < 500 KB |")
+            rows.append(f"| opening `/search/?q={q['word']}` (the header box): first result "
+                        f"| {q['first_ms']:.0f} ms after navigation began; {q['kb']:.0f} KB "
+                        f"fetched by then, theme included, nothing cached | ≤ 300 ms, < 500 KB |")
             continue
-        rows.append(f"| search page, query {q['word']!r}: first result | {q['first_ms']:.0f} ms; {q['query_kb']:.0f} KB fetched for the "
-                    f"query, {q['load_kb']:.0f} KB loading the page (theme included) | ≤ 300 ms, < 500 KB |")
+        rows.append(f"| search page, query {q['word']!r}: first result | {q['first_ms']:.0f} ms; "
+                    f"{q['query_kb']:.0f} KB fetched for the query, {q['load_kb']:.0f} KB "
+                    f"loading the page (theme included) | ≤ 300 ms, < 500 KB |")
     return rows
 
 
@@ -245,33 +265,43 @@ def ratio(a: Run | None, b: Run | None) -> str:
 
 
 def report(results: list[dict], command: str) -> str:
+    packages = ", ".join(f"{p} {version(p)}"
+                         for p in ("mkdocs", "mkdocs-material", "pyyaml", "jinja2"))
     lines = ["# Benchmarks", "", f"Measured with `{command}` on {os.cpu_count()} cores, "
              f"{_memory_gb():.0f} GB of memory, Python {platform.python_version()}, "
-             + ", ".join(f"{p} {version(p)}" for p in ("mkdocs", "mkdocs-material", "pyyaml", "jinja2")) + ".",
-             "Each figure is one run of a child process: wall time, its CPU time and its peak memory. "
-             "All figures of a column come from the same run, on the same files.", ""]
+             + packages + ".",
+             "Each figure is one run of a child process: wall time, its CPU time and its peak "
+             "memory. All figures of a column come from the same run, on the same files.", ""]
     for r in results:
-        lines += [f"## {r['count']:,} papers", "", f"{r['pages']:,} generated files, {r['md_bytes'] / 1e6:.1f} MB of Markdown.", "",
+        lines += [f"## {r['count']:,} papers", "",
+                  f"{r['pages']:,} generated files, {r['md_bytes'] / 1e6:.1f} MB of Markdown.", "",
                   "| what | measured | target |", "|---|---|---|",
                   f"| cold `python -m generator build` | {fmt(r['cold'])} | |",
-                  f"| floor A (read + libyaml parse + write as many bytes in as many files) | {fmt(r['floor_a'])} | |",
+                  "| floor A (read + libyaml parse + write as many bytes in as many files) "
+                  f"| {fmt(r['floor_a'])} | |",
                   f"| cold build vs floor A | {ratio(r['cold'], r['floor_a'])} | ≤ 1.5× |",
                   f"| no-op rebuild | {fmt(r['noop'])} | ≤ 0.5 s at 10k, ≤ 2 s at 100k |",
                   f"| one record's abstract edited | {fmt(r['edit_abstract'])} | ≤ 0.5 s at 10k |",
-                  f"| one record's title edited (moves it in sorted lists) | {fmt(r['edit_title'])} | ≤ 0.5 s at 10k |"]
+                  "| one record's title edited (moves it in sorted lists) "
+                  f"| {fmt(r['edit_title'])} | ≤ 0.5 s at 10k |"]
         if "mkdocs" in r:
             lines += [f"| `mkdocs build` (search index measured below) | {fmt(r['mkdocs'])} | |",
-                      f"| floor B (MkDocs + Material, same number and sizes of plain pages) | {fmt(r.get('floor_b'))} | |",
-                      f"| `mkdocs build` vs floor B | {ratio(r['mkdocs'], r.get('floor_b'))} | ≤ 1.2× |"]
+                      "| floor B (MkDocs + Material, same number and sizes of plain pages) "
+                      f"| {fmt(r.get('floor_b'))} | |",
+                      f"| `mkdocs build` vs floor B | {ratio(r['mkdocs'], r.get('floor_b'))} "
+                      "| ≤ 1.2× |"]
             if r["mkdocs"].ok and r.get("floor_b") and r["floor_b"].ok:
-                lines.append(f"| peak memory vs floor B | {r['mkdocs'].rss_mb / r['floor_b'].rss_mb:.2f}× | ≤ 1.5× |")
+                memory = r["mkdocs"].rss_mb / r["floor_b"].rss_mb
+                lines.append(f"| peak memory vs floor B | {memory:.2f}× | ≤ 1.5× |")
             if "largest_html" in r:
                 lines += [f"| largest HTML page | {r['largest_html'] / 1e3:.0f} KB | ≤ 300 KB |",
-                          f"| MkDocs' own search index (replaced by Pagefind) | {r['search_index'] / 1e6:.1f} MB | ≤ 25 MB at 10k |",
+                          "| MkDocs' own search index (replaced by Pagefind) "
+                          f"| {r['search_index'] / 1e6:.1f} MB | ≤ 25 MB at 10k |",
                           f"| whole site | {r['site_bytes'] / 1e6:.0f} MB | |"]
         lines += search_rows(r)
         if "serve_edit" in r:
-            lines.append(f"| `mkdocs serve --dirty`: saved edit shown in the open page | {r['serve_edit']} | ≤ 3 s at 10k |")
+            lines.append("| `mkdocs serve --dirty`: saved edit shown in the open page "
+                         f"| {r['serve_edit']} | ≤ 3 s at 10k |")
         lines.append("")
     return "\n".join(lines)
 
@@ -281,16 +311,21 @@ def _memory_gb() -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sizes", type=int, nargs="+")
     parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")
-    parser.add_argument("--mkdocs-timeout", type=float, default=1800, help="seconds for each mkdocs build; 0 skips them")
-    parser.add_argument("--serve", action="store_true", help="also time a saved edit under mkdocs serve --dirty")
+    parser.add_argument("--mkdocs-timeout", type=float, default=1800,
+                        help="seconds for each mkdocs build; 0 skips them")
+    parser.add_argument("--serve", action="store_true",
+                        help="also time a saved edit under mkdocs serve --dirty")
     parser.add_argument("--no-floor-b", dest="floor_b", action="store_false",
-                        help="skip floor B (it takes about as long as the mkdocs build it is compared with)")
+                        help="skip floor B "
+                             "(it takes about as long as the mkdocs build it is compared with)")
     parser.add_argument("--work", type=Path, help="working folder (default: a temporary one)")
     parser.add_argument("--against", metavar="REV",
-                        help="instead: this tree's generator and REV's, interleaved (bench/compare.py)")
+                        help="instead: this tree's generator and REV's, interleaved "
+                             "(bench/compare.py)")
     parser.add_argument("--rounds", type=int, default=3, help="with --against: rounds of each")
     args = parser.parse_args()
     command = "python bench/run.py " + " ".join(sys.argv[1:])
@@ -303,11 +338,13 @@ def main() -> None:
     if args.work:
         args.work.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=args.work) as tmp:
-        results = [bench_size(n, Path(tmp), args.mkdocs_timeout, args.serve, args.floor_b) for n in args.sizes]
+        results = [bench_size(n, Path(tmp), args.mkdocs_timeout, args.serve, args.floor_b)
+                   for n in args.sizes]
     text = report(results, command)
     args.out.write_text(text, "utf-8")
     print(text)
-    failed = [k for r in results for k, v in r.items() if isinstance(v, Run) and not v.ok and k not in ("mkdocs", "floor_b")]
+    failed = [k for r in results for k, v in r.items()
+              if isinstance(v, Run) and not v.ok and k not in ("mkdocs", "floor_b")]
     if failed:
         sys.exit(f"failed: {', '.join(failed)}")
 

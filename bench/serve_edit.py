@@ -19,8 +19,8 @@ import urllib.request
 from pathlib import Path
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync", "--disable-quic"]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 STARTUP_SECONDS = 1800
 EDIT_SECONDS = 300
 
@@ -46,9 +46,11 @@ def time_serve_edit(project: Path, paper_id: str, dirty: bool = True) -> str:
     from playwright.sync_api import sync_playwright
 
     port = free_port()
-    command = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dev-addr", f"127.0.0.1:{port}"] + (["--dirty"] if dirty else [])
+    command = [sys.executable, "-m", "mkdocs", "serve", "--livereload",
+               "--dev-addr", f"127.0.0.1:{port}"] + (["--dirty"] if dirty else [])
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    server = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(command, cwd=project, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/papers/{paper_id}/"
     try:
         started = time.monotonic()
@@ -61,11 +63,13 @@ def time_serve_edit(project: Path, paper_id: str, dirty: bool = True) -> str:
             time.sleep(3)  # let the watcher settle after the first build
             record = project / "data" / "papers" / f"{paper_id}.yml"
             text = record.read_text("utf-8")
-            mark = f"Seen live {time.time_ns()}"  # new each run: a project measured before must not show it already
+            # new each run: a project measured before must not show it already
+            mark = f"Seen live {time.time_ns()}"
             saved = time.monotonic()
             record.write_text(text.replace("title: ", f"title: {mark} ", 1), "utf-8")
             try:
-                shows_mark = "mark => (document.querySelector('article h1')?.innerText || '').includes(mark)"
+                shows_mark = ("mark => (document.querySelector('article h1')?.innerText || '')"
+                              ".includes(mark)")
                 page.wait_for_function(shows_mark, arg=mark, timeout=EDIT_SECONDS * 1000)
                 shown = time.monotonic() - saved
             finally:

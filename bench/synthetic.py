@@ -1,10 +1,11 @@
 """Synthetic collections for benchmarks: realistic field sizes and skew, deterministic content.
 
 Topics, tags, authors and venues follow a Zipf-like skew (a few large terms, a long tail);
-years lean to recent ones. Titles and abstracts draw their words as real text does, by Zipf's law
-over a vocabulary of 20,000 words: a few words in most papers, most words in few. (Words drawn evenly
-from a small vocabulary would make every paper share thousands of terms with every other one, the
-costliest case for related papers; `bench/discovery.py` measures that case on its own.) Most papers are one file each; one in ten sits in a list file.
+years lean to recent ones. Titles and abstracts draw their words as real text does, by Zipf's
+law over a vocabulary of 20,000 words: a few words in most papers, most words in few. (Words
+drawn evenly from a small vocabulary would make every paper share thousands of terms with every
+other one, the costliest case for related papers; `bench/discovery.py` measures that case on
+its own.) Most papers are one file each; one in ten sits in a list file.
 """
 
 from __future__ import annotations
@@ -21,14 +22,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator.recordfile import dump_record  # noqa: E402
 
-WORDS = ("attention training model sparse efficient learning video speech robot policy gradient diffusion memory kernel "
-         "adaptation continual quantization scaling benchmark language vision retrieval graph contrastive transformer "
-         "token pruning distillation latent reward agent planning segmentation detection depth motion audio caption "
-         "reasoning alignment preference federated privacy robust adversarial uncertainty calibration causal").split()
-FIRST = "Ana Ben Chen Dmitri Elena Farid Grace Hiro Ines Jun Kofi Lena Mateo Nadia Omar Priya Qi Rosa Sven Tomás Ulla Wei Yara Zoë".split()
-LAST = ("Smith Müller Wang Garcia Kim Nguyen Rossi Kowalski Okafor Tanaka Silva Johansson Haddad Ivanova Dubois Patel Cohen "
-        "Novak Schmidt Lee Sato Moreau Jensen Ferreira Horvath Yilmaz Andersen Costa Fischer Romero").split()
-SYLLABLES = "ba ko ri mu se ta lin dor fe gal hu jo ka ler mi no pa qua ro sti tre ul ve wen xi yo zar".split()
+WORDS = ("attention training model sparse efficient learning video speech robot policy gradient "
+         "diffusion memory kernel adaptation continual quantization scaling benchmark language "
+         "vision retrieval graph contrastive transformer token pruning distillation latent reward "
+         "agent planning segmentation detection depth motion audio caption reasoning alignment "
+         "preference federated privacy robust adversarial uncertainty calibration causal").split()
+FIRST = ("Ana Ben Chen Dmitri Elena Farid Grace Hiro Ines Jun Kofi Lena Mateo Nadia Omar Priya Qi "
+         "Rosa Sven Tomás Ulla Wei Yara Zoë").split()
+LAST = ("Smith Müller Wang Garcia Kim Nguyen Rossi Kowalski Okafor Tanaka Silva Johansson Haddad "
+        "Ivanova Dubois Patel Cohen Novak Schmidt Lee Sato Moreau Jensen Ferreira Horvath Yilmaz "
+        "Andersen Costa Fischer Romero").split()
+SYLLABLES = ("ba ko ri mu se ta lin dor fe gal hu jo ka ler mi no pa qua ro sti tre ul ve wen "
+             "xi yo zar").split()
 VOCABULARY_SIZE = 20_000
 LIST_FILE_SIZE = 100
 
@@ -37,7 +42,8 @@ def vocabulary() -> list[str]:
     """WORDS first (the most frequent), then made-up words of two to four syllables."""
     made = (a + b + c for c in ("", *SYLLABLES) for a in SYLLABLES for b in SYLLABLES if a != b)
     extra = [w for w in dict.fromkeys(made) if w not in WORDS]
-    for a, b, c, d in itertools.product(SYLLABLES, repeat=4):  # only reached for a larger vocabulary
+    # only reached for a larger vocabulary
+    for a, b, c, d in itertools.product(SYLLABLES, repeat=4):
         extra.append(a + b + c + d)
         if len(WORDS) + len(extra) >= VOCABULARY_SIZE:
             break
@@ -49,7 +55,8 @@ class Skewed:
 
     def __init__(self, items: list, exponent: float = 1.1):
         self.items = items
-        self.cumulative = list(itertools.accumulate(1 / (rank**exponent) for rank in range(1, len(items) + 1)))
+        weights = (1 / (rank**exponent) for rank in range(1, len(items) + 1))
+        self.cumulative = list(itertools.accumulate(weights))
 
     def pick(self, rng: random.Random):
         index = bisect.bisect_left(self.cumulative, rng.random() * self.cumulative[-1])
@@ -61,13 +68,14 @@ def sentence(rng: random.Random, words: int) -> str:
 
 
 class Text:
-    """Words drawn by Zipf's law (the r-th most frequent word has weight 1/r). Half of a paper's words
-    follow the whole collection's ranking, half its topic's own (the made-up words in another order), so
-    papers on one topic share words as real ones do."""
+    """Words drawn by Zipf's law (the r-th most frequent word has weight 1/r). Half of a paper's
+    words follow the whole collection's ranking, half its topic's own (the made-up words in another
+    order), so papers on one topic share words as real ones do."""
 
     def __init__(self):
         self.words = vocabulary()
-        self.cumulative = list(itertools.accumulate(1 / rank for rank in range(1, len(self.words) + 1)))
+        weights = (1 / rank for rank in range(1, len(self.words) + 1))
+        self.cumulative = list(itertools.accumulate(weights))
         self.by_topic: dict[int, list[str]] = {}
 
     def topic_words(self, topic: int) -> list[str]:
@@ -94,7 +102,8 @@ def topics_yaml(count: int) -> tuple[str, list[str]]:
             for k in (1, 2):
                 sub = f"{top}-sub-{k}"
                 ids.append(sub)
-                lines.append(f"- id: {sub}\n  title: Area {n}, part {k}\n  description: Part {k} of area {n}.\n  parent: {top}\n")
+                lines.append(f"- id: {sub}\n  title: Area {n}, part {k}\n"
+                             f"  description: Part {k} of area {n}.\n  parent: {top}\n")
     return "".join(lines), ids
 
 
@@ -102,14 +111,16 @@ def record(rng: random.Random, n: int, pools: dict) -> dict:
     year = 2025 - min(int(rng.expovariate(0.25)), 35)
     topics = sorted({pools["topics"].pick(rng) for _ in range(rng.choice((1, 1, 2, 2, 3)))})
     main_topic = pools["topics"].items.index(topics[0])
+    text = pools["text"]
     value = {
-        "title": pools["text"].sentence(rng, rng.randint(6, 14), main_topic).capitalize() + f" {n}",
-        "authors": [pools["authors"].pick(rng) for _ in range(rng.choice((1, 2, 3, 3, 4, 4, 5, 6, 8, 12)))],
+        "title": text.sentence(rng, rng.randint(6, 14), main_topic).capitalize() + f" {n}",
+        "authors": [pools["authors"].pick(rng)
+                    for _ in range(rng.choice((1, 2, 3, 3, 4, 4, 5, 6, 8, 12)))],
         "date": f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
         "topics": topics,
         "tags": sorted({pools["tags"].pick(rng) for _ in range(rng.randint(2, 6))}),
         "arxiv": f"{year % 100:02d}{rng.randint(1, 12):02d}.{n:05d}" if n < 100_000 else None,
-        "abstract": pools["text"].sentence(rng, rng.randint(120, 260), main_topic).capitalize() + ".",
+        "abstract": text.sentence(rng, rng.randint(120, 260), main_topic).capitalize() + ".",
         "links": {"code": f"https://github.com/example/repo-{n}"},
     }
     value["authors"] = list(dict.fromkeys(value["authors"]))
@@ -124,15 +135,21 @@ def papers(count: int, seed: int = 7) -> tuple[str, list[str], Iterator[tuple[st
     """(topics.yml text, topic ids, an iterator of (paper id, record)) for count papers."""
     rng = random.Random(seed)
     topics_text, topic_ids = topics_yaml(max(6, min(30, count // 300)))
+    # Drawn in this order (tags, authors, venues): each list takes its turn of rng.
+    tags = [f"{rng.choice(WORDS)} {rng.choice(WORDS)} {k}" for k in range(max(50, count // 5))]
+    authors = [f"{rng.choice(FIRST)} {rng.choice(LAST)} {k}"
+               for k in range(max(100, count * 3 // 2))]
+    kinds = ("ICML", "NeurIPS", "ICLR", "CVPR", "ACL", "Workshop on", "Journal of")
+    venues = [f"{rng.choice(kinds)} {sentence(rng, 2)} {k}" for k in range(max(20, count // 50))]
     pools = {
         "text": Text(),
         "topics": Skewed(topic_ids, 0.8),
-        "tags": Skewed([f"{rng.choice(WORDS)} {rng.choice(WORDS)} {k}" for k in range(max(50, count // 5))]),
-        "authors": Skewed([f"{rng.choice(FIRST)} {rng.choice(LAST)} {k}" for k in range(max(100, count * 3 // 2))], 0.9),
-        "venues": Skewed([f"{rng.choice(('ICML', 'NeurIPS', 'ICLR', 'CVPR', 'ACL', 'Workshop on', 'Journal of'))} {sentence(rng, 2)} {k}"
-                          for k in range(max(20, count // 50))]),
+        "tags": Skewed(tags),
+        "authors": Skewed(authors, 0.9),
+        "venues": Skewed(venues),
     }
-    return topics_text, topic_ids, ((f"paper-{n:06d}", record(rng, n, pools)) for n in range(count))
+    records = ((f"paper-{n:06d}", record(rng, n, pools)) for n in range(count))
+    return topics_text, topic_ids, records
 
 
 def make(root: Path, count: int, seed: int = 7) -> Path:
