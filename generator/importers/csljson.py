@@ -10,9 +10,11 @@ import json
 import math
 import re
 
-from ..problems import Problem
+from ..problems import WARNING, Problem
 from .common import Candidate, EntryError
-from .fields import arxiv_from, clean_doi, date_of, link_for, split_tags
+from .fields import (
+    arxiv_from, citation_key, clean_doi, date_of, extra_key, link_for, split_tags,
+)
 
 # CSL item types as BibTeX entry types; anything else is @misc.
 TYPES = {
@@ -55,6 +57,10 @@ def parse_csl_json(text: str, display: str) -> tuple[list[Candidate], list[Probl
         if record is None:
             problems.append(where.problem("not imported: an item needs a title", "title"))
             continue
+        given = _text(item, "citation-key") or _text(item, "citationKey")
+        if given and "citekey" not in record:
+            why = f"left out: {given[:60]!r} cannot be a BibTeX key; a key is made up"
+            problems.append(where.problem(why, "citation-key", WARNING))
         candidates.append(Candidate(record, display, 0, label))
     return candidates, problems
 
@@ -160,7 +166,7 @@ def item_record(item, too_deep: bool = False) -> dict | None:
     doi = clean_doi(_text(item, "DOI"))
     if doi:
         record["doi"] = doi
-    key = _text(item, "citation-key") or _text(item, "citationKey") or _text(item, "id")
+    key = _citekey(item)
     if key:
         record["citekey"] = key
     record["type"] = TYPES.get(_text(item, "type"), "misc")
@@ -171,6 +177,15 @@ def item_record(item, too_deep: bool = False) -> dict | None:
     if links:
         record["links"] = links
     return record
+
+
+def _citekey(item: dict) -> str | None:
+    """Better BibTeX's `citation-key`, a "Citation Key:" line of Zotero's Extra (the note), or
+    the id when it can be a key: Zotero's own export gives an item without a key its URI."""
+    given = _text(item, "citation-key") or _text(item, "citationKey")
+    if given:
+        return citation_key(given)
+    return extra_key(_value(item.get("note"), "note")) or citation_key(_text(item, "id"))
 
 
 def _names(item: dict, field: str) -> list[str]:

@@ -15,6 +15,13 @@ ARXIV_OLD = r"[a-z][a-z-]{0,15}(?:\.[A-Z]{2})?/[0-9]{7}"
 ARXIV_ID = re.compile(rf"(?<![\w.])({ARXIV_NEW}|{ARXIV_OLD})(v[0-9]+)?(?![\w])")
 DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 TAG_SEPARATORS = re.compile(r"[,;]")
+# What BibTeX ends a key at (space, comma, braces) and what \cite{} or a .bib file cannot hold
+# unescaped: the record schema refuses the same characters.
+KEY_REFUSED = re.compile(r"[\s,{}()\"'#%~\\=]")
+KEY_MAX = 200
+URI = re.compile(r"^[a-z][a-z0-9+.-]*:/", re.IGNORECASE)
+# Zotero keeps a pinned key in the Extra field (CSL `note`) as a line "Citation Key: x".
+EXTRA_KEY = re.compile(r"^\s*citation key\s*:\s*(\S+)\s*$", re.IGNORECASE | re.MULTILINE)
 
 
 def month_number(value: str) -> str | None:
@@ -45,6 +52,21 @@ def date_of(value: str, month: str = "") -> str | None:
             return f"{year}-{int(m):02d}" + (f"-{int(day):02d}" if day and 1 <= int(day) <= 31 else "")
         return year
     return None
+
+
+def citation_key(value: str) -> str | None:
+    """value as a record's citekey; None for an item URI (Zotero's id of an item without a key,
+    such as http://zotero.org/users/local/x/items/Y) or text BibTeX cannot use as a key, so
+    that the usual key (lastnameYEARword) is made up for it."""
+    value = value.strip()
+    if not value or len(value) > KEY_MAX or KEY_REFUSED.search(value) or URI.match(value):
+        return None
+    return value
+
+
+def extra_key(note: str) -> str | None:
+    match = EXTRA_KEY.search(note)
+    return citation_key(match.group(1)) if match else None
 
 
 def split_tags(value: str) -> list[str]:

@@ -10,7 +10,7 @@ import re
 
 from ..problems import WARNING, Problem
 from .common import Candidate
-from .fields import arxiv_from, clean_doi, date_of, link_for, split_tags
+from .fields import arxiv_from, citation_key, clean_doi, date_of, link_for, split_tags
 
 TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  ?-(?: (.*)|)$")
 TYPES = {"JOUR": "article", "JFULL": "article", "EJOUR": "article", "MGZN": "article", "CONF": "inproceedings",
@@ -121,7 +121,9 @@ def tags_record(tags: dict) -> dict | None:
     doi = clean_doi(_first(tags, "DO"))
     if doi:
         record["doi"] = doi
+    # EndNote and Mendeley number their records in ID; some exporters write a URI there
     key = _first(tags, "ID")
+    key = None if key.isdigit() else citation_key(key)
     if key:
         record["citekey"] = key
     record["type"] = entry_type

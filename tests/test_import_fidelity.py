@@ -1,0 +1,60 @@
+"""What real exports hold comes through an import: keys, dates, editors, venues; files of
+another format are refused; what is left out is named."""
+
+from __future__ import annotations
+
+from conftest import REPO
+
+from generator.yamlread import read_yaml
+
+FIXTURES = REPO / "tests" / "fixtures" / "import"
+
+
+def records(root) -> dict[str, dict]:
+    found = sorted((root / "data" / "papers").rglob("*.yml"))
+    return {path.stem: read_yaml(path, "x")[0].value for path in found}
+
+
+def by_title(root) -> dict[str, dict]:
+    return {record["title"]: record for record in records(root).values()}
+
+
+def test_zotero_item_uris_never_become_citation_keys(project, cli, tmp_path):
+    root = project()
+    uri = tmp_path / "uri.json"
+    uri.write_text((FIXTURES / "csl-zotero-testcase-uri-id.json").read_text("utf-8"), "utf-8")
+    code, out, err = cli(root, "import", "csl-json", str(uri), "--topic", "vision")
+    assert code == 0, out + err
+    (record,) = records(root).values()
+    assert "citekey" not in record  # the usual key is made up: bachar2013stochastic
+    assert "zotero.org" not in str(record)
+    code, out, err = cli(root, "import", "csl-json", str(FIXTURES / "csl-bbt-creator-fields-365-825.json"),
+                         "--topic", "vision")
+    keys = {r["title"]: r.get("citekey") for r in records(root).values()}
+    assert keys["A report"] == "Author2015" and keys["A film"] == "Doe2015"
+
+
+def test_a_key_bibtex_cannot_use_is_left_out_with_a_warning(project, cli, tmp_path):
+    root = project()
+    source = tmp_path / "keys.json"
+    source.write_text('[{"id": "a", "type": "book", "title": "Spaced", "citation-key": "two words"},'
+                      ' {"id": "b", "type": "book", "title": "Extra", "note": "Citation Key: fromExtra"},'
+                      ' {"id": "http://zotero.org/users/1/items/AB12", "type": "book", "title": "Uri"}]',
+                      "utf-8")
+    code, out, err = cli(root, "import", "csl-json", str(source), "--topic", "vision")
+    assert code == 0, out + err
+    assert "'two words' cannot be a BibTeX key" in out
+    keys = {r["title"]: r.get("citekey") for r in records(root).values()}
+    assert keys == {"Spaced": None, "Extra": "fromExtra", "Uri": None}
+
+
+def test_ris_record_numbers_and_uris_in_id_are_not_keys(project, cli, tmp_path):
+    root = project()
+    source = tmp_path / "ids.ris"
+    source.write_text("TY  - JOUR\nTI  - Numbered\nID  - 123\nER  - \n"
+                      "TY  - JOUR\nTI  - Linked\nID  - https://example.org/item/5\nER  - \n"
+                      "TY  - JOUR\nTI  - Keyed\nID  - smith2020keyed\nER  - \n", "utf-8")
+    code, out, err = cli(root, "import", "ris", str(source), "--topic", "vision")
+    assert code == 0, out + err
+    keys = {r["title"]: r.get("citekey") for r in records(root).values()}
+    assert keys == {"Numbered": None, "Linked": None, "Keyed": "smith2020keyed"}
