@@ -58,3 +58,53 @@ def test_ris_record_numbers_and_uris_in_id_are_not_keys(project, cli, tmp_path):
     assert code == 0, out + err
     keys = {r["title"]: r.get("citekey") for r in records(root).values()}
     assert keys == {"Numbered": None, "Linked": None, "Keyed": "smith2020keyed"}
+
+
+def refused(cli, root, fmt, path):
+    code, out, err = cli(root, "import", fmt, str(path), "--topic", "vision")
+    assert code == 1 and not records(root), out + err
+    (line,) = [line for line in err.splitlines() if "not imported: expected" in line]
+    return line
+
+
+def test_a_file_of_another_format_is_refused_by_name(project, cli):
+    root = project()
+    atom = FIXTURES / "arxiv-arxivpy-oldstyle-hep-ex_0406020v1.atom.xml"
+    line = refused(cli, root, "bibtex", atom)
+    assert line.startswith(f"{atom.as_posix()}: not imported: expected BibTeX")
+    assert "looks like an arXiv API answer (an Atom feed)" in line
+    line = refused(cli, root, "bibtex", FIXTURES / "ris-jabref-scopus-export.ris")
+    assert line.endswith("looks like RIS; import it with `import ris`")
+    line = refused(cli, root, "ris", FIXTURES / "biblatex-examples.bib")
+    assert "expected RIS" in line and "looks like BibTeX; import it with `import bibtex`" in line
+    line = refused(cli, root, "csl-json", FIXTURES / "ris-jabref-pmc-export.ris")
+    assert "expected CSL-JSON" in line and "looks like RIS" in line
+    line = refused(cli, root, "arxiv", FIXTURES / "csl-bbt-dates-360-811.json")
+    assert "expected arXiv ids or URLs, but the file looks like JSON" in line
+
+
+def test_an_xml_file_is_named_by_its_root_element(project, cli, tmp_path):
+    root = project()
+    rdf = tmp_path / "library.rdf"
+    rdf.write_text('<?xml version="1.0"?>\n<!-- export -->\n<rdf:RDF xmlns:rdf="x"></rdf:RDF>\n',
+                   "utf-8")
+    assert "looks like XML (root element <rdf:RDF>)" in refused(cli, root, "bibtex", rdf)
+
+
+def test_zotero_item_json_is_not_read_as_csl_json(project, cli):
+    root = project()
+    source = FIXTURES / "zotero-bbt-json-creator-fields-365-825.json"
+    code, out, err = cli(root, "import", "csl-json", str(source), "--topic", "vision")
+    assert code == 1 and not records(root), out + err
+    assert "holds Zotero's item JSON (items with `itemType`)" in out
+    assert out.splitlines()[-1].startswith("0 created")
+
+
+def test_one_csl_item_not_in_a_list_is_read(project, cli, tmp_path):
+    root = project()
+    source = tmp_path / "one.json"
+    source.write_text('{"id": "x", "type": "book", "title": "Alone", "issued": {"date-parts": [[2001]]}}',
+                      "utf-8")
+    code, out, err = cli(root, "import", "csl-json", str(source), "--topic", "vision")
+    assert code == 0, out + err
+    assert by_title(root)["Alone"]["date"] == "2001"

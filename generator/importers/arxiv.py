@@ -15,6 +15,7 @@ from .. import __version__
 from ..problems import DataError, Problem
 from .common import Candidate, EntryError, latex_field, read_text
 from .fields import ARXIV_ID, clean_doi
+from .sniff import looks_like
 
 API = "https://export.arxiv.org/api/query"
 BATCH = 50  # ids per request
@@ -28,16 +29,24 @@ Fetch = Callable[[str], tuple[int, bytes]]
 
 def arxiv_ids(sources: list[str]) -> tuple[list[str], list[Problem]]:
     """Ids (without version) from ids, `arXiv:` references, abs/pdf URLs, or files listing them."""
-    ids, problems = [], []
+    ids, problems, refused = [], [], []
     for source in sources:
         path = Path(source)
-        tokens = read_text(path).split() if path.is_file() else [source]
+        text = read_text(path) if path.is_file() else source
+        kind = looks_like(text) if path.is_file() else "plain text"
+        if not kind.startswith(("plain text", "an empty file")):
+            why = f"not imported: expected arXiv ids or URLs, but the file looks like {kind}"
+            refused.append(Problem(path.as_posix(), 0, 0, "", why))
+            continue
+        tokens = text.split() if path.is_file() else [source]
         for token in tokens:
             match = ARXIV_ID.search(token)
             if not match:
                 problems.append(Problem(source if len(tokens) > 1 else "command line", 0, 0, "", f"{token[:60]!r} is not an arXiv id or URL"))
             elif match.group(1) not in ids:
                 ids.append(match.group(1))
+    if refused:
+        raise DataError(refused)
     return ids, problems
 
 

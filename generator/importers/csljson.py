@@ -42,8 +42,14 @@ def parse_csl_json(text: str, display: str) -> tuple[list[Candidate], list[Probl
         return [], [Problem(display, 1, 1, "", why)]
     if isinstance(items, dict) and isinstance(items.get("items"), list):
         items = items["items"]  # some exports wrap the list
+    elif isinstance(items, dict) and ("type" in items or "title" in items):
+        items = [items]  # one item, as Zotero's own import takes it
     if not isinstance(items, list):
         return [], [Problem(display, 1, 1, "", "expected a CSL-JSON list of items")]
+    if _zotero_items(items):
+        why = ("not imported: expected CSL-JSON (items with `type`), but the file holds Zotero's "
+               "item JSON (items with `itemType`); export the items as CSL JSON instead")
+        return [], [Problem(display, 1, 1, "", why)]
     candidates, problems = [], []
     for n, item in enumerate(items, 1):
         known = isinstance(item, dict) and _plain(item.get("id"))
@@ -63,6 +69,18 @@ def parse_csl_json(text: str, display: str) -> tuple[list[Candidate], list[Probl
             problems.append(where.problem(why, "citation-key", WARNING))
         candidates.append(Candidate(record, display, 0, label))
     return candidates, problems
+
+
+def _zotero_items(items: list) -> bool:
+    """Whether the items are Zotero's own JSON (the API's, Better BibTeX JSON's): they have
+    `itemType` (at the top or under `data`) and no CSL `type`. Read as CSL they would give
+    records with a title and nothing else."""
+    def zotero(item) -> bool:
+        if not isinstance(item, dict) or "type" in item:
+            return False
+        data = item.get("data")
+        return "itemType" in item or (isinstance(data, dict) and "itemType" in data)
+    return any(zotero(item) for item in items[:100])
 
 
 class LongNumber:

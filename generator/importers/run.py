@@ -9,6 +9,7 @@ from pathlib import Path
 from ..model import Collection
 from ..problems import NOTE, WARNING, DataError, Problem
 from .common import Candidate, Outcome, import_candidates, read_text
+from .sniff import mismatch
 
 FORMATS = {
     "bibtex": "a BibTeX or BibLaTeX file (@string macros, crossref, comments; LaTeX becomes Unicode)",
@@ -26,12 +27,27 @@ def parse_sources(fmt: str, sources: list[str], log: Callable[[str], None], fetc
         ids, problems = arxiv_ids(sources)
         found, trouble = fetch_entries(ids, fetch=fetch, log=log)
         return found, problems + trouble
-    parse = _parser(fmt)
-    for source in sources:
-        found, trouble = parse(read_text(Path(source)), Path(source).as_posix())
+    parse, texts = _parser(fmt), _texts(fmt, sources)
+    for display, text in texts:
+        found, trouble = parse(text, display)
         candidates += found
         problems += trouble
     return candidates, problems
+
+
+def _texts(fmt: str, sources: list[str]) -> list[tuple[str, str]]:
+    """Each source's name and text; DataError, before any is parsed, naming each file that is
+    not of the format asked for and what it looks like instead."""
+    texts, refused = [], []
+    for source in sources:
+        display, text = Path(source).as_posix(), read_text(Path(source))
+        why = mismatch(fmt, text)
+        if why:
+            refused.append(Problem(display, 0, 0, "", why))
+        texts.append((display, text))
+    if refused:
+        raise DataError(refused)
+    return texts
 
 
 def _parser(fmt: str):
