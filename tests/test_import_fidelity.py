@@ -108,3 +108,61 @@ def test_one_csl_item_not_in_a_list_is_read(project, cli, tmp_path):
     code, out, err = cli(root, "import", "csl-json", str(source), "--topic", "vision")
     assert code == 0, out + err
     assert by_title(root)["Alone"]["date"] == "2001"
+
+
+def one_record_projects(tmp_path, source):
+    """A project per record of a RIS file (its records share a title and a DOI), the record
+    beside it as one.ris: (project, the record's type)."""
+    from conftest import TOPICS, write_files
+
+    for n, text in enumerate(source.read_text("utf-8").split("TY  - ")[1:]):
+        files = {"mkdocs.yml": "site_name: T\n", "data/topics.yml": TOPICS, "one.ris": "TY  - " + text}
+        yield write_files(tmp_path / str(n), files), text.split("\n")[0]
+
+
+def test_ris_is_read_by_item_type_as_zotero_reads_it(tmp_path, cli):
+    """Each value of this test file of Zotero's RIS translator names what its tag means for
+    the record's type: editors, series, proceedings titles and page counts land where they mean."""
+    source = FIXTURES / "ris-zotero-testcase-tag-labels-trimmed.ris"
+    seen = {}
+    for root, ty in one_record_projects(tmp_path, source):
+        code, out, err = cli(root, "import", "ris", str(root / "one.ris"), "--topic", "vision")
+        assert code == 0, out + err
+        (record,) = records(root).values()
+        seen[ty] = (record, out)
+    book, out = seen["BOOK"]
+    assert book["bib"]["editor"] == "Editor"  # A3 of a book; A2 is its series editor
+    assert "pages" not in book["bib"] and "venue" not in book  # SP: its number of pages; T2: series
+    assert "SP (pages, or a book's number of pages) (1)" in out and "A2 (secondary authors) (1)" in out
+    chapter, out = seen["CHAP"]
+    assert chapter["venue"] == chapter["bib"]["booktitle"] == "Book Title"  # T2, not T3 (series)
+    assert chapter["bib"]["editor"] == "Editor" and chapter["bib"]["pages"] == "Pages"
+    assert "T3 (series) (1)" in out
+    conference, out = seen["CONF"]
+    assert conference["venue"] == conference["bib"]["booktitle"] == "Proceedings Title"  # C3
+    assert conference["bib"]["editor"] == "Editor"  # A2; A3 is the series editor
+    assert seen["CPAPER"][0]["venue"] == "Conference Name"
+    thesis, out = seen["THES"]
+    assert "pages" not in thesis["bib"] and "editor" not in thesis["bib"]  # A3: its advisor
+    assert "venue" not in thesis and "A3 (tertiary authors) (1)" in out
+
+
+def test_ris_full_date_of_da_wins_over_the_year_of_py(project, cli):
+    root = project()
+    source = FIXTURES / "ris-zotero-testcase-jour-y1-py-da.ris"
+    code, out, err = cli(root, "import", "ris", str(source), "--topic", "vision")
+    assert code == 0, out + err
+    (record,) = records(root).values()
+    assert record["date"] == "2014-06-01" and record["bib"]["pages"] == "99–105"
+    assert "not kept (no record field holds them): " in out and "JO (journal abbreviation) (1)" in out
+
+
+def test_ris_book_series_is_no_venue_and_a_file_path_never_replaces_the_link(project, cli):
+    root = project()
+    source = FIXTURES / "ris-zotero-testcase-book-series-l1.ris"
+    code, out, err = cli(root, "import", "ris", str(source), "--topic", "vision")
+    assert code == 0, out + err
+    (record,) = records(root).values()
+    assert "venue" not in record and "booktitle" not in record["bib"]  # T2: Bibliothek des Eigentums
+    assert record["links"] == {"project": "http://dx.doi.org/10.1007/978-3-642-00230-4"}
+    assert "T2 (secondary title) (1)" in out and "L1 (file) (1)" in out and "warning:" not in out

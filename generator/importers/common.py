@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -38,6 +38,7 @@ class Candidate:
     file: str
     line: int = 0
     label: str = ""  # the entry's key or id, to name it where there is no line
+    unkept: tuple[str, ...] = ()  # fields of the entry that no field of a record holds
 
     def where(self) -> str:
         place = f"{self.file}:{self.line}" if self.line else self.file
@@ -183,7 +184,7 @@ def import_candidates(candidates: list[Candidate], collection: Collection, paper
             log(f"checked {n} of {len(candidates)} entries")
         record = {**candidate.record, **({"topics": list(topics)} if topics else {}), "added": today()}
         record = {name: record[name] for name in field_names() if name in record}  # the field table's order
-        candidate = Candidate(record, candidate.file, candidate.line, candidate.label)
+        candidate = replace(candidate, record=record)
         known = index.match(record)
         if known and isinstance(known[1], Paper) and update:
             if known[1].citekey is None:
@@ -197,7 +198,7 @@ def import_candidates(candidates: list[Candidate], collection: Collection, paper
         # Checked under the id it will get: a title such as "Index" gets `index-2`, not an error.
         paper_id = planner.free_id(record_id_base(record, record.get("citekey")))
         record = citekeys.free(record, candidate, outcome)
-        candidate = Candidate(record, candidate.file, candidate.line, candidate.label)
+        candidate = replace(candidate, record=record)
         record, problems = checked_record(candidate, paper_id)
         outcome.problems += problems
         if record is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -88,7 +89,20 @@ def report_lines(outcome: Outcome, dry_run: bool) -> list[str]:
     lines += [f"{will}update {path}: add {', '.join(fields)} ({c.where()})" for path, c, fields in outcome.updated]
     errors = sum(1 for p in outcome.problems if p.severity not in (WARNING, NOTE))
     warnings = len(outcome.problems) - errors
+    lines += _unkept(outcome)
     summary = (f"{len(outcome.created)} {will}be created, {len(outcome.updated)} {will}be updated" if dry_run
                else f"{len(outcome.created)} created, {len(outcome.updated)} updated")
     summary += f", {len(outcome.duplicates)} already present, {errors} not imported (errors), {warnings} warning(s)"
     return lines + [summary + ("; nothing was written" if dry_run else "")]
+
+
+def _unkept(outcome: Outcome) -> list[str]:
+    """One line naming the fields of imported entries that no record field holds, with how
+    many entries had each, most first: nothing is left out without a word."""
+    counts = Counter(name for _, c in outcome.created for name in c.unkept)
+    counts.update(name for _, c, _ in outcome.updated for name in c.unkept)
+    if not counts:
+        return []
+    named = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return ["not kept (no record field holds them): "
+            + ", ".join(f"{name} ({n})" for name, n in named)]
