@@ -166,3 +166,19 @@ def test_ris_book_series_is_no_venue_and_a_file_path_never_replaces_the_link(pro
     assert "venue" not in record and "booktitle" not in record["bib"]  # T2: Bibliothek des Eigentums
     assert record["links"] == {"project": "http://dx.doi.org/10.1007/978-3-642-00230-4"}
     assert "T2 (secondary title) (1)" in out and "L1 (file) (1)" in out and "warning:" not in out
+
+
+def test_one_long_sub_field_leaves_out_only_itself(project, cli, tmp_path):
+    root = project()
+    source = tmp_path / "long.bib"
+    source.write_text("@inproceedings{long2020, title={Long note}, author={Ann Author and Bob Other},\n"
+                      f"  booktitle={{Proc. of Things}}, pages={{1--10}}, publisher={{ACM}},\n"
+                      f"  note={{{'word ' * 240}}}, keywords={{fine, {'k' * 300}}}}}\n", "utf-8")
+    code, out, err = cli(root, "import", "bibtex", str(source), "--topic", "vision")
+    assert code == 0, out + err
+    record = by_title(root)["Long note"]
+    assert record["bib"] == {"booktitle": "Proc. of Things", "pages": "1–10", "publisher": "ACM"}
+    assert record["tags"] == ["fine"]
+    warnings = [line for line in out.splitlines() if "warning:" in line]
+    assert len(warnings) == 2 and "warning: bib.note: left out: expected" in warnings[0]
+    assert "warning: tags[1]: left out:" in warnings[1]

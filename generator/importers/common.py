@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -150,22 +151,52 @@ class Citekeys:
 
 
 def checked_record(candidate: Candidate, paper_id: str) -> tuple[dict | None, list[Problem]]:
-    """The candidate's record as the schema accepts it: a field it refuses is left out and
-    reported; a record that still fails (no usable title) is left out whole."""
-    record, problems = dict(candidate.record), []
-    for _ in range(len(record)):
+    """The candidate's record as the schema accepts it: a value it refuses (a field, one key of
+    `bib` or `links`, one item of a list) is left out and reported; a record that still fails
+    (no usable title) is left out whole."""
+    record, problems = _copied(candidate.record), []
+    for _ in range(2 * len(record) + 2):  # each round leaves out at least one value
         _, found = load_paper_text(dump_record(record), "import", paper_id)
-        bad = {p.field.split(".")[0].split("[")[0] for p in found}
         if not found:
             return record, problems
-        if "title" in bad or "" in bad:
+        if any(_top(p.field) in ("title", "") for p in found):
             problems += [candidate.problem(f"not imported: {p.message}", p.field) for p in found]
             return None, problems
         for p in found:
             problems.append(candidate.problem(f"left out: {p.message}", p.field, WARNING))
-        for name in bad:
-            record.pop(name, None)
+        _leave_out(record, [p.field for p in found])
     return None, problems
+
+
+def _copied(record: dict) -> dict:
+    """A copy deep enough that leaving values out never changes the candidate's record."""
+    return {k: dict(v) if isinstance(v, dict) else list(v) if isinstance(v, list) else v
+            for k, v in record.items()}
+
+
+def _top(path: str) -> str:
+    return path.split(".")[0].split("[")[0]
+
+
+def _leave_out(record: dict, paths: list[str]) -> None:
+    """Leave out the value at each path (`bib.note`, `tags[3]`, `authors[2].name`): only that
+    key or item when its field is a mapping or list, else the whole field; a field left empty
+    goes too."""
+    items: dict[str, set[int]] = {}
+    for path in paths:
+        name = _top(path)
+        value, rest = record.get(name), path[len(name):]
+        if isinstance(value, dict) and rest.startswith(".") and rest[1:] in value:
+            del value[rest[1:]]
+        elif isinstance(value, list) and (index := re.match(r"\[([0-9]+)\]", rest)):
+            items.setdefault(name, set()).add(int(index.group(1)))
+        else:
+            record.pop(name, None)
+    for name, indexes in items.items():
+        if isinstance(record.get(name), list):
+            record[name] = [v for i, v in enumerate(record[name]) if i not in indexes]
+    for name in [n for n, v in record.items() if isinstance(v, dict | list) and not v]:
+        del record[name]
 
 
 def import_candidates(candidates: list[Candidate], collection: Collection, papers_dir: Path, root: Path, *,
