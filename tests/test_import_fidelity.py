@@ -182,3 +182,39 @@ def test_one_long_sub_field_leaves_out_only_itself(project, cli, tmp_path):
     warnings = [line for line in out.splitlines() if "warning:" in line]
     assert len(warnings) == 2 and "warning: bib.note: left out: expected" in warnings[0]
     assert "warning: tags[1]: left out:" in warnings[1]
+
+
+def test_biblatex_sets_are_skipped_with_a_note_and_its_commands_keep_their_meaning(project, cli):
+    root = project()
+    code, out, err = cli(root, "import", "bibtex", str(FIXTURES / "biblatex-examples.bib"), "--topic", "vision")
+    assert code == 0, out + err  # a valid file: its two @set entries are not errors
+    assert "note: @set{set} is a set of entries (biblatex @set), not a paper: skipped" in out
+    assert out.splitlines()[-1].endswith("0 not imported (errors), 0 warning(s), 2 note(s)")
+    keys = {r.get("citekey"): r for r in records(root).values()}
+    assert keys["kastenholz"]["title"].startswith("Computation of methodology-independent ionic")
+    assert keys["nussbaum"]["title"] == "Aristotle's “De Motu Animalium”"
+    assert keys["spiegelberg"]["title"].startswith("“Intention” und “Intentionalität” in")
+
+
+def test_the_count_line_counts_what_its_lines_say(project, cli, tmp_path):
+    root = project()
+    source = tmp_path / "mixed.bib"
+    source.write_text("@misc{a, title={Fine}, journal=undefinedmacro}\n@misc{b, author={No Title}}\n"
+                      "@set{s, entryset={a}}\n", "utf-8")
+    code, out, err = cli(root, "import", "bibtex", str(source), "--topic", "vision")
+    assert code == 1
+    lines = out.splitlines()
+    counts = {kind: sum(f": {kind}: " in line for line in lines) for kind in ("warning", "note")}
+    errors = sum(1 for line in lines if line.startswith(str(source)) and ": warning: " not in line
+                 and ": note: " not in line)
+    assert counts == {"warning": 1, "note": 1} and errors == 1
+    assert lines[-1].endswith("1 not imported (errors), 1 warning(s), 1 note(s)")
+
+
+def test_an_import_prints_its_own_problems_not_the_collections_stale_ones(project, cli):
+    root = project({"old.yml": "title: Old paper\ntopics: [vision]\n"})  # no abstract: a note
+    source = FIXTURES / "ris-zotero-testcase-jour-y1-py-da.ris"
+    code, out, err = cli(root, "import", "ris", str(source), "--topic", "speech")
+    assert code == 0, out + err
+    assert "has no papers" not in out + err  # speech had none before; it has one now
+    assert "no abstract" not in out + err and "warning" not in err

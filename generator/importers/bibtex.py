@@ -6,7 +6,9 @@ A broken entry is reported with its line and left out; the others import.
 from __future__ import annotations
 
 import logging
+import re
 
+from ..problems import NOTE
 from .common import Candidate, EntryError, latex_field
 from .fields import MONTH_NAMES, arxiv_from, clean_doi, date_of, link_for, month_number, split_tags
 
@@ -19,6 +21,8 @@ MACRO_TEXT_EXTRA = 1_000_000
 # What crossref copies may add to a file's fields in all, beyond the file's length: a child
 # rarely inherits more than it holds, and BibTeX copies each parent into every child.
 CROSSREF_TEXT_EXTRA = 1_000_000
+# biblatex entry types that hold no paper of their own (their members or users are entries).
+NOT_PAPERS = {"set": "a set of entries (biblatex @set)", "xdata": "shared data (biblatex @xdata)"}
 # Types whose title is the booktitle of the entries that crossref them.
 CONTAINER_TYPES = {"proceedings", "book", "collection", "mvbook", "mvproceedings", "mvcollection", "periodical"}
 
@@ -49,6 +53,10 @@ def parse_bibtex(text: str, display: str) -> tuple[list[Candidate], list]:
     convert, candidates = Conversions(), []
     for entry, fields, undefined in entries.values():
         candidate = Candidate({}, display, entry.start_line + 1, entry.key)
+        if entry.entry_type.lower() in NOT_PAPERS:
+            why = f"{_named(entry)} is {NOT_PAPERS[entry.entry_type.lower()]}, not a paper: skipped"
+            problems.append(candidate.problem(why, severity=NOTE))
+            continue
         if undefined:
             problems.append(candidate.problem(f"undefined @string macro(s) kept as their names: {', '.join(undefined)}", severity="warning"))
         try:
@@ -132,13 +140,42 @@ class Conversions:
         key = (latex, paragraphs)
         if key not in self.done:
             try:
-                self.done[key] = latex_field(latex, field_name, paragraphs)
+                self.done[key] = latex_field(biblatex_text(latex), field_name, paragraphs)
             except EntryError as err:
                 self.done[key] = err
         found = self.done[key]
         if isinstance(found, EntryError):
             raise EntryError(field_name, found.message)  # named as this entry has the text
         return found
+
+
+# biblatex's own commands, which LaTeX conversion would drop with their meaning: a hyphen
+# (`methodology\hyphen independent`: TeX eats the space after a command) and quotations.
+BIBLATEX_MARKS = re.compile(r"\\(hyphen|slash)(?![A-Za-z])\s*(?:\{\})?")
+MARK_TEXT = {"hyphen": "-", "slash": "/"}
+QUOTE_TOKENS = re.compile(r"\\(?:mkbibquote|enquote)\s*\{|\\[{}\\]|[{}]")
+
+
+def biblatex_text(latex: str) -> str:
+    """latex with biblatex's hyphen, slash and quotation commands written out: `\\mkbibquote{x}`
+    becomes “{x}”. One pass, so nested or many quotations take linear time."""
+    if "\\" not in latex:
+        return latex
+    latex = BIBLATEX_MARKS.sub(lambda match: MARK_TEXT[match.group(1)], latex)
+    pieces, last, open_groups = [], 0, []  # per open brace: whether it closes a quotation
+    for match in QUOTE_TOKENS.finditer(latex):
+        token = match.group()
+        if token.startswith("\\") and token[1] in "{}\\":
+            continue  # an escaped brace or backslash
+        if token != "}":
+            open_groups.append(token != "{")
+            if token != "{":
+                pieces += [latex[last:match.start()], "“{"]
+                last = match.end()
+        elif open_groups and open_groups.pop():
+            pieces += [latex[last:match.end()], "”"]
+            last = match.end()
+    return "".join(pieces) + latex[last:]
 
 
 class Macros:

@@ -88,11 +88,13 @@ def report_lines(outcome: Outcome, dry_run: bool) -> list[str]:
     lines += [f"{will}create {path} ({c.where()})" for path, c in outcome.created]
     lines += [f"{will}update {path}: add {', '.join(fields)} ({c.where()})" for path, c, fields in outcome.updated]
     errors = sum(1 for p in outcome.problems if p.severity not in (WARNING, NOTE))
-    warnings = len(outcome.problems) - errors
+    warnings = sum(1 for p in outcome.problems if p.severity == WARNING)
+    notes = len(outcome.problems) - errors - warnings
     lines += _unkept(outcome)
     summary = (f"{len(outcome.created)} {will}be created, {len(outcome.updated)} {will}be updated" if dry_run
                else f"{len(outcome.created)} created, {len(outcome.updated)} updated")
-    summary += f", {len(outcome.duplicates)} already present, {errors} not imported (errors), {warnings} warning(s)"
+    summary += (f", {len(outcome.duplicates)} already present, {errors} not imported (errors), "
+                f"{warnings} warning(s)" + (f", {notes} note(s)" if notes else ""))
     return lines + [summary + ("; nothing was written" if dry_run else "")]
 
 
