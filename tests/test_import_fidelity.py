@@ -218,3 +218,32 @@ def test_an_import_prints_its_own_problems_not_the_collections_stale_ones(projec
     assert code == 0, out + err
     assert "has no papers" not in out + err  # speech had none before; it has one now
     assert "no abstract" not in out + err and "warning" not in err
+
+
+def test_fields_no_record_holds_are_counted_and_named(project, cli):
+    root = project()
+    code, out, err = cli(root, "import", "csl-json", str(FIXTURES / "csl-zotero-testcase-uri-id.json"),
+                         "--topic", "vision")
+    assert code == 0, out + err
+    (line,) = [line for line in out.splitlines() if line.startswith("not kept")]
+    for name in ("ISBN (1)", "number-of-pages (1)", "publisher-place (1)", "collection-title (1)"):
+        assert name in line
+    jabref = FIXTURES / "bibtex-bbt-jabref-comments-1730.bib"
+    code, out, err = cli(root, "import", "bibtex", str(jabref), "--topic", "vision")
+    assert code == 0, out + err
+    assert "not kept (no record field holds them): file (4), groups (4), owner (4), timestamp (4)" in out
+
+
+def test_a_doi_in_zoteros_extra_field_is_kept(project, cli, tmp_path):
+    root = project()
+    source = tmp_path / "extra.json"
+    source.write_text('[{"id": "x", "type": "entry-encyclopedia", "title": "Frithuswith",'
+                      ' "note": "Citation Key: blair2004\\nDOI: 10.1093/ref:odnb/10183"}]', "utf-8")
+    ris = tmp_path / "extra.ris"
+    ris.write_text("TY  - ENCYC\nTI  - Another entry\nN1  - DOI: 10.1093/ref:odnb/10184\nER  - \n", "utf-8")
+    assert cli(root, "import", "csl-json", str(source), "--topic", "vision")[0] == 0
+    assert cli(root, "import", "ris", str(ris), "--topic", "vision")[0] == 0
+    found = {r["title"]: (r.get("doi"), r.get("citekey")) for r in records(root).values()}
+    assert found == {"Frithuswith": ("10.1093/ref:odnb/10183", "blair2004"),
+                     "Another entry": ("10.1093/ref:odnb/10184", None)}
+    assert "bib" not in by_title(root)["Frithuswith"]  # its note held only those two lines

@@ -10,7 +10,17 @@ import re
 
 from ..problems import NOTE
 from .common import Candidate, EntryError, latex_field
-from .fields import MONTH_NAMES, arxiv_from, clean_doi, date_of, link_for, month_number, split_tags
+from .fields import (
+    MONTH_NAMES,
+    arxiv_from,
+    clean_doi,
+    date_of,
+    extra_doi,
+    link_for,
+    month_number,
+    split_tags,
+    unkept,
+)
 
 # Standard BibTeX styles define these macros; a .bib may use them without @string.
 MONTH_MACROS = {name[:3].lower(): name for name in MONTH_NAMES}
@@ -21,6 +31,10 @@ MACRO_TEXT_EXTRA = 1_000_000
 # What crossref copies may add to a file's fields in all, beyond the file's length: a child
 # rarely inherits more than it holds, and BibTeX copies each parent into every child.
 CROSSREF_TEXT_EXTRA = 1_000_000
+# The fields a record holds (crossref is resolved); the rest are named as not kept.
+KEPT = {"title", "author", "date", "year", "month", "abstract", "keywords", "journal",
+        "journaltitle", "booktitle", "doi", "url", "volume", "number", "issue", "pages",
+        "publisher", "note", "editor", "crossref"}
 # biblatex entry types that hold no paper of their own (their members or users are entries).
 NOT_PAPERS = {"set": "a set of entries (biblatex @set)", "xdata": "shared data (biblatex @xdata)"}
 # Types whose title is the booktitle of the entries that crossref them.
@@ -69,7 +83,10 @@ def parse_bibtex(text: str, display: str) -> tuple[list[Candidate], list]:
             why = f"{_named(entry)} has no title: not imported"
             problems.append(candidate.problem(why, "title"))
             continue
-        candidates.append(Candidate(record, display, candidate.line, entry.key))
+        names = [name for name, value in fields.items() if value.strip()]
+        left = unkept(names, KEPT | ({"eprint", "archiveprefix", "eprinttype"}
+                                     if "arxiv" in record else set()))
+        candidates.append(Candidate(record, display, candidate.line, entry.key, left))
     return candidates, problems
 
 
@@ -290,7 +307,7 @@ def entry_record(entry_type: str, key: str, fields: dict, convert=latex_field) -
     arxiv = arxiv_from(fields)
     if arxiv:
         record["arxiv"] = arxiv
-    doi = clean_doi(fields.get("doi", ""))
+    doi = clean_doi(fields.get("doi", "")) or extra_doi(fields.get("note", ""))
     if doi:
         record["doi"] = doi
     record["citekey"] = key
@@ -326,7 +343,10 @@ def _text(fields: dict, name: str, convert=latex_field, paragraphs: bool = False
 
 def person_names(fields: dict, field: str, convert=latex_field) -> list[str]:
     """Names as people write them (`First von Last, Jr`) from BibTeX's `Last, First and ...`."""
-    from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
+    from bibtexparser.middlewares.names import (
+        parse_single_name_into_parts,
+        split_multiple_persons_names,
+    )
 
     value, names = fields.get(field, ""), []
     for raw in split_multiple_persons_names(" ".join(value.split())) if value.strip() else []:

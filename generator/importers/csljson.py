@@ -13,7 +13,16 @@ import re
 from ..problems import WARNING, Problem
 from .common import Candidate, EntryError
 from .fields import (
-    arxiv_from, citation_key, clean_doi, date_of, extra_key, link_for, split_tags,
+    arxiv_from,
+    citation_key,
+    clean_doi,
+    date_of,
+    extra_doi,
+    extra_key,
+    link_for,
+    split_tags,
+    unkept,
+    without_extra_lines,
 )
 
 # CSL item types as BibTeX entry types; anything else is @misc.
@@ -21,6 +30,10 @@ TYPES = {
     "article-journal": "article", "article-magazine": "article", "article-newspaper": "article", "paper-conference": "inproceedings",
     "book": "book", "chapter": "incollection", "thesis": "phdthesis", "report": "techreport", "manuscript": "unpublished",
 }
+# The CSL variables a record holds (id and type name the item); the rest are named as not kept.
+KEPT = {"id", "type", "title", "author", "issued", "abstract", "keyword", "container-title", "url",
+        "doi", "citation-key", "citationkey", "note", "volume", "issue", "page", "publisher",
+        "editor"}
 SEASONS = {"1": "21", "2": "22", "3": "23", "4": "24"}
 # Items nest five levels deep (issued, date-parts, a date); far deeper nesting is refused.
 DEPTH_MAX = 64
@@ -67,7 +80,8 @@ def parse_csl_json(text: str, display: str) -> tuple[list[Candidate], list[Probl
         if given and "citekey" not in record:
             why = f"left out: {given[:60]!r} cannot be a BibTeX key; a key is made up"
             problems.append(where.problem(why, "citation-key", WARNING))
-        candidates.append(Candidate(record, display, 0, label))
+        names = [name for name, value in item.items() if value not in (None, "", [], {})]
+        candidates.append(Candidate(record, display, 0, label, unkept(names, KEPT)))
     return candidates, problems
 
 
@@ -181,7 +195,7 @@ def item_record(item, too_deep: bool = False) -> dict | None:
     arxiv = arxiv_from({"url": _text(item, "URL"), "note": note})
     if arxiv:
         record["arxiv"] = arxiv
-    doi = clean_doi(_text(item, "DOI"))
+    doi = clean_doi(_text(item, "DOI")) or extra_doi(_value(item.get("note"), "note"))
     if doi:
         record["doi"] = doi
     key = _citekey(item)
@@ -272,7 +286,8 @@ def _bib(item: dict, entry_type: str) -> dict:
     container = "journal" if entry_type == "article" else "booktitle"
     bib = {container: _text(item, "container-title"), "volume": _text(item, "volume"),
            "number": _text(item, "issue"), "pages": _text(item, "page"),
-           "publisher": _text(item, "publisher"), "note": _text(item, "note")}
+           "publisher": _text(item, "publisher"),
+           "note": without_extra_lines(_value(item.get("note"), "note"))}
     editors = _names(item, "editor")
     if editors:
         bib["editor"] = " and ".join(editors)

@@ -21,6 +21,7 @@ KEY_REFUSED = re.compile(r"[\s,{}()\"'#%~\\=]")
 KEY_MAX = 200
 URI = re.compile(r"^[a-z][a-z0-9+.-]*:/", re.IGNORECASE)
 # Zotero keeps a pinned key in the Extra field (CSL `note`) as a line "Citation Key: x".
+EXTRA_DOI = re.compile(r"^\s*DOI:\s*(10\.[0-9]{4,9}/\S+)\s*$", re.IGNORECASE | re.MULTILINE)
 EXTRA_KEY = re.compile(r"^\s*citation key\s*:\s*(\S+)\s*$", re.IGNORECASE | re.MULTILINE)
 
 
@@ -67,6 +68,23 @@ def citation_key(value: str) -> str | None:
 def extra_key(note: str) -> str | None:
     match = EXTRA_KEY.search(note)
     return citation_key(match.group(1)) if match else None
+
+
+def extra_doi(note: str) -> str | None:
+    """The DOI of a "DOI: 10..." line, as Zotero keeps a DOI in the Extra field of item types
+    that have no DOI field (Extra is CSL's `note`, BibTeX's `note`, RIS's `N1`)."""
+    match = EXTRA_DOI.search(note)
+    return match.group(1) if match else None
+
+
+def without_extra_lines(note: str) -> str:
+    """The note less its "Citation Key:" and "DOI:" lines, which the record holds elsewhere."""
+    return " ".join(EXTRA_KEY.sub("", EXTRA_DOI.sub("", note)).split())
+
+
+def unkept(names, kept: set[str]) -> tuple[str, ...]:
+    """The names (of fields with a value) that no record field holds."""
+    return tuple(name for name in names if name.lower() not in kept)
 
 
 def split_tags(value: str) -> list[str]:

@@ -10,7 +10,15 @@ import re
 
 from ..problems import WARNING, Problem
 from .common import Candidate
-from .fields import arxiv_from, citation_key, clean_doi, date_of, link_for, split_tags
+from .fields import (
+    arxiv_from,
+    citation_key,
+    clean_doi,
+    date_of,
+    extra_doi,
+    link_for,
+    split_tags,
+)
 
 TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  ?-(?: (.*)|)$")
 TYPES = {"JOUR": "article", "JFULL": "article", "EJOUR": "article", "MGZN": "article",
@@ -172,7 +180,7 @@ def _record(tags: Tags) -> dict | None:
     arxiv = arxiv_from({"url": " ".join(urls)})
     if arxiv:
         record["arxiv"] = arxiv
-    doi = clean_doi(tags.first("DO"))
+    doi = clean_doi(tags.first("DO")) or extra_doi("\n".join(tags.values.get("N1", [])))
     if doi:
         record["doi"] = doi
     # EndNote and Mendeley number their records in ID; some exporters write a URI there
