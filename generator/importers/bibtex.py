@@ -31,6 +31,10 @@ MACRO_TEXT_EXTRA = 1_000_000
 # What crossref copies may add to a file's fields in all, beyond the file's length: a child
 # rarely inherits more than it holds, and BibTeX copies each parent into every child.
 CROSSREF_TEXT_EXTRA = 1_000_000
+# Record `bib` keys and the fields they come from, the first with a value winning.
+BIB_SOURCES = (("journal", "journal"), ("journal", "journaltitle"), ("booktitle", "booktitle"),
+               ("volume", "volume"), ("number", "number"), ("number", "issue"), ("pages", "pages"),
+               ("publisher", "publisher"), ("note", "note"))
 # The fields a record holds (crossref is resolved); the rest are named as not kept.
 KEPT = {"title", "author", "date", "year", "month", "abstract", "keywords", "journal",
         "journaltitle", "booktitle", "doi", "url", "volume", "number", "issue", "pages",
@@ -38,13 +42,15 @@ KEPT = {"title", "author", "date", "year", "month", "abstract", "keywords", "jou
 # biblatex entry types that hold no paper of their own (their members or users are entries).
 NOT_PAPERS = {"set": "a set of entries (biblatex @set)", "xdata": "shared data (biblatex @xdata)"}
 # Types whose title is the booktitle of the entries that crossref them.
-CONTAINER_TYPES = {"proceedings", "book", "collection", "mvbook", "mvproceedings", "mvcollection", "periodical"}
+CONTAINER_TYPES = {"proceedings", "book", "collection", "mvbook", "mvproceedings", "mvcollection",
+                   "periodical"}
 
 
 def parse_bibtex(text: str, display: str) -> tuple[list[Candidate], list]:
     import bibtexparser
 
-    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # failed blocks are reported below, with their line
+    # failed blocks are reported below, with their line
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
     library = bibtexparser.parse_string(text, parse_stack=[])
     problems = [_failed(block, display) for block in library.failed_blocks]
     why = f"the file's @string macros make its fields over {MACRO_TEXT_EXTRA:,} characters"
@@ -72,7 +78,8 @@ def parse_bibtex(text: str, display: str) -> tuple[list[Candidate], list]:
             problems.append(candidate.problem(why, severity=NOTE))
             continue
         if undefined:
-            problems.append(candidate.problem(f"undefined @string macro(s) kept as their names: {', '.join(undefined)}", severity="warning"))
+            why = f"undefined @string macro(s) kept as their names: {', '.join(undefined)}"
+            problems.append(candidate.problem(why, severity="warning"))
         try:
             fields = _with_crossref(fields, entries, copies, candidate, problems)
             record = entry_record(entry.entry_type.lower(), entry.key, fields, convert)
@@ -269,14 +276,16 @@ def _with_crossref(fields: dict, entries: dict, copies: Budget, where: Candidate
     if not parent_key:
         return fields
     if parent_key not in entries:
-        problems.append(where.problem(f"{fields['crossref']!r} is not in the file: its fields are not inherited", "crossref", "warning"))
+        why = f"{fields['crossref']!r} is not in the file: its fields are not inherited"
+        problems.append(where.problem(why, "crossref", "warning"))
         return fields
     parent, parent_fields, _ = entries[parent_key]
     merged = dict(fields)
     for name, value in parent_fields.items():
         if name not in merged and name not in ("crossref", "key"):
             merged[name] = value  # as BibTeX does: every field the entry lacks
-    if parent.entry_type.lower() in CONTAINER_TYPES and "title" in parent_fields and "booktitle" not in fields:
+    container = parent.entry_type.lower() in CONTAINER_TYPES
+    if container and "title" in parent_fields and "booktitle" not in fields:
         merged["booktitle"] = parent_fields["title"]
     copies.charge("crossref", sum(len(name) + len(merged[name]) for name in merged.keys() - fields))
     return merged
@@ -323,8 +332,7 @@ def entry_record(entry_type: str, key: str, fields: dict, convert=latex_field) -
 
 def bib_fields(fields: dict, convert=latex_field) -> dict:
     bib = {}
-    for name, source in (("journal", "journal"), ("journal", "journaltitle"), ("booktitle", "booktitle"), ("volume", "volume"),
-                         ("number", "number"), ("number", "issue"), ("pages", "pages"), ("publisher", "publisher"), ("note", "note")):
+    for name, source in BIB_SOURCES:
         value = _text(fields, source, convert)
         if value and name not in bib:
             bib[name] = value
@@ -357,7 +365,8 @@ def person_names(fields: dict, field: str, convert=latex_field) -> list[str]:
         except Exception:  # an odd name is kept as written rather than lost
             names.append(convert(raw, field))
             continue
-        name = " ".join(parts.first + parts.von + parts.last) + "".join(f", {jr}" for jr in parts.jr)
+        name = " ".join(parts.first + parts.von + parts.last)
+        name += "".join(f", {jr}" for jr in parts.jr)
         names.append(convert(name, field))
     return [n for n in names if n.strip()]
 

@@ -72,7 +72,8 @@ class Outcome:
     created: list[tuple[str, Candidate]] = field(default_factory=list)
     updated: list[tuple[str, Candidate, list[str]]] = field(default_factory=list)
     duplicates: list[tuple[Candidate, str]] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)  # reported; their entries (or fields) left out
+    # reported; their entries (or fields) left out
+    problems: list[Problem] = field(default_factory=list)
 
 
 def read_text(path: Path) -> str:
@@ -199,7 +200,8 @@ def _leave_out(record: dict, paths: list[str]) -> None:
         del record[name]
 
 
-def import_candidates(candidates: list[Candidate], collection: Collection, papers_dir: Path, root: Path, *,
+def import_candidates(candidates: list[Candidate], collection: Collection, papers_dir: Path,
+                      root: Path, *,
                       topics: list[str] | None = None, dry_run: bool = False, update: bool = False,
                       log: Callable[[str], None] = lambda line: None) -> Outcome:
     """Create a record for each new paper, skip (or with update, fill in) the ones already present.
@@ -213,8 +215,10 @@ def import_candidates(candidates: list[Candidate], collection: Collection, paper
     for n, candidate in enumerate(candidates, 1):
         if len(candidates) >= 2 * PROGRESS_EVERY and n % PROGRESS_EVERY == 0:
             log(f"checked {n} of {len(candidates)} entries")
-        record = {**candidate.record, **({"topics": list(topics)} if topics else {}), "added": today()}
-        record = {name: record[name] for name in field_names() if name in record}  # the field table's order
+        record = {**candidate.record, **({"topics": list(topics)} if topics else {}),
+                  "added": today()}
+        # in the field table's order
+        record = {name: record[name] for name in field_names() if name in record}
         candidate = replace(candidate, record=record)
         known = index.match(record)
         if known and isinstance(known[1], Paper) and update:
@@ -264,21 +268,26 @@ def _planned_updates(fills: list, root: Path, outcome: Outcome) -> list[tuple[Pa
             doc, _ = read_yaml(path, paper.origin.file)
             if doc is None or not isinstance(doc.value, dict):
                 why = "it holds a list of records" if doc is not None else "it cannot be read"
-                outcome.duplicates.append((candidate, f"already in {paper.origin.file}, which --update leaves alone: {why}"))
+                why = f"already in {paper.origin.file}, which --update leaves alone: {why}"
+                outcome.duplicates.append((candidate, why))
                 continue
             # read as bytes, so its line endings stay as they are
             planned[path] = (path.read_bytes().decode("utf-8"), set(doc.value))
         text, present = planned[path]
-        missing = {k: v for k, v in record.items() if k not in present and k not in ("added", "topics")}
+        missing = {k: v for k, v in record.items()
+                   if k not in present and k not in ("added", "topics")}
         if not missing:
-            outcome.duplicates.append((candidate, f"already in {paper.origin.file}, which has every field this entry has"))
+            why = f"already in {paper.origin.file}, which has every field this entry has"
+            outcome.duplicates.append((candidate, why))
             continue
-        addition = yaml.dump(missing, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=1_000_000)
+        addition = yaml.dump(missing, Dumper=yaml.CSafeDumper, sort_keys=False,
+                             allow_unicode=True, width=1_000_000)
         eol = "\r\n" if "\r\n" in text else "\n"
         new_text = text.rstrip("\r\n") + eol + addition.replace("\n", eol)
         _, problems = load_paper_text(new_text, paper.origin.file, path.stem)
         if problems:
-            outcome.problems += [candidate.problem(f"not updated: {p}", severity=WARNING) for p in problems]
+            outcome.problems += [candidate.problem(f"not updated: {p}", severity=WARNING)
+                                 for p in problems]
             continue
         planned[path] = (new_text, present | set(missing))
         outcome.updated.append((display_path(path, root), candidate, list(missing)))

@@ -27,8 +27,9 @@ from .fields import (
 
 # CSL item types as BibTeX entry types; anything else is @misc.
 TYPES = {
-    "article-journal": "article", "article-magazine": "article", "article-newspaper": "article", "paper-conference": "inproceedings",
-    "book": "book", "chapter": "incollection", "thesis": "phdthesis", "report": "techreport", "manuscript": "unpublished",
+    "article-journal": "article", "article-magazine": "article", "article-newspaper": "article",
+    "paper-conference": "inproceedings", "book": "book", "chapter": "incollection",
+    "thesis": "phdthesis", "report": "techreport", "manuscript": "unpublished",
 }
 # The CSL variables a record holds (id and type name the item); the rest are named as not kept.
 KEPT = {"id", "type", "title", "author", "issued", "abstract", "keyword", "container-title", "url",

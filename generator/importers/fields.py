@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December"]
 MONTHS = {name[:3].lower(): f"{n:02d}" for n, name in enumerate(MONTH_NAMES, 1)}
 ONE_DATE = r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?|-2[1-4])?"
 PERIOD = re.compile(rf"{ONE_DATE}(/{ONE_DATE})?")
@@ -44,13 +45,15 @@ def date_of(value: str, month: str = "") -> str | None:
             return f"{value}-{month_number(month)}"
         return value
     if match := YEAR_RANGE.fullmatch(value):
-        return f"{match.group(1)}/{match.group(2)}" if match.group(1) <= match.group(2) else match.group(1)
+        first, last = match.groups()
+        return f"{first}/{last}" if first <= last else first
     if (match := re.match(r"([0-9]{4})[-/ ]([A-Za-z]+)", value)) and month_number(match.group(2)):
         return f"{match.group(1)}-{month_number(match.group(2))}"
     if match := re.match(r"([0-9]{4})(?:[-/]([0-9]{1,2}))?(?:[-/]([0-9]{1,2}))?", value):
         year, m, day = match.groups()
         if m and 1 <= int(m) <= 12:
-            return f"{year}-{int(m):02d}" + (f"-{int(day):02d}" if day and 1 <= int(day) <= 31 else "")
+            day = f"-{int(day):02d}" if day and 1 <= int(day) <= 31 else ""
+            return f"{year}-{int(m):02d}{day}"
         return year
     return None
 

@@ -1,4 +1,5 @@
-"""`import FORMAT SOURCE...`: read every source first, then hand all entries to the shared writer."""
+"""`import FORMAT SOURCE...`: read every source first, then hand all entries to the shared
+writer."""
 
 from __future__ import annotations
 
@@ -13,14 +14,16 @@ from .common import Candidate, Outcome, import_candidates, read_text
 from .sniff import mismatch
 
 FORMATS = {
-    "bibtex": "a BibTeX or BibLaTeX file (@string macros, crossref, comments; LaTeX becomes Unicode)",
+    "bibtex": "a BibTeX or BibLaTeX file (@string macros, crossref, comments; LaTeX becomes "
+              "Unicode)",
     "csl-json": "a CSL-JSON export (Zotero, Better BibTeX, Mendeley)",
     "ris": "a RIS export (Zotero, Mendeley, EndNote, publishers' sites)",
     "arxiv": "arXiv ids or URLs (a file of them too), looked up with the arXiv API",
 }
 
 
-def parse_sources(fmt: str, sources: list[str], log: Callable[[str], None], fetch=None) -> tuple[list[Candidate], list[Problem]]:
+def parse_sources(fmt: str, sources: list[str], log: Callable[[str], None],
+                  fetch=None) -> tuple[list[Candidate], list[Problem]]:
     candidates, problems = [], []
     if fmt == "arxiv":
         from .arxiv import arxiv_ids, fetch_entries
@@ -65,17 +68,21 @@ def _parser(fmt: str):
     return parse_ris
 
 
-def run_import(fmt: str, sources: list[str], collection: Collection, papers_dir: Path, root: Path, *, topics=None,
-               dry_run=False, update=False, fetch=None, log: Callable[[str], None] | None = None) -> Outcome:
+def run_import(fmt: str, sources: list[str], collection: Collection, papers_dir: Path,
+               root: Path, *, topics=None, dry_run=False, update=False, fetch=None,
+               log: Callable[[str], None] | None = None) -> Outcome:
     log = log or (lambda line: print(line, file=sys.stderr, flush=True))
     known = {t.id for t in collection.topics}
     unknown = [t for t in topics or () if t not in known]
     if unknown:
-        raise DataError([Problem("command line", 0, 0, "--topic", f"unknown topic {t!r}; known topics: {', '.join(sorted(known))}") for t in unknown])
+        listed = ", ".join(sorted(known))
+        raise DataError([Problem("command line", 0, 0, "--topic",
+                                 f"unknown topic {t!r}; known topics: {listed}") for t in unknown])
     candidates, problems = parse_sources(fmt, sources, log, fetch)
     if len(candidates) >= 200:
         log(f"read {len(candidates)} entries; checking them against the collection")
-    outcome = import_candidates(candidates, collection, papers_dir, root, topics=topics, dry_run=dry_run, update=update, log=log)
+    outcome = import_candidates(candidates, collection, papers_dir, root, topics=topics,
+                                dry_run=dry_run, update=update, log=log)
     outcome.problems = problems + outcome.problems
     return outcome
 
@@ -86,13 +93,15 @@ def report_lines(outcome: Outcome, dry_run: bool) -> list[str]:
     lines = [str(p) for p in sorted(outcome.problems)]
     lines += [f"skipped {c.where()}: {why}" for c, why in outcome.duplicates]
     lines += [f"{will}create {path} ({c.where()})" for path, c in outcome.created]
-    lines += [f"{will}update {path}: add {', '.join(fields)} ({c.where()})" for path, c, fields in outcome.updated]
+    lines += [f"{will}update {path}: add {', '.join(fields)} ({c.where()})"
+              for path, c, fields in outcome.updated]
     errors = sum(1 for p in outcome.problems if p.severity not in (WARNING, NOTE))
     warnings = sum(1 for p in outcome.problems if p.severity == WARNING)
     notes = len(outcome.problems) - errors - warnings
     lines += _unkept(outcome)
-    summary = (f"{len(outcome.created)} {will}be created, {len(outcome.updated)} {will}be updated" if dry_run
-               else f"{len(outcome.created)} created, {len(outcome.updated)} updated")
+    created, updated = len(outcome.created), len(outcome.updated)
+    summary = (f"{created} {will}be created, {updated} {will}be updated" if dry_run
+               else f"{created} created, {updated} updated")
     summary += (f", {len(outcome.duplicates)} already present, {errors} not imported (errors), "
                 f"{warnings} warning(s)" + (f", {notes} note(s)" if notes else ""))
     return lines + [summary + ("; nothing was written" if dry_run else "")]
