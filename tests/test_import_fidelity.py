@@ -247,3 +247,20 @@ def test_a_doi_in_zoteros_extra_field_is_kept(project, cli, tmp_path):
     assert found == {"Frithuswith": ("10.1093/ref:odnb/10183", "blair2004"),
                      "Another entry": ("10.1093/ref:odnb/10184", None)}
     assert "bib" not in by_title(root)["Frithuswith"]  # its note held only those two lines
+
+
+def test_csl_particles_and_al_folio_links_are_kept(project, cli, tmp_path):
+    root = project()
+    source = tmp_path / "particles.json"
+    source.write_text('[{"id": "p", "type": "book", "title": "Particles", "author": [{"family": "Horst",'
+                      ' "given": "Jan", "dropping-particle": "van der"}]}]', "utf-8")
+    assert cli(root, "import", "csl-json", str(source), "--topic", "vision")[0] == 0
+    assert by_title(root)["Particles"]["authors"] == ["Jan van der Horst"]
+    bib = tmp_path / "alfolio.bib"
+    bib.write_text("@inproceedings{a, title={Linked}, pdf={example_pdf.pdf},\n"
+                   " html={https://example.org/paper}, code={https://github.com/x/y}}\n", "utf-8")
+    code, out, err = cli(root, "import", "bibtex", str(bib), "--topic", "vision")
+    assert code == 0, out + err
+    assert by_title(root)["Linked"]["links"] == {"html": "https://example.org/paper",
+                                                 "code": "https://github.com/x/y"}
+    assert "not kept (no record field holds them): pdf (1)" in out  # a file of the old site

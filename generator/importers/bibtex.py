@@ -39,6 +39,10 @@ BIB_SOURCES = (("journal", "journal"), ("journal", "journaltitle"), ("booktitle"
 KEPT = {"title", "author", "date", "year", "month", "abstract", "keywords", "journal",
         "journaltitle", "booktitle", "doi", "url", "volume", "number", "issue", "pages",
         "publisher", "note", "editor", "crossref"}
+# Fields that al-folio (a common academic site theme) gives links in; kept when they are URLs
+# (a bare file name there is a file of that site, not a link).
+LINK_FIELDS = ("pdf", "code", "html", "slides", "video", "poster", "website", "blog", "supp")
+URL = re.compile(r"https?://\S+")
 # biblatex entry types that hold no paper of their own (their members or users are entries).
 NOT_PAPERS = {"set": "a set of entries (biblatex @set)", "xdata": "shared data (biblatex @xdata)"}
 # Types whose title is the booktitle of the entries that crossref them.
@@ -91,8 +95,9 @@ def parse_bibtex(text: str, display: str) -> tuple[list[Candidate], list]:
             problems.append(candidate.problem(why, "title"))
             continue
         names = [name for name, value in fields.items() if value.strip()]
-        left = unkept(names, KEPT | ({"eprint", "archiveprefix", "eprinttype"}
-                                     if "arxiv" in record else set()))
+        kept = set(record.get("links", ())) | ({"eprint", "archiveprefix", "eprinttype"}
+                                                if "arxiv" in record else set())
+        left = unkept(names, KEPT | kept)
         candidates.append(Candidate(record, display, candidate.line, entry.key, left))
     return candidates, problems
 
@@ -325,6 +330,8 @@ def entry_record(entry_type: str, key: str, fields: dict, convert=latex_field) -
     if bib:
         record["bib"] = bib
     links = link_for(fields.get("url", ""), arxiv)
+    links |= {name: fields[name].strip() for name in LINK_FIELDS
+              if name not in links and URL.fullmatch(fields.get(name, "").strip())}
     if links:
         record["links"] = links
     return record

@@ -239,7 +239,8 @@ def _names(item: dict, field: str) -> list[str]:
 def _name(person: dict, field: str) -> str:
     if person.get("literal"):
         return _text(person, "literal", f"{field}.literal")
-    names = ("given", "non-dropping-particle", "family")
+    # as CSL writes a name in full: "Jan" "van der" "Horst"; a particle is never lost
+    names = ("given", "dropping-particle", "non-dropping-particle", "family")
     parts = [_text(person, part, f"{field}.{part}") for part in names]
     suffix = _text(person, "suffix", f"{field}.suffix")
     return " ".join(p for p in parts if p) + (f", {suffix}" if suffix else "")
