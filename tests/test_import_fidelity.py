@@ -39,13 +39,14 @@ def test_a_key_bibtex_cannot_use_is_left_out_with_a_warning(project, cli, tmp_pa
     source = tmp_path / "keys.json"
     source.write_text('[{"id": "a", "type": "book", "title": "Spaced", "citation-key": "two words"},'
                       ' {"id": "b", "type": "book", "title": "Extra", "note": "Citation Key: fromExtra"},'
-                      ' {"id": "http://zotero.org/users/1/items/AB12", "type": "book", "title": "Uri"}]',
+                      ' {"id": "http://zotero.org/users/1/items/AB12", "type": "book", "title": "Uri"},'
+                      ' {"id": 7, "type": "book", "title": "Counted"}]',
                       "utf-8")
     code, out, err = cli(root, "import", "csl-json", str(source), "--topic", "vision")
     assert code == 0, out + err
     assert "'two words' cannot be a BibTeX key" in out
     keys = {r["title"]: r.get("citekey") for r in records(root).values()}
-    assert keys == {"Spaced": None, "Extra": "fromExtra", "Uri": None}
+    assert keys == {"Spaced": None, "Extra": "fromExtra", "Uri": None, "Counted": None}
 
 
 def test_ris_record_numbers_and_uris_in_id_are_not_keys(project, cli, tmp_path):

@@ -218,7 +218,9 @@ def _citekey(item: dict) -> str | None:
     given = _text(item, "citation-key") or _text(item, "citationKey")
     if given:
         return citation_key(given)
-    return extra_key(_value(item.get("note"), "note")) or citation_key(_text(item, "id"))
+    item_id = _text(item, "id")  # a number there counts items, it names none
+    return extra_key(_value(item.get("note"), "note")) or (
+        None if item_id.isdigit() else citation_key(item_id))
 
 
 def _names(item: dict, field: str) -> list[str]:
