@@ -3,6 +3,8 @@ another format are refused; what is left out is named."""
 
 from __future__ import annotations
 
+import re
+
 from conftest import REPO
 
 from generator.yamlread import read_yaml
@@ -265,3 +267,17 @@ def test_csl_particles_and_al_folio_links_are_kept(project, cli, tmp_path):
     assert by_title(root)["Linked"]["links"] == {"html": "https://example.org/paper",
                                                  "code": "https://github.com/x/y"}
     assert "not kept (no record field holds them): pdf (1)" in out  # a file of the old site
+
+
+def test_a_biblatex_subtitle_completes_its_title_as_zotero_joins_them(project, cli):
+    root = project()
+    code, out, err = cli(root, "import", "bibtex", str(FIXTURES / "biblatex-examples.bib"), "--topic", "vision")
+    assert code == 0, out + err
+    keys = {r.get("citekey"): r for r in records(root).values()}
+    assert keys["kastenholz"]["title"].endswith(
+        "from molecular simulations: I. The electrostatic potential in molecular liquids")
+    space = keys["westfahl:space"]  # its own subtitle; the book's is the booktitle's
+    assert space["title"] == ("The True Frontier: Confronting and Avoiding the Realities of Space in "
+                              "American Science Fiction Films")
+    unkept = next(line for line in out.splitlines() if line.startswith("not kept"))
+    assert not re.search(r"[ :]subtitle \(", unkept) and "booksubtitle" not in unkept

@@ -43,6 +43,7 @@ KEPT = {"title", "author", "date", "year", "month", "abstract", "keywords", "jou
 # (a bare file name there is a file of that site, not a link).
 LINK_FIELDS = ("pdf", "code", "html", "slides", "video", "poster", "website", "blog", "supp")
 URL = re.compile(r"https?://\S+")
+TITLE_MAX = 1000  # the longest title (and booktitle) a record holds
 # biblatex entry types that hold no paper of their own (their members or users are entries).
 NOT_PAPERS = {"set": "a set of entries (biblatex @set)", "xdata": "shared data (biblatex @xdata)"}
 # Types whose title is the booktitle of the entries that crossref them.
@@ -97,6 +98,7 @@ def parse_bibtex(text: str, display: str) -> tuple[list[Candidate], list]:
         names = [name for name, value in fields.items() if value.strip()]
         kept = set(record.get("links", ())) | ({"eprint", "archiveprefix", "eprinttype"}
                                                 if "arxiv" in record else set())
+        kept |= _subtitles_kept(fields, record, convert)
         left = unkept(names, KEPT | kept)
         candidates.append(Candidate(record, display, candidate.line, entry.key, left))
     return candidates, problems
@@ -292,6 +294,10 @@ def _with_crossref(fields: dict, entries: dict, copies: Budget, where: Candidate
     container = parent.entry_type.lower() in CONTAINER_TYPES
     if container and "title" in parent_fields and "booktitle" not in fields:
         merged["booktitle"] = parent_fields["title"]
+    if container and "subtitle" not in fields:  # the book's subtitle, as biblatex inherits it
+        merged.pop("subtitle", None)
+        if "subtitle" in parent_fields and "booksubtitle" not in fields:
+            merged["booksubtitle"] = parent_fields["subtitle"]
     copies.charge("crossref", sum(len(name) + len(merged[name]) for name in merged.keys() - fields))
     return merged
 
@@ -301,7 +307,7 @@ def entry_record(entry_type: str, key: str, fields: dict, convert=latex_field) -
     title = _text(fields, "title", convert)
     if not title:
         return None
-    record: dict = {"title": title}
+    record: dict = {"title": with_subtitle(title, _text(fields, "subtitle", convert))}
     authors = person_names(fields, "author", convert)
     if authors:
         record["authors"] = authors
@@ -337,12 +343,31 @@ def entry_record(entry_type: str, key: str, fields: dict, convert=latex_field) -
     return record
 
 
+def _subtitles_kept(fields: dict, record: dict, convert) -> set[str]:
+    """subtitle and booksubtitle when the title and booktitle hold them (not when too long)."""
+    held = {"subtitle": record["title"], "booksubtitle": record.get("bib", {}).get("booktitle", "")}
+    return {name for name, text in held.items()
+            if fields.get(name, "").strip() and text.endswith(convert(fields[name], name))}
+
+
+def with_subtitle(title: str, subtitle: str) -> str:
+    """The title with its subtitle, joined as Zotero joins them ("Title: Subtitle", no colon
+    after a title's own punctuation); the title alone when both would be too long to keep."""
+    if not subtitle:
+        return title
+    joint = " " if title[-1:] in "-–—:!?.;" else ": "
+    whole = title + joint + subtitle
+    return whole if len(whole) <= TITLE_MAX else title
+
+
 def bib_fields(fields: dict, convert=latex_field) -> dict:
     bib = {}
     for name, source in BIB_SOURCES:
         value = _text(fields, source, convert)
         if value and name not in bib:
             bib[name] = value
+    if "booktitle" in bib:
+        bib["booktitle"] = with_subtitle(bib["booktitle"], _text(fields, "booksubtitle", convert))
     month = month_number(fields.get("month", ""))
     if month:
         bib["month"] = str(int(month))
