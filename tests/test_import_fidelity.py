@@ -30,8 +30,14 @@ def test_zotero_item_uris_never_become_citation_keys(project, cli, tmp_path):
     (record,) = records(root).values()
     assert "citekey" not in record  # the usual key is made up: bachar2013stochastic
     assert "zotero.org" not in str(record)
-    code, out, err = cli(root, "import", "csl-json", str(FIXTURES / "csl-bbt-creator-fields-365-825.json"),
-                         "--topic", "vision")
+    code, out, err = cli(
+        root,
+        "import",
+        "csl-json",
+        str(FIXTURES / "csl-bbt-creator-fields-365-825.json"),
+        "--topic",
+        "vision",
+    )
     keys = {r["title"]: r.get("citekey") for r in records(root).values()}
     assert keys["A report"] == "Author2015" and keys["A film"] == "Doe2015"
 
@@ -39,11 +45,13 @@ def test_zotero_item_uris_never_become_citation_keys(project, cli, tmp_path):
 def test_a_key_bibtex_cannot_use_is_left_out_with_a_warning(project, cli, tmp_path):
     root = project()
     source = tmp_path / "keys.json"
-    source.write_text('[{"id": "a", "type": "book", "title": "Spaced", "citation-key": "two words"},'
-                      ' {"id": "b", "type": "book", "title": "Extra", "note": "Citation Key: fromExtra"},'
-                      ' {"id": "http://zotero.org/users/1/items/AB12", "type": "book", "title": "Uri"},'
-                      ' {"id": 7, "type": "book", "title": "Counted"}]',
-                      "utf-8")
+    source.write_text(
+        '[{"id": "a", "type": "book", "title": "Spaced", "citation-key": "two words"},'
+        ' {"id": "b", "type": "book", "title": "Extra", "note": "Citation Key: fromExtra"},'
+        ' {"id": "http://zotero.org/users/1/items/AB12", "type": "book", "title": "Uri"},'
+        ' {"id": 7, "type": "book", "title": "Counted"}]',
+        "utf-8",
+    )
     code, out, err = cli(root, "import", "csl-json", str(source), "--topic", "vision")
     assert code == 0, out + err
     assert "'two words' cannot be a BibTeX key" in out
@@ -54,9 +62,12 @@ def test_a_key_bibtex_cannot_use_is_left_out_with_a_warning(project, cli, tmp_pa
 def test_ris_record_numbers_and_uris_in_id_are_not_keys(project, cli, tmp_path):
     root = project()
     source = tmp_path / "ids.ris"
-    source.write_text("TY  - JOUR\nTI  - Numbered\nID  - 123\nER  - \n"
-                      "TY  - JOUR\nTI  - Linked\nID  - https://example.org/item/5\nER  - \n"
-                      "TY  - JOUR\nTI  - Keyed\nID  - smith2020keyed\nER  - \n", "utf-8")
+    source.write_text(
+        "TY  - JOUR\nTI  - Numbered\nID  - 123\nER  - \n"
+        "TY  - JOUR\nTI  - Linked\nID  - https://example.org/item/5\nER  - \n"
+        "TY  - JOUR\nTI  - Keyed\nID  - smith2020keyed\nER  - \n",
+        "utf-8",
+    )
     code, out, err = cli(root, "import", "ris", str(source), "--topic", "vision")
     assert code == 0, out + err
     keys = {r["title"]: r.get("citekey") for r in records(root).values()}
@@ -89,8 +100,9 @@ def test_a_file_of_another_format_is_refused_by_name(project, cli):
 def test_an_xml_file_is_named_by_its_root_element(project, cli, tmp_path):
     root = project()
     rdf = tmp_path / "library.rdf"
-    rdf.write_text('<?xml version="1.0"?>\n<!-- export -->\n<rdf:RDF xmlns:rdf="x"></rdf:RDF>\n',
-                   "utf-8")
+    rdf.write_text(
+        '<?xml version="1.0"?>\n<!-- export -->\n<rdf:RDF xmlns:rdf="x"></rdf:RDF>\n', "utf-8"
+    )
     assert "looks like XML (root element <rdf:RDF>)" in refused(cli, root, "bibtex", rdf)
 
 
@@ -106,8 +118,9 @@ def test_zotero_item_json_is_not_read_as_csl_json(project, cli):
 def test_one_csl_item_not_in_a_list_is_read(project, cli, tmp_path):
     root = project()
     source = tmp_path / "one.json"
-    source.write_text('{"id": "x", "type": "book", "title": "Alone", "issued": {"date-parts": [[2001]]}}',
-                      "utf-8")
+    source.write_text(
+        '{"id": "x", "type": "book", "title": "Alone", "issued": {"date-parts": [[2001]]}}', "utf-8"
+    )
     code, out, err = cli(root, "import", "csl-json", str(source), "--topic", "vision")
     assert code == 0, out + err
     assert by_title(root)["Alone"]["date"] == "2001"
@@ -119,7 +132,11 @@ def one_record_projects(tmp_path, source):
     from conftest import TOPICS, write_files
 
     for n, text in enumerate(source.read_text("utf-8").split("TY  - ")[1:]):
-        files = {"mkdocs.yml": "site_name: T\n", "data/topics.yml": TOPICS, "one.ris": "TY  - " + text}
+        files = {
+            "mkdocs.yml": "site_name: T\n",
+            "data/topics.yml": TOPICS,
+            "one.ris": "TY  - " + text,
+        }
         yield write_files(tmp_path / str(n), files), text.split("\n")[0]
 
 
@@ -136,7 +153,9 @@ def test_ris_is_read_by_item_type_as_zotero_reads_it(tmp_path, cli):
     book, out = seen["BOOK"]
     assert book["bib"]["editor"] == "Editor"  # A3 of a book; A2 is its series editor
     assert "pages" not in book["bib"] and "venue" not in book  # SP: its number of pages; T2: series
-    assert "SP (pages, or a book's number of pages) (1)" in out and "A2 (secondary authors) (1)" in out
+    assert (
+        "SP (pages, or a book's number of pages) (1)" in out and "A2 (secondary authors) (1)" in out
+    )
     chapter, out = seen["CHAP"]
     assert chapter["venue"] == chapter["bib"]["booktitle"] == "Book Title"  # T2, not T3 (series)
     assert chapter["bib"]["editor"] == "Editor" and chapter["bib"]["pages"] == "Pages"
@@ -157,7 +176,9 @@ def test_ris_full_date_of_da_wins_over_the_year_of_py(project, cli):
     assert code == 0, out + err
     (record,) = records(root).values()
     assert record["date"] == "2014-06-01" and record["bib"]["pages"] == "99–105"
-    assert "not kept (no record field holds them): " in out and "JO (journal abbreviation) (1)" in out
+    assert (
+        "not kept (no record field holds them): " in out and "JO (journal abbreviation) (1)" in out
+    )
 
 
 def test_ris_book_series_is_no_venue_and_a_file_path_never_replaces_the_link(project, cli):
@@ -166,7 +187,9 @@ def test_ris_book_series_is_no_venue_and_a_file_path_never_replaces_the_link(pro
     code, out, err = cli(root, "import", "ris", str(source), "--topic", "vision")
     assert code == 0, out + err
     (record,) = records(root).values()
-    assert "venue" not in record and "booktitle" not in record["bib"]  # T2: Bibliothek des Eigentums
+    assert (
+        "venue" not in record and "booktitle" not in record["bib"]
+    )  # T2: Bibliothek des Eigentums
     assert record["links"] == {"project": "http://dx.doi.org/10.1007/978-3-642-00230-4"}
     assert "T2 (secondary title) (1)" in out and "L1 (file) (1)" in out and "warning:" not in out
 
@@ -174,9 +197,12 @@ def test_ris_book_series_is_no_venue_and_a_file_path_never_replaces_the_link(pro
 def test_one_long_sub_field_leaves_out_only_itself(project, cli, tmp_path):
     root = project()
     source = tmp_path / "long.bib"
-    source.write_text("@inproceedings{long2020, title={Long note}, author={Ann Author and Bob Other},\n"
-                      f"  booktitle={{Proc. of Things}}, pages={{1--10}}, publisher={{ACM}},\n"
-                      f"  note={{{'word ' * 240}}}, keywords={{fine, {'k' * 300}}}}}\n", "utf-8")
+    source.write_text(
+        "@inproceedings{long2020, title={Long note}, author={Ann Author and Bob Other},\n"
+        f"  booktitle={{Proc. of Things}}, pages={{1--10}}, publisher={{ACM}},\n"
+        f"  note={{{'word ' * 240}}}, keywords={{fine, {'k' * 300}}}}}\n",
+        "utf-8",
+    )
     code, out, err = cli(root, "import", "bibtex", str(source), "--topic", "vision")
     assert code == 0, out + err
     record = by_title(root)["Long note"]
@@ -189,7 +215,9 @@ def test_one_long_sub_field_leaves_out_only_itself(project, cli, tmp_path):
 
 def test_biblatex_sets_are_skipped_with_a_note_and_its_commands_keep_their_meaning(project, cli):
     root = project()
-    code, out, err = cli(root, "import", "bibtex", str(FIXTURES / "biblatex-examples.bib"), "--topic", "vision")
+    code, out, err = cli(
+        root, "import", "bibtex", str(FIXTURES / "biblatex-examples.bib"), "--topic", "vision"
+    )
     assert code == 0, out + err  # a valid file: its two @set entries are not errors
     assert "note: @set{set} is a set of entries (biblatex @set), not a paper: skipped" in out
     assert out.splitlines()[-1].endswith("0 not imported (errors), 0 warning(s), 2 note(s)")
@@ -202,14 +230,20 @@ def test_biblatex_sets_are_skipped_with_a_note_and_its_commands_keep_their_meani
 def test_the_count_line_counts_what_its_lines_say(project, cli, tmp_path):
     root = project()
     source = tmp_path / "mixed.bib"
-    source.write_text("@misc{a, title={Fine}, journal=undefinedmacro}\n@misc{b, author={No Title}}\n"
-                      "@set{s, entryset={a}}\n", "utf-8")
+    source.write_text(
+        "@misc{a, title={Fine}, journal=undefinedmacro}\n@misc{b, author={No Title}}\n"
+        "@set{s, entryset={a}}\n",
+        "utf-8",
+    )
     code, out, err = cli(root, "import", "bibtex", str(source), "--topic", "vision")
     assert code == 1
     lines = out.splitlines()
     counts = {kind: sum(f": {kind}: " in line for line in lines) for kind in ("warning", "note")}
-    errors = sum(1 for line in lines if line.startswith(str(source)) and ": warning: " not in line
-                 and ": note: " not in line)
+    errors = sum(
+        1
+        for line in lines
+        if line.startswith(str(source)) and ": warning: " not in line and ": note: " not in line
+    )
     assert counts == {"warning": 1, "note": 1} and errors == 1
     assert lines[-1].endswith("1 not imported (errors), 1 warning(s), 1 note(s)")
 
@@ -225,8 +259,14 @@ def test_an_import_prints_its_own_problems_not_the_collections_stale_ones(projec
 
 def test_fields_no_record_holds_are_counted_and_named(project, cli):
     root = project()
-    code, out, err = cli(root, "import", "csl-json", str(FIXTURES / "csl-zotero-testcase-uri-id.json"),
-                         "--topic", "vision")
+    code, out, err = cli(
+        root,
+        "import",
+        "csl-json",
+        str(FIXTURES / "csl-zotero-testcase-uri-id.json"),
+        "--topic",
+        "vision",
+    )
     assert code == 0, out + err
     (line,) = [line for line in out.splitlines() if line.startswith("not kept")]
     for name in ("ISBN (1)", "number-of-pages (1)", "publisher-place (1)", "collection-title (1)"):
@@ -234,50 +274,96 @@ def test_fields_no_record_holds_are_counted_and_named(project, cli):
     jabref = FIXTURES / "bibtex-bbt-jabref-comments-1730.bib"
     code, out, err = cli(root, "import", "bibtex", str(jabref), "--topic", "vision")
     assert code == 0, out + err
-    assert "not kept (no record field holds them): file (4), groups (4), owner (4), timestamp (4)" in out
+    assert (
+        "not kept (no record field holds them): file (4), groups (4), owner (4), timestamp (4)"
+        in out
+    )
 
 
 def test_a_doi_in_zoteros_extra_field_is_kept(project, cli, tmp_path):
     root = project()
     source = tmp_path / "extra.json"
-    source.write_text('[{"id": "x", "type": "entry-encyclopedia", "title": "Frithuswith",'
-                      ' "note": "Citation Key: blair2004\\nDOI: 10.1093/ref:odnb/10183"}]', "utf-8")
+    source.write_text(
+        '[{"id": "x", "type": "entry-encyclopedia", "title": "Frithuswith",'
+        ' "note": "Citation Key: blair2004\\nDOI: 10.1093/ref:odnb/10183"}]',
+        "utf-8",
+    )
     ris = tmp_path / "extra.ris"
-    ris.write_text("TY  - ENCYC\nTI  - Another entry\nN1  - DOI: 10.1093/ref:odnb/10184\nER  - \n", "utf-8")
+    ris.write_text(
+        "TY  - ENCYC\nTI  - Another entry\nN1  - DOI: 10.1093/ref:odnb/10184\nER  - \n", "utf-8"
+    )
     assert cli(root, "import", "csl-json", str(source), "--topic", "vision")[0] == 0
     assert cli(root, "import", "ris", str(ris), "--topic", "vision")[0] == 0
     found = {r["title"]: (r.get("doi"), r.get("citekey")) for r in records(root).values()}
-    assert found == {"Frithuswith": ("10.1093/ref:odnb/10183", "blair2004"),
-                     "Another entry": ("10.1093/ref:odnb/10184", None)}
+    assert found == {
+        "Frithuswith": ("10.1093/ref:odnb/10183", "blair2004"),
+        "Another entry": ("10.1093/ref:odnb/10184", None),
+    }
     assert "bib" not in by_title(root)["Frithuswith"]  # its note held only those two lines
 
 
 def test_csl_particles_and_al_folio_links_are_kept(project, cli, tmp_path):
     root = project()
     source = tmp_path / "particles.json"
-    source.write_text('[{"id": "p", "type": "book", "title": "Particles", "author": [{"family": "Horst",'
-                      ' "given": "Jan", "dropping-particle": "van der"}]}]', "utf-8")
+    source.write_text(
+        '[{"id": "p", "type": "book", "title": "Particles", "author": [{"family": "Horst",'
+        ' "given": "Jan", "dropping-particle": "van der"}]}]',
+        "utf-8",
+    )
     assert cli(root, "import", "csl-json", str(source), "--topic", "vision")[0] == 0
     assert by_title(root)["Particles"]["authors"] == ["Jan van der Horst"]
     bib = tmp_path / "alfolio.bib"
-    bib.write_text("@inproceedings{a, title={Linked}, pdf={example_pdf.pdf},\n"
-                   " html={https://example.org/paper}, code={https://github.com/x/y}}\n", "utf-8")
+    bib.write_text(
+        "@inproceedings{a, title={Linked}, pdf={example_pdf.pdf},\n"
+        " html={https://example.org/paper}, code={https://github.com/x/y}}\n",
+        "utf-8",
+    )
     code, out, err = cli(root, "import", "bibtex", str(bib), "--topic", "vision")
     assert code == 0, out + err
-    assert by_title(root)["Linked"]["links"] == {"html": "https://example.org/paper",
-                                                 "code": "https://github.com/x/y"}
+    assert by_title(root)["Linked"]["links"] == {
+        "html": "https://example.org/paper",
+        "code": "https://github.com/x/y",
+    }
     assert "not kept (no record field holds them): pdf (1)" in out  # a file of the old site
 
 
 def test_a_biblatex_subtitle_completes_its_title_as_zotero_joins_them(project, cli):
     root = project()
-    code, out, err = cli(root, "import", "bibtex", str(FIXTURES / "biblatex-examples.bib"), "--topic", "vision")
+    code, out, err = cli(
+        root, "import", "bibtex", str(FIXTURES / "biblatex-examples.bib"), "--topic", "vision"
+    )
     assert code == 0, out + err
     keys = {r.get("citekey"): r for r in records(root).values()}
     assert keys["kastenholz"]["title"].endswith(
-        "from molecular simulations: I. The electrostatic potential in molecular liquids")
+        "from molecular simulations: I. The electrostatic potential in molecular liquids"
+    )
     space = keys["westfahl:space"]  # its own subtitle; the book's is the booktitle's
-    assert space["title"] == ("The True Frontier: Confronting and Avoiding the Realities of Space in "
-                              "American Science Fiction Films")
+    assert space["title"] == (
+        "The True Frontier: Confronting and Avoiding the Realities of Space in "
+        "American Science Fiction Films"
+    )
     unkept = next(line for line in out.splitlines() if line.startswith("not kept"))
     assert not re.search(r"[ :]subtitle \(", unkept) and "booksubtitle" not in unkept
+
+
+def test_a_csl_conference_paper_without_proceedings_has_its_conference_as_venue(
+    project, cli, tmp_path
+):
+    root = project()
+    source = tmp_path / "event.json"
+    source.write_text(
+        '[{"id": "e", "type": "paper-conference", "title": "Talk",'
+        ' "event-title": "Conference on Things"},'
+        ' {"id": "f", "type": "paper-conference", "title": "Paper",'
+        ' "container-title": "Proceedings of Things", "event-title": "ToT 2020"}]',
+        "utf-8",
+    )
+    code, out, err = cli(root, "import", "csl-json", str(source), "--topic", "vision")
+    assert code == 0, out + err
+    assert (
+        by_title(root)["Talk"]["venue"]
+        == by_title(root)["Talk"]["bib"]["booktitle"]
+        == "Conference on Things"
+    )
+    assert by_title(root)["Paper"]["venue"] == "Proceedings of Things"
+    assert "not kept (no record field holds them): event-title (1)" in out

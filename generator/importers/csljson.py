@@ -82,7 +82,8 @@ def parse_csl_json(text: str, display: str) -> tuple[list[Candidate], list[Probl
             why = f"left out: {given[:60]!r} cannot be a BibTeX key; a key is made up"
             problems.append(where.problem(why, "citation-key", WARNING))
         names = [name for name, value in item.items() if value not in (None, "", [], {})]
-        candidates.append(Candidate(record, display, 0, label, unkept(names, KEPT)))
+        kept = KEPT | {_container_variable(item)}
+        candidates.append(Candidate(record, display, 0, label, unkept(names, kept)))
     return candidates, problems
 
 
@@ -189,7 +190,7 @@ def item_record(item, too_deep: bool = False) -> dict | None:
     tags = split_tags(_text(item, "keyword"))
     if tags:
         record["tags"] = tags
-    container = _text(item, "container-title")
+    container = _text(item, _container_variable(item))
     if container:
         record["venue"] = container
     note = _text(item, "number") + " " + _text(item, "note")
@@ -286,9 +287,17 @@ def _date_number(part) -> int | None:
     return int(text) if re.fullmatch(r"-?[0-9]{1,6}", text) else None
 
 
+def _container_variable(item: dict) -> str:
+    """Where the item was published: its container, or for a conference paper without
+    proceedings (Zotero's proceedings title) the conference (its conference name)."""
+    if _text(item, "container-title") or _text(item, "type") != "paper-conference":
+        return "container-title"
+    return next((name for name in ("event-title", "event") if _text(item, name)), "container-title")
+
+
 def _bib(item: dict, entry_type: str) -> dict:
     container = "journal" if entry_type == "article" else "booktitle"
-    bib = {container: _text(item, "container-title"), "volume": _text(item, "volume"),
+    bib = {container: _text(item, _container_variable(item)), "volume": _text(item, "volume"),
            "number": _text(item, "issue"), "pages": _text(item, "page"),
            "publisher": _text(item, "publisher"),
            "note": without_extra_lines(_value(item.get("note"), "note"))}
