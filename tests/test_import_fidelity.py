@@ -21,6 +21,16 @@ def by_title(root) -> dict[str, dict]:
     return {record["title"]: record for record in records(root).values()}
 
 
+def imported(cli, root, path, fmt, text=None):
+    """The output of importing path (written with text first, when given) under the topic
+    vision, which must succeed."""
+    if text is not None:
+        path.write_text(text, "utf-8")
+    code, out, err = cli(root, "import", fmt, str(path), "--topic", "vision")
+    assert code == 0, out + err
+    return out
+
+
 def test_zotero_item_uris_never_become_citation_keys(project, cli, tmp_path):
     root = project()
     uri = tmp_path / "uri.json"
@@ -44,16 +54,13 @@ def test_zotero_item_uris_never_become_citation_keys(project, cli, tmp_path):
 
 def test_a_key_bibtex_cannot_use_is_left_out_with_a_warning(project, cli, tmp_path):
     root = project()
-    source = tmp_path / "keys.json"
-    source.write_text(
+    text = (
         '[{"id": "a", "type": "book", "title": "Spaced", "citation-key": "two words"},'
         ' {"id": "b", "type": "book", "title": "Extra", "note": "Citation Key: fromExtra"},'
         ' {"id": "http://zotero.org/users/1/items/AB12", "type": "book", "title": "Uri"},'
-        ' {"id": 7, "type": "book", "title": "Counted"}]',
-        "utf-8",
+        ' {"id": 7, "type": "book", "title": "Counted"}]'
     )
-    code, out, err = cli(root, "import", "csl-json", str(source), "--topic", "vision")
-    assert code == 0, out + err
+    out = imported(cli, root, tmp_path / "keys.json", "csl-json", text)
     assert "'two words' cannot be a BibTeX key" in out
     keys = {r["title"]: r.get("citekey") for r in records(root).values()}
     assert keys == {"Spaced": None, "Extra": "fromExtra", "Uri": None, "Counted": None}
@@ -61,15 +68,12 @@ def test_a_key_bibtex_cannot_use_is_left_out_with_a_warning(project, cli, tmp_pa
 
 def test_ris_record_numbers_and_uris_in_id_are_not_keys(project, cli, tmp_path):
     root = project()
-    source = tmp_path / "ids.ris"
-    source.write_text(
+    text = (
         "TY  - JOUR\nTI  - Numbered\nID  - 123\nER  - \n"
         "TY  - JOUR\nTI  - Linked\nID  - https://example.org/item/5\nER  - \n"
-        "TY  - JOUR\nTI  - Keyed\nID  - smith2020keyed\nER  - \n",
-        "utf-8",
+        "TY  - JOUR\nTI  - Keyed\nID  - smith2020keyed\nER  - \n"
     )
-    code, out, err = cli(root, "import", "ris", str(source), "--topic", "vision")
-    assert code == 0, out + err
+    out = imported(cli, root, tmp_path / "ids.ris", "ris", text)
     keys = {r["title"]: r.get("citekey") for r in records(root).values()}
     assert keys == {"Numbered": None, "Linked": None, "Keyed": "smith2020keyed"}
 
@@ -196,15 +200,12 @@ def test_ris_book_series_is_no_venue_and_a_file_path_never_replaces_the_link(pro
 
 def test_one_long_sub_field_leaves_out_only_itself(project, cli, tmp_path):
     root = project()
-    source = tmp_path / "long.bib"
-    source.write_text(
+    text = (
         "@inproceedings{long2020, title={Long note}, author={Ann Author and Bob Other},\n"
         f"  booktitle={{Proc. of Things}}, pages={{1--10}}, publisher={{ACM}},\n"
-        f"  note={{{'word ' * 240}}}, keywords={{fine, {'k' * 300}}}}}\n",
-        "utf-8",
+        f"  note={{{'word ' * 240}}}, keywords={{fine, {'k' * 300}}}}}\n"
     )
-    code, out, err = cli(root, "import", "bibtex", str(source), "--topic", "vision")
-    assert code == 0, out + err
+    out = imported(cli, root, tmp_path / "long.bib", "bibtex", text)
     record = by_title(root)["Long note"]
     assert record["bib"] == {"booktitle": "Proc. of Things", "pages": "1–10", "publisher": "ACM"}
     assert record["tags"] == ["fine"]
@@ -350,16 +351,13 @@ def test_a_csl_conference_paper_without_proceedings_has_its_conference_as_venue(
     project, cli, tmp_path
 ):
     root = project()
-    source = tmp_path / "event.json"
-    source.write_text(
+    text = (
         '[{"id": "e", "type": "paper-conference", "title": "Talk",'
         ' "event-title": "Conference on Things"},'
         ' {"id": "f", "type": "paper-conference", "title": "Paper",'
-        ' "container-title": "Proceedings of Things", "event-title": "ToT 2020"}]',
-        "utf-8",
+        ' "container-title": "Proceedings of Things", "event-title": "ToT 2020"}]'
     )
-    code, out, err = cli(root, "import", "csl-json", str(source), "--topic", "vision")
-    assert code == 0, out + err
+    out = imported(cli, root, tmp_path / "event.json", "csl-json", text)
     assert (
         by_title(root)["Talk"]["venue"]
         == by_title(root)["Talk"]["bib"]["booktitle"]
