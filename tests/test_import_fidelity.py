@@ -365,3 +365,18 @@ def test_a_csl_conference_paper_without_proceedings_has_its_conference_as_venue(
     )
     assert by_title(root)["Paper"]["venue"] == "Proceedings of Things"
     assert "not kept (no record field holds them): event-title (1)" in out
+
+
+def test_a_masters_thesis_is_one(project, cli, tmp_path):
+    root = project()
+    ris = "TY  - THES\nTI  - Static analysis\nAU  - Leger, Nils\nM3  - Master's thesis\nER  - \n"
+    imported(cli, root, tmp_path / "thesis.ris", "ris", ris)
+    csl = '[{"id": "t", "type": "thesis", "title": "Doctoral work", "genre": "PhD Thesis"},'
+    csl += ' {"id": "m", "type": "thesis", "title": "Small work", "genre": "MSc thesis"}]'
+    imported(cli, root, tmp_path / "thesis.json", "csl-json", csl)
+    types = {title: record["type"] for title, record in by_title(root).items()}
+    assert types == {
+        "Static analysis": "mastersthesis",
+        "Doctoral work": "phdthesis",
+        "Small work": "mastersthesis",
+    }

@@ -21,6 +21,7 @@ from .fields import (
     extra_key,
     link_for,
     split_tags,
+    thesis_type,
     unkept,
     without_extra_lines,
 )
@@ -83,6 +84,7 @@ def parse_csl_json(text: str, display: str) -> tuple[list[Candidate], list[Probl
             problems.append(where.problem(why, "citation-key", WARNING))
         names = [name for name, value in item.items() if value not in (None, "", [], {})]
         kept = KEPT | {_container_variable(item)}
+        kept |= {"genre"} if "thesis" in record["type"] else set()  # a thesis's kind: its type
         candidates.append(Candidate(record, display, 0, label, unkept(names, kept)))
     return candidates, problems
 
@@ -204,6 +206,8 @@ def item_record(item, too_deep: bool = False) -> dict | None:
     if key:
         record["citekey"] = key
     record["type"] = TYPES.get(_text(item, "type"), "misc")
+    if record["type"] == "phdthesis" and _text(item, "genre"):
+        record["type"] = thesis_type(_text(item, "genre"))  # genre: the thesis's kind
     bib = _bib(item, record["type"])
     if bib:
         record["bib"] = bib

@@ -20,6 +20,7 @@ TAG_SEPARATORS = re.compile(r"[,;]")
 # unescaped: the record schema refuses the same characters.
 KEY_REFUSED = re.compile(r"[\s,{}()\"'#%~\\=]")
 KEY_MAX = 200
+MASTERS = re.compile(r"master|\bM\.?(?:A|Sc?|Phil)\b|magister|diplom", re.IGNORECASE)
 URI = re.compile(r"^[a-z][a-z0-9+.-]*:/", re.IGNORECASE)
 # Zotero keeps a pinned key in the Extra field (CSL `note`) as a line "Citation Key: x".
 EXTRA_DOI = re.compile(r"^\s*DOI:\s*(10\.[0-9]{4,9}/\S+)\s*$", re.IGNORECASE | re.MULTILINE)
@@ -56,6 +57,12 @@ def date_of(value: str, month: str = "") -> str | None:
             return f"{year}-{int(m):02d}{day}"
         return year
     return None
+
+
+def thesis_type(kind: str) -> str:
+    """The BibTeX type of a thesis from its kind ("Master's thesis", "MSc", "PhD Thesis"), as
+    Zotero's BibTeX export chooses it."""
+    return "mastersthesis" if MASTERS.search(kind) else "phdthesis"
 
 
 def citation_key(value: str) -> str | None:

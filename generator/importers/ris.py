@@ -18,6 +18,7 @@ from .fields import (
     extra_doi,
     link_for,
     split_tags,
+    thesis_type,
 )
 
 TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  ?-(?: (.*)|)$")
@@ -31,10 +32,11 @@ TYPES = {"JOUR": "article", "JFULL": "article", "EJOUR": "article", "MGZN": "art
 # always a series. A book or thesis has no venue.
 CONTAINERS = {"article": ("T2", "JF", "JO", "JA", "J2", "BT"), "incollection": ("T2", "BT"),
               "inproceedings": ("C3", "T2", "JO", "BT"), "book": (), "phdthesis": (),
+              "mastersthesis": (),
               "techreport": (), "misc": ("T2", "JF", "JO", "JA", "J2", "BT")}
 CONTAINERS["unpublished"] = CONTAINERS["misc"]
 BOOKS = {"book"}  # BT is the title of a book, the book of anything else
-PAGE_COUNTS = {"book", "phdthesis"}
+PAGE_COUNTS = {"book", "phdthesis", "mastersthesis"}
 # A2 and A3 by type: editors, or series editors and advisors (not kept: no field holds them).
 EDITORS = {"article": ("A2",), "incollection": ("A2",), "inproceedings": ("A2",),
            "misc": ("A2",), "book": ("A3",)}
@@ -156,6 +158,8 @@ def tags_record(values: dict) -> tuple[dict | None, list[str]]:
 
 def _record(tags: Tags) -> dict | None:
     entry_type = TYPES.get(tags.first("TY").upper(), "misc")
+    if entry_type == "phdthesis" and tags.first("M3"):
+        entry_type = thesis_type(tags.first("M3"))  # M3: the thesis's kind
     title = tags.first("TI", "T1", "CT", *(("BT",) if entry_type in BOOKS else ()), "ST")
     if not title:
         return None
