@@ -380,3 +380,73 @@ def test_a_masters_thesis_is_one(project, cli, tmp_path):
         "Doctoral work": "phdthesis",
         "Small work": "mastersthesis",
     }
+
+
+ZOTERO_RECORDS = {
+    "csl-zotero-testcase-uri-id.json": {
+        "title": "Stochastic biomathematical models: With applications to neuronal modeling",
+        "authors": ["Mostafa Bachar"],
+        "date": "2013-01-01",
+        "topics": ["vision"],
+        "type": "book",
+        "bib": {"volume": "2058", "publisher": "Springer"},
+    },
+    "ris-zotero-testcase-jour-y1-py-da.ris": {
+        "title": "From Basic to Applied Research to Improve Outcomes for Individuals Who Require "
+        "Augmentative and Alternative Communication: Potential Contributions of Eye Tracking "
+        "Research Methods",
+        "authors": ["Janice Light", "David McNaughton"],
+        "date": "2014-06-01",
+        "topics": ["vision"],
+        "venue": "Augmentative and Alternative Communication",
+        "doi": "10.3109/07434618.2014.906498",
+        "type": "article",
+        "bib": {
+            "journal": "Augmentative and Alternative Communication",
+            "volume": "30",
+            "number": "2",
+            "pages": "99–105",
+            "publisher": "Informa Allied Health",
+            "note": "doi: 10.3109/07434618.2014.906498",
+        },
+        "links": {"project": "http://dx.doi.org/10.3109/07434618.2014.906498"},
+    },
+    "ris-zotero-testcase-book-series-l1.ris": {
+        "title": "Eigentumsverfassung und Finanzkrise",
+        "authors": ["Otto Depenheuer"],
+        "date": "2009",
+        "abstract": "In dem Buch befinden sich einzelne Beiträge zu ...",
+        "topics": ["vision"],
+        "tags": [
+            "Finanzkrise / Eigentum / Haftung / Ordnungspolitik / Aufsatzsammlung / "
+            "Online-Publikation",
+            "Constitutional law",
+            "Law",
+        ],
+        "doi": "10.1007/978-3-642-00230-4",
+        "type": "book",
+        "bib": {"volume": "7", "publisher": "Springer Berlin Heidelberg"},
+        "links": {"project": "http://dx.doi.org/10.1007/978-3-642-00230-4"},
+    },
+}
+ZOTERO_UNKEPT = {
+    "csl-zotero-testcase-uri-id.json": "ISBN (1), collection-title (1), event-place (1), "
+    "language (1), number-of-pages (1), publisher-place (1)",
+    "ris-zotero-testcase-jour-y1-py-da.ris": "JO (journal abbreviation) (1), M3 (type of work) (1), "
+    "SN (ISBN/ISSN) (1), Y2 (access date) (1)",
+    "ris-zotero-testcase-book-series-l1.ris": "CY (place) (1), H1 (1), H2 (1), L1 (file) (1), "
+    "LA (language) (1), SN (ISBN/ISSN) (1), T2 (secondary title) (1), TS (1)",
+}
+
+
+def test_zotero_fixtures_field_for_field(project, cli):
+    """Every field of every entry against its source; what no field holds is named."""
+    for name, expected in ZOTERO_RECORDS.items():
+        root = project()
+        for path in (root / "data" / "papers").glob("*.yml"):
+            path.unlink()
+        fmt = "csl-json" if name.endswith(".json") else "ris"
+        out = imported(cli, root, FIXTURES / name, fmt)
+        (record,) = records(root).values()
+        assert {k: v for k, v in record.items() if k != "added"} == expected, name
+        assert f"not kept (no record field holds them): {ZOTERO_UNKEPT[name]}\n" in out
