@@ -73,7 +73,7 @@ def test_ris_record_numbers_and_uris_in_id_are_not_keys(project, cli, tmp_path):
         "TY  - JOUR\nTI  - Linked\nID  - https://example.org/item/5\nER  - \n"
         "TY  - JOUR\nTI  - Keyed\nID  - smith2020keyed\nER  - \n"
     )
-    out = imported(cli, root, tmp_path / "ids.ris", "ris", text)
+    imported(cli, root, tmp_path / "ids.ris", "ris", text)
     keys = {r["title"]: r.get("citekey") for r in records(root).values()}
     assert keys == {"Numbered": None, "Linked": None, "Keyed": "smith2020keyed"}
 
