@@ -185,6 +185,14 @@ def test_ris_full_date_of_da_wins_over_the_year_of_py(project, cli):
     )
 
 
+def test_ris_year_is_completed_by_a_fuller_date_not_by_other_dates(project, cli):
+    root = project()
+    out = imported(cli, root, FIXTURES / "ris-jabref-pmc-export.ris", "ris")
+    (record,) = records(root).values()
+    assert record["date"] == "2013-04-18"  # Y1 2013, PY 2013/04/18
+    assert ", PY (1)," in out  # PY 2013/02/15/received and .../accepted: not kept
+
+
 def test_ris_book_series_is_no_venue_and_a_file_path_never_replaces_the_link(project, cli):
     root = project()
     source = FIXTURES / "ris-zotero-testcase-book-series-l1.ris"

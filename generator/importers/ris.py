@@ -30,25 +30,25 @@ TYPES = {"JOUR": "article", "JFULL": "article", "EJOUR": "article", "MGZN": "art
 # book, a conference paper's conference (C3, its proceedings, comes first, as Zotero's BibTeX
 # export writes it), a journal article's journal, but a book's or report's series; T3 is
 # always a series. A book or thesis has no venue.
-CONTAINERS = {"article": ("T2", "JF", "JO", "JA", "J2", "BT"), "incollection": ("T2", "BT"),
-              "inproceedings": ("C3", "T2", "JO", "BT"), "book": (), "phdthesis": (),
-              "mastersthesis": (),
-              "techreport": (), "misc": ("T2", "JF", "JO", "JA", "J2", "BT")}
-CONTAINERS["unpublished"] = CONTAINERS["misc"]
+JOURNAL = ("T2", "JF", "JO", "JA", "J2", "BT")
+CONTAINERS = {"article": JOURNAL, "misc": JOURNAL, "unpublished": JOURNAL,
+              "incollection": ("T2", "BT"), "inproceedings": ("C3", "T2", "JO", "BT"),
+              "book": (), "phdthesis": (), "mastersthesis": (), "techreport": ()}
 BOOKS = {"book"}  # BT is the title of a book, the book of anything else
 PAGE_COUNTS = {"book", "phdthesis", "mastersthesis"}
 # A2 and A3 by type: editors, or series editors and advisors (not kept: no field holds them).
 EDITORS = {"article": ("A2",), "incollection": ("A2",), "inproceedings": ("A2",),
            "misc": ("A2",), "book": ("A3",)}
+# What the common tags hold, to name the ones left out (the RIS specification's names).
 TAG_NAMES = {"A2": "secondary authors", "A3": "tertiary authors", "A4": "translators",
              "AD": "address", "AN": "accession number", "C1": "custom 1", "C3": "custom 3",
              "CN": "call number", "CY": "place", "DB": "database", "DP": "database provider",
              "ET": "edition", "EP": "end page", "J2": "abbreviation", "JA": "journal abbreviation",
-             "JO": "journal abbreviation", "L1": "file",
-             "L2": "full text link", "LA": "language", "M1": "miscellaneous",
-             "M3": "type of work", "N1": "notes", "NV": "number of volumes", "SN": "ISBN/ISSN",
-             "SP": "pages, or a book's number of pages", "ST": "short title",
-             "T2": "secondary title", "T3": "series", "UR": "URL", "Y2": "access date"}
+             "JO": "journal abbreviation", "L1": "file", "L2": "full text link",
+             "LA": "language", "M1": "miscellaneous", "M3": "type of work", "N1": "notes",
+             "NV": "number of volumes", "SN": "ISBN/ISSN", "ST": "short title",
+             "SP": "pages, or a book's number of pages", "T2": "secondary title", "T3": "series",
+             "UR": "URL", "Y2": "access date"}
 
 
 def parse_ris(text: str, display: str) -> tuple[list[Candidate], list[Problem]]:
@@ -216,13 +216,18 @@ def _container(tags: Tags, entry_type: str) -> str:
 def _date(tags: Tags) -> str | None:
     """DA (or Y1, its older name) first: Zotero writes the full date there (2014/06/01/) and
     only the year in PY, which it reads when DA gives no date."""
-    for name in ("DA", "Y1", "PY"):
-        for value in tags.values.get(name, []):
-            date = date_of(value)
-            if date:
-                tags.every(*(("DA", "Y1", "PY")))  # the other date tags repeat it
-                return date
-    return None
+    found = [(name, n, date_of(value), value) for name in ("DA", "Y1", "PY")
+             for n, value in enumerate(tags.values.get(name, []))]
+    date = next((date for _, _, date, _ in found if date), None)
+    for _, _, other, value in found:
+        # a fuller date of the same day, month or year (PMC: Y1 2013, PY 2013/04/18); one with
+        # words after it (2013/02/15/received) is the date of something else
+        if date and other and other.startswith(date) and not re.search("[A-Za-z]", value):
+            date = other
+    for name, n, other, _ in found:
+        if date and other and date.startswith(other):  # repeats it (PY: its year); others are
+            tags.read.add((name, n))                   # dates of something else: not kept
+    return date
 
 
 def _bib(tags: Tags, entry_type: str, container: str) -> dict:
