@@ -126,11 +126,12 @@ def _print_problems(problems: list[Problem]) -> None:
         print(line, file=sys.stderr)
 
 
-def _collection(args: argparse.Namespace, strict: bool = False):
+def _collection(args: argparse.Namespace, strict: bool = False, quiet: bool = False):
     settings = load_settings(args.config_file)
     data, root = settings.data_dir, settings.root
     collection, warnings = load_collection(data, root, strict, settings.docs_dir)
-    _print_problems(warnings)
+    if not quiet:  # an import reports its own problems, not the collection's from before it
+        _print_problems(warnings)
     return settings, collection
 
 
@@ -205,7 +206,7 @@ def cmd_import_listing(args: argparse.Namespace) -> int:
 def cmd_import_format(args: argparse.Namespace) -> int:
     from .importers.run import run_import
 
-    settings, collection = _collection(args)
+    settings, collection = _collection(args, quiet=True)
     outcome = run_import(args.format, args.sources, collection, settings.data_dir / "papers", settings.root,
                          topics=args.topics, dry_run=args.dry_run, update=args.update)
     return _reported(outcome, args.dry_run)
@@ -258,7 +259,8 @@ def _import_into(site: Path, source: Path) -> int:
     from .importers.run import run_import
     from .newsite import TOPIC, import_format
 
-    settings, collection = _collection(argparse.Namespace(config_file=site / "mkdocs.yml"))
+    config = argparse.Namespace(config_file=site / "mkdocs.yml")
+    settings, collection = _collection(config, quiet=True)
     papers = settings.data_dir / "papers"
     outcome = run_import(import_format(source), [str(source)], collection, papers, settings.root,
                          topics=[TOPIC])

@@ -15,6 +15,7 @@ from .. import __version__
 from ..problems import DataError, Problem
 from .common import Candidate, EntryError, latex_field, read_text
 from .fields import ARXIV_ID, clean_doi
+from .sniff import looks_like
 
 API = "https://export.arxiv.org/api/query"
 BATCH = 50  # ids per request
@@ -28,32 +29,46 @@ Fetch = Callable[[str], tuple[int, bytes]]
 
 def arxiv_ids(sources: list[str]) -> tuple[list[str], list[Problem]]:
     """Ids (without version) from ids, `arXiv:` references, abs/pdf URLs, or files listing them."""
-    ids, problems = [], []
+    ids, problems, refused = [], [], []
     for source in sources:
         path = Path(source)
-        tokens = read_text(path).split() if path.is_file() else [source]
+        text = read_text(path) if path.is_file() else source
+        kind = looks_like(text) if path.is_file() else "plain text"
+        if not kind.startswith(("plain text", "an empty file")):
+            why = f"not imported: expected arXiv ids or URLs, but the file looks like {kind}"
+            refused.append(Problem(path.as_posix(), 0, 0, "", why))
+            continue
+        tokens = text.split() if path.is_file() else [source]
         for token in tokens:
             match = ARXIV_ID.search(token)
             if not match:
-                problems.append(Problem(source if len(tokens) > 1 else "command line", 0, 0, "", f"{token[:60]!r} is not an arXiv id or URL"))
+                where = source if len(tokens) > 1 else "command line"
+                why = f"{token[:60]!r} is not an arXiv id or URL"
+                problems.append(Problem(where, 0, 0, "", why))
             elif match.group(1) not in ids:
                 ids.append(match.group(1))
+    if refused:
+        raise DataError(refused)
     return ids, problems
 
 
 def urllib_fetch(url: str) -> tuple[int, bytes]:
-    request = urllib.request.Request(url, headers={"User-Agent": f"papersite/{__version__} (paper collection importer)"})
+    agent = f"papersite/{__version__} (paper collection importer)"
+    request = urllib.request.Request(url, headers={"User-Agent": agent})
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as err:
         return err.code, err.read()
     except (urllib.error.URLError, TimeoutError) as err:
-        raise DataError([Problem(SOURCE, 0, 0, "", f"cannot reach {API}: {getattr(err, 'reason', err)}; nothing was imported")]) from None
+        why = f"cannot reach {API}: {getattr(err, 'reason', err)}; nothing was imported"
+        raise DataError([Problem(SOURCE, 0, 0, "", why)]) from None
 
 
-def fetch_entries(ids: list[str], fetch: Fetch | None = None, log: Callable[[str], None] = lambda line: None,
-                  sleep: Callable[[float], None] = time.sleep) -> tuple[list[Candidate], list[Problem]]:
+def fetch_entries(ids: list[str], fetch: Fetch | None = None,
+                  log: Callable[[str], None] = lambda line: None,
+                  sleep: Callable[[float], None] = time.sleep
+                  ) -> tuple[list[Candidate], list[Problem]]:
     fetch = fetch or urllib_fetch
     candidates, problems, last = [], [], None
     for start in range(0, len(ids), BATCH):
@@ -86,13 +101,15 @@ def parse_feed(body: bytes, status: int = 200) -> tuple[list[Candidate], list[Pr
     for entry in feed.iter(f"{ATOM}entry"):
         link = entry.findtext(f"{ATOM}id", "")
         if "/api/errors" in link:
-            problems.append(Problem(SOURCE, 0, 0, "", f"HTTP {status}: {entry.findtext(f'{ATOM}summary', 'error').strip()}"))
+            summary = entry.findtext(f"{ATOM}summary", "error").strip()
+            problems.append(Problem(SOURCE, 0, 0, "", f"HTTP {status}: {summary}"))
             continue
         match = ARXIV_ID.search(link.split("/abs/")[-1])
         if not match:
             continue
         try:
-            candidates.append(Candidate(entry_record(entry, match.group(1)), SOURCE, 0, match.group(1)))
+            record = entry_record(entry, match.group(1))
+            candidates.append(Candidate(record, SOURCE, 0, match.group(1)))
         except EntryError as err:
             why = f"{match.group(1)}: not imported: {err.message}"
             broken[match.group(1)] = Problem(SOURCE, 0, 0, err.field_name, why)
@@ -107,7 +124,8 @@ def _text(entry, tag: str) -> str:
 
 def entry_record(entry, arxiv: str) -> dict:
     record: dict = {"title": latex_field(_text(entry, f"{ATOM}title"), "title")}
-    authors = [" ".join((a.findtext(f"{ATOM}name") or "").split()) for a in entry.findall(f"{ATOM}author")]
+    authors = [" ".join((a.findtext(f"{ATOM}name") or "").split())
+               for a in entry.findall(f"{ATOM}author")]
     if any(authors):
         record["authors"] = [a for a in authors if a]
     published = _text(entry, f"{ATOM}published")[:10]

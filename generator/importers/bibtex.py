@@ -6,9 +6,21 @@ A broken entry is reported with its line and left out; the others import.
 from __future__ import annotations
 
 import logging
+import re
 
+from ..problems import NOTE
 from .common import Candidate, EntryError, latex_field
-from .fields import MONTH_NAMES, arxiv_from, clean_doi, date_of, link_for, month_number, split_tags
+from .fields import (
+    MONTH_NAMES,
+    arxiv_from,
+    clean_doi,
+    date_of,
+    extra_doi,
+    link_for,
+    month_number,
+    split_tags,
+    unkept,
+)
 
 # Standard BibTeX styles define these macros; a .bib may use them without @string.
 MONTH_MACROS = {name[:3].lower(): name for name in MONTH_NAMES}
@@ -19,14 +31,31 @@ MACRO_TEXT_EXTRA = 1_000_000
 # What crossref copies may add to a file's fields in all, beyond the file's length: a child
 # rarely inherits more than it holds, and BibTeX copies each parent into every child.
 CROSSREF_TEXT_EXTRA = 1_000_000
+# Record `bib` keys and the fields they come from, the first with a value winning.
+BIB_SOURCES = (("journal", "journal"), ("journal", "journaltitle"), ("booktitle", "booktitle"),
+               ("volume", "volume"), ("number", "number"), ("number", "issue"), ("pages", "pages"),
+               ("publisher", "publisher"), ("note", "note"))
+# The fields a record holds (crossref is resolved); the rest are named as not kept.
+KEPT = {"title", "author", "date", "year", "month", "abstract", "keywords", "journal",
+        "journaltitle", "booktitle", "doi", "url", "volume", "number", "issue", "pages",
+        "publisher", "note", "editor", "crossref"}
+# Fields that al-folio (a common academic site theme) gives links in; kept when they are URLs
+# (a bare file name there is a file of that site, not a link).
+LINK_FIELDS = ("pdf", "code", "html", "slides", "video", "poster", "website", "blog", "supp")
+URL = re.compile(r"https?://\S+")
+TITLE_MAX = 1000  # the longest title (and booktitle) a record holds
+# biblatex entry types that hold no paper of their own (their members or users are entries).
+NOT_PAPERS = {"set": "a set of entries (biblatex @set)", "xdata": "shared data (biblatex @xdata)"}
 # Types whose title is the booktitle of the entries that crossref them.
-CONTAINER_TYPES = {"proceedings", "book", "collection", "mvbook", "mvproceedings", "mvcollection", "periodical"}
+CONTAINER_TYPES = {"proceedings", "book", "collection", "mvbook", "mvproceedings", "mvcollection",
+                   "periodical"}
 
 
 def parse_bibtex(text: str, display: str) -> tuple[list[Candidate], list]:
     import bibtexparser
 
-    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # failed blocks are reported below, with their line
+    # failed blocks are reported below, with their line
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
     library = bibtexparser.parse_string(text, parse_stack=[])
     problems = [_failed(block, display) for block in library.failed_blocks]
     why = f"the file's @string macros make its fields over {MACRO_TEXT_EXTRA:,} characters"
@@ -49,8 +78,13 @@ def parse_bibtex(text: str, display: str) -> tuple[list[Candidate], list]:
     convert, candidates = Conversions(), []
     for entry, fields, undefined in entries.values():
         candidate = Candidate({}, display, entry.start_line + 1, entry.key)
+        if entry.entry_type.lower() in NOT_PAPERS:
+            why = f"{_named(entry)} is {NOT_PAPERS[entry.entry_type.lower()]}, not a paper: skipped"
+            problems.append(candidate.problem(why, severity=NOTE))
+            continue
         if undefined:
-            problems.append(candidate.problem(f"undefined @string macro(s) kept as their names: {', '.join(undefined)}", severity="warning"))
+            why = f"undefined @string macro(s) kept as their names: {', '.join(undefined)}"
+            problems.append(candidate.problem(why, severity="warning"))
         try:
             fields = _with_crossref(fields, entries, copies, candidate, problems)
             record = entry_record(entry.entry_type.lower(), entry.key, fields, convert)
@@ -61,7 +95,12 @@ def parse_bibtex(text: str, display: str) -> tuple[list[Candidate], list]:
             why = f"{_named(entry)} has no title: not imported"
             problems.append(candidate.problem(why, "title"))
             continue
-        candidates.append(Candidate(record, display, candidate.line, entry.key))
+        names = [name for name, value in fields.items() if value.strip()]
+        kept = set(record.get("links", ())) | ({"eprint", "archiveprefix", "eprinttype"}
+                                                if "arxiv" in record else set())
+        kept |= _subtitles_kept(fields, record, convert)
+        left = unkept(names, KEPT | kept)
+        candidates.append(Candidate(record, display, candidate.line, entry.key, left))
     return candidates, problems
 
 
@@ -132,13 +171,42 @@ class Conversions:
         key = (latex, paragraphs)
         if key not in self.done:
             try:
-                self.done[key] = latex_field(latex, field_name, paragraphs)
+                self.done[key] = latex_field(biblatex_text(latex), field_name, paragraphs)
             except EntryError as err:
                 self.done[key] = err
         found = self.done[key]
         if isinstance(found, EntryError):
             raise EntryError(field_name, found.message)  # named as this entry has the text
         return found
+
+
+# biblatex's own commands, which LaTeX conversion would drop with their meaning: a hyphen
+# (`methodology\hyphen independent`: TeX eats the space after a command) and quotations.
+BIBLATEX_MARKS = re.compile(r"\\(hyphen|slash)(?![A-Za-z])\s*(?:\{\})?")
+MARK_TEXT = {"hyphen": "-", "slash": "/"}
+QUOTE_TOKENS = re.compile(r"\\(?:mkbibquote|enquote)\s*\{|\\[{}\\]|[{}]")
+
+
+def biblatex_text(latex: str) -> str:
+    """latex with biblatex's hyphen, slash and quotation commands written out: `\\mkbibquote{x}`
+    becomes “{x}”. One pass, so nested or many quotations take linear time."""
+    if "\\" not in latex:
+        return latex
+    latex = BIBLATEX_MARKS.sub(lambda match: MARK_TEXT[match.group(1)], latex)
+    pieces, last, open_groups = [], 0, []  # per open brace: whether it closes a quotation
+    for match in QUOTE_TOKENS.finditer(latex):
+        token = match.group()
+        if token.startswith("\\") and token[1] in "{}\\":
+            continue  # an escaped brace or backslash
+        if token != "}":
+            open_groups.append(token != "{")
+            if token != "{":
+                pieces += [latex[last:match.start()], "“{"]
+                last = match.end()
+        elif open_groups and open_groups.pop():
+            pieces += [latex[last:match.end()], "”"]
+            last = match.end()
+    return "".join(pieces) + latex[last:]
 
 
 class Macros:
@@ -215,15 +283,21 @@ def _with_crossref(fields: dict, entries: dict, copies: Budget, where: Candidate
     if not parent_key:
         return fields
     if parent_key not in entries:
-        problems.append(where.problem(f"{fields['crossref']!r} is not in the file: its fields are not inherited", "crossref", "warning"))
+        why = f"{fields['crossref']!r} is not in the file: its fields are not inherited"
+        problems.append(where.problem(why, "crossref", "warning"))
         return fields
     parent, parent_fields, _ = entries[parent_key]
     merged = dict(fields)
     for name, value in parent_fields.items():
         if name not in merged and name not in ("crossref", "key"):
             merged[name] = value  # as BibTeX does: every field the entry lacks
-    if parent.entry_type.lower() in CONTAINER_TYPES and "title" in parent_fields and "booktitle" not in fields:
+    container = parent.entry_type.lower() in CONTAINER_TYPES
+    if container and "title" in parent_fields and "booktitle" not in fields:
         merged["booktitle"] = parent_fields["title"]
+    if container and "subtitle" not in fields:  # the book's subtitle, as biblatex inherits it
+        merged.pop("subtitle", None)
+        if "subtitle" in parent_fields and "booksubtitle" not in fields:
+            merged["booksubtitle"] = parent_fields["subtitle"]
     copies.charge("crossref", sum(len(name) + len(merged[name]) for name in merged.keys() - fields))
     return merged
 
@@ -233,7 +307,7 @@ def entry_record(entry_type: str, key: str, fields: dict, convert=latex_field) -
     title = _text(fields, "title", convert)
     if not title:
         return None
-    record: dict = {"title": title}
+    record: dict = {"title": with_subtitle(title, _text(fields, "subtitle", convert))}
     authors = person_names(fields, "author", convert)
     if authors:
         record["authors"] = authors
@@ -253,7 +327,7 @@ def entry_record(entry_type: str, key: str, fields: dict, convert=latex_field) -
     arxiv = arxiv_from(fields)
     if arxiv:
         record["arxiv"] = arxiv
-    doi = clean_doi(fields.get("doi", ""))
+    doi = clean_doi(fields.get("doi", "")) or extra_doi(fields.get("note", ""))
     if doi:
         record["doi"] = doi
     record["citekey"] = key
@@ -262,18 +336,38 @@ def entry_record(entry_type: str, key: str, fields: dict, convert=latex_field) -
     if bib:
         record["bib"] = bib
     links = link_for(fields.get("url", ""), arxiv)
+    links |= {name: fields[name].strip() for name in LINK_FIELDS
+              if name not in links and URL.fullmatch(fields.get(name, "").strip())}
     if links:
         record["links"] = links
     return record
 
 
+def _subtitles_kept(fields: dict, record: dict, convert) -> set[str]:
+    """subtitle and booksubtitle when the title and booktitle hold them (not when too long)."""
+    held = {"subtitle": record["title"], "booksubtitle": record.get("bib", {}).get("booktitle", "")}
+    return {name for name, text in held.items()
+            if fields.get(name, "").strip() and text.endswith(convert(fields[name], name))}
+
+
+def with_subtitle(title: str, subtitle: str) -> str:
+    """The title with its subtitle, joined as Zotero joins them ("Title: Subtitle", no colon
+    after a title's own punctuation); the title alone when both would be too long to keep."""
+    if not subtitle:
+        return title
+    joint = " " if title[-1:] in "-–—:!?.;" else ": "
+    whole = title + joint + subtitle
+    return whole if len(whole) <= TITLE_MAX else title
+
+
 def bib_fields(fields: dict, convert=latex_field) -> dict:
     bib = {}
-    for name, source in (("journal", "journal"), ("journal", "journaltitle"), ("booktitle", "booktitle"), ("volume", "volume"),
-                         ("number", "number"), ("number", "issue"), ("pages", "pages"), ("publisher", "publisher"), ("note", "note")):
+    for name, source in BIB_SOURCES:
         value = _text(fields, source, convert)
         if value and name not in bib:
             bib[name] = value
+    if "booktitle" in bib:
+        bib["booktitle"] = with_subtitle(bib["booktitle"], _text(fields, "booksubtitle", convert))
     month = month_number(fields.get("month", ""))
     if month:
         bib["month"] = str(int(month))
@@ -289,7 +383,10 @@ def _text(fields: dict, name: str, convert=latex_field, paragraphs: bool = False
 
 def person_names(fields: dict, field: str, convert=latex_field) -> list[str]:
     """Names as people write them (`First von Last, Jr`) from BibTeX's `Last, First and ...`."""
-    from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
+    from bibtexparser.middlewares.names import (
+        parse_single_name_into_parts,
+        split_multiple_persons_names,
+    )
 
     value, names = fields.get(field, ""), []
     for raw in split_multiple_persons_names(" ".join(value.split())) if value.strip() else []:
@@ -300,7 +397,8 @@ def person_names(fields: dict, field: str, convert=latex_field) -> list[str]:
         except Exception:  # an odd name is kept as written rather than lost
             names.append(convert(raw, field))
             continue
-        name = " ".join(parts.first + parts.von + parts.last) + "".join(f", {jr}" for jr in parts.jr)
+        name = " ".join(parts.first + parts.von + parts.last)
+        name += "".join(f", {jr}" for jr in parts.jr)
         names.append(convert(name, field))
     return [n for n in names if n.strip()]
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -38,6 +39,7 @@ class Candidate:
     file: str
     line: int = 0
     label: str = ""  # the entry's key or id, to name it where there is no line
+    unkept: tuple[str, ...] = ()  # fields of the entry that no field of a record holds
 
     def where(self) -> str:
         place = f"{self.file}:{self.line}" if self.line else self.file
@@ -70,7 +72,8 @@ class Outcome:
     created: list[tuple[str, Candidate]] = field(default_factory=list)
     updated: list[tuple[str, Candidate, list[str]]] = field(default_factory=list)
     duplicates: list[tuple[Candidate, str]] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)  # reported; their entries (or fields) left out
+    # reported; their entries (or fields) left out
+    problems: list[Problem] = field(default_factory=list)
 
 
 def read_text(path: Path) -> str:
@@ -149,25 +152,56 @@ class Citekeys:
 
 
 def checked_record(candidate: Candidate, paper_id: str) -> tuple[dict | None, list[Problem]]:
-    """The candidate's record as the schema accepts it: a field it refuses is left out and
-    reported; a record that still fails (no usable title) is left out whole."""
-    record, problems = dict(candidate.record), []
-    for _ in range(len(record)):
+    """The candidate's record as the schema accepts it: a value it refuses (a field, one key of
+    `bib` or `links`, one item of a list) is left out and reported; a record that still fails
+    (no usable title) is left out whole."""
+    record, problems = _copied(candidate.record), []
+    for _ in range(2 * len(record) + 2):  # each round leaves out at least one value
         _, found = load_paper_text(dump_record(record), "import", paper_id)
-        bad = {p.field.split(".")[0].split("[")[0] for p in found}
         if not found:
             return record, problems
-        if "title" in bad or "" in bad:
+        if any(_top(p.field) in ("title", "") for p in found):
             problems += [candidate.problem(f"not imported: {p.message}", p.field) for p in found]
             return None, problems
         for p in found:
             problems.append(candidate.problem(f"left out: {p.message}", p.field, WARNING))
-        for name in bad:
-            record.pop(name, None)
+        _leave_out(record, [p.field for p in found])
     return None, problems
 
 
-def import_candidates(candidates: list[Candidate], collection: Collection, papers_dir: Path, root: Path, *,
+def _copied(record: dict) -> dict:
+    """A copy deep enough that leaving values out never changes the candidate's record."""
+    return {k: dict(v) if isinstance(v, dict) else list(v) if isinstance(v, list) else v
+            for k, v in record.items()}
+
+
+def _top(path: str) -> str:
+    return path.split(".")[0].split("[")[0]
+
+
+def _leave_out(record: dict, paths: list[str]) -> None:
+    """Leave out the value at each path (`bib.note`, `tags[3]`, `authors[2].name`): only that
+    key or item when its field is a mapping or list, else the whole field; a field left empty
+    goes too."""
+    items: dict[str, set[int]] = {}
+    for path in paths:
+        name = _top(path)
+        value, rest = record.get(name), path[len(name):]
+        if isinstance(value, dict) and rest.startswith(".") and rest[1:] in value:
+            del value[rest[1:]]
+        elif isinstance(value, list) and (index := re.match(r"\[([0-9]+)\]", rest)):
+            items.setdefault(name, set()).add(int(index.group(1)))
+        else:
+            record.pop(name, None)
+    for name, indexes in items.items():
+        if isinstance(record.get(name), list):
+            record[name] = [v for i, v in enumerate(record[name]) if i not in indexes]
+    for name in [n for n, v in record.items() if isinstance(v, dict | list) and not v]:
+        del record[name]
+
+
+def import_candidates(candidates: list[Candidate], collection: Collection, papers_dir: Path,
+                      root: Path, *,
                       topics: list[str] | None = None, dry_run: bool = False, update: bool = False,
                       log: Callable[[str], None] = lambda line: None) -> Outcome:
     """Create a record for each new paper, skip (or with update, fill in) the ones already present.
@@ -181,9 +215,11 @@ def import_candidates(candidates: list[Candidate], collection: Collection, paper
     for n, candidate in enumerate(candidates, 1):
         if len(candidates) >= 2 * PROGRESS_EVERY and n % PROGRESS_EVERY == 0:
             log(f"checked {n} of {len(candidates)} entries")
-        record = {**candidate.record, **({"topics": list(topics)} if topics else {}), "added": today()}
-        record = {name: record[name] for name in field_names() if name in record}  # the field table's order
-        candidate = Candidate(record, candidate.file, candidate.line, candidate.label)
+        record = {**candidate.record, **({"topics": list(topics)} if topics else {}),
+                  "added": today()}
+        # in the field table's order
+        record = {name: record[name] for name in field_names() if name in record}
+        candidate = replace(candidate, record=record)
         known = index.match(record)
         if known and isinstance(known[1], Paper) and update:
             if known[1].citekey is None:
@@ -197,7 +233,7 @@ def import_candidates(candidates: list[Candidate], collection: Collection, paper
         # Checked under the id it will get: a title such as "Index" gets `index-2`, not an error.
         paper_id = planner.free_id(record_id_base(record, record.get("citekey")))
         record = citekeys.free(record, candidate, outcome)
-        candidate = Candidate(record, candidate.file, candidate.line, candidate.label)
+        candidate = replace(candidate, record=record)
         record, problems = checked_record(candidate, paper_id)
         outcome.problems += problems
         if record is None:
@@ -232,21 +268,26 @@ def _planned_updates(fills: list, root: Path, outcome: Outcome) -> list[tuple[Pa
             doc, _ = read_yaml(path, paper.origin.file)
             if doc is None or not isinstance(doc.value, dict):
                 why = "it holds a list of records" if doc is not None else "it cannot be read"
-                outcome.duplicates.append((candidate, f"already in {paper.origin.file}, which --update leaves alone: {why}"))
+                why = f"already in {paper.origin.file}, which --update leaves alone: {why}"
+                outcome.duplicates.append((candidate, why))
                 continue
             # read as bytes, so its line endings stay as they are
             planned[path] = (path.read_bytes().decode("utf-8"), set(doc.value))
         text, present = planned[path]
-        missing = {k: v for k, v in record.items() if k not in present and k not in ("added", "topics")}
+        missing = {k: v for k, v in record.items()
+                   if k not in present and k not in ("added", "topics")}
         if not missing:
-            outcome.duplicates.append((candidate, f"already in {paper.origin.file}, which has every field this entry has"))
+            why = f"already in {paper.origin.file}, which has every field this entry has"
+            outcome.duplicates.append((candidate, why))
             continue
-        addition = yaml.dump(missing, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=1_000_000)
+        addition = yaml.dump(missing, Dumper=yaml.CSafeDumper, sort_keys=False,
+                             allow_unicode=True, width=1_000_000)
         eol = "\r\n" if "\r\n" in text else "\n"
         new_text = text.rstrip("\r\n") + eol + addition.replace("\n", eol)
         _, problems = load_paper_text(new_text, paper.origin.file, path.stem)
         if problems:
-            outcome.problems += [candidate.problem(f"not updated: {p}", severity=WARNING) for p in problems]
+            outcome.problems += [candidate.problem(f"not updated: {p}", severity=WARNING)
+                                 for p in problems]
             continue
         planned[path] = (new_text, present | set(missing))
         outcome.updated.append((display_path(path, root), candidate, list(missing)))

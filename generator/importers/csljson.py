@@ -10,15 +10,32 @@ import json
 import math
 import re
 
-from ..problems import Problem
+from ..problems import WARNING, Problem
 from .common import Candidate, EntryError
-from .fields import arxiv_from, clean_doi, date_of, link_for, split_tags
+from .fields import (
+    arxiv_from,
+    citation_key,
+    clean_doi,
+    date_of,
+    extra_doi,
+    extra_key,
+    link_for,
+    split_tags,
+    thesis_type,
+    unkept,
+    without_extra_lines,
+)
 
 # CSL item types as BibTeX entry types; anything else is @misc.
 TYPES = {
-    "article-journal": "article", "article-magazine": "article", "article-newspaper": "article", "paper-conference": "inproceedings",
-    "book": "book", "chapter": "incollection", "thesis": "phdthesis", "report": "techreport", "manuscript": "unpublished",
+    "article-journal": "article", "article-magazine": "article", "article-newspaper": "article",
+    "paper-conference": "inproceedings", "book": "book", "chapter": "incollection",
+    "thesis": "phdthesis", "report": "techreport", "manuscript": "unpublished",
 }
+# The CSL variables a record holds (id and type name the item); the rest are named as not kept.
+KEPT = {"id", "type", "title", "author", "issued", "abstract", "keyword", "container-title", "url",
+        "doi", "citation-key", "citationkey", "note", "volume", "issue", "page", "publisher",
+        "editor"}
 SEASONS = {"1": "21", "2": "22", "3": "23", "4": "24"}
 # Items nest five levels deep (issued, date-parts, a date); far deeper nesting is refused.
 DEPTH_MAX = 64
@@ -40,8 +57,14 @@ def parse_csl_json(text: str, display: str) -> tuple[list[Candidate], list[Probl
         return [], [Problem(display, 1, 1, "", why)]
     if isinstance(items, dict) and isinstance(items.get("items"), list):
         items = items["items"]  # some exports wrap the list
+    elif isinstance(items, dict) and ("type" in items or "title" in items):
+        items = [items]  # one item, as Zotero's own import takes it
     if not isinstance(items, list):
         return [], [Problem(display, 1, 1, "", "expected a CSL-JSON list of items")]
+    if _zotero_items(items):
+        why = ("not imported: expected CSL-JSON (items with `type`), but the file holds Zotero's "
+               "item JSON (items with `itemType`); export the items as CSL JSON instead")
+        return [], [Problem(display, 1, 1, "", why)]
     candidates, problems = [], []
     for n, item in enumerate(items, 1):
         known = isinstance(item, dict) and _plain(item.get("id"))
@@ -55,8 +78,27 @@ def parse_csl_json(text: str, display: str) -> tuple[list[Candidate], list[Probl
         if record is None:
             problems.append(where.problem("not imported: an item needs a title", "title"))
             continue
-        candidates.append(Candidate(record, display, 0, label))
+        given = _text(item, "citation-key") or _text(item, "citationKey")
+        if given and "citekey" not in record:
+            why = f"left out: {given[:60]!r} cannot be a BibTeX key; a key is made up"
+            problems.append(where.problem(why, "citation-key", WARNING))
+        names = [name for name, value in item.items() if value not in (None, "", [], {})]
+        kept = KEPT | {_container_variable(item)}
+        kept |= {"genre"} if "thesis" in record["type"] else set()  # a thesis's kind: its type
+        candidates.append(Candidate(record, display, 0, label, unkept(names, kept)))
     return candidates, problems
+
+
+def _zotero_items(items: list) -> bool:
+    """Whether the items are Zotero's own JSON (the API's, Better BibTeX JSON's): they have
+    `itemType` (at the top or under `data`) and no CSL `type`. Read as CSL they would give
+    records with a title and nothing else."""
+    def zotero(item) -> bool:
+        if not isinstance(item, dict) or "type" in item:
+            return False
+        data = item.get("data")
+        return "itemType" in item or (isinstance(data, dict) and "itemType" in data)
+    return any(zotero(item) for item in items[:100])
 
 
 class LongNumber:
@@ -150,20 +192,22 @@ def item_record(item, too_deep: bool = False) -> dict | None:
     tags = split_tags(_text(item, "keyword"))
     if tags:
         record["tags"] = tags
-    container = _text(item, "container-title")
+    container = _text(item, _container_variable(item))
     if container:
         record["venue"] = container
     note = _text(item, "number") + " " + _text(item, "note")
     arxiv = arxiv_from({"url": _text(item, "URL"), "note": note})
     if arxiv:
         record["arxiv"] = arxiv
-    doi = clean_doi(_text(item, "DOI"))
+    doi = clean_doi(_text(item, "DOI")) or extra_doi(_value(item.get("note"), "note"))
     if doi:
         record["doi"] = doi
-    key = _text(item, "citation-key") or _text(item, "citationKey") or _text(item, "id")
+    key = _citekey(item)
     if key:
         record["citekey"] = key
     record["type"] = TYPES.get(_text(item, "type"), "misc")
+    if record["type"] == "phdthesis" and _text(item, "genre"):
+        record["type"] = thesis_type(_text(item, "genre"))  # genre: the thesis's kind
     bib = _bib(item, record["type"])
     if bib:
         record["bib"] = bib
@@ -171,6 +215,17 @@ def item_record(item, too_deep: bool = False) -> dict | None:
     if links:
         record["links"] = links
     return record
+
+
+def _citekey(item: dict) -> str | None:
+    """Better BibTeX's `citation-key`, a "Citation Key:" line of Zotero's Extra (the note), or
+    the id when it can be a key: Zotero's own export gives an item without a key its URI."""
+    given = _text(item, "citation-key") or _text(item, "citationKey")
+    if given:
+        return citation_key(given)
+    item_id = _text(item, "id")  # a number there counts items, it names none
+    return extra_key(_value(item.get("note"), "note")) or (
+        None if item_id.isdigit() else citation_key(item_id))
 
 
 def _names(item: dict, field: str) -> list[str]:
@@ -191,7 +246,8 @@ def _names(item: dict, field: str) -> list[str]:
 def _name(person: dict, field: str) -> str:
     if person.get("literal"):
         return _text(person, "literal", f"{field}.literal")
-    names = ("given", "non-dropping-particle", "family")
+    # as CSL writes a name in full: "Jan" "van der" "Horst"; a particle is never lost
+    names = ("given", "dropping-particle", "non-dropping-particle", "family")
     parts = [_text(person, part, f"{field}.{part}") for part in names]
     suffix = _text(person, "suffix", f"{field}.suffix")
     return " ".join(p for p in parts if p) + (f", {suffix}" if suffix else "")
@@ -235,11 +291,20 @@ def _date_number(part) -> int | None:
     return int(text) if re.fullmatch(r"-?[0-9]{1,6}", text) else None
 
 
+def _container_variable(item: dict) -> str:
+    """Where the item was published: its container, or for a conference paper without
+    proceedings (Zotero's proceedings title) the conference (its conference name)."""
+    if _text(item, "container-title") or _text(item, "type") != "paper-conference":
+        return "container-title"
+    return next((name for name in ("event-title", "event") if _text(item, name)), "container-title")
+
+
 def _bib(item: dict, entry_type: str) -> dict:
     container = "journal" if entry_type == "article" else "booktitle"
-    bib = {container: _text(item, "container-title"), "volume": _text(item, "volume"),
+    bib = {container: _text(item, _container_variable(item)), "volume": _text(item, "volume"),
            "number": _text(item, "issue"), "pages": _text(item, "page"),
-           "publisher": _text(item, "publisher"), "note": _text(item, "note")}
+           "publisher": _text(item, "publisher"),
+           "note": without_extra_lines(_value(item.get("note"), "note"))}
     editors = _names(item, "editor")
     if editors:
         bib["editor"] = " and ".join(editors)

@@ -10,23 +10,57 @@ import re
 
 from ..problems import WARNING, Problem
 from .common import Candidate
-from .fields import arxiv_from, clean_doi, date_of, link_for, split_tags
+from .fields import (
+    arxiv_from,
+    citation_key,
+    clean_doi,
+    date_of,
+    extra_doi,
+    link_for,
+    split_tags,
+    thesis_type,
+)
 
 TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  ?-(?: (.*)|)$")
-TYPES = {"JOUR": "article", "JFULL": "article", "EJOUR": "article", "MGZN": "article", "CONF": "inproceedings",
-         "CPAPER": "inproceedings", "BOOK": "book", "EBOOK": "book", "EDBOOK": "book", "CHAP": "incollection",
-         "ECHAP": "incollection", "THES": "phdthesis", "RPRT": "techreport", "UNPB": "unpublished"}
+TYPES = {"JOUR": "article", "JFULL": "article", "EJOUR": "article", "MGZN": "article",
+         "CONF": "inproceedings", "CPAPER": "inproceedings", "BOOK": "book", "EBOOK": "book",
+         "EDBOOK": "book", "CHAP": "incollection", "ECHAP": "incollection", "THES": "phdthesis",
+         "RPRT": "techreport", "UNPB": "unpublished"}
+# Where each type was published, as Zotero's RIS translator maps the tags: T2 is a chapter's
+# book, a conference paper's conference (C3, its proceedings, comes first, as Zotero's BibTeX
+# export writes it), a journal article's journal, but a book's or report's series; T3 is
+# always a series. A book or thesis has no venue.
+JOURNAL = ("T2", "JF", "JO", "JA", "J2", "BT")
+CONTAINERS = {"article": JOURNAL, "misc": JOURNAL, "unpublished": JOURNAL,
+              "incollection": ("T2", "BT"), "inproceedings": ("C3", "T2", "JO", "BT"),
+              "book": (), "phdthesis": (), "mastersthesis": (), "techreport": ()}
+BOOKS = {"book"}  # BT is the title of a book, the book of anything else
+PAGE_COUNTS = {"book", "phdthesis", "mastersthesis"}
+# A2 and A3 by type: editors, or series editors and advisors (not kept: no field holds them).
+EDITORS = {"article": ("A2",), "incollection": ("A2",), "inproceedings": ("A2",),
+           "misc": ("A2",), "book": ("A3",)}
+# What the common tags hold, to name the ones left out (the RIS specification's names).
+TAG_NAMES = {"A2": "secondary authors", "A3": "tertiary authors", "A4": "translators",
+             "AD": "address", "AN": "accession number", "C1": "custom 1", "C3": "custom 3",
+             "CN": "call number", "CY": "place", "DB": "database", "DP": "database provider",
+             "ET": "edition", "EP": "end page", "J2": "abbreviation", "JA": "journal abbreviation",
+             "JO": "journal abbreviation", "L1": "file", "L2": "full text link",
+             "LA": "language", "M1": "miscellaneous", "M3": "type of work", "N1": "notes",
+             "NV": "number of volumes", "SN": "ISBN/ISSN", "ST": "short title",
+             "SP": "pages, or a book's number of pages", "T2": "secondary title", "T3": "series",
+             "UR": "URL", "Y2": "access date"}
 
 
 def parse_ris(text: str, display: str) -> tuple[list[Candidate], list[Problem]]:
     candidates, problems = [], []
     for start, tags in records_of(text, display, problems):
         where = Candidate({}, display, start, tags.get("ID", [""])[0])
-        record = tags_record(tags)
+        record, unkept = tags_record(tags)
         if record is None:
-            problems.append(where.problem("not imported: the record has no title (TI, T1, CT, BT or ST)", "TI"))
+            why = "not imported: the record has no title (TI, T1, CT, BT or ST)"
+            problems.append(where.problem(why, "TI"))
             continue
-        candidates.append(Candidate(record, display, start, where.label))
+        candidates.append(Candidate(record, display, start, where.label, tuple(unkept)))
     return candidates, problems
 
 
@@ -69,20 +103,41 @@ def _no_er(display: str, start: int, where: str) -> Problem:
     return Problem(display, start, 1, "", f"record has no ER line {where}", WARNING)
 
 
-def _first(tags: dict, *names: str) -> str:
-    for name in names:
-        for value in tags.get(name, []):
-            if value.strip():
-                return " ".join(value.split())
-    return ""
+class Tags:
+    """One record's values by tag, remembering which were read: the rest are named in the
+    import's summary as not kept."""
 
+    def __init__(self, values: dict[str, list[str]]):
+        self.values = values
+        self.read: set[tuple[str, int]] = {("TY", 0), ("ER", 0)}
 
-def _names(tags: dict, *names: str) -> list[str]:
-    people = []
-    for name in names:
-        for value in tags.get(name, []):
-            people += [_person(line) for line in value.split("\n") if line.strip()]
-    return people
+    def first(self, *names: str) -> str:
+        for name in names:
+            for n, value in enumerate(self.values.get(name, [])):
+                if value.strip():
+                    self.read.add((name, n))
+                    return " ".join(value.split())
+        return ""
+
+    def every(self, *names: str) -> list[str]:
+        found = []
+        for name in names:
+            for n, value in enumerate(self.values.get(name, [])):
+                self.read.add((name, n))
+                found.append(value)
+        return found
+
+    def names(self, *tags: str) -> list[str]:
+        return [_person(line) for value in self.every(*tags) for line in value.split("\n")
+                if line.strip()]
+
+    def unread(self) -> list[str]:
+        """Tags with a value that was not read, each named once."""
+        found = []
+        for name, values in self.values.items():
+            if any(v.strip() and (name, n) not in self.read for n, v in enumerate(values)):
+                found.append(f"{name} ({TAG_NAMES[name]})" if name in TAG_NAMES else name)
+        return found
 
 
 def _person(value: str) -> str:
@@ -93,53 +148,110 @@ def _person(value: str) -> str:
     return " ".join(value.split())
 
 
-def tags_record(tags: dict) -> dict | None:
-    title = _first(tags, "TI", "T1", "CT", "BT", "ST")
+def tags_record(values: dict) -> tuple[dict | None, list[str]]:
+    """The record of one RIS record, read by its type as Zotero's RIS import reads it, and the
+    tags it does not keep."""
+    tags = Tags(values)
+    record = _record(tags)
+    return record, tags.unread() if record else []
+
+
+def _record(tags: Tags) -> dict | None:
+    entry_type = TYPES.get(tags.first("TY").upper(), "misc")
+    if entry_type == "phdthesis" and tags.first("M3"):
+        entry_type = thesis_type(tags.first("M3"))  # M3: the thesis's kind
+    title = tags.first("TI", "T1", "CT", *(("BT",) if entry_type in BOOKS else ()), "ST")
     if not title:
         return None
     record: dict = {"title": title}
-    authors = _names(tags, "AU", "A1")
+    authors = tags.names("AU", "A1")
     if authors:
         record["authors"] = authors
-    date = date_of(_first(tags, "PY", "Y1", "DA"))
+    date = _date(tags)
     if date:
         record["date"] = date
-    abstract = _first(tags, "AB", "N2")
+    abstract = tags.first("AB", "N2")
     if abstract:
         record["abstract"] = abstract
-    tags_found = split_tags(";".join(v for value in tags.get("KW", []) for v in value.split("\n")))
-    if tags_found:
-        record["tags"] = tags_found
-    entry_type = TYPES.get(_first(tags, "TY").upper(), "misc")
-    container = _first(tags, "JF", "JO", "T2", "JA", "J2", "BT") if title != _first(tags, "BT") else _first(tags, "T2")
+    keywords = [v for value in tags.every("KW") for v in value.split("\n")]
+    found = split_tags(";".join(keywords))
+    if found:
+        record["tags"] = found
+    container = _container(tags, entry_type)
     if container:
         record["venue"] = container
-    urls = [u for value in tags.get("UR", []) for u in value.split() if u.startswith("http")]
+    urls = [u for value in tags.every("UR") for u in value.split() if u.startswith("http")]
     arxiv = arxiv_from({"url": " ".join(urls)})
     if arxiv:
         record["arxiv"] = arxiv
-    doi = clean_doi(_first(tags, "DO"))
+    doi = clean_doi(tags.first("DO")) or extra_doi("\n".join(tags.values.get("N1", [])))
     if doi:
         record["doi"] = doi
-    key = _first(tags, "ID")
+    # EndNote and Mendeley number their records in ID; some exporters write a URI there
+    key = tags.first("ID")
+    key = None if key.isdigit() else citation_key(key)
     if key:
         record["citekey"] = key
     record["type"] = entry_type
     bib = _bib(tags, entry_type, container)
     if bib:
         record["bib"] = bib
-    links = link_for(_first(tags, "L1") or (urls[0] if urls else ""), arxiv)
+    links = _links(tags, urls, arxiv)
     if links:
         record["links"] = links
     return record
 
 
-def _bib(tags: dict, entry_type: str, container: str) -> dict:
-    start, end = _first(tags, "SP"), _first(tags, "EP")
-    pages = f"{start}–{end}" if start and end and start != end else start
-    bib = {"journal" if entry_type == "article" else "booktitle": container, "volume": _first(tags, "VL", "VO"),
-           "number": _first(tags, "IS"), "pages": pages, "publisher": _first(tags, "PB"), "note": _first(tags, "N1")}
-    editors = _names(tags, "ED") + (_names(tags, "A2") if entry_type in ("book", "incollection") else [])
+def _container(tags: Tags, entry_type: str) -> str:
+    """The venue; tags that repeat it (JF and T2 both) are read too."""
+    names = CONTAINERS.get(entry_type, CONTAINERS["misc"])
+    container = tags.first(*names)
+    for name in names:
+        for n, value in enumerate(tags.values.get(name, [])):
+            if " ".join(value.split()).casefold() == container.casefold():
+                tags.read.add((name, n))
+    return container
+
+
+def _date(tags: Tags) -> str | None:
+    """DA (or Y1, its older name) first: Zotero writes the full date there (2014/06/01/) and
+    only the year in PY, which it reads when DA gives no date."""
+    found = [(name, n, date_of(value), value) for name in ("DA", "Y1", "PY")
+             for n, value in enumerate(tags.values.get(name, []))]
+    date = next((date for _, _, date, _ in found if date), None)
+    for _, _, other, value in found:
+        # a fuller date of the same day, month or year (PMC: Y1 2013, PY 2013/04/18); one with
+        # words after it (2013/02/15/received) is the date of something else
+        if date and other and other.startswith(date) and not re.search("[A-Za-z]", value):
+            date = other
+    for name, n, other, _ in found:
+        if date and other and date.startswith(other):  # repeats it (PY: its year); others are
+            tags.read.add((name, n))                   # dates of something else: not kept
+    return date
+
+
+def _bib(tags: Tags, entry_type: str, container: str) -> dict:
+    pages = ""
+    if entry_type not in PAGE_COUNTS:  # in a book or thesis, SP is its number of pages
+        start, end = tags.first("SP"), tags.first("EP")
+        pages = f"{start}–{end}" if start and end and start != end else start or end
+    bib = {"journal" if entry_type == "article" else "booktitle": container,
+           "volume": tags.first("VL", "VO"), "number": tags.first("IS"), "pages": pages,
+           "publisher": tags.first("PB"), "note": tags.first("N1")}
+    editors = tags.names("ED", *EDITORS.get(entry_type, ()))
     if editors:
         bib["editor"] = " and ".join(editors)
     return {k: v for k, v in bib.items() if v}
+
+
+def _links(tags: Tags, urls: list[str], arxiv: str | None) -> dict[str, str]:
+    """UR is the link; L1 (a file attachment) is a PDF link only when it is a URL, never in
+    place of UR: Zotero writes a local path there."""
+    links = link_for(urls[0], arxiv) if urls else {}
+    pdf = next((v.strip() for v in tags.values.get("L1", []) if v.strip()), "")
+    if pdf.startswith(("http://", "https://")) and "pdf" not in links:
+        tags.first("L1")
+        found = link_for(pdf, arxiv)
+        if found:
+            links["pdf"] = next(iter(found.values()))
+    return links
