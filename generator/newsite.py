@@ -40,6 +40,19 @@ def import_format(source: Path) -> str:
     return IMPORT_FORMATS.get(source.suffix.lower(), "")
 
 
+def _refused(source: Path) -> list[Problem]:
+    """An export whose content is not of the kind its name says (checked before the folder is
+    made: a refused import would otherwise leave a new site behind it)."""
+    from .importers.common import read_text
+    from .importers.sniff import mismatch
+
+    try:
+        why = mismatch(import_format(source), read_text(source))
+    except DataError as err:
+        return list(err.problems)
+    return [Problem(source.as_posix(), 0, 0, "--from", why)] if why else []
+
+
 def check_init(target: Path, sources: list[Path]) -> None:
     """Everything that would stop `init`, found before anything is written."""
     problems = []
@@ -53,15 +66,10 @@ def check_init(target: Path, sources: list[Path]) -> None:
             problems.append(Problem(source.as_posix(), 0, 0, "--from", "file not found"))
         elif not import_format(source):
             known = ", ".join(sorted(IMPORT_FORMATS))
-            problems.append(
-                Problem(
-                    source.as_posix(),
-                    0,
-                    0,
-                    "--from",
-                    f"unknown kind of export; expected one of {known}",
-                )
-            )
+            why = f"unknown kind of export; expected one of {known}"
+            problems.append(Problem(source.as_posix(), 0, 0, "--from", why))
+        else:
+            problems += _refused(source)
     if problems:
         raise DataError(problems)
 

@@ -112,6 +112,17 @@ def test_init_refuses_a_missing_or_unknown_export_before_writing_anything(tmp_pa
     assert not (tmp_path / "site").exists()
 
 
+def test_init_refuses_an_export_whose_content_is_of_another_kind_before_writing_anything(
+        tmp_path, capsys):
+    named_bib = tmp_path / "refs.bib"
+    named_bib.write_bytes((IMPORTS / "ris-jabref-pmc-export.ris").read_bytes())
+    code, _, err = run("init", str(tmp_path / "site"), "--from", str(named_bib), capsys=capsys)
+    assert code == 1
+    assert "refs.bib: --from: not imported: expected BibTeX" in err
+    assert "looks like RIS; import it with `import ris`" in err
+    assert not (tmp_path / "site").exists()
+
+
 @pytest.mark.parametrize("export", ["csl-bbt-dates-360-811.json", "ris-jabref-pmc-export.ris"])
 def test_init_imports_csl_json_and_ris_exports_under_the_one_topic(tmp_path, capsys, export):
     code, out, err = run(
