@@ -122,10 +122,6 @@ def latex_to_unicode(text: str, paragraphs: bool = False) -> str:
     return unicodedata.normalize("NFC", " ".join(text.split()))
 
 
-def has_math(text: str) -> bool:
-    return "$" in text and MATH.search(text) is not None
-
-
 def plain_text(text: str) -> str:
     """Readable text for page titles, search and sorting: math as Unicode (`$\\alpha^2$` -> α^2),
     Zotero's inline tags dropped."""

@@ -1,6 +1,6 @@
 """Text similarity between papers: related-paper lists and a 2-D map of the collection.
 
-Pure computation on plain record dicts; nothing here reads or writes files.
+Pure computation on texts and matrices; nothing here reads or writes files.
 
 Vectors: HashingVectorizer counts, weighted here (`weights`), rather than TfidfVectorizer. Hashing keeps no vocabulary
 dict (at 100,000 abstracts the unigram+bigram vocabulary has millions of entries, each a Python string),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 from anyascii import anyascii
@@ -67,9 +66,3 @@ class FreeNames:
     def _numbered(self, base: str, n: int) -> str:
         suffix = f"-{n}"
         return base[: self.max_length - len(suffix)].rstrip("-") + suffix
-
-
-def tag_slug(tag: str) -> str:
-    """Page name of a tag; tags with no ASCII letters or digits get a stable hashed name."""
-    slug = slugify(tag) or hashlib.sha1(tag.encode("utf-8")).hexdigest()[:10]
-    return f"tag-{slug}" if slug in RESERVED_NAMES or not slugify(tag) else slug
