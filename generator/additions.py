@@ -11,7 +11,7 @@ from pathlib import Path
 from .checks import check_collection
 from .latex import plain_text
 from .model import Collection, Paper
-from .problems import ERROR, DataError, Problem
+from .problems import ERROR, DataError, Problem, display_path
 from .recordfile import dump_record, write_new_record
 from .records import load_paper_text, record_files
 from .slug import FreeNames, title_slug
@@ -40,7 +40,8 @@ def title_key(title: str) -> str:
     punctuation, spacing, compatibility forms (NFKC: ligatures, full-width letters) and the
     accents of Latin letters folded. Words of other scripts are compared as written, not
     transliterated (中文 and 忠文 are two titles). A title of punctuation only is its own key."""
-    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", plain_text(title)).casefold())
+    folded = unicodedata.normalize("NFKD", plain_text(title)).casefold()
+    text = unicodedata.normalize("NFKD", folded)  # case folding may give forms NFKD changes
     words = _LATIN_ACCENTS.sub("", text).translate(_FOLDING).split()
     return " ".join(words) or " ".join(title.casefold().split())
 
@@ -76,7 +77,7 @@ class Planner:
     def add(self, record: dict, suffix: str = "", base: str | None = None) -> Addition:
         paper_id = self.names.take(base or title_slug(record["title"]))
         path = self.papers_dir / f"{paper_id}.yml"
-        display = path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else path.as_posix()
+        display = display_path(path, self.root)
         addition = Addition(path, display, dump_record(record) + suffix)
         papers, problems = load_paper_text(addition.text, display, paper_id)
         self.problems += problems

@@ -97,12 +97,14 @@ class Settings:
         return self.cache_dir / "papersite.sqlite"
 
 
-def settings_from(config_file: Path, docs_dir: str | Path, directory_urls: bool, options: PapersConfig,
-                  site_url: str | None = None, site_name: str | None = None) -> Settings:
+def settings_from(config_file: Path, docs_dir: str | Path, directory_urls: bool,
+                  options: PapersConfig, site_url: str | None = None,
+                  site_name: str | None = None) -> Settings:
     """Settings from validated options (by MkDocs for the plugin, by load_settings for the CLI)."""
     root = config_file.parent
     check_data_folders(root, root / options.data_dir)
-    absolute = site_url if isinstance(site_url, str) and site_url.startswith(("http://", "https://")) else ""
+    web = isinstance(site_url, str) and site_url.startswith(("http://", "https://"))
+    absolute = site_url if web else ""
     plan = PlanSettings(
         per_page=options.per_page,
         terms_per_page=options.terms_per_page,
@@ -161,26 +163,32 @@ def load_settings(config_file: Path) -> Settings:
             with open(config_file, "rb") as handle:
                 raw = yaml_load(handle)
         except (ConfigurationError, OSError, UnicodeDecodeError, ValueError) as err:
-            raise DataError([Problem(display, 0, 0, "", f"cannot read the config: {err}")]) from None
+            why = f"cannot read the config: {err}"
+            raise DataError([Problem(display, 0, 0, "", why)]) from None
     if not isinstance(raw, dict):
         raise DataError([Problem(display, 0, 0, "", "expected a mapping of settings")])
     options = validated_options(display, plugin_options(display, raw.get("plugins")))
-    return settings_from(config_file, raw.get("docs_dir") or "docs", raw.get("use_directory_urls", True), options,
-                         raw.get("site_url"), raw.get("site_name"))
+    return settings_from(config_file, raw.get("docs_dir") or "docs",
+                         raw.get("use_directory_urls", True), options, raw.get("site_url"),
+                         raw.get("site_name"))
 
 
 def plugin_options(display: str, plugins: object) -> dict:
     """The `papers` plugin's options in a `plugins:` value (a list, or a mapping)."""
     if plugins is None:
         return {}
-    items = plugins.items() if isinstance(plugins, dict) else [(p, None) if isinstance(p, str) else next(iter(p.items())) for p in plugins
-                                                                if isinstance(p, (str, dict)) and p]
+    if isinstance(plugins, dict):
+        items = plugins.items()
+    else:  # a list of names, or of one-entry mappings of a name to its options
+        items = [(p, None) if isinstance(p, str) else next(iter(p.items()))
+                 for p in plugins if isinstance(p, (str, dict)) and p]
     for name, options in items:
         if name == PLUGIN:
             if options is None:
                 return {}
             if not isinstance(options, dict):
-                raise DataError([Problem(display, 0, 0, f"plugins.{PLUGIN}", f"expected a mapping of options, got {options!r}")])
+                why = f"expected a mapping of options, got {options!r}"
+                raise DataError([Problem(display, 0, 0, f"plugins.{PLUGIN}", why)])
             return options
     return {}
 
@@ -189,8 +197,8 @@ def validated_options(display: str, options: dict) -> PapersConfig:
     config = PapersConfig(config_file_path=display)
     config.load_dict(options)
     failed, warnings = config.validate()
-    problems = [Problem(display, 0, 0, f"plugins.{PLUGIN}.{key}", str(err)) for key, err in failed]
-    problems += [Problem(display, 0, 0, f"plugins.{PLUGIN}.{key}", str(warning)) for key, warning in warnings]
+    problems = [Problem(display, 0, 0, f"plugins.{PLUGIN}.{key}", str(message))
+                for key, message in [*failed, *warnings]]
     if problems:
         raise DataError(problems)
     return config

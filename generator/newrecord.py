@@ -32,7 +32,8 @@ SKELETON_HINTS = """\
 """
 
 
-def create_record(settings: Settings, collection: Collection, title: str, arxiv: str | None, topics: list[str] | None = None) -> Path:
+def create_record(settings: Settings, collection: Collection, title: str, arxiv: str | None,
+                  topics: list[str] | None = None) -> Path:
     """Write a skeleton for a new paper, or raise DataError (writing nothing)."""
     planner = Planner(collection, settings.data_dir / "papers", settings.root)
     known = planner.known(title)

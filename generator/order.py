@@ -34,6 +34,7 @@ def orders(papers) -> tuple[list, list, list]:
     """(alphabetical, newest first, A-Z with # first), folding each title once."""
     folded = {id(p): folded_title(p.title) for p in papers}
     by_title = sorted(papers, key=lambda p: (folded[id(p)], p.title, p.id))
-    newest = sorted(by_title, key=lambda p: date_sort_key(p.date), reverse=True)  # stable: ties stay alphabetical
+    # stable: ties stay alphabetical
+    newest = sorted(by_title, key=lambda p: date_sort_key(p.date), reverse=True)
     by_letter = sorted(by_title, key=lambda p: not ("a" <= folded[id(p)][:1] <= "z"), reverse=True)
     return by_title, newest, by_letter

@@ -8,8 +8,10 @@ from anyascii import anyascii
 
 # Page names that are taken by index pages (and their `page/N` pages) or are not safe file
 # names on every system.
-RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul", "index", "page"} | {f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)})
-STOP_WORDS = {"a", "an", "and", "the", "of", "for", "in", "on", "with", "to", "via", "by", "from", "at", "is"}
+DEVICE_NAMES = {f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)}
+RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul", "index", "page"} | DEVICE_NAMES)
+STOP_WORDS = {"a", "an", "and", "the", "of", "for", "in", "on", "with", "to", "via", "by", "from",
+              "at", "is"}
 
 
 def slugify(text: str, max_length: int = 80) -> str:
