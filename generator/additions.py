@@ -19,12 +19,16 @@ from .slug import FreeNames, title_slug
 
 class _Folding(dict):
     """str.translate's table for title_key, filled in as characters are met: punctuation,
-    spaces and controls separate words; a symbol (C++, x^2) is a word of its own."""
+    spaces and controls separate words; invisible format characters (a soft hyphen copied from
+    a PDF) are dropped; a symbol (C++, x^2) is a word of its own."""
 
     def __missing__(self, code: int) -> str:
         char = chr(code)
-        kind = unicodedata.category(char)[0]
-        self[code] = " " if kind in "PZC" else f" {char} " if kind == "S" else char
+        kind = unicodedata.category(char)
+        if kind == "Cf":
+            self[code] = ""
+        else:
+            self[code] = " " if kind[0] in "PZC" else f" {char} " if kind[0] == "S" else char
         return self[code]
 
 

@@ -63,6 +63,7 @@ SAME = [
     ("{BERT} Rediscovers the Classical NLP Pipeline", "BERT Rediscovers the Classical NLP Pipeline"),
     ("“Why Should I Trust You?”", '"Why should I trust you"'),
     ("Self\u2013Attention", "Self-attention"),  # en dash, hyphen
+    ("Atten\u00adtion Is All You Need", "Attention is all you need"),  # a soft hyphen
     ("$\\alpha$-Net", "α-Net"),  # math as the page shows it
     ("<i>In vivo</i> imaging", "In vivo imaging"),  # Zotero's inline tags
     ("!!!", "!!!"),  # a title of punctuation only is its own
