@@ -12,7 +12,8 @@ from .model import Paper
 from .publication import cited_year, publication
 from .slug import STOP_WORDS
 
-MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December"]
 
 
 def _verbatim(text: str) -> str:
@@ -25,15 +26,18 @@ def bibtex_entry(paper: Paper) -> str:
     published (`publication`), with the arXiv preprint as its eprint."""
     if paper.bibtex:
         return paper.bibtex.strip() + "\n"
-    fields = [("author", " and ".join(bibtex_name(a.name) for a in paper.authors)), ("title", bibtex_text(paper.title, protect_case=True))]
+    fields = [("author", " and ".join(bibtex_name(a.name) for a in paper.authors)),
+              ("title", bibtex_text(paper.title, protect_case=True))]
     entry_type, container, where = publication(paper.type, dict(paper.bib), paper.venue)
     places = {"journal": paper.bib_field("journal"), "booktitle": paper.bib_field("booktitle")}
     if container:
         places[container] = places.get(container) or where
     fields += [(name, bibtex_text(text or "")) for name, text in places.items()]
-    fields += [(name, bibtex_text(paper.bib_field(name) or "")) for name in ("volume", "number", "pages", "publisher")]
+    fields += [(name, bibtex_text(paper.bib_field(name) or ""))
+               for name in ("volume", "number", "pages", "publisher")]
     editors = paper.bib_field("editor")
-    fields.append(("editor", " and ".join(bibtex_name(n) for n in editors.split(" and ")) if editors else ""))
+    names = editors.split(" and ") if editors else []
+    fields.append(("editor", " and ".join(bibtex_name(n) for n in names)))
     year = cited_year(paper.venue, paper.date, paper.arxiv)
     fields += [("year", year or ""), ("month", _month(paper, year))]
     if paper.arxiv:
@@ -62,7 +66,8 @@ def citation_key(paper: Paper) -> str:
     if paper.authors:
         words = re.findall(r"[a-z]+", anyascii(paper.authors[0].name.split(", ")[0]).lower())
         last = words[-1] if words else ""
-    title_words = [w for w in re.findall(r"[a-z0-9]+", anyascii(plain_text(paper.title)).lower()) if w not in STOP_WORDS]
+    folded = anyascii(plain_text(paper.title)).lower()
+    title_words = [w for w in re.findall(r"[a-z0-9]+", folded) if w not in STOP_WORDS]
     key = f"{last}{paper.year or ''}{title_words[0] if title_words else ''}"
     return key if re.match(r"[a-z]", key) else paper.id
 

@@ -13,21 +13,24 @@ from .latex import MATH
 
 # BibTeX counts braces even after a backslash, so `\{` would unbalance a field.
 ASCII_SPECIALS = str.maketrans({
-    "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "&": r"\&", "%": r"\%", "$": r"\$",
-    "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
+    "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+    "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
 })
-DASHES = {"–": "--", "—": "---"}  # as TeX writes them, and as BibTeX styles expect in page ranges
+# as TeX writes them, and as BibTeX styles expect in page ranges
+DASHES = {"–": "--", "—": "---"}
 # Characters LaTeX's default fonts have: letters of Latin scripts and common punctuation.
-ENCODED_BLOCKS = ("LATIN", "EN DASH", "EM DASH", "LEFT SINGLE", "RIGHT SINGLE", "LEFT DOUBLE", "RIGHT DOUBLE", "HORIZONTAL ELLIPSIS",
-                  "NO-BREAK SPACE", "SECTION SIGN", "DEGREE SIGN", "INVERTED", "POUND SIGN", "COPYRIGHT SIGN")
+ENCODED_BLOCKS = ("LATIN", "EN DASH", "EM DASH", "LEFT SINGLE", "RIGHT SINGLE", "LEFT DOUBLE",
+                  "RIGHT DOUBLE", "HORIZONTAL ELLIPSIS", "NO-BREAK SPACE", "SECTION SIGN",
+                  "DEGREE SIGN", "INVERTED", "POUND SIGN", "COPYRIGHT SIGN")
 
 
 @cache
 def _encoder():
     from pylatexenc.latexencode import UnicodeToLatexEncoder
 
-    return UnicodeToLatexEncoder(non_ascii_only=True, replacement_latex_protection="braces-all", unknown_char_policy="keep",
-                                 unknown_char_warning=False)
+    return UnicodeToLatexEncoder(non_ascii_only=True, replacement_latex_protection="braces-all",
+                                 unknown_char_policy="keep", unknown_char_warning=False)
 
 
 @cache
@@ -82,7 +85,12 @@ def bibtex_text(text: str, protect_case: bool = False) -> str:
 def _words(text: str, protect_case: bool) -> str:
     if not protect_case:
         return _plain(text)
-    return re.sub(r"\S+", lambda m: "{" + _plain(m.group()) + "}" if _needs_protection(m.group()) else _plain(m.group()), text)
+    return re.sub(r"\S+", _protected_word, text)
+
+
+def _protected_word(match: re.Match) -> str:
+    word = match.group()
+    return "{" + _plain(word) + "}" if _needs_protection(word) else _plain(word)
 
 
 def bibtex_name(name: str) -> str:

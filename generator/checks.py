@@ -55,14 +55,16 @@ def _topic_parents(topics: list[Topic]) -> list[Problem]:
     problems = []
     for topic in topics:
         if topic.id in RESERVED_NAMES:
-            problems.append(topic.origin.problem(("id",), f"{topic.id!r} is reserved (an index page or an unsafe file name)"))
+            why = "is reserved (an index page or an unsafe file name)"
+            problems.append(topic.origin.problem(("id",), f"{topic.id!r} {why}"))
         if topic.parent is None:
             continue
         parent = by_id.get(topic.parent)
         if parent is None:
             problems.append(topic.origin.problem(("parent",), f"unknown topic {topic.parent!r}"))
         elif parent.parent is not None or parent.id == topic.id:
-            problems.append(topic.origin.problem(("parent",), f"{topic.parent!r} is itself a sub-topic; topics nest one level"))
+            why = "is itself a sub-topic; topics nest one level"
+            problems.append(topic.origin.problem(("parent",), f"{topic.parent!r} {why}"))
     return problems
 
 
@@ -73,7 +75,8 @@ def _unknown_topics(papers: list[Paper], topics: list[Topic]) -> list[Problem]:
         for i, topic_id in enumerate(paper.topics):
             if topic_id not in known:
                 hint = f"; known topics: {', '.join(sorted(known))}" if known else ""
-                problems.append(paper.origin.problem(("topics", i), f"unknown topic {topic_id!r}{hint}"))
+                why = f"unknown topic {topic_id!r}{hint}"
+                problems.append(paper.origin.problem(("topics", i), why))
     return problems
 
 
@@ -89,7 +92,8 @@ def _warnings(papers: list[Paper], topics: list[Topic]) -> list[Problem]:
     # A collection with no papers yet (a new site) has no stale topics to point out.
     for topic in topics if papers else ():
         if topic.id not in used:
-            problems.append(topic.origin.problem(("id",), f"topic {topic.id!r} has no papers", WARNING))
+            why = f"topic {topic.id!r} has no papers"
+            problems.append(topic.origin.problem(("id",), why, WARNING))
     return problems
 
 

@@ -20,12 +20,16 @@ from .latex import plain_text
 from .model import Author
 from .publication import cited_year, publication
 
-STYLES = {"apa": Path(__file__).parent / "styles" / "apa.csl", "acm": Path(__file__).parent / "styles" / "acm-sig-proceedings.csl"}
-PARTICLE = re.compile(r"^[a-z\u00df-\u00ff]")  # BibTeX's rule: a name part starting in lower case is a particle
+STYLES = {"apa": Path(__file__).parent / "styles" / "apa.csl",
+          "acm": Path(__file__).parent / "styles" / "acm-sig-proceedings.csl"}
+# BibTeX's rule: a name part starting in lower case is a particle
+PARTICLE = re.compile(r"^[a-z\u00df-\u00ff]")
 DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
-CSL_TYPES = {"article": "article-journal", "inproceedings": "paper-conference", "conference": "paper-conference", "book": "book",
-             "incollection": "chapter", "inbook": "chapter", "phdthesis": "thesis", "mastersthesis": "thesis", "techreport": "report",
-             "proceedings": "book", "manual": "report", "unpublished": "manuscript", "online": "webpage"}
+CSL_TYPES = {"article": "article-journal", "inproceedings": "paper-conference",
+             "conference": "paper-conference", "book": "book", "incollection": "chapter",
+             "inbook": "chapter", "phdthesis": "thesis", "mastersthesis": "thesis",
+             "techreport": "report", "proceedings": "book", "manual": "report",
+             "unpublished": "manuscript", "online": "webpage"}
 
 
 def _published(data: dict) -> tuple[str, str | None, str | None]:
@@ -59,8 +63,11 @@ def paper_data(paper) -> dict:
         if item.name == "origin" or value is None or value == ():
             continue
         if item.name == "authors":
-            # field by field: `dataclasses.asdict` deep-copies each string, a tenth of reading a record
-            value = [{f.name: getattr(a, f.name) for f in AUTHOR_FIELDS if getattr(a, f.name) is not None} for a in value]
+            # field by field: `dataclasses.asdict` deep-copies
+            # each string, a tenth of reading a record
+            value = [{f.name: getattr(a, f.name) for f in AUTHOR_FIELDS
+                      if getattr(a, f.name) is not None}
+                     for a in value]
         elif item.name in ("links", "bib"):
             value = dict(value)
         elif isinstance(value, tuple):
@@ -73,10 +80,13 @@ def paper_data(paper) -> dict:
 
 
 def split_name(name: str) -> dict[str, str]:
-    """CSL name parts by BibTeX's rules: "Family, Given" or "Given von Family"; one word is a family name."""
+    """CSL name parts by BibTeX's rules: "Family, Given"
+    or "Given von Family"; one word is a family name."""
     if "," in name:
         family, _, given = name.partition(",")
-        return {"family": family.strip(), "given": given.strip()} if given.strip() else {"family": family.strip()}
+        if not given.strip():
+            return {"family": family.strip()}
+        return {"family": family.strip(), "given": given.strip()}
     words = name.split()
     if len(words) == 1:
         return {"family": words[0]}
@@ -92,12 +102,14 @@ def date_parts(text: str | None) -> list[int] | None:
 
 
 def calendar_parts(text: str | None) -> list[int] | None:
-    """Year, month and day as a calendar has them: a season (months 21 to 24) keeps only its year."""
+    """Year, month and day as a calendar has them: a
+    season (months 21 to 24) keeps only its year."""
     parts = date_parts(text)
     return parts[:1] if parts and len(parts) > 1 and parts[1] > 12 else parts
 
 
-@functools.lru_cache(maxsize=2**16)  # each feed sorts its papers by date: many papers, few distinct dates
+# each feed sorts its papers by date: many papers, few distinct dates
+@functools.lru_cache(maxsize=2**16)
 def moment(text: str | None) -> datetime | None:
     """A date of the record as a time for a feed: its first day, at midnight UTC."""
     parts = calendar_parts(text)
@@ -108,6 +120,11 @@ def moment(text: str | None) -> datetime | None:
         return datetime(year, month, day, tzinfo=UTC)
     except ValueError:
         return datetime(year, 1, 1, tzinfo=UTC)
+
+
+# (field of `bib`, its CSL variable)
+CSL_BIB_FIELDS = (("volume", "volume"), ("number", "issue"), ("pages", "page"),
+                  ("publisher", "publisher"), ("note", "note"))
 
 
 def csl_item(data: dict, url: str) -> dict:
@@ -122,7 +139,7 @@ def csl_item(data: dict, url: str) -> dict:
     if place in CONTAINER_TYPES:
         item["container-title"] = where
     bib = data.get("bib", {})
-    for field, csl in (("volume", "volume"), ("number", "issue"), ("pages", "page"), ("publisher", "publisher"), ("note", "note")):
+    for field, csl in CSL_BIB_FIELDS:
         if bib.get(field):
             item[csl] = bib[field].replace("--", "–") if field == "pages" else bib[field]
     if data.get("abstract"):
@@ -140,6 +157,8 @@ def csl_item(data: dict, url: str) -> dict:
 
 RIS_TYPES = {"journal": "JOUR", "booktitle": "CPAPER"}
 CONTAINER_TAGS = {"journal": "citation_journal_title", "booktitle": "citation_conference_title"}
+BIB_TAGS = (("volume", "citation_volume"), ("number", "citation_issue"),
+            ("publisher", "citation_publisher"))
 
 
 def ris_text(data: dict, url: str) -> str:
@@ -151,7 +170,7 @@ def ris_text(data: dict, url: str) -> str:
     parts, year = _dated(data, calendar_parts)
     if parts:
         # RIS dates are YYYY/MM/DD/other, empty parts kept: 2023///, 2014/09//, 2024/03/13/
-        entry["date"] = "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts)) + "/" * (4 - len(parts))
+        entry["date"] = _slashed(parts) + "/" * (4 - len(parts))
         entry["year"] = str(parts[0])
     elif year:
         entry["year"] = year
@@ -159,8 +178,14 @@ def ris_text(data: dict, url: str) -> str:
         entry["secondary_title"] = container
     if data.get("doi"):
         entry["doi"] = data["doi"]
-    entry["urls"] = [url]  # no abstract: the page shows it once already, and a reference manager has the link
+    # no abstract: the page shows it once already, and a reference manager has the link
+    entry["urls"] = [url]
     return rispy.dumps([entry], implementation=_RisWriter, skip_unknown_tags=True).strip() + "\n"
+
+
+def _slashed(parts: list[int]) -> str:
+    """Date parts as 2014/09/05: the year as it is, month and day in two digits."""
+    return "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))
 
 
 class _RisWriter(rispy.RisWriter):
@@ -181,12 +206,13 @@ def _style(name: str):
 
 
 def _keep_queries(roots) -> list:
-    """citeproc finds most of what it needs by an XPath query from an element of the style: each macro from the root
-    (half of formatting an APA reference), and from the element at hand its layout, its enclosing bibliography,
-    its date parts, its et-al. The trees never change, so each element keeps the answer to each of its queries.
+    """citeproc finds most of what it needs by an XPath query from an element of the style: each
+    macro from the root (half of formatting an APA reference), and from the element at hand its
+    layout, its enclosing bibliography, its date parts, its et-al. The trees never change, so each
+    element keeps the answer to each of its queries.
 
-    Returns the elements: lxml makes a new Python object for an element that nothing holds, which would not have
-    the kept answers, so the caller holds them as long as the style."""
+    Returns the elements: lxml makes a new Python object for an element that nothing holds, which
+    would not have the kept answers, so the caller holds them as long as the style."""
     from citeproc.model import CitationStylesElement
 
     elements = [e for root in roots for e in root.iter() if isinstance(e, CitationStylesElement)]
@@ -207,10 +233,11 @@ def _kept(search):
 
 
 def _keep_terms(locale) -> None:
-    """citeproc finds a term ("et al.", "accessed", month names) by an XPath query over its locale's XML each time
-    it is used: about a third of formatting a reference, which is most of rendering a paper page. The locale never
-    changes, so each answer (the term's element, or that there is none) is kept for the next query. citeproc
-    keeps its own state on these elements the same way (the style's `locales`, each locale's `style`)."""
+    """citeproc finds a term ("et al.", "accessed", month names) by an XPath query over its locale's
+    XML each time it is used: about a third of formatting a reference, which is most of rendering a
+    paper page. The locale never changes, so each answer (the term's element, or that there is none)
+    is kept for the next query. citeproc keeps its own state on these elements the same way (the
+    style's `locales`, each locale's `style`)."""
     find = locale.get_term
     known: dict[tuple, object] = {}
 
@@ -238,11 +265,13 @@ def reference_in(style, data: dict, url: str) -> str:
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
 
-    item = {**csl_item(data, url), "title": plain_text(data["title"])}  # math and inline tags as readable text
+    # math and inline tags as readable text
+    item = {**csl_item(data, url), "title": plain_text(data["title"])}
     bibliography = CitationStylesBibliography(style, CiteProcJSON([item]), formatter.plain)
     bibliography.register(Citation([CitationItem(data["id"])]))
     text = " ".join(str(bibliography.bibliography()[0]).split())
-    return re.sub(r"^\[1\]\s*", "", text)  # a numeric style numbers its one entry: a reference to copy has no number
+    # a numeric style numbers its one entry: a reference to copy has no number
+    return re.sub(r"^\[1\]\s*", "", text)
 
 
 def head_tags(data: dict, url: str, address: Callable[[str], str] = str) -> list[list[str]]:
@@ -254,14 +283,14 @@ def head_tags(data: dict, url: str, address: Callable[[str], str] = str) -> list
     tags += [["name", "citation_author", a["name"]] for a in data.get("authors", [])]
     parts, year = _dated(data, calendar_parts)
     if parts:
-        tags.append(["name", "citation_publication_date", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))])
+        tags.append(["name", "citation_publication_date", _slashed(parts)])
     elif year:
         tags.append(["name", "citation_publication_date", year])
     _, place, container = _published(data)
     if place in CONTAINER_TAGS:
         tags.append(["name", CONTAINER_TAGS[place], container])
     bib = data.get("bib", {})
-    for field, name in (("volume", "citation_volume"), ("number", "citation_issue"), ("publisher", "citation_publisher")):
+    for field, name in BIB_TAGS:
         if bib.get(field):
             tags.append(["name", name, bib[field]])
     pages = re.split(r"\s*[-–]+\s*", bib.get("pages", ""), maxsplit=1)
@@ -269,7 +298,9 @@ def head_tags(data: dict, url: str, address: Callable[[str], str] = str) -> list
         tags.append(["name", "citation_firstpage", pages[0]])
         if len(pages) > 1 and pages[1]:
             tags.append(["name", "citation_lastpage", pages[1]])
-    pdf = dict(data.get("links", {})).get("pdf") or (f"https://arxiv.org/pdf/{data['arxiv']}" if data.get("arxiv") else None)
+    pdf = dict(data.get("links", {})).get("pdf")
+    if not pdf and data.get("arxiv"):
+        pdf = f"https://arxiv.org/pdf/{data['arxiv']}"
     if pdf:
         tags.append(["name", "citation_pdf_url", pdf if "://" in pdf else address(pdf)])
     if data.get("doi"):
@@ -277,9 +308,11 @@ def head_tags(data: dict, url: str, address: Callable[[str], str] = str) -> list
     if data.get("arxiv"):
         tags.append(["name", "citation_arxiv_id", data["arxiv"]])
     description = " ".join((data.get("abstract") or "").split())[:300]
-    tags += [["property", "og:type", "article"], ["property", "og:title", title], ["property", "og:url", url]]
+    tags += [["property", "og:type", "article"], ["property", "og:title", title],
+             ["property", "og:url", url]]
     tags += [["name", "twitter:card", "summary"], ["name", "twitter:title", title]]
     if description:
-        tags += [["property", "og:description", description], ["name", "twitter:description", description]]
+        tags += [["property", "og:description", description],
+                 ["name", "twitter:description", description]]
     return tags
 

@@ -1,4 +1,5 @@
-"""Command line: a thin layer over the library; every command works on the project of a mkdocs.yml."""
+"""Command line: a thin layer over the library; every command works on the project of a
+mkdocs.yml."""
 
 from __future__ import annotations
 
@@ -13,7 +14,16 @@ from .config import load_settings
 from .importer import ABSTRACT_MIN, import_entries, parse_listing
 from .importers.run import FORMATS as IMPORT_FORMATS
 from .importers.run import report_lines
-from .problems import NOTE, WARNING, DataError, Problem, display_path, errors_of, headline, summarize_notes
+from .problems import (
+    NOTE,
+    WARNING,
+    DataError,
+    Problem,
+    display_path,
+    errors_of,
+    headline,
+    summarize_notes,
+)
 from .progress import ConsoleProgress
 from .site import generate
 from .suggest import ABSTRACT_WEIGHT, DEFAULT_MIN_SCORE, TITLE_WEIGHT, evaluate, suggest_topics
@@ -36,54 +46,68 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="papersite", description=__doc__)
-    parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the project's mkdocs.yml (default: ./mkdocs.yml)")
+    parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"),
+                        help="the project's mkdocs.yml (default: ./mkdocs.yml)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    validate = commands.add_parser("validate", help="check every record and topic, report all problems")
+    validate = commands.add_parser("validate",
+                                   help="check every record and topic, report all problems")
     validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
     validate.set_defaults(run=cmd_validate)
 
     topics = commands.add_parser("topics", help="work with the topic taxonomy")
     topic_commands = topics.add_subparsers(dest="topics_command", required=True, metavar="ACTION")
     suggest = topic_commands.add_parser(
-        "suggest", help="rank topics a paper's title and abstract point to but the paper does not carry",
+        "suggest",
+        help="rank topics a paper's title and abstract point to but the paper does not carry",
         description="Keywords of each topic are matched as whole words: one in the title scores "
         f"{TITLE_WEIGHT}, one in the abstract {ABSTRACT_WEIGHT}. Records are never changed.",
     )
     suggest.add_argument("--min-score", type=int, default=DEFAULT_MIN_SCORE, metavar="N",
                          help=f"show suggestions scoring at least N (default {DEFAULT_MIN_SCORE})")
-    suggest.add_argument("--only-untopiced", action="store_true", help="only papers that have no topic yet")
+    suggest.add_argument("--only-untopiced", action="store_true",
+                         help="only papers that have no topic yet")
     suggest.add_argument("--evaluate", action="store_true",
-                         help="hide every paper's topics, suggest, and report how many suggestions the curated topics confirm")
+                         help="hide every paper's topics, suggest, and report how many "
+                         "suggestions the curated topics confirm")
     suggest.set_defaults(run=cmd_topics_suggest)
 
     imp = commands.add_parser("import", help="create records from another format")
     formats = imp.add_subparsers(dest="format", required=True, metavar="FORMAT")
     listing = formats.add_parser("listing", help="a text listing of title and abstract line pairs")
     listing.add_argument("file", type=Path)
-    listing.add_argument("--dry-run", action="store_true", help="list the records that would be created, write nothing")
+    listing.add_argument("--dry-run", action="store_true",
+                         help="list the records that would be created, write nothing")
     listing.add_argument("--min-abstract", type=int, default=ABSTRACT_MIN, metavar="N",
-                         help=f"the listing starts at the first title followed by an abstract of at least N characters (default {ABSTRACT_MIN})")
-    listing.add_argument("--from-line", type=int, metavar="N", help="the listing starts at line N (lines before it are page chrome)")
+                         help="the listing starts at the first title followed by an abstract of "
+                         f"at least N characters (default {ABSTRACT_MIN})")
+    listing.add_argument("--from-line", type=int, metavar="N",
+                         help="the listing starts at line N (lines before it are page chrome)")
     listing.set_defaults(run=cmd_import_listing)
     for name, what in IMPORT_FORMATS.items():
         fmt = formats.add_parser(name, help=what)
         fmt.add_argument("sources", nargs="+", metavar="ID" if name == "arxiv" else "FILE")
-        fmt.add_argument("--topic", action="append", dest="topics", metavar="ID", help="give every new record this topic (repeat for more)")
-        fmt.add_argument("--dry-run", action="store_true", help="list the records that would be created or updated, write nothing")
-        fmt.add_argument("--update", action="store_true", help="fill in empty fields of papers already present (never overwrite)")
+        fmt.add_argument("--topic", action="append", dest="topics", metavar="ID",
+                         help="give every new record this topic (repeat for more)")
+        fmt.add_argument("--dry-run", action="store_true",
+                         help="list the records that would be created or updated, write nothing")
+        fmt.add_argument("--update", action="store_true",
+                         help="fill in empty fields of papers already present (never overwrite)")
         fmt.set_defaults(run=cmd_import_format)
 
-    build = commands.add_parser("build", help="validate, then write the generated pages under docs/")
+    build = commands.add_parser("build",
+                                help="validate, then write the generated pages under docs/")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    build.add_argument("--no-cache", action="store_true", help="read every record and render every page, ignoring the build cache")
+    build.add_argument("--no-cache", action="store_true",
+                       help="read every record and render every page, ignoring the build cache")
     build.set_defaults(run=cmd_build)
 
     new = commands.add_parser("new", help="write a skeleton record for a new paper")
     new.add_argument("--title", required=True)
     new.add_argument("--arxiv", help="arXiv id, e.g. 2401.12345")
     new.add_argument("--topic", action="append", dest="topics", metavar="ID",
-                     help="topic id from data/topics.yml (repeat for more); asked for when omitted on a terminal")
+                     help="topic id from data/topics.yml (repeat for more); asked for when "
+                     "omitted on a terminal")
     new.set_defaults(run=cmd_new)
 
     init = commands.add_parser("init", help="create a new site folder")
@@ -145,14 +169,16 @@ def cmd_build(args: argparse.Namespace) -> int:
     settings = load_settings(args.config_file)
     progress = ConsoleProgress()
     try:
-        result = generate(settings, strict=args.strict, use_cache=settings.use_cache and not args.no_cache, progress=progress)
+        use_cache = settings.use_cache and not args.no_cache
+        result = generate(settings, strict=args.strict, use_cache=use_cache, progress=progress)
     finally:
         progress.close()
     _print_problems(result.warnings)
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
     docs = display_path(settings.docs_dir, settings.root)
-    print(f"{result.nav.papers} papers, {result.nav.topic_count} topics -> {docs}/: {result.report}")
+    counts = f"{result.nav.papers} papers, {result.nav.topic_count} topics"
+    print(f"{counts} -> {docs}/: {result.report}")
     return 0
 
 
@@ -161,15 +187,18 @@ def cmd_topics_suggest(args: argparse.Namespace) -> int:
     if args.evaluate:
         result = evaluate(collection, args.min_score)
         print(
-            f"precision {result.precision:.0%}: {result.right} of {result.shown} suggestions at score >= {args.min_score} "
-            f"are topics the curator chose; {result.papers_found} of {result.papers} papers got at least one right"
+            f"precision {result.precision:.0%}: {result.right} of {result.shown} suggestions "
+            f"at score >= {args.min_score} are topics the curator chose; "
+            f"{result.papers_found} of {result.papers} papers got at least one right"
         )
         return 0
     suggestions = suggest_topics(collection, args.min_score, args.only_untopiced)
     for s in suggestions:
         matched = ", ".join(f'"{k}"' for k in s.matched)
-        print(f"{s.paper.origin.file}: {s.paper.id}: consider topic `{s.topic.id}` (score {s.score}: {matched})")
-    print(f"{len(suggestions)} suggestion(s) at score >= {args.min_score}; records were not changed.")
+        print(f"{s.paper.origin.file}: {s.paper.id}: consider topic `{s.topic.id}` "
+              f"(score {s.score}: {matched})")
+    print(f"{len(suggestions)} suggestion(s) at score >= {args.min_score}; "
+          "records were not changed.")
     return 0
 
 
@@ -186,9 +215,10 @@ def cmd_import_listing(args: argparse.Namespace) -> int:
         raise DataError(problems)
     if listing.chrome:
         first, last = listing.chrome[0][0], listing.chrome[-1][0]
-        shown = "; ".join(repr(line[:40]) for _, line in listing.chrome[:5]) + ("; ..." if len(listing.chrome) > 5 else "")
-        print(f"{display}:{first}-{last}: {len(listing.chrome)} line(s) before the first title taken as page chrome: {shown}"
-              " (use --from-line to start elsewhere)")
+        shown = "; ".join(repr(line[:40]) for _, line in listing.chrome[:5])
+        shown += "; ..." if len(listing.chrome) > 5 else ""
+        print(f"{display}:{first}-{last}: {len(listing.chrome)} line(s) before the first title "
+              f"taken as page chrome: {shown} (use --from-line to start elsewhere)")
     planner = Planner(collection, settings.data_dir / "papers", settings.root)
     result = import_entries(listing.entries, planner, display, dry_run=args.dry_run)
     verb = "would create" if args.dry_run else "created"
@@ -197,7 +227,8 @@ def cmd_import_listing(args: argparse.Namespace) -> int:
     for path, entry in result.created:
         print(f"{verb} {display_path(path, settings.root)} ({display}:{entry.line})")
     if args.dry_run:
-        print(f"would create {len(result.created)} record(s), skip {len(result.skipped)} already present; nothing was written")
+        print(f"would create {len(result.created)} record(s), skip {len(result.skipped)} "
+              "already present; nothing was written")
     else:
         print(f"{len(result.created)} created, {len(result.skipped)} skipped")
     return 0
@@ -207,8 +238,9 @@ def cmd_import_format(args: argparse.Namespace) -> int:
     from .importers.run import run_import
 
     settings, collection = _collection(args, quiet=True)
-    outcome = run_import(args.format, args.sources, collection, settings.data_dir / "papers", settings.root,
-                         topics=args.topics, dry_run=args.dry_run, update=args.update)
+    outcome = run_import(args.format, args.sources, collection, settings.data_dir / "papers",
+                         settings.root, topics=args.topics, dry_run=args.dry_run,
+                         update=args.update)
     return _reported(outcome, args.dry_run)
 
 
@@ -225,7 +257,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     settings, collection = _collection(args)
     topics = args.topics or _ask_for_topics(collection)
     path = create_record(settings, collection, args.title, args.arxiv, topics)
-    print(f"created {display_path(path, settings.root)}: add authors and an abstract, then run `validate`")
+    shown = display_path(path, settings.root)
+    print(f"created {shown}: add authors and an abstract, then run `validate`")
     return 0
 
 
@@ -235,7 +268,8 @@ def _ask_for_topics(collection) -> list[str]:
     if not known:
         return []
     if not sys.stdin.isatty():
-        raise DataError([Problem("command line", 0, 0, "topic", f"give --topic ID (repeat for more); known topics: {', '.join(known)}")])
+        why = f"give --topic ID (repeat for more); known topics: {', '.join(known)}"
+        raise DataError([Problem("command line", 0, 0, "topic", why)])
     print("Topics: " + ", ".join(known))
     answer = input("Topic id(s) for this paper, separated by spaces: ")
     return answer.replace(",", " ").split()

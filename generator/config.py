@@ -45,62 +45,84 @@ class RelatedCount(c.Type):
         return value
 
 
+# The options that become PlanSettings and SiteSettings fields take those fields' defaults, so
+# each default is stated once; settings_from joins each option to its field by name.
+PLAN_DEFAULTS, SITE_DEFAULTS = PlanSettings(), SiteSettings()
+
+
 class PapersConfig(base.Config):
     # (`data` alone cannot be an option name: MkDocs' config objects use that attribute)
     data_dir = c.Type(str, default="data")  # the folder of papers/ and topics.yml
     templates_dir = c.Type(str, default="templates")  # templates here override the packaged ones
-    cache = c.Type(bool, default=True)  # keep what builds learn in cache_dir, to redo only what changed
+    # keep what builds learn in cache_dir, to redo only what changed
+    cache = c.Type(bool, default=True)
     cache_dir = c.Type(str, default=".cache")
-    per_page = PositiveInt(50)  # papers on one page of a listing
-    terms_per_page = PositiveInt(200)  # terms on one page of a facet index (tags, authors, ...)
-    cards_per_page = PositiveInt(60)  # topic cards on one page of the topics index and on the home page
-    recent = PositiveInt(10)  # recently added papers on the home page
-    author_pages_from = PositiveInt(2)  # papers an author needs for a page of their own
-    nav_topics = PositiveInt(30)  # more top-level topics than this: the nav shows the topics index alone
-    # the formatted reference on paper pages, by citeproc-py: "acm" (about 0.5 ms a paper), "apa" (about 3 ms) or "none"
-    reference_style = c.Choice(("acm", "apa", "none"), default="acm")
+    per_page = PositiveInt(PLAN_DEFAULTS.per_page)  # papers on one page of a listing
+    # terms on one page of a facet index (tags, authors, ...)
+    terms_per_page = PositiveInt(PLAN_DEFAULTS.terms_per_page)
+    # topic cards on one page of the topics index and on the home page
+    cards_per_page = PositiveInt(PLAN_DEFAULTS.cards_per_page)
+    recent = PositiveInt(PLAN_DEFAULTS.recent)  # recently added papers on the home page
+    # papers an author needs for a page of their own
+    author_pages_from = PositiveInt(PLAN_DEFAULTS.author_pages_from)
+    # more top-level topics than this: the nav shows the topics index alone
+    nav_topics = PositiveInt(30)
+    # the formatted reference on paper pages, by citeproc-py: "acm" (about 0.5 ms a paper),
+    # "apa" (about 3 ms) or "none"
+    reference_style = c.Choice(("acm", "apa", "none"), default=SITE_DEFAULTS.reference_style)
     # related papers on each paper page; 0 computes neither them nor the map (a saved edit of a
     # paper's words then costs nothing extra: with them, the whole collection is compared again)
-    related = RelatedCount(5)
-    search_index = c.Type(bool, default=True)  # index the built paper pages with Pagefind, for the search page
+    related = RelatedCount(PLAN_DEFAULTS.related)
+    # index the built paper pages with Pagefind, for the search page
+    search_index = c.Type(bool, default=True)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Settings:
+    """What a build needs to know of a project; made from the options by settings_from only,
+    so the options' defaults are the only ones."""
+
     root: Path
     docs_dir: Path
     data_dir: Path
     templates_dir: Path
-    plan: PlanSettings = PlanSettings()
-    site: SiteSettings = SiteSettings()
-    cache_dir: Path | None = None
-    use_cache: bool = True
-    nav_topics: int = 30
-
-    @property
-    def recent(self) -> int:
-        return self.plan.recent
+    plan: PlanSettings
+    site: SiteSettings
+    cache_dir: Path
+    use_cache: bool
+    nav_topics: int
 
     @property
     def cache_file(self) -> Path:
-        return (self.cache_dir or self.root / ".cache") / "papersite.sqlite"
+        return self.cache_dir / "papersite.sqlite"
 
 
-def settings_from(config_file: Path, docs_dir: str | Path, directory_urls: bool, options: PapersConfig,
-                  site_url: str | None = None, site_name: str | None = None) -> Settings:
+def settings_from(config_file: Path, docs_dir: str | Path, directory_urls: bool,
+                  options: PapersConfig, site_url: str | None = None,
+                  site_name: str | None = None) -> Settings:
     """Settings from validated options (by MkDocs for the plugin, by load_settings for the CLI)."""
     root = config_file.parent
     check_data_folders(root, root / options.data_dir)
-    absolute = site_url if isinstance(site_url, str) and site_url.startswith(("http://", "https://")) else ""
+    web = isinstance(site_url, str) and site_url.startswith(("http://", "https://"))
+    absolute = site_url if web else ""
+    plan = PlanSettings(
+        per_page=options.per_page,
+        terms_per_page=options.terms_per_page,
+        cards_per_page=options.cards_per_page,
+        recent=options.recent,
+        author_pages_from=options.author_pages_from,
+        feeds=bool(absolute),
+        related=options.related,
+    )
+    site = SiteSettings(directory_urls=bool(directory_urls), site_url=absolute,
+                        site_name=str(site_name or ""), reference_style=options.reference_style)
     return Settings(
         root=root,
         docs_dir=root / docs_dir,
         data_dir=root / options.data_dir,
         templates_dir=root / options.templates_dir,
-        plan=PlanSettings(options.per_page, options.terms_per_page, options.cards_per_page, options.recent, options.author_pages_from,
-                          feeds=bool(absolute), related=options.related),
-        site=SiteSettings(directory_urls=bool(directory_urls), site_url=absolute, site_name=str(site_name or ""),
-                          reference_style=options.reference_style),
+        plan=plan,
+        site=site,
         cache_dir=root / options.cache_dir,
         use_cache=options.cache,
         nav_topics=options.nav_topics,
@@ -141,26 +163,32 @@ def load_settings(config_file: Path) -> Settings:
             with open(config_file, "rb") as handle:
                 raw = yaml_load(handle)
         except (ConfigurationError, OSError, UnicodeDecodeError, ValueError) as err:
-            raise DataError([Problem(display, 0, 0, "", f"cannot read the config: {err}")]) from None
+            why = f"cannot read the config: {err}"
+            raise DataError([Problem(display, 0, 0, "", why)]) from None
     if not isinstance(raw, dict):
         raise DataError([Problem(display, 0, 0, "", "expected a mapping of settings")])
     options = validated_options(display, plugin_options(display, raw.get("plugins")))
-    return settings_from(config_file, raw.get("docs_dir") or "docs", raw.get("use_directory_urls", True), options,
-                         raw.get("site_url"), raw.get("site_name"))
+    return settings_from(config_file, raw.get("docs_dir") or "docs",
+                         raw.get("use_directory_urls", True), options, raw.get("site_url"),
+                         raw.get("site_name"))
 
 
 def plugin_options(display: str, plugins: object) -> dict:
     """The `papers` plugin's options in a `plugins:` value (a list, or a mapping)."""
     if plugins is None:
         return {}
-    items = plugins.items() if isinstance(plugins, dict) else [(p, None) if isinstance(p, str) else next(iter(p.items())) for p in plugins
-                                                                if isinstance(p, (str, dict)) and p]
+    if isinstance(plugins, dict):
+        items = plugins.items()
+    else:  # a list of names, or of one-entry mappings of a name to its options
+        items = [(p, None) if isinstance(p, str) else next(iter(p.items()))
+                 for p in plugins if isinstance(p, (str, dict)) and p]
     for name, options in items:
         if name == PLUGIN:
             if options is None:
                 return {}
             if not isinstance(options, dict):
-                raise DataError([Problem(display, 0, 0, f"plugins.{PLUGIN}", f"expected a mapping of options, got {options!r}")])
+                why = f"expected a mapping of options, got {options!r}"
+                raise DataError([Problem(display, 0, 0, f"plugins.{PLUGIN}", why)])
             return options
     return {}
 
@@ -169,8 +197,8 @@ def validated_options(display: str, options: dict) -> PapersConfig:
     config = PapersConfig(config_file_path=display)
     config.load_dict(options)
     failed, warnings = config.validate()
-    problems = [Problem(display, 0, 0, f"plugins.{PLUGIN}.{key}", str(err)) for key, err in failed]
-    problems += [Problem(display, 0, 0, f"plugins.{PLUGIN}.{key}", str(warning)) for key, warning in warnings]
+    problems = [Problem(display, 0, 0, f"plugins.{PLUGIN}.{key}", str(message))
+                for key, message in [*failed, *warnings]]
     if problems:
         raise DataError(problems)
     return config

@@ -10,10 +10,12 @@ import re
 from urllib.parse import quote
 
 SHOWN_AUTHORS = 3
-SHOWN_BADGES = 5  # a listing entry stays small whatever the record holds; the paper page has every link
+# a listing entry stays small whatever the record holds; the paper page has every link
+SHOWN_BADGES = 5
 SNIPPET_HEAD = 160  # shown collapsed: about two lines
 SNIPPET_TOTAL = 400  # shown when expanded; the paper page has the rest
-LINK_LABELS = {"pdf": "PDF", "code": "Code", "project": "Project", "video": "Video", "slides": "Slides", "data": "Data"}
+LINK_LABELS = {"pdf": "PDF", "code": "Code", "project": "Project", "video": "Video",
+               "slides": "Slides", "data": "Data"}
 
 
 def cut_at_word(text: str, limit: int) -> tuple[str, str]:
@@ -46,7 +48,8 @@ def paper_links(paper) -> list[tuple[str, str]]:
             found.append((LINK_LABELS[name], links[name]))
     if paper.doi:
         found.append(("DOI", "https://doi.org/" + quote(paper.doi, safe="/:;()[]._-~!$&'*+,=@")))
-    found += [(_label(name), url) for name, url in paper.links if name not in ("pdf", "code", "project")]
+    found += [(_label(name), url) for name, url in paper.links
+              if name not in ("pdf", "code", "project")]
     return found
 
 
@@ -61,7 +64,10 @@ def entry_data(paper) -> dict:
     head, tail, cut = snippet(paper.abstract)
     names = [a.name for a in paper.authors]
     return {
-        "id": paper.id, "title": paper.title, "authors": names[:SHOWN_AUTHORS], "more_authors": max(0, len(names) - SHOWN_AUTHORS),
-        "year": paper.year, "venue": paper.venue, "added": paper.added, "topic": paper.topics[0] if paper.topics else None,
-        "badges": [list(link) for link in paper_links(paper)[:SHOWN_BADGES]], "head": head, "tail": tail, "cut": cut,
+        "id": paper.id, "title": paper.title, "authors": names[:SHOWN_AUTHORS],
+        "more_authors": max(0, len(names) - SHOWN_AUTHORS),
+        "year": paper.year, "venue": paper.venue, "added": paper.added,
+        "topic": paper.topics[0] if paper.topics else None,
+        "badges": [list(link) for link in paper_links(paper)[:SHOWN_BADGES]],
+        "head": head, "tail": tail, "cut": cut,
     }

@@ -20,7 +20,8 @@ from .urls import find_urls
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
 # What PyYAML's reader refuses inside a document, even in a quoted string: escape it instead.
-NOT_YAML_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\x85\u2028\u2029]")
+NOT_YAML_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd"
+                                "\U00010000-\U0010ffff]|[\x85\u2028\u2029]")
 
 
 def fold(value: object) -> object:
@@ -44,7 +45,8 @@ def linked_text(text: str) -> str:
     pieces, done = [], 0
     for start, end, url in find_urls(text):
         pieces.append(html.escape(text[done:start], quote=False))
-        pieces.append(f'<a href="{html.escape(url)}" rel="noopener">{html.escape(url, quote=False)}</a>')
+        shown = html.escape(url, quote=False)
+        pieces.append(f'<a href="{html.escape(url)}" rel="noopener">{shown}</a>')
         done = end
     pieces.append(html.escape(text[done:], quote=False))
     return "".join(pieces)
@@ -61,7 +63,12 @@ def meta_value(value: str) -> Markup:
 
 
 def _yaml_safe(json_text: str) -> str:
-    return NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) < 0x10000 else f"\\U{ord(m.group()):08x}", json_text)
+    return NOT_YAML_PRINTABLE.sub(_escaped, json_text)
+
+
+def _escaped(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def meta_json(value) -> Markup:
@@ -73,7 +80,8 @@ def meta_json(value) -> Markup:
 def code_block(text: str, css: str = "") -> Markup:
     """Literal text in a code block, as raw HTML, with fence and snippet lines disarmed."""
     classes = " ".join(["highlight", *css.split()])
-    return Markup(f'<div class="{html.escape(classes)}"><pre><code>{disarm_fences(html.escape(text, quote=False))}</code></pre></div>')
+    code = disarm_fences(html.escape(text, quote=False))
+    return Markup(f'<div class="{html.escape(classes)}"><pre><code>{code}</code></pre></div>')
 
 
 def disarm_fences(html_text: str) -> str:

@@ -26,10 +26,12 @@ class ListingEntry:
 @dataclass
 class Listing:
     entries: list[ListingEntry]
-    chrome: list[tuple[int, str]]  # lines before the listing starts (page chrome), reported, never silently dropped
+    # lines before the listing starts (page chrome), reported, never silently dropped
+    chrome: list[tuple[int, str]]
 
 
-def parse_listing(text: str, display: str, min_abstract: int = ABSTRACT_MIN, from_line: int | None = None) -> tuple[Listing, list[Problem]]:
+def parse_listing(text: str, display: str, min_abstract: int = ABSTRACT_MIN,
+                  from_line: int | None = None) -> tuple[Listing, list[Problem]]:
     """Entries of a listing: non-blank lines, a title line then its abstract line.
 
     The listing starts at from_line, or else at the first title line followed by an abstract
@@ -42,15 +44,18 @@ def parse_listing(text: str, display: str, min_abstract: int = ABSTRACT_MIN, fro
     if start is None:
         why = f"no title line followed by an abstract line of at least {min_abstract} characters"
         hint = "; give --from-line N (where the first title is) or a smaller --min-abstract"
-        return Listing([], lines), [Problem(display, 0, 0, "", f"no title and abstract pairs found: {why}{hint}")]
+        message = f"no title and abstract pairs found: {why}{hint}"
+        return Listing([], lines), [Problem(display, 0, 0, "", message)]
     listing, problems = Listing([], lines[:start]), []
     for i in range(start, len(lines), 2):
         number, title = lines[i]
         if i + 1 == len(lines):
-            message = "expected a title line followed by its abstract line; this line has no abstract after it"
+            message = ("expected a title line followed by its abstract line; "
+                       "this line has no abstract after it")
             problems.append(Problem(display, number, 1, "", message))
         elif len(title) > TITLE_MAX:
-            message = f"expected a title of at most {TITLE_MAX} characters, got {len(title)}: is a title or an abstract line missing above?"
+            message = (f"expected a title of at most {TITLE_MAX} characters, got {len(title)}: "
+                       "is a title or an abstract line missing above?")
             problems.append(Problem(display, number, 1, "", message))
         else:
             listing.entries.append(ListingEntry(title, lines[i + 1][1], number))
@@ -89,7 +94,8 @@ class ImportResult:
     skipped: list[ListingEntry]
 
 
-def import_entries(entries: list[ListingEntry], planner: Planner, display: str, dry_run: bool = False) -> ImportResult:
+def import_entries(entries: list[ListingEntry], planner: Planner, display: str,
+                   dry_run: bool = False) -> ImportResult:
     """One record per entry whose title is new; all are checked before any is written.
 
     Problems point at the listing (display:line), since the records do not exist yet."""

@@ -43,7 +43,8 @@ class LatexError(ValueError):
 
 @cache
 def _contexts():
-    """pylatexenc's parser and text contexts, taught the few macros real .bib files use that it drops."""
+    """pylatexenc's parser and text contexts, taught the
+    few macros real .bib files use that it drops."""
     from pylatexenc import latexwalker
     from pylatexenc.latex2text import MacroTextSpec, get_default_latex_context_db
     from pylatexenc.macrospec import MacroSpec
@@ -52,11 +53,13 @@ def _contexts():
     logging.getLogger("pylatexenc").setLevel(logging.CRITICAL)
     walker = latexwalker.get_default_latex_context_db()
     walker.add_context_category("papersite", prepend=True, macros=[
-        MacroSpec("mbox", "{"), MacroSpec("url", "{"), MacroSpec("href", "{{"), MacroSpec("LaTeX", ""), MacroSpec("TeX", ""),
+        MacroSpec("mbox", "{"), MacroSpec("url", "{"), MacroSpec("href", "{{"),
+        MacroSpec("LaTeX", ""), MacroSpec("TeX", ""),
     ])
     text = get_default_latex_context_db()
     text.add_context_category("papersite", prepend=True, macros=[
-        MacroTextSpec("mbox", "%(1)s"), MacroTextSpec("url", "%(1)s"), MacroTextSpec("href", "%(2)s"),
+        MacroTextSpec("mbox", "%(1)s"), MacroTextSpec("url", "%(1)s"),
+        MacroTextSpec("href", "%(2)s"),
         MacroTextSpec("LaTeX", "LaTeX"), MacroTextSpec("TeX", "TeX"), MacroTextSpec("cite", ""),
     ])
     return walker, text
@@ -66,7 +69,8 @@ def _contexts():
 def _converter(math_mode: str):
     from pylatexenc.latex2text import LatexNodes2Text
 
-    return LatexNodes2Text(latex_context=_contexts()[1], math_mode=math_mode, strict_latex_spaces=True)
+    return LatexNodes2Text(latex_context=_contexts()[1], math_mode=math_mode,
+                           strict_latex_spaces=True)
 
 
 def _convert(latex: str, math_mode: str) -> str:
@@ -120,10 +124,6 @@ def latex_to_unicode(text: str, paragraphs: bool = False) -> str:
         # In a field value `%` is a percent sign, not the start of a comment.
         text = _convert(UNESCAPED_PERCENT.sub(r"\\%", MATH_BRACE.sub(r"\1", text)), "verbatim")
     return unicodedata.normalize("NFC", " ".join(text.split()))
-
-
-def has_math(text: str) -> bool:
-    return "$" in text and MATH.search(text) is not None
 
 
 def plain_text(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .additions import Planner, normalized_title
+from .additions import Planner
 from .config import Settings
 from .importers.common import today
 from .model import Collection
@@ -32,12 +32,14 @@ SKELETON_HINTS = """\
 """
 
 
-def create_record(settings: Settings, collection: Collection, title: str, arxiv: str | None, topics: list[str] | None = None) -> Path:
+def create_record(settings: Settings, collection: Collection, title: str, arxiv: str | None,
+                  topics: list[str] | None = None) -> Path:
     """Write a skeleton for a new paper, or raise DataError (writing nothing)."""
     planner = Planner(collection, settings.data_dir / "papers", settings.root)
-    if planner.known(title):
-        known = planner.titles[normalized_title(title)].origin.file
-        raise DataError([Problem("command line", 0, 0, "title", f"already in the collection as {known}")])
+    known = planner.known(title)
+    if known:
+        message = f"already in the collection as {known.origin.file}"
+        raise DataError([Problem("command line", 0, 0, "title", message)])
     record = {"title": title, **({"arxiv": arxiv} if arxiv else {}),
               **({"topics": list(topics)} if topics else {}),
               "added": today()}  # as imports do: listed under "recently added" and in the feeds

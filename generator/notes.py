@@ -15,7 +15,8 @@ from .html_text import disarm_fences
 
 ALLOWED_TAGS = {
     "a", "p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li",
-    "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td", "del", "s", "sup", "sub",
+    "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td", "del", "s", "sup",
+    "sub",
 }
 MAX_NESTING = 40  # block levels (a list and its item are two); deeper notes are refused
 
@@ -23,15 +24,18 @@ MAX_NESTING = 40  # block levels (a list and its item are two); deeper notes are
 
 @functools.cache
 def _markdown():
-    from markdown_it import MarkdownIt  # loaded when a note is rendered: a build with nothing to render never needs it
+    # loaded when a note is rendered: a build with nothing to render never needs it
+    from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
+    parser = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING})
+    return parser.enable(["table", "strikethrough"])
 
 
 def nesting_problem(text: str) -> str | None:
     """Why notes cannot be shown as written: lists and quotes nested beyond what is rendered."""
     if max((token.level for token in _markdown().parse(text)), default=0) >= MAX_NESTING - 1:
-        return f"lists and quotes nested too deeply (at most {MAX_NESTING // 2} levels); flatten them"
+        levels = MAX_NESTING // 2
+        return f"lists and quotes nested too deeply (at most {levels} levels); flatten them"
     return None
 
 

@@ -30,24 +30,11 @@ def initial(title: str) -> str:
     return first.upper() if "a" <= first <= "z" else OTHER_LETTER
 
 
-def alphabetical(papers) -> list:
-    return sorted(papers, key=lambda p: (folded_title(p.title), p.title, p.id))
-
-
-def a_to_z(papers) -> list:
-    """Alphabetical, with everything filed under # (digits, other scripts) first."""
-    return sorted(alphabetical(papers), key=lambda p: initial(p.title) != OTHER_LETTER)
-
-
-def newest_first(papers) -> list:
-    """Dated papers newest first, then undated ones; ties alphabetical."""
-    return sorted(alphabetical(papers), key=lambda p: date_sort_key(p.date), reverse=True)
-
-
 def orders(papers) -> tuple[list, list, list]:
     """(alphabetical, newest first, A-Z with # first), folding each title once."""
     folded = {id(p): folded_title(p.title) for p in papers}
     by_title = sorted(papers, key=lambda p: (folded[id(p)], p.title, p.id))
-    newest = sorted(by_title, key=lambda p: date_sort_key(p.date), reverse=True)  # stable: ties stay alphabetical
+    # stable: ties stay alphabetical
+    newest = sorted(by_title, key=lambda p: date_sort_key(p.date), reverse=True)
     by_letter = sorted(by_title, key=lambda p: not ("a" <= folded[id(p)][:1] <= "z"), reverse=True)
     return by_title, newest, by_letter

@@ -56,18 +56,20 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         _add_theme_templates(config)
         try:
             # MkDocs' resolved config, so INHERIT, !ENV and command-line overrides all count.
-            settings = settings_from(Path(config.config_file_path), config.docs_dir, config.use_directory_urls, self.config,
-                                     config.site_url, config.site_name)
+            settings = settings_from(Path(config.config_file_path), config.docs_dir,
+                                     config.use_directory_urls, self.config, config.site_url,
+                                     config.site_name)
             if not serving:  # serve builds into a folder of its own, outside the project
                 check_site_dir(Path(config.site_dir), settings.root)
             self._watch(config, settings)
-            result = generate(settings, strict=bool(config.strict) and not serving, use_cache=settings.use_cache,
-                              progress=ConsoleProgress())
+            result = generate(settings, strict=bool(config.strict) and not serving,
+                              use_cache=settings.use_cache, progress=ConsoleProgress())
         except (DataError, OSError) as err:
-            problems = err.problems if isinstance(err, DataError) else [Problem(err.filename or "papers", 0, 0, "", err.strerror or str(err))]
+            problems = err.problems if isinstance(err, DataError) else [_os_problem(err)]
             if not serving or self.last_good is None:
                 strict = bool(config.strict) and not serving
-                raise PluginError(f"the paper data has problems ({headline(problems, strict)}):\n" + "\n".join(map(str, problems))) from None
+                heading = f"the paper data has problems ({headline(problems, strict)}):\n"
+                raise PluginError(heading + "\n".join(map(str, problems))) from None
             # A full disk or a file deleted mid-build is reported like bad data: the last good
             # pages stay served, with a banner naming the file, until a save fixes it.
             self.problems = problems
@@ -94,7 +96,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         if result.report.written or result.report.removed:
             log.info(f"papers: {result.report}")
         config.nav = _site_nav(config.nav, result.nav, self.config.nav_topics)
-        config.extra["papers_feed"] = MAIN_FEED if result.nav.left_out_of_feeds is not None else None
+        feeds = result.nav.left_out_of_feeds is not None
+        config.extra["papers_feed"] = MAIN_FEED if feeds else None
         self.dirty.after_generate(config, result)
         self.last_good = result.nav
         return config
@@ -141,6 +144,10 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         logging.getLogger("mkdocs.commands.build").removeFilter(_drop_dirty_warning)
 
 
+def _os_problem(err: OSError) -> Problem:
+    return Problem(err.filename or "papers", 0, 0, "", err.strerror or str(err))
+
+
 def _drop_dirty_warning(record: logging.LogRecord) -> bool:
     """MkDocs warns that a `--dirty` build may leave the navigation inaccurate: pages not
     rebuilt keep the navigation they were built with. Here every page is rebuilt when the
@@ -154,8 +161,9 @@ def check_site_dir(site: Path, root: Path) -> None:
     project = root.resolve()
     inside = site.absolute().is_relative_to(root.absolute())
     if site.is_symlink() or (inside and not site.resolve().is_relative_to(project)):
-        raise DataError([Problem(str(site), 0, 0, "", "site_dir is a symbolic link or leads outside the project: "
-                                 "MkDocs would empty what it points at; build elsewhere with -d")])
+        why = ("site_dir is a symbolic link or leads outside the project: "
+               "MkDocs would empty what it points at; build elsewhere with -d")
+        raise DataError([Problem(str(site), 0, 0, "", why)])
 
 
 def _report_while_serving(problems: list[Problem], state: str) -> None:
@@ -173,10 +181,12 @@ def _site_nav(nav, info: NavInfo, most_topics: int):
     alone when there are more than most_topics); empty facets left out."""
     if not nav:
         return nav
-    empty = {f"{name}/index.md": name not in info.nonempty for name in (*FACET_NAMES, "topics", "map")}
+    empty = {f"{name}/index.md": name not in info.nonempty
+             for name in (*FACET_NAMES, "topics", "map")}
     # Themes print nav titles into HTML as they are: escape them like every other record text.
     topics = [] if len(info.topics) > most_topics else info.topics
-    pages = [TOPICS_NAV_ENTRY] + [{html.escape(title): f"topics/{slug}.md"} for title, slug in topics]
+    pages = [TOPICS_NAV_ENTRY]
+    pages += [{html.escape(title): f"topics/{slug}.md"} for title, slug in topics]
     expanded = []
     for item in nav:
         target = next(iter(item.values())) if isinstance(item, dict) and len(item) == 1 else item

@@ -51,9 +51,13 @@ def errors_of(problems: list[Problem], strict: bool) -> list[Problem]:
 def headline(problems: list[Problem], strict: bool, records: int | None = None) -> str:
     """The first line of a failed run: how many of each kind, and out of how many record files."""
     errors = len(errors_of(problems, strict))
-    warnings = sum(1 for p in problems if p.severity == WARNING) - (errors - sum(1 for p in problems if p.severity == ERROR))
+    # under strict, warnings count as errors, not twice
+    as_errors = errors - sum(1 for p in problems if p.severity == ERROR)
+    warnings = sum(1 for p in problems if p.severity == WARNING) - as_errors
     notes = sum(1 for p in problems if p.severity == NOTE)
-    parts = [f"{errors:,} error{'s' * (errors != 1)}", f"{warnings:,} warning{'s' * (warnings != 1)}", f"{notes:,} note{'s' * (notes != 1)}"]
+    parts = [f"{errors:,} error{'s' * (errors != 1)}",
+             f"{warnings:,} warning{'s' * (warnings != 1)}",
+             f"{notes:,} note{'s' * (notes != 1)}"]
     where = f" in {records:,} record file{'s' * (records != 1)}" if records is not None else ""
     return ", ".join(parts) + where
 

@@ -40,7 +40,8 @@ class ConsoleProgress(Progress):
         if self.stream.isatty():
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, desc=name, unit=" items", file=self.stream, leave=False, mininterval=0.2)
+            self.bar = tqdm(total=total, desc=name, unit=" items", file=self.stream, leave=False,
+                            mininterval=0.2)
         else:
             self.next_line = total // PLAIN_LINES
             self.started = time.perf_counter()
@@ -53,7 +54,8 @@ class ConsoleProgress(Progress):
         elif self.total >= SHOW_AFTER and self.done >= self.next_line:
             self.next_line += max(1, self.total // PLAIN_LINES)
             seconds = time.perf_counter() - self.started
-            print(f"papers: {self.name}: {self.done} of {self.total} ({seconds:.1f} s)", file=self.stream, flush=True)
+            print(f"papers: {self.name}: {self.done} of {self.total} ({seconds:.1f} s)",
+                  file=self.stream, flush=True)
 
     def close(self) -> None:
         if self.bar is not None:

@@ -13,7 +13,8 @@ SCHEMA_COMMENT = "# yaml-language-server: $schema=../../generator/schema/paper.s
 
 def dump_record(record: dict) -> str:
     """YAML text of a record; PyYAML quotes any string that would read back as another type."""
-    body = yaml.dump(record, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=1_000_000)
+    body = yaml.dump(record, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True,
+                     width=1_000_000)
     return SCHEMA_COMMENT + body
 
 

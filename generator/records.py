@@ -32,7 +32,10 @@ def record_files(papers_dir: Path) -> list[Path]:
     return [Path(path) for path, _ in paper_files(papers_dir, papers_dir.parent)[0].values()]
 
 
-def paper_files(papers_dir: Path, root: Path) -> tuple[dict[str, tuple[str, tuple[int, int]]], list[Problem]]:
+FileStamps = dict[str, tuple[str, tuple[int, int]]]
+
+
+def paper_files(papers_dir: Path, root: Path) -> tuple[FileStamps, list[Problem]]:
     """Record files by display path, with their size and modification time, in path order; and
     problems with what else is there: symbolic links leading out of the data folder, to a folder
     or round in a loop are refused (unread, so nothing of what they point at reaches a log), and
@@ -130,13 +133,15 @@ def load_paper_text(text: str, display: str, default_id: str) -> tuple[list[Pape
     return _papers_of(doc, problems, default_id)
 
 
-def _papers_of(doc: Document | None, problems: list[Problem], default_id: str) -> tuple[list[Paper], list[Problem]]:
+def _papers_of(doc: Document | None, problems: list[Problem],
+               default_id: str) -> tuple[list[Paper], list[Problem]]:
     if doc is None:
         return [], problems
     display = doc.file
     if isinstance(doc.value, list):
         if not doc.value:
-            return [], [Problem(display, 1, 1, "", "file holds an empty list: expected paper records")]
+            why = "file holds an empty list: expected paper records"
+            return [], [Problem(display, 1, 1, "", why)]
         items = [((i,), item, None) for i, item in enumerate(doc.value)]
     else:
         items = [((), doc.value, default_id)]
@@ -162,10 +167,12 @@ def located_paths(paper: Paper) -> list[tuple]:
 def _paper(doc: Document, prefix: tuple, record: object, default_id: str | None):
     line, col = doc.mark(prefix)
     if not isinstance(record, dict):
-        return None, [Problem(doc.file, line, col, "", f"expected a paper record (a mapping of fields), got {describe(record)}")]
+        why = f"expected a paper record (a mapping of fields), got {describe(record)}"
+        return None, [Problem(doc.file, line, col, "", why)]
     problems = check(doc, record, prefix, "paper")
     if default_id is None and "id" not in record:
-        problems.append(Problem(doc.file, line, col, "id", "required for each record in a file that holds a list"))
+        why = "required for each record in a file that holds a list"
+        problems.append(Problem(doc.file, line, col, "id", why))
     origin = Origin(doc, prefix)
     problems += _value_checks(record, origin)
     if "id" not in record and default_id is not None:
@@ -212,9 +219,11 @@ def _id_checks(paper_id: str, origin: Origin, from_file_name: bool) -> list[Prob
     if from_file_name:
         rule = load_schema("paper")["properties"]["id"]
         if not re.search(rule["pattern"], paper_id) or len(paper_id) > rule["maxLength"]:
-            return [origin.problem((), f"{source}{paper_id!r} is not a valid id: use lowercase letters, digits and single hyphens, or set `id:`")]
+            why = "use lowercase letters, digits and single hyphens, or set `id:`"
+            return [origin.problem((), f"{source}{paper_id!r} is not a valid id: {why}")]
     if paper_id in RESERVED_NAMES:
-        return [origin.problem(() if from_file_name else ("id",), f"{source}{paper_id!r} is reserved (not a safe file name on every system)")]
+        why = "is reserved (not a safe file name on every system)"
+        return [origin.problem(() if from_file_name else ("id",), f"{source}{paper_id!r} {why}")]
     return []
 
 
@@ -279,7 +288,8 @@ def unclosed_bidi(text: str) -> int | None:
 def load_topics(path: Path, root: Path) -> tuple[list[Topic], list[Problem]]:
     display = display_path(path, root)
     if path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve()):
-        return [], [Problem(display, 0, 0, "", "a symbolic link to something outside the data folder: not read")]
+        why = "a symbolic link to something outside the data folder: not read"
+        return [], [Problem(display, 0, 0, "", why)]
     if not path.is_file():
         return [], []
     doc, problems = read_yaml(path, display, "a list of topics")
@@ -287,7 +297,8 @@ def load_topics(path: Path, root: Path) -> tuple[list[Topic], list[Problem]]:
         return [], problems
     problems = check(doc, doc.value, (), "topics")
     if not problems and isinstance(doc.value, list):
-        problems = [p for i, item in enumerate(doc.value) for p in _unshowable(item, Origin(doc, (i,)), ())]
+        problems = [p for i, item in enumerate(doc.value)
+                    for p in _unshowable(item, Origin(doc, (i,)), ())]
     if problems or not isinstance(doc.value, list):
         return [], problems
     return [topic_from_record(item, Origin(doc, (i,))) for i, item in enumerate(doc.value)], []

@@ -98,7 +98,8 @@ def check(doc: Document, value: object, prefix: tuple, schema_name: str) -> list
     items = value if isinstance(value, list) and schema.get("type") == "array" else [value]
     for index, item in enumerate(items):
         where = (index,) if items is value else ()
-        for path in _repeated_items(item, schema.get("items", schema) if items is value else schema, where):
+        item_schema = schema.get("items", schema) if items is value else schema
+        for path in _repeated_items(item, item_schema, where):
             explained.setdefault(path, "the same entry is listed twice")
     problems = []
     for path, message in explained.items():
@@ -116,6 +117,10 @@ def _expected(err) -> str:
     return " or ".join(KIND_NAMES.get(k, k) for k in kinds)
 
 
+def _too_many(err, what: str) -> str:
+    return f"at most {err.validator_value:,} {what} allowed, got {len(err.instance):,}"
+
+
 def _explain(err) -> list[tuple[tuple, str]]:
     path = tuple(err.absolute_path)
     kind = err.validator
@@ -126,15 +131,16 @@ def _explain(err) -> list[tuple[tuple, str]]:
         known = list(err.schema.get("properties", {}))
         extra = sorted(set(err.instance) - set(known))
         found = [(path + (key,), _unknown_field(key, known)) for key in extra[:MAX_UNKNOWN_FIELDS]]
-        if len(extra) > MAX_UNKNOWN_FIELDS:  # a file that is not a record at all: do not list all of it
-            found.append((path, f"{len(extra) - MAX_UNKNOWN_FIELDS} more unknown fields; is this a paper record?"))
+        if len(extra) > MAX_UNKNOWN_FIELDS:  # a file that is not a record at all: list less
+            more = len(extra) - MAX_UNKNOWN_FIELDS
+            found.append((path, f"{more} more unknown fields; is this a paper record?"))
         return found
     if kind == "maxLength" and "at most" in _expected(err):  # the expectation names the limit
         return [(path, f"expected {_expected(err)}, got {len(err.instance)} characters")]
     if kind == "maxLength":
-        return [(path, f"at most {err.validator_value:,} characters allowed, got {len(err.instance):,}")]
+        return [(path, _too_many(err, "characters"))]
     if kind in ("maxItems", "maxProperties"):
-        return [(path, f"at most {err.validator_value:,} entries allowed, got {len(err.instance):,}")]
+        return [(path, _too_many(err, "entries"))]
     if kind == "propertyNames":
         return [(path, f"link name {describe(err.instance)} is not {_expected(err)}")]
     return [(path, f"expected {_expected(err)}, got {describe(err.instance)}")]

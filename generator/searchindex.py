@@ -34,10 +34,11 @@ from .problems import DataError, Problem
 # Left out of what is searched and quoted: the citation blocks (the title and authors again, in
 # BibTeX and RIS), related papers (their own pages hold them), link buttons, field labels and
 # heading anchors ("arXiv PDF", "Authors:", "¶" would only add noise to the excerpts).
-NOT_INDEXED = (".paper-bibtex, .paper-reference, .paper-ris, .cite-format, .papers-related, .paper-buttons, "
-               ".paper-meta strong, .headerlink")
+NOT_INDEXED = (".paper-bibtex, .paper-reference, .paper-ris, .cite-format, .papers-related, "
+               ".paper-buttons, .paper-meta strong, .headerlink")
 OUTPUT = "pagefind"
-PARTS_DIR = "parts"  # pagefind/parts/1/, 2/, …: the parts after the first, which is pagefind/ itself
+# pagefind/parts/1/, 2/, …: the parts after the first, which is pagefind/ itself
+PARTS_DIR = "parts"
 PARTS_LIST = "parts.json"  # pagefind/parts.json: the parts' folders, relative to pagefind/
 PART_PAGES = 4000
 # A part needs only its index; Pagefind writes its scripts and styles into every output folder.
@@ -46,7 +47,8 @@ PART_FILES = ("pagefind-entry.json", "index", "fragment", "filter", "*.pf_meta")
 
 def index_command(site_dir: Path, directory_urls: bool) -> list[str]:
     """The command that indexes a built site: this module, run on its own."""
-    return [sys.executable, "-m", "generator.searchindex", str(site_dir), *(() if directory_urls else ("--flat-urls",))]
+    flat = () if directory_urls else ("--flat-urls",)
+    return [sys.executable, "-m", "generator.searchindex", str(site_dir), *flat]
 
 
 def paper_pages(site_dir: Path, directory_urls: bool) -> list[str]:
@@ -65,15 +67,18 @@ def _pagefind(site: Path, output: Path, pattern: str) -> None:
                "--exclude-selectors", NOT_INDEXED, "--output-path", str(output), "--silent"]
     result = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     if result.returncode != 0:
-        raise RuntimeError("Pagefind failed (is `pagefind[bin]` installed?): " + _last_lines(result))
+        why = "Pagefind failed (is `pagefind[bin]` installed?): "
+        raise RuntimeError(why + _last_lines(result))
 
 
 def _last_lines(result: subprocess.CompletedProcess) -> str:
     return " / ".join((result.stderr or result.stdout).strip().splitlines()[-5:])
 
 
-def _index_part(site_dir: Path, pages: list[str], output: Path, pattern: str, scripts: bool) -> None:
-    """One part: its pages linked (or copied) into a folder of their own, which Pagefind reads as the site.
+def _index_part(site_dir: Path, pages: list[str], output: Path, pattern: str,
+                scripts: bool) -> None:
+    """One part: its pages linked (or copied) into a folder of their own, which
+    Pagefind reads as the site.
     scripts: keep Pagefind's scripts and styles (the first part's, which the search page loads)."""
     with tempfile.TemporaryDirectory(prefix="papers-search-") as tmp:
         for page in pages:
@@ -91,13 +96,17 @@ def _index_part(site_dir: Path, pages: list[str], output: Path, pattern: str, sc
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
 
 
-def index_site(site_dir: Path, directory_urls: bool, part_pages: int = PART_PAGES, workers: int = 2) -> int:
-    """Writes site_dir/pagefind (and its parts); returns the number of parts. Raises RuntimeError when Pagefind fails.
+def index_site(site_dir: Path, directory_urls: bool, part_pages: int = PART_PAGES,
+               workers: int = 2) -> int:
+    """Writes site_dir/pagefind (and its parts); returns the number of parts. Raises RuntimeError
+    when Pagefind fails.
 
-    The new index is written beside the old one and takes its place once whole, so a search page opened while
-    `mkdocs serve` indexes in the background finds the last index or the new one, never a part of either."""
+    The new index is written beside the old one and takes its place once whole, so a search page
+    opened while `mkdocs serve` indexes in the background finds the last index or the new one, never
+    a part of either."""
     pattern = "papers/**/index.html" if directory_urls else "papers/*.html"
-    output, staging, old = (site_dir / name for name in (OUTPUT, f".{OUTPUT}.{os.getpid()}.new", f".{OUTPUT}.{os.getpid()}.old"))
+    names = (OUTPUT, f".{OUTPUT}.{os.getpid()}.new", f".{OUTPUT}.{os.getpid()}.old")
+    output, staging, old = (site_dir / name for name in names)
     parts = split(paper_pages(site_dir, directory_urls), part_pages)
     try:
         shutil.rmtree(staging, ignore_errors=True)
@@ -105,10 +114,15 @@ def index_site(site_dir: Path, directory_urls: bool, part_pages: int = PART_PAGE
             _pagefind(site_dir, staging, pattern)
         else:
             folders = [staging] + [staging / PARTS_DIR / str(k) for k in range(1, len(parts))]
+
+            def index_part(k: int) -> None:
+                _index_part(site_dir, parts[k], folders[k], pattern, k == 0)
+
             with ThreadPoolExecutor(max(1, workers)) as pool:
-                list(pool.map(lambda k: _index_part(site_dir, parts[k], folders[k], pattern, k == 0), range(len(parts))))
+                list(pool.map(index_part, range(len(parts))))
         # written for one part too: the search page asks for it either way
-        (staging / PARTS_LIST).write_text(json.dumps([f"{PARTS_DIR}/{k}/" for k in range(1, len(parts))]), "utf-8")
+        listed = [f"{PARTS_DIR}/{k}/" for k in range(1, len(parts))]
+        (staging / PARTS_LIST).write_text(json.dumps(listed), "utf-8")
         if output.exists():
             output.rename(old)
         staging.rename(output)
@@ -122,7 +136,8 @@ def indexed_pages(site_dir: Path) -> int | None:
     """Paper pages in the index, over all its parts."""
     folders = [site_dir / OUTPUT]
     try:
-        folders += [site_dir / OUTPUT / part for part in json.loads((site_dir / OUTPUT / PARTS_LIST).read_text("utf-8"))]
+        listed = json.loads((site_dir / OUTPUT / PARTS_LIST).read_text("utf-8"))
+        folders += [site_dir / OUTPUT / part for part in listed]
     except (OSError, ValueError):
         pass
     total = 0
@@ -131,8 +146,13 @@ def indexed_pages(site_dir: Path) -> int | None:
             entry = json.loads((folder / "pagefind-entry.json").read_text("utf-8"))
         except (OSError, ValueError):
             return None
-        total += sum(language.get("page_count", 0) for language in entry.get("languages", {}).values())
+        languages = entry.get("languages", {}).values()
+        total += sum(language.get("page_count", 0) for language in languages)
     return total
+
+
+def _not_built(why: str) -> Problem:
+    return Problem("pagefind", 0, 0, "", f"the search index could not be built: {why}")
 
 
 class SearchIndexer:
@@ -146,18 +166,21 @@ class SearchIndexer:
     def build(self, site_dir: Path, directory_urls: bool) -> str:
         started = time.perf_counter()
         try:
-            result = subprocess.run(index_command(site_dir, directory_urls), capture_output=True, text=True, stdin=subprocess.DEVNULL)
+            result = subprocess.run(index_command(site_dir, directory_urls), capture_output=True,
+                                    text=True, stdin=subprocess.DEVNULL)
         except OSError as err:
-            raise DataError([Problem("pagefind", 0, 0, "", f"the search index could not be built: {err.strerror or err}")]) from None
+            raise DataError([_not_built(str(err.strerror or err))]) from None
         if result.returncode != 0:
-            raise DataError([Problem("pagefind", 0, 0, "", "the search index could not be built: " + _last_lines(result))])
-        return f"search index: {indexed_pages(site_dir) or 0} paper pages in {time.perf_counter() - started:.1f} s"
+            raise DataError([_not_built(_last_lines(result))])
+        took = time.perf_counter() - started
+        return f"search index: {indexed_pages(site_dir) or 0} paper pages in {took:.1f} s"
 
     def start(self, site_dir: Path, directory_urls: bool) -> None:
         self.stop()
         try:  # a session of its own, so stopping it stops the Pagefind runs it started too
-            self.process = subprocess.Popen(index_command(site_dir, directory_urls), stdin=subprocess.DEVNULL,
-                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            self.process = subprocess.Popen(
+                index_command(site_dir, directory_urls), stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         except OSError:
             self.process = None
 
@@ -180,17 +203,21 @@ def _signal_group(process: subprocess.Popen, signum: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m generator.searchindex", description="Index a built site's paper pages with Pagefind.")
+    parser = argparse.ArgumentParser(prog="python -m generator.searchindex",
+                                     description="Index a built site's paper pages with Pagefind.")
     parser.add_argument("site", type=Path)
-    parser.add_argument("--flat-urls", action="store_true", help="the site was built with use_directory_urls: false")
-    parser.add_argument("--part-pages", type=int, default=PART_PAGES, help=f"papers per part of the index (default {PART_PAGES})")
+    parser.add_argument("--flat-urls", action="store_true",
+                        help="the site was built with use_directory_urls: false")
+    parser.add_argument("--part-pages", type=int, default=PART_PAGES,
+                        help=f"papers per part of the index (default {PART_PAGES})")
     args = parser.parse_args(argv)
     if args.part_pages < 1:
         parser.error("--part-pages must be at least 1")
     if not (args.site / "papers").is_dir():
         print(f"{args.site}: no papers/ folder: is this a built site?", file=sys.stderr)
         return 2
-    # Stopped by a newer serve build: exit through index_site's clean-up, which removes the unfinished index.
+    # Stopped by a newer serve build: exit through index_site's
+    # clean-up, which removes the unfinished index.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         index_site(args.site, not args.flat_urls, args.part_pages, threads())

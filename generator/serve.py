@@ -48,7 +48,8 @@ class DirtyBuilds:
     def after_generate(self, config, result) -> None:
         # The navigation as MkDocs will build it, and the config it came from: when either
         # changes, every page must be rebuilt.
-        nav = (repr(config.nav), os.stat(config.config_file_path).st_mtime_ns if config.config_file_path else 0)
+        path = config.config_file_path
+        nav = (repr(config.nav), os.stat(path).st_mtime_ns if path else 0)
         self.rebuild_all = self.rebuild_all or nav != self.nav
         self.nav = nav
         self.removed = list(result.report.removed)
@@ -89,7 +90,8 @@ class DirtyBuilds:
             self.search = fresh
         else:
             gone = {_url_of(r, config.use_directory_urls) for r in self.removed}
-            self.search = {url: docs for url, docs in self.search.items() if url not in self.built and url not in gone}
+            self.search = {url: docs for url, docs in self.search.items()
+                           if url not in self.built and url not in gone}
             self.search.update(fresh)
             index["docs"] = [doc for url in sorted(self.search) for doc in self.search[url]]
             path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), "utf-8")

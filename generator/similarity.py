@@ -1,17 +1,18 @@
 """Text similarity between papers: related-paper lists and a 2-D map of the collection.
 
-Pure computation on plain record dicts; nothing here reads or writes files.
+Pure computation on texts and matrices; nothing here reads or writes files.
 
-Vectors: HashingVectorizer counts, weighted here (`weights`), rather than TfidfVectorizer. Hashing keeps no vocabulary
-dict (at 100,000 abstracts the unigram+bigram vocabulary has millions of entries, each a Python string),
-is stateless and so trivially deterministic, and an all-stop-word text just gives an all-zero row instead
-of the "empty vocabulary" error. Collisions cost little: on the shipped collection the related lists agree
-with TfidfVectorizer's exact vocabulary in 397 of 399 entries.
+Vectors: HashingVectorizer counts, weighted here (`weights`), rather than TfidfVectorizer. Hashing
+keeps no vocabulary dict (at 100,000 abstracts the unigram+bigram vocabulary has millions of
+entries, each a Python string), is stateless and so trivially deterministic, and an all-stop-word
+text just gives an all-zero row instead of the "empty vocabulary" error. Collisions cost little: on
+the shipped collection the related lists agree with TfidfVectorizer's exact vocabulary in 397 of 399
+entries.
 
-Related papers are exact cosine top-k, not an approximation; what keeps 100,000 papers affordable is that
-frequent terms go through BLAS as a dense matrix and the rest as sparse products, one block of rows at a time.
-Scores are exact to the last bit (see `weights`), so after an edit only the affected rows are ranked again
-(`update`) and the result is the one a whole computation gives."""
+Related papers are exact cosine top-k, not an approximation; what keeps 100,000 papers affordable is
+that frequent terms go through BLAS as a dense matrix and the rest as sparse products, one block of
+rows at a time. Scores are exact to the last bit (see `weights`), so after an edit only the affected
+rows are ranked again (`update`) and the result is the one a whole computation gives."""
 
 from __future__ import annotations
 
@@ -30,22 +31,28 @@ from scipy import sparse
 from .parallel import threads
 
 N_FEATURES = 2**20
-# In the shipped collection the median pair scores 0.02 and this floor is the 97th percentile: below it papers
-# share little more than generic phrasing, so a paper with no real neighbour gets a short list, not filler.
+# In the shipped collection the median pair scores 0.02 and this floor is the 97th percentile: below
+# it papers share little more than generic phrasing, so a paper with no real neighbour gets a short
+# list, not filler.
 FLOOR = 0.05
-# Weights are rounded to multiples of 1/SCALE, which makes every similarity exact in float32 (see `weights`).
+# Weights are rounded to multiples of 1/SCALE, which makes every similarity exact in float32 (see
+# `weights`).
 SCALE = 2.0**11
-# A term in more than this share of the papers costs more as a sparse product (df**2 scattered updates, about
-# 5e7/s here) than as a column of a dense matrix multiplied by BLAS (n**2 multiply-adds, about 8e10/s on two
-# cores): break-even near sqrt(5e7 / 8e10) = 0.025. Measured on 30,000 papers with Zipf-distributed words.
+# A term in more than this share of the papers costs more as a sparse product (df**2 scattered
+# updates, about 5e7/s here) than as a column of a dense matrix multiplied by BLAS (n**2
+# multiply-adds, about 8e10/s on two cores): break-even near sqrt(5e7 / 8e10) = 0.025. Measured on
+# 30,000 papers with Zipf-distributed words.
 DENSE_SHARE = 0.025
-# At most this many cells of dense columns (512 MB); any further common terms stay sparse, only slower.
+# At most this many cells of dense columns (512 MB); any further common terms stay sparse, only
+# slower.
 DENSE_CELLS = 2**27
-# Cells of one similarity block: chunk rows times all papers, float32. One per thread is being computed
-# while one more is read: at most threads() + 1 blocks (32 MB each, and the sparse product of each) exist
-# at once. At 100,000 papers blocks of 2**24 cells took 460 MB more at the peak for no faster a ranking.
+# Cells of one similarity block: chunk rows times all papers, float32. One per thread is being
+# computed while one more is read: at most threads() + 1 blocks (32 MB each, and the sparse product
+# of each) exist at once. At 100,000 papers blocks of 2**24 cells took 460 MB more at the peak for
+# no faster a ranking.
 BLOCK_CELLS = 2**23
-# Sparse products of the map with more non-zeros than this are shared out among threads (fewer: not worth it).
+# Sparse products of the map with more non-zeros than this are shared out among threads (fewer: not
+# worth it).
 SPLIT_NNZ = 1_000_000
 # Columns sampled per row to bound the k-th best score before the exact selection.
 SAMPLE = 2048
@@ -58,8 +65,9 @@ TOKEN = re.compile(r"(?u)\b\w\w+\b")  # words of two or more letters or digits
 
 @functools.cache
 def stop_words() -> frozenset[str]:
-    """scikit-learn's English stop words. Its one module that holds them is loaded on its own: importing
-    the package takes about a second (it loads SciPy's statistics), and an edit should not wait for that."""
+    """scikit-learn's English stop words. Its one module that holds them is loaded on its own:
+    importing the package takes about a second (it loads SciPy's statistics), and an edit should not
+    wait for that."""
     spec = importlib.util.find_spec("sklearn")
     if spec is None or spec.origin is None:
         raise ModuleNotFoundError("scikit-learn is not installed: pip install -r requirements.txt")
@@ -71,48 +79,59 @@ def stop_words() -> frozenset[str]:
 
 
 def terms(text: str) -> list[str]:
-    """The words of a text, lower-cased, stop words left out, and each pair of neighbours among them."""
+    """The words of a text, lower-cased, stop words left
+    out, and each pair of neighbours among them."""
     stop = stop_words()
     words = [w for w in TOKEN.findall(text.lower()) if w not in stop]
     return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
 
 
 def counts(texts: list[str]) -> sparse.csr_matrix:
-    """Per text, how often each term (`terms`) occurs, in N_FEATURES hashed columns (float64, whole numbers).
-    A text's row depends on that text alone, so the build cache keeps it."""
-    # Two growing arrays of machine numbers: Python lists of every column number (35 million at 100,000 papers,
-    # each a separate int object) took about 1.5 GB, and a small array per text left that much in holes once joined.
-    # Each text's columns are counted by NumPy: a Counter of Python ints took 40% longer.
+    """Per text, how often each term (`terms`) occurs, in N_FEATURES hashed columns (float64, whole
+    numbers). A text's row depends on that text alone, so the build cache keeps it."""
+    # Two growing arrays of machine numbers: Python lists of every column number (35 million at
+    # 100,000 papers, each a separate int object) took about 1.5 GB, and a small array per text left
+    # that much in holes once joined. Each text's columns are counted by NumPy: a Counter of Python
+    # ints took 40% longer.
     indices, data, sizes = array.array("i"), array.array("d"), [0]
     for text in texts:
         found = terms(text)
-        hashed = np.fromiter(map(zlib.crc32, map(str.encode, found)), dtype=np.uint32, count=len(found))
+        hashed = np.fromiter(map(zlib.crc32, map(str.encode, found)), dtype=np.uint32,
+                             count=len(found))
         columns, times = np.unique((hashed & (N_FEATURES - 1)).astype(np.int32), return_counts=True)
         indices.frombytes(columns.tobytes())
         data.frombytes(times.astype(np.float64).tobytes())
         sizes.append(len(columns))
-    return sparse.csr_matrix((np.frombuffer(data, dtype=np.float64), np.frombuffer(indices, dtype=np.int32),
-                              np.cumsum(sizes, dtype=np.int64)), shape=(len(texts), N_FEATURES))
+    arrays = (np.frombuffer(data, dtype=np.float64), np.frombuffer(indices, dtype=np.int32),
+              np.cumsum(sizes, dtype=np.int64))
+    return sparse.csr_matrix(arrays, shape=(len(texts), N_FEATURES))
 
 
-def weights(term_counts: sparse.csr_matrix, reuse: bool = False, frequencies: tuple[int, np.ndarray] | None = None) -> sparse.csr_matrix:
-    """L2-normalized TF-IDF rows (sublinear tf, smoothed idf), float32, each weight a multiple of 1/SCALE.
+def weights(term_counts: sparse.csr_matrix, reuse: bool = False,
+            frequencies: tuple[int, np.ndarray] | None = None) -> sparse.csr_matrix:
+    """L2-normalized TF-IDF rows (sublinear tf, smoothed idf), float32, each weight a multiple of
+    1/SCALE.
 
-    On such rows a similarity is a sum of products n * m / SCALE**2 with whole n, m >= 0, and by Cauchy-Schwarz
-    every partial sum stays below (SCALE + sqrt(terms) / 2)**2 / SCALE**2, under 2**24 steps of 1/SCALE**2 for
-    any text of fewer than millions of distinct terms: float32 holds each of those sums exactly. So each score
-    is exact whatever the order of the sums (BLAS threads, blocks of rows, one row alone), and a related list
-    computed again for a few papers equals the one a whole computation gives. The price is weights to about
-    three decimals (a weight below 1/4096 counts as none), far finer than what decides a related paper.
-    reuse: term_counts (float64) is not needed afterwards, and is weighed in place instead of copied.
-    frequencies: (papers, document frequency of each column) of the collection these rows belong to, when they are
-    weighed apart from it; each row is then exactly as weighed among all the collection's rows."""
+    On such rows a similarity is a sum of products n * m / SCALE**2 with whole n, m >= 0, and by
+    Cauchy-Schwarz every partial sum stays below (SCALE + sqrt(terms) / 2)**2 / SCALE**2, under
+    2**24 steps of 1/SCALE**2 for any text of fewer than millions of distinct terms: float32 holds
+    each of those sums exactly. So each score is exact whatever the order of the sums (BLAS threads,
+    blocks of rows, one row alone), and a related list computed again for a few papers equals the
+    one a whole computation gives. The price is weights to about three decimals (a weight below
+    1/4096 counts as none), far finer than what decides a related paper.
+    reuse: term_counts (float64) is not needed afterwards, and is weighed in place instead of
+    copied.
+    frequencies: (papers, document frequency of each column) of the collection these rows belong to,
+    when they are weighed apart from it; each row is then exactly as weighed among all the
+    collection's rows."""
     matrix = sparse.csr_matrix(term_counts, dtype=np.float64, copy=not reuse)
     matrix.sum_duplicates()
-    count, df = frequencies if frequencies is not None else (matrix.shape[0], np.bincount(matrix.indices, minlength=matrix.shape[1]))
+    if frequencies is None:
+        frequencies = (matrix.shape[0], np.bincount(matrix.indices, minlength=matrix.shape[1]))
+    count, df = frequencies
     idf = np.log((1 + count) / (1 + df)) + 1
-    # In place, one array of the matrix's size at a time (at 100,000 papers each is 280 MB); the same operations
-    # in the same order as (1 + log(tf)) * idf / norm, rounded to the grid.
+    # In place, one array of the matrix's size at a time (at 100,000 papers each is 280 MB); the
+    # same operations in the same order as (1 + log(tf)) * idf / norm, rounded to the grid.
     data = matrix.data
     np.log(data, out=data)
     data += 1
@@ -138,23 +157,27 @@ def changed_rows(before: sparse.csr_matrix, after: sparse.csr_matrix) -> np.ndar
     return np.unique((before != after).nonzero()[0])
 
 
-def reweighed_rows(after: sparse.csr_matrix, edited: np.ndarray, before_edited: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
-    """For term counts `after` whose rows `edited` (ascending) had the counts `before_edited`, and no others changed:
-    (rows, df). rows (ascending): those whose weights can differ from before, the edited rows and every row with a
-    term whose document frequency changed (so did its idf, and the row's norm); every other row weighs the same, to
-    the bit. df: the document frequencies before, to weigh those rows as they were (`weights`' frequencies)."""
+def reweighed_rows(after: sparse.csr_matrix, edited: np.ndarray,
+                   before_edited: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """For term counts `after` whose rows `edited` (ascending) had the counts `before_edited`, and
+    no others changed: (rows, df). rows (ascending): those whose weights can differ from before, the
+    edited rows and every row with a term whose document frequency changed (so did its idf, and the
+    row's norm); every other row weighs the same, to the bit. df: the document frequencies before,
+    to weigh those rows as they were (`weights`' frequencies)."""
     columns = after.shape[1]
-    moved = np.bincount(after[edited].indices, minlength=columns) - np.bincount(before_edited.indices, minlength=columns)
+    moved = (np.bincount(after[edited].indices, minlength=columns)
+             - np.bincount(before_edited.indices, minlength=columns))
     hits = np.flatnonzero(np.isin(after.indices, np.flatnonzero(moved)))
     rows = np.union1d(edited, np.searchsorted(after.indptr, hits, side="right") - 1)
     return rows, np.bincount(after.indices, minlength=columns) - moved
 
 
 def _split_by_frequency(matrix: sparse.csr_matrix) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """The rare terms' columns, transposed (terms x rows), and the common terms as a dense matrix (rows x terms).
+    """The rare terms' columns, transposed (terms x rows), and the common terms as a dense matrix
+    (rows x terms).
 
-    A row of matrix times the transposed rare part sums the products of its rare terms only (the common terms'
-    rows are empty there), so the rows need no copy without their common terms."""
+    A row of matrix times the transposed rare part sums the products of its rare terms only (the
+    common terms' rows are empty there), so the rows need no copy without their common terms."""
     df = np.bincount(matrix.indices, minlength=matrix.shape[1])
     frequent = np.argsort(-df, kind="stable")[:max(1, DENSE_CELLS // max(1, matrix.shape[0]))]
     common = np.sort(frequent[df[frequent] > DENSE_SHARE * matrix.shape[0]])
@@ -183,10 +206,11 @@ class _Scores:
         return block
 
     def blocks(self, rows: np.ndarray):
-        """(rows of the block, block) for the rows, a bounded number of them at a time, in order. SciPy's
-        sparse product runs on one core and releases the GIL, so blocks are computed by as many threads as
-        there are cores, each with one BLAS thread (BLAS threads of their own would compete for the cores),
-        at most one block ahead per thread of the one being read, to bound memory."""
+        """(rows of the block, block) for the rows, a bounded number of them at a
+        time, in order. SciPy's sparse product runs on one core and releases the
+        GIL, so blocks are computed by as many threads as there are cores, each with
+        one BLAS thread (BLAS threads of their own would compete for the cores), at
+        most one block ahead per thread of the one being read, to bound memory."""
         parts = [rows[start:start + self.step] for start in range(0, len(rows), self.step)]
         workers = threads()
         if workers < 2 or len(parts) < 2:
@@ -198,13 +222,15 @@ class _Scores:
         with threadpool_limits(limits=1, user_api="blas"):
             pool = ThreadPoolExecutor(workers)
             try:
-                pending = collections.deque(pool.submit(self.block, part) for part in parts[:workers])
+                first = (pool.submit(self.block, part) for part in parts[:workers])
+                pending = collections.deque(first)
                 for index, part in enumerate(parts):
                     block = pending.popleft().result()
                     if index + workers < len(parts):
                         pending.append(pool.submit(self.block, parts[index + workers]))
                     yield part, block
-            finally:  # read to the end, or left early: no thread outlives the blocks (the build forks later)
+            # read to the end, or left early: no thread outlives the blocks (the build forks later)
+            finally:
                 pool.shutdown(cancel_futures=True)
 
 
@@ -212,11 +238,15 @@ Ranked = list[list[tuple[int, float]]]  # per row: (row, score) of its related r
 
 
 def _top(block: np.ndarray, k: int) -> Ranked:
-    """Per row, (column, score) of the k best scores at or above FLOOR: higher score first, then lower column."""
-    # The k-th best of a sample of columns bounds the k-th best of the row from below and is far cheaper
-    # than partitioning whole rows; it leaves only a few candidates per row to sort exactly.
+    """Per row, (column, score) of the k best scores at or
+    above FLOOR: higher score first, then lower column."""
+    # The k-th best of a sample of columns bounds the k-th best of the row from below and is far
+    # cheaper than partitioning whole rows; it leaves only a few candidates per row to sort exactly.
     sample = block[:, :: max(1, block.shape[1] // SAMPLE)]
-    bound = np.partition(sample, -k, axis=1)[:, -k] if sample.shape[1] >= k else np.full(len(block), -np.inf)
+    if sample.shape[1] >= k:
+        bound = np.partition(sample, -k, axis=1)[:, -k]
+    else:
+        bound = np.full(len(block), -np.inf)
     rows, cols = np.nonzero(block >= np.maximum(bound, FLOOR)[:, None])
     scores = block[rows, cols]
     order = np.lexsort((cols, -scores, rows))
@@ -227,9 +257,10 @@ def _top(block: np.ndarray, k: int) -> Ranked:
 
 
 def ranked(matrix: sparse.csr_matrix, k: int, chunk: int | None = None) -> Ranked:
-    """For each row of matrix (rows as `weights` gives), up to k other rows by cosine similarity: best first,
-    equal scores by lower row; none below FLOOR. Computed for a block of rows against all at a time (chunk
-    rows; None: as many as make a block of about BLOCK_CELLS), so the full similarity matrix never exists."""
+    """For each row of matrix (rows as `weights` gives), up to k other rows by cosine similarity:
+    best first, equal scores by lower row; none below FLOOR. Computed for a block of rows against
+    all at a time (chunk rows; None: as many as make a block of about BLOCK_CELLS), so the full
+    similarity matrix never exists."""
     count = matrix.shape[0]
     if count == 0 or k < 1:
         return [[] for _ in range(count)]
@@ -243,11 +274,13 @@ def ranked(matrix: sparse.csr_matrix, k: int, chunk: int | None = None) -> Ranke
 
 
 def update(matrix: sparse.csr_matrix, k: int, before: Ranked, changed: np.ndarray) -> Ranked:
-    """`ranked(matrix, k)`, given its result `before` for a matrix that differed only in the rows `changed`.
+    """`ranked(matrix, k)`, given its result `before` for a matrix that differed only in the rows
+    `changed`.
 
-    The changed rows are ranked afresh. Every other row keeps its list, merged with the changed rows that now
-    score at or above its last entry; only a row whose full list held a changed row (whose place an unknown
-    row may take) is ranked afresh too. Scores are exact (see `weights`), so the result is the same."""
+    The changed rows are ranked afresh. Every other row keeps its list, merged with the changed rows
+    that now score at or above its last entry; only a row whose full list held a changed row (whose
+    place an unknown row may take) is ranked afresh too. Scores are exact (see `weights`), so the
+    result is the same."""
     scores = _Scores(matrix)
     result = list(before)
     is_changed = np.zeros(matrix.shape[0], dtype=bool)
@@ -258,7 +291,8 @@ def update(matrix: sparse.csr_matrix, k: int, before: Ranked, changed: np.ndarra
             result[row] = best
         sources, targets = np.nonzero(block >= FLOOR)
         values = block[sources, targets].tolist()
-        for source, target, value in zip(part[sources].tolist(), targets.tolist(), values, strict=True):
+        found = zip(part[sources].tolist(), targets.tolist(), values, strict=True)
+        for source, target, value in found:
             if not is_changed[target]:
                 offers.setdefault(target, []).append((source, value))
     again = []
@@ -277,36 +311,45 @@ def update(matrix: sparse.csr_matrix, k: int, before: Ranked, changed: np.ndarra
     return result
 
 
-def related(ids: list[str], matrix: sparse.spmatrix, k: int = 5, chunk: int | None = None) -> dict[str, tuple[str, ...]]:
-    """For each id (the rows of matrix, as `weights` gives, in any order), up to k other ids by cosine similarity:
-    best first, equal scores by id ascending; none below FLOOR. Every id gets an entry."""
+def related(ids: list[str], matrix: sparse.spmatrix, k: int = 5,
+            chunk: int | None = None) -> dict[str, tuple[str, ...]]:
+    """For each id (the rows of matrix, as `weights` gives, in any
+    order), up to k other ids by cosine similarity: best first, equal
+    scores by id ascending; none below FLOOR. Every id gets an entry."""
     by_id = sorted(range(len(ids)), key=ids.__getitem__)
     in_order = [ids[i] for i in by_id]
     lists = ranked(sparse.csr_matrix(matrix, dtype=np.float32)[by_id], k, chunk)
-    return {paper: tuple(in_order[other] for other, _ in best) for paper, best in zip(in_order, lists, strict=True)}
+    return {paper: tuple(in_order[other] for other, _ in best)
+            for paper, best in zip(in_order, lists, strict=True)}
 
 
-def _svd(matrix: sparse.csr_matrix, components: int, oversample: int = 10, iterations: int = 7) -> np.ndarray:
-    """The rows projected on the top singular vectors (U times Sigma), by randomized subspace iteration (Halko,
-    Martinsson and Tropp 2011) on the papers' Gram matrix A A^T, with a fixed seed.
+def _svd(matrix: sparse.csr_matrix, components: int, oversample: int = 10,
+         iterations: int = 7) -> np.ndarray:
+    """The rows projected on the top singular vectors (U times Sigma), by randomized subspace
+    iteration (Halko, Martinsson and Tropp 2011) on the papers' Gram matrix A A^T, with a fixed
+    seed.
 
-    Only the papers' side is needed, so the basis lives in paper space (n x 13) and the last step is the
-    eigen-decomposition of a 13 x 13 matrix; the usual form ends with an SVD of a 13 x terms matrix (hundreds of
-    thousands of used hash columns), which took 0.7 s of a 10,000-paper edit."""
-    # Most of the 2**20 hash buckets are empty in a small collection; leaving them out keeps the products small.
-    # The columns are renumbered in place of a column selection, which would copy the matrix once more.
+    Only the papers' side is needed, so the basis lives in paper space (n x 13) and the last step is
+    the eigen-decomposition of a 13 x 13 matrix; the usual form ends with an SVD of a 13 x terms
+    matrix (hundreds of thousands of used hash columns), which took 0.7 s of a 10,000-paper edit."""
+    # Most of the 2**20 hash buckets are empty in a small collection; leaving them out keeps the
+    # products small. The columns are renumbered in place of a column selection, which would copy
+    # the matrix once more.
     used = np.flatnonzero(np.bincount(matrix.indices, minlength=matrix.shape[1]))
     number = np.zeros(matrix.shape[1], dtype=np.int32)
     number[used] = np.arange(len(used), dtype=np.int32)
-    matrix = sparse.csr_matrix((matrix.data.astype(np.float64), number[matrix.indices], matrix.indptr), shape=(matrix.shape[0], len(used)))
-    matrix.sort_indices()  # as weights() leaves them: the products' sums then run in one order (see _RowProducts)
+    arrays = (matrix.data.astype(np.float64), number[matrix.indices], matrix.indptr)
+    matrix = sparse.csr_matrix(arrays, shape=(matrix.shape[0], len(used)))
+    # as weights() leaves them: the products' sums then run in one order (see _RowProducts)
+    matrix.sort_indices()
     size = min(components + oversample, *matrix.shape)
     points = np.zeros((matrix.shape[0], components))
     if size == 0:
         return points
     with _RowProducts(matrix) as product:
         basis = np.random.default_rng(0).standard_normal((matrix.shape[0], size))
-        for _ in range(iterations + 1):  # each pass multiplies by A A^T; QR keeps the basis well conditioned
+        # each pass multiplies by A A^T; QR keeps the basis well conditioned
+        for _ in range(iterations + 1):
             basis, _ = np.linalg.qr(product.forward(product.backward(basis)))
         projected = product.backward(basis)  # A^T Q: Q^T A A^T Q is its Gram matrix
     values, vectors = np.linalg.eigh(projected.T @ projected)
@@ -314,16 +357,18 @@ def _svd(matrix: sparse.csr_matrix, components: int, oversample: int = 10, itera
     sigma = np.sqrt(np.clip(values[top], 0, None))
     found = basis @ vectors[:, top] * sigma  # U Sigma, as many columns as the rank allows
     loadings = (projected @ vectors[:, top]).T  # the terms' side (V Sigma), only for the signs
-    # SVD signs are arbitrary; fixing them (largest loading positive) keeps the map from mirroring between versions.
+    # SVD signs are arbitrary; fixing them (largest loading
+    # positive) keeps the map from mirroring between versions.
     signs = np.sign(loadings[np.arange(len(top)), np.abs(loadings).argmax(axis=1)])
     points[:, :len(top)] = found * np.where(signs == 0, 1, signs)
     return points
 
 
 class _RowProducts:
-    """matrix @ x and matrix.T @ y (the matrix's indices sorted in each row). Each output row is the same sum, in the
-    same order, whatever the number of threads: matrix.T @ y has its rows shared out among threads (SciPy's products
-    run on one core and release the GIL); matrix @ x is one product, on one thread."""
+    """matrix @ x and matrix.T @ y (the matrix's indices sorted in each row). Each output row is the
+    same sum, in the same order, whatever the number of threads: matrix.T @ y has its rows shared
+    out among threads (SciPy's products run on one core and release the GIL); matrix @ x is one
+    product, on one thread."""
 
     def __init__(self, matrix: sparse.csr_matrix):
         if not matrix.has_sorted_indices:
@@ -333,10 +378,11 @@ class _RowProducts:
         if not big:
             self.by_columns, self.columns = matrix, [matrix.T]
         else:
-            # A copy of the matrix stored by terms. Its row-wise product is faster than SciPy's transposed one and can be
-            # split by rows. Read by columns, it is the matrix itself: then matrix @ x reads x in order, where a product
-            # by rows reads it at random (0.07 against 0.36 s on one thread at 30,000 papers). Each paper's sum is made
-            # in the same order either way, term by term, ascending.
+            # A copy of the matrix stored by terms. Its row-wise product is faster than SciPy's
+            # transposed one and can be split by rows. Read by columns, it is the matrix itself:
+            # then matrix @ x reads x in order, where a product by rows reads it at random (0.07
+            # against 0.36 s on one thread at 30,000 papers). Each paper's sum is made in the same
+            # order either way, term by term, ascending.
             transposed = matrix.T.tocsr()
             self.columns = self._split(transposed)
             self.by_columns = transposed.T
@@ -348,8 +394,10 @@ class _RowProducts:
         ptr, parts = matrix.indptr, []
         for a, b in zip(bounds[:-1], bounds[1:], strict=True):
             data, indices = matrix.data[ptr[a]:ptr[b]], matrix.indices[ptr[a]:ptr[b]]
-            part = sparse.csr_matrix((data, indices, ptr[a:b + 1] - ptr[a]), shape=(b - a, matrix.shape[1]), copy=False)
-            part.data, part.indices = data, indices  # SciPy copies a small view of a larger array; keep the views
+            part = sparse.csr_matrix((data, indices, ptr[a:b + 1] - ptr[a]),
+                                     shape=(b - a, matrix.shape[1]), copy=False)
+            # SciPy copies a small view of a larger array; keep the views
+            part.data, part.indices = data, indices
             parts.append(part)
         return parts
 
@@ -368,18 +416,25 @@ class _RowProducts:
         parts = self.columns
         if self.pool is None:
             return parts[0] @ dense
-        # Each thread writes its rows into one array. Stacking the parts' products afterwards copied them all once
-        # more, into memory made anew: 81 MB a backward product at 10,000 papers, a quarter of the layout's time.
+        # Each thread writes its rows into one array. Stacking the parts' products afterwards copied
+        # them all once more, into memory made anew: 81 MB a backward product at 10,000 papers, a
+        # quarter of the layout's time.
         dense = np.ascontiguousarray(dense)
         bounds = np.cumsum([0] + [part.shape[0] for part in parts])
-        out = np.zeros((bounds[-1], dense.shape[1]), dtype=np.result_type(parts[0].dtype, dense.dtype))
-        list(self.pool.map(lambda i: _product_into(parts[i], dense, out[bounds[i]:bounds[i + 1]]), range(len(parts))))
+        kind = np.result_type(parts[0].dtype, dense.dtype)
+        out = np.zeros((bounds[-1], dense.shape[1]), dtype=kind)
+
+        def product(i: int) -> None:
+            _product_into(parts[i], dense, out[bounds[i]:bounds[i + 1]])
+
+        list(self.pool.map(product, range(len(parts))))
         return out
 
 
 def _sparse_kernel():
-    """SciPy's kernel behind `csr @ dense`, which adds into an array it is given. It is private: used only when
-    found, and when it gives SciPy's product on a small case with mixed signs and an empty row."""
+    """SciPy's kernel behind `csr @ dense`, which adds into an array it
+    is given. It is private: used only when found, and when it gives
+    SciPy's product on a small case with mixed signs and an empty row."""
     try:
         from scipy.sparse import _sparsetools
 
@@ -397,38 +452,44 @@ _MATVECS = _sparse_kernel()
 
 
 def _product_into(part: sparse.csr_matrix, dense: np.ndarray, out: np.ndarray) -> None:
-    """out = part @ dense, out zeros and C-contiguous: through the kernel SciPy's product calls, with the same part and
-    dense arrays, so the same sums in the same order; SciPy's product itself, copied into out, where that kernel or its
-    types are not there."""
+    """out = part @ dense, out zeros and C-contiguous: through the kernel SciPy's product calls,
+    with the same part and dense arrays, so the same sums in the same order; SciPy's product itself,
+    copied into out, where that kernel or its types are not there."""
     # The kernel checks no sizes: they are checked here, as SciPy checks them before calling it.
-    if (_MATVECS is not None and part.indptr.dtype == part.indices.dtype and part.dtype == dense.dtype == out.dtype == np.float64
+    if (_MATVECS is not None and part.indptr.dtype == part.indices.dtype
+            and part.dtype == dense.dtype == out.dtype == np.float64
             and dense.flags.c_contiguous and out.flags.c_contiguous and dense.ndim == 2
             and dense.shape[0] == part.shape[1] and out.shape == (part.shape[0], dense.shape[1])):
-        _MATVECS(part.shape[0], part.shape[1], dense.shape[1], part.indptr, part.indices, part.data, dense.ravel(), out.ravel())
+        _MATVECS(part.shape[0], part.shape[1], dense.shape[1], part.indptr, part.indices,
+                 part.data, dense.ravel(), out.ravel())
     else:
         out[...] = part @ dense
 
 
 def _unit_square(points: np.ndarray) -> np.ndarray:
     low, span = points.min(axis=0), np.ptp(points, axis=0)
-    # An axis with no real spread (identical or empty texts) would otherwise blow rounding noise up to [0, 1].
+    # An axis with no real spread (identical or empty texts) would otherwise blow rounding noise up
+    # to [0, 1].
     flat = span <= SPREAD
     scaled = (points - low) / np.where(flat, 1, span)
     return np.round(np.where(flat, 0.5, scaled), 4)
 
 
 def layout(ids: list[str], matrix: sparse.spmatrix) -> dict[str, tuple[float, float]]:
-    """For each id, a point in [0, 1] x [0, 1] (4 decimals) for a map of the collection: similar papers near each other.
+    """For each id, a point in [0, 1] x [0, 1] (4 decimals) for a map of the collection: similar
+    papers near each other.
 
-    Latent semantic analysis to three components, keeping the second and third: the first mostly measures how
-    typical a paper's wording is, not what it is about. On the shipped collection that separated the top-level
-    topics clearly better than the first two (mean distance to the own topic's centre over that to the others'
-    0.49 against 0.74), and as well as a 50-component SVD at a fraction of its time and memory.
-    Fewer than three papers sit on a horizontal line through the centre.
+    Latent semantic analysis to three components, keeping the second and third: the first mostly
+    measures how typical a paper's wording is, not what it is about. On the shipped collection that
+    separated the top-level topics clearly better than the first two (mean distance to the own
+    topic's centre over that to the others' 0.49 against 0.74), and as well as a 50-component SVD at
+    a fraction of its time and memory. Fewer than three papers sit on a horizontal line through the
+    centre.
     """
     count = len(ids)
     if count < 3:
-        return {paper: (round(i / (count - 1), 4) if count > 1 else 0.5, 0.5) for i, paper in enumerate(ids)}
+        return {paper: (round(i / (count - 1), 4) if count > 1 else 0.5, 0.5)
+                for i, paper in enumerate(ids)}
     # In float32 the number of BLAS threads changed the 4th decimal of many points; in float64 none.
     points = _unit_square(_svd(sparse.csr_matrix(matrix), 3)[:, 1:])  # (_svd computes in float64)
     return {paper: (float(x), float(y)) for paper, (x, y) in zip(ids, points, strict=True)}

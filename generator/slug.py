@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 from anyascii import anyascii
 
 # Page names that are taken by index pages (and their `page/N` pages) or are not safe file
 # names on every system.
-RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul", "index", "page"} | {f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)})
-STOP_WORDS = {"a", "an", "and", "the", "of", "for", "in", "on", "with", "to", "via", "by", "from", "at", "is"}
+DEVICE_NAMES = {f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)}
+RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul", "index", "page"} | DEVICE_NAMES)
+STOP_WORDS = {"a", "an", "and", "the", "of", "for", "in", "on", "with", "to", "via", "by", "from",
+              "at", "is"}
 
 
 def slugify(text: str, max_length: int = 80) -> str:
@@ -67,9 +68,3 @@ class FreeNames:
     def _numbered(self, base: str, n: int) -> str:
         suffix = f"-{n}"
         return base[: self.max_length - len(suffix)].rstrip("-") + suffix
-
-
-def tag_slug(tag: str) -> str:
-    """Page name of a tag; tags with no ASCII letters or digits get a stable hashed name."""
-    slug = slugify(tag) or hashlib.sha1(tag.encode("utf-8")).hexdigest()[:10]
-    return f"tag-{slug}" if slug in RESERVED_NAMES or not slugify(tag) else slug

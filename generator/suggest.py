@@ -49,7 +49,8 @@ class Matcher:
     def __init__(self, topics: list[Topic]):
         self.topics = topics
         self.parent = {t.id: t.parent for t in topics}
-        self.keywords = {t.id: [(k, _pattern(k)) for k in dict.fromkeys(t.keywords) if k.strip()] for t in topics}
+        self.keywords = {t.id: [(k, _pattern(k)) for k in dict.fromkeys(t.keywords) if k.strip()]
+                         for t in topics}
         self.excludes = {t.id: [_pattern(k) for k in t.exclude if k.strip()] for t in topics}
 
     def covered(self, paper: Paper) -> set[str]:
@@ -62,7 +63,9 @@ class Matcher:
         covered = self.covered(paper)
         found = []
         for topic in self.topics:
-            if topic.id in covered or any(p.search(title) or p.search(abstract) for p in self.excludes[topic.id]):
+            if topic.id in covered:
+                continue
+            if any(p.search(title) or p.search(abstract) for p in self.excludes[topic.id]):
                 continue
             score, matched = 0, []
             for keyword, pattern in self.keywords[topic.id]:
@@ -78,17 +81,18 @@ class Matcher:
         return found
 
 
-def suggest_topics(collection: Collection, min_score: int = DEFAULT_MIN_SCORE, only_untopiced: bool = False) -> list[Suggestion]:
+def suggest_topics(collection: Collection, min_score: int = DEFAULT_MIN_SCORE,
+                   only_untopiced: bool = False) -> list[Suggestion]:
     """Suggestions ranked by score (highest first), then by paper id and topic id."""
     matcher = Matcher(collection.topics)
-    found = [
-        s for paper in collection.papers if not (only_untopiced and paper.topics) for s in matcher.for_paper(paper, min_score)
-    ]
+    papers = [p for p in collection.papers if not (only_untopiced and p.topics)]
+    found = [s for paper in papers for s in matcher.for_paper(paper, min_score)]
     return sorted(found, key=lambda s: (-s.score, s.paper.id, s.topic.id))
 
 
 def evaluate(collection: Collection, min_score: int = DEFAULT_MIN_SCORE) -> Evaluation:
-    """Hide each paper's topics, suggest, and count the suggestions its curated topics agree with."""
+    """Hide each paper's topics, suggest, and count
+    the suggestions its curated topics agree with."""
     matcher = Matcher(collection.topics)
     shown = right = found_for = 0
     for paper in collection.papers:

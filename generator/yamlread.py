@@ -63,12 +63,14 @@ def _node_mark(node: yaml.Node, path: Path_, keys: dict[int, dict]) -> tuple[int
         if isinstance(node, yaml.MappingNode):
             index = keys.get(id(node))
             if index is None:
-                index = keys[id(node)] = {_text(k.value): (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+                index = keys[id(node)] = {_text(k.value): (k, v) for k, v in node.value
+                                          if isinstance(k, yaml.ScalarNode)}
             found = index.get(part)
             if found is None:
                 return mark
             mark, node = _position(found[0]), found[1]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        elif (isinstance(node, yaml.SequenceNode) and isinstance(part, int)
+              and 0 <= part < len(node.value)):
             node = node.value[part]
             mark = _position(node)
         else:
@@ -113,7 +115,8 @@ def decode_utf8(data: bytes, display: str) -> tuple[str | None, list[Problem]]:
         return None, [Problem(display, line, col, "", message)]
 
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return refuse(0, "expected UTF-8 text, found a UTF-16 byte-order mark; save the file as UTF-8")
+        return refuse(0, "expected UTF-8 text, found a UTF-16 byte-order mark; "
+                      "save the file as UTF-8")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     nul = data.find(b"\x00")
@@ -126,24 +129,28 @@ def decode_utf8(data: bytes, display: str) -> tuple[str | None, list[Problem]]:
         return refuse(err.start, f"expected UTF-8 text, found byte 0x{bad}; save the file as UTF-8")
 
 
-def read_yaml(path: Path, display: str, expected: str = "a paper record") -> tuple[Document | None, list[Problem]]:
+def read_yaml(path: Path, display: str,
+              expected: str = "a paper record") -> tuple[Document | None, list[Problem]]:
     """Parse path; on any problem return None and the problems found."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         limit = MAX_FILE_BYTES // (1024 * 1024)
-        return None, [Problem(display, 0, 0, "", f"file is {size / 1048576:.1f} MB; the limit is {limit} MB")]
+        why = f"file is {size / 1048576:.1f} MB; the limit is {limit} MB"
+        return None, [Problem(display, 0, 0, "", why)]
     text, problems = decode_utf8(path.read_bytes(), display)
     if text is None:
         return None, problems
     return parse_yaml(text, display, expected)
 
 
-def parse_yaml(text: str, display: str, expected: str = "a paper record") -> tuple[Document | None, list[Problem]]:
+def parse_yaml(text: str, display: str,
+               expected: str = "a paper record") -> tuple[Document | None, list[Problem]]:
     try:
         nodes = list(yaml.compose_all(text, Loader=yaml.CSafeLoader))
     except yaml.reader.ReaderError as err:
         line, col = _text_position(text, err.position)
-        return None, [Problem(display, line, col, "", f"character U+{err.character:04X} is not allowed in YAML; expected printable text")]
+        why = f"character U+{err.character:04X} is not allowed in YAML; expected printable text"
+        return None, [Problem(display, line, col, "", why)]
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -156,7 +163,8 @@ def parse_yaml(text: str, display: str, expected: str = "a paper record") -> tup
         return None, [Problem(display, 0, 0, "", f"file is empty: expected {expected}")]
     if len(nodes) > 1:
         line, col = _position(nodes[1])
-        return None, [Problem(display, line, col, "", "expected one YAML document, found a second one (remove the `---` line)")]
+        why = "expected one YAML document, found a second one (remove the `---` line)"
+        return None, [Problem(display, line, col, "", why)]
     doc = Document(display, None, root=nodes[0])
     try:
         doc.value = _build(nodes[0], 0, set())
@@ -167,12 +175,15 @@ def parse_yaml(text: str, display: str, expected: str = "a paper record") -> tup
 
 def _text(value: str) -> str:
     """Text as it is compared and shown: Unicode NFC (é typed as e + accent is é)."""
-    return value if value.isascii() or unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
+    if value.isascii() or unicodedata.is_normalized("NFC", value):
+        return value
+    return unicodedata.normalize("NFC", value)
 
 
 def _build(node: yaml.Node, depth: int, seen: set[int]) -> object:
     if id(node) in seen:
-        raise _Refused(node, "YAML anchors and aliases (`&name`, `*name`) are not allowed: write the value out each time")
+        raise _Refused(node, "YAML anchors and aliases (`&name`, `*name`) are not allowed: "
+                       "write the value out each time")
     seen.add(id(node))
     if depth > MAX_DEPTH:
         raise _Refused(node, f"values nested more than {MAX_DEPTH} levels deep")

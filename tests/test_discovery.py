@@ -77,16 +77,33 @@ def test_map_colours_follow_the_legend_in_both_schemes(browser, site_url):
         context.close()
 
 
-def test_related_zero_computes_neither_related_papers_nor_the_map(project, cli, monkeypatch):
-    papers = {f"p{n}.yml": f"title: Paper {n} on sparse attention\ntopics: [vision]\nabstract: Sparse attention, part {n}.\n"
-              for n in range(4)}
-    root = project(papers)
-    (root / "mkdocs.yml").write_text("site_name: Test\nplugins:\n  - papers:\n      related: 0\n", "utf-8")
+SPARSE_ATTENTION = {f"p{n}.yml": f"title: Paper {n} on sparse attention\ntopics: [vision]\nabstract: Sparse attention, part {n}.\n"
+                    for n in range(4)}
+
+
+def forbid_comparing(monkeypatch):
+    """Make a build that compares papers fail: every comparison counts the papers' terms or
+    weighs them (a cached build weighs the counts it kept)."""
 
     def no_similarity(*args, **kwargs):
         raise AssertionError("the papers were compared")
 
-    monkeypatch.setattr("generator.similarity.tfidf", no_similarity)
+    for name in ("counts", "weights"):
+        monkeypatch.setattr(f"generator.similarity.{name}", no_similarity)
+
+
+def test_the_guard_against_comparing_stops_a_build_that_compares(project, cli, monkeypatch):
+    root = project(SPARSE_ATTENTION)
+    (root / "mkdocs.yml").write_text("site_name: Test\nplugins:\n  - papers:\n      related: 1\n", "utf-8")
+    forbid_comparing(monkeypatch)
+    with pytest.raises(AssertionError, match="the papers were compared"):
+        cli(root, "build", "--no-cache")
+
+
+def test_related_zero_computes_neither_related_papers_nor_the_map(project, cli, monkeypatch):
+    root = project(SPARSE_ATTENTION)
+    (root / "mkdocs.yml").write_text("site_name: Test\nplugins:\n  - papers:\n      related: 0\n", "utf-8")
+    forbid_comparing(monkeypatch)
     code, _, err = cli(root, "build")
     assert code == 0, err
     assert not (root / "docs" / "map").exists() and not (root / "docs" / "downloads" / "map.json").exists()

@@ -54,12 +54,13 @@ def test_import_writes_records_with_text_unchanged_and_links_moved(project, cli,
 def test_ids_are_unique_and_stable_and_reimport_skips(project, cli, tmp_path):
     root = project()
     listing = tmp_path / "listing.txt"
-    listing.write_text(CHROME + "Deep Nets!\n\n" + ABSTRACT + "\n\nDeep nets?\n\n" + ABSTRACT + "x\n\n"
-                       + "Deep-Nets\n\n" + ABSTRACT + "y\n\ndeep  NETS!\n\n" + ABSTRACT + "z\n", "utf-8")
+    # three titles with one slug (a symbol is a word of a title), then the first one again
+    listing.write_text(CHROME + "Deep Nets!\n\n" + ABSTRACT + "\n\nDeep nets++\n\n" + ABSTRACT + "x\n\n"
+                       + "Deep-Nets+\n\n" + ABSTRACT + "y\n\ndeep  NETS?\n\n" + ABSTRACT + "z\n", "utf-8")
     code, out, _ = cli(root, "import", "listing", str(listing))
     assert out.splitlines()[-1] == "3 created, 1 skipped"
     assert sorted(p.name for p in (root / "data/papers").iterdir()) == ["deep-nets-2.yml", "deep-nets-3.yml", "deep-nets.yml"]
-    assert read_yaml(root / "data/papers/deep-nets-3.yml", "x")[0].value["title"] == "Deep-Nets"
+    assert read_yaml(root / "data/papers/deep-nets-3.yml", "x")[0].value["title"] == "Deep-Nets+"
     first = {p.name: p.read_bytes() for p in (root / "data/papers").iterdir()}
     code, out, _ = cli(root, "import", "listing", str(listing))
     assert code == 0 and out.splitlines()[-1] == "0 created, 4 skipped"

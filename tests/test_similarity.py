@@ -13,7 +13,19 @@ import pytest
 import yaml
 from scipy import sparse
 
-from generator.similarity import FLOOR, SCALE, changed_rows, counts, layout, ranked, related, reweighed_rows, tfidf, update, weights
+from generator.similarity import (
+    FLOOR,
+    SCALE,
+    changed_rows,
+    counts,
+    layout,
+    ranked,
+    related,
+    reweighed_rows,
+    tfidf,
+    update,
+    weights,
+)
 from generator.summaries import paper_text
 
 ROOT = Path(__file__).resolve().parent.parent

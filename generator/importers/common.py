@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from ..additions import Planner
+from ..additions import Planner, title_key
 from ..checks import _arxiv_key
 from ..latex import LatexError, latex_to_unicode, plain_text
 from ..model import Collection, Paper
@@ -100,11 +100,6 @@ def record_id_base(record: dict, key: str | None) -> str:
     if key and slugify(key):
         return slugify(key, 60)
     return "paper-" + hashlib.sha1(record["title"].encode("utf-8")).hexdigest()[:8]
-
-
-def title_key(title: str) -> str:
-    """Titles that differ only in case, accents, LaTeX, punctuation or spacing name one paper."""
-    return slugify(plain_text(title), 10_000)
 
 
 class Index:
