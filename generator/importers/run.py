@@ -11,6 +11,7 @@ from pathlib import Path
 from ..model import Collection
 from ..problems import NOTE, WARNING, DataError, Problem
 from .common import Candidate, Outcome, import_candidates, read_text
+from .services import SERVICES, fetch_candidates
 from .sniff import mismatch
 
 FORMATS = {
@@ -25,6 +26,8 @@ FORMATS = {
 def parse_sources(fmt: str, sources: list[str], log: Callable[[str], None],
                   fetch=None) -> tuple[list[Candidate], list[Problem]]:
     candidates, problems = [], []
+    if fmt in SERVICES:
+        return fetch_candidates(fmt, sources, fetch, log)
     if fmt == "arxiv":
         from .arxiv import arxiv_ids, fetch_entries
 

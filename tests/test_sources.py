@@ -1,0 +1,192 @@
+"""Importers that ask a service, against recorded real answers (VCR.py cassettes in
+tests/fixtures/sources/, replayed with `responses`: a request nothing answers is refused, none
+leaves the machine), and the HTTP client they share, with a fake clock so that backoff and rate
+limits are measured, not slept."""
+
+from __future__ import annotations
+
+import datetime
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import requests
+import responses
+import yaml
+
+from generator.importers.web import Client, Service, ServiceError, cached_session, retry_after
+
+FIXTURES = Path(__file__).parent / "fixtures" / "sources"
+DOI = "10.1126/science.169.3946.635"
+# framing of the recorded transfer, which the replay redoes itself
+FRAMING = {"transfer-encoding", "content-length", "content-encoding"}
+
+
+@contextmanager
+def replay(name: str):
+    """Answer each request a cassette recorded with its recorded answer."""
+    interactions = yaml.safe_load((FIXTURES / name).read_text(encoding="utf-8"))["interactions"]
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        for interaction in interactions:
+            request, answer = interaction["request"], interaction["response"]
+            headers = [(k, v) for k, values in answer["headers"].items() for v in values
+                       if k.lower() not in FRAMING]
+            mock.add(request["method"], request["uri"], body=answer["body"]["string"],
+                     status=answer["status"]["code"], headers=headers)
+        yield mock
+
+
+class FakeClock:
+    """Time that moves only when slept through."""
+
+    def __init__(self):
+        self.now, self.slept = 1000.0, []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(round(seconds, 6))
+        self.now += seconds
+
+
+def client(clock: FakeClock, cache_dir=None, **kwargs) -> Client:
+    wall = datetime.datetime(2026, 6, 16, 13, 0, tzinfo=datetime.UTC)
+    return Client(cached_session(cache_dir), "curator@example.org", clock=clock,
+                  sleep=clock.sleep, now=lambda: wall, **kwargs)
+
+
+def papers(root: Path) -> list[str]:
+    return sorted(p.name for p in (root / "data" / "papers").glob("*.yml"))
+
+
+def test_doi_import_resolves_to_csl_json_and_writes_a_record(project, cli):
+    root = project()
+    with replay("doi.yaml") as mock:
+        code, out, err = cli(root, "import", "doi", f"https://doi.org/{DOI}", "--topic", "vision")
+        calls = list(mock.calls)
+    assert code == 0, err
+    assert len(calls) == 2  # the redirect to Crossref, then its CSL-JSON
+    request = calls[0].request
+    assert request.headers["Accept"] == "application/vnd.citationstyles.csl+json"
+    assert "mailto:" not in request.headers["User-Agent"]
+    assert papers(root) == ["the-structure-of-ordinary-water.yml"]
+    text = (root / "data/papers/the-structure-of-ordinary-water.yml").read_text()
+    for line in (f"doi: {DOI}", "venue: Science", "date: '1970-08-14'", "- Henry S. Frank",
+                 "type: article", "volume: '169'", "pages: 635-641"):
+        assert line in text
+    assert "jats" not in text and "The train of thought" in text
+    assert "create data/papers/the-structure-of-ordinary-water.yml (doi.org" in out
+    assert out.strip().splitlines()[-1].startswith("1 created, 0 updated, 0 already present")
+
+
+def test_doi_dry_run_writes_nothing_and_a_second_run_finds_the_duplicate(project, cli):
+    root = project()
+    with replay("doi.yaml"):
+        code, out, _ = cli(root, "import", "doi", DOI, "--dry-run")
+    assert code == 0 and papers(root) == [] and out.rstrip().endswith("nothing was written")
+    with replay("doi.yaml"):
+        cli(root, "import", "doi", DOI)
+        code, out, _ = cli(root, "import", "doi", f"doi:{DOI}")
+    assert code == 0 and f"skipped doi.org ({DOI}): same DOI as data/papers/" in out
+
+
+def test_doi_second_run_is_answered_by_the_cache(project, cli):
+    root = project()
+    with replay("doi.yaml") as mock:
+        cli(root, "import", "doi", DOI, "--dry-run")
+        assert len(mock.calls) == 2
+    with replay("doi.yaml") as mock:
+        code, out, _ = cli(root, "import", "doi", DOI, "--dry-run")
+        assert len(mock.calls) == 0
+    assert code == 0 and "1 would be created" in out
+    assert (root / ".cache" / "http.sqlite").is_file()
+
+
+def test_not_a_doi_is_reported_and_the_rest_import(project, cli):
+    root = project()
+    with replay("doi.yaml"):
+        code, out, _ = cli(root, "import", "doi", "not-a-doi", DOI)
+    assert code == 1  # as the file importers: the good entries are in, the exit says not all
+    assert "command line: 'not-a-doi' is not a DOI" in out and len(papers(root)) == 1
+
+
+def test_offline_is_one_line_exit_1_and_nothing_written(project, cli, monkeypatch):
+    root = project()
+
+    def refuse(*args, **kwargs):
+        raise requests.ConnectionError("Failed to resolve 'doi.org' (Name or service unknown)")
+
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", refuse)
+    code, out, err = cli(root, "import", "doi", DOI, "10.1063/1.1749327")
+    assert code == 1 and out == "" and papers(root) == []
+    assert err.strip().splitlines() == [
+        "error: doi.org: cannot reach doi.org (Failed to resolve 'doi.org' (Name or service "
+        "unknown)); check the network connection and run again (nothing was written)"]
+
+
+def test_a_failure_after_some_answers_writes_nothing(project, cli):
+    root = project()
+    with replay("doi.yaml") as mock:
+        mock.get("https://doi.org/10.1063/1.1749327", status=403)
+        code, out, err = cli(root, "import", "doi", DOI, "10.1063/1.1749327", "--no-cache")
+    assert code == 1 and papers(root) == []
+    assert "10.1063/1.1749327: HTTP 403 from doi.org; nothing was written" in err
+
+
+@responses.activate
+def test_retries_back_off_and_honour_retry_after():
+    url = "https://api.example.org/works/1"
+    responses.get(url, status=503)
+    responses.get(url, status=429, headers={"Retry-After": "7"})
+    responses.get(url, status=503, headers={"Retry-After": "Tue, 16 Jun 2026 13:00:30 GMT"})
+    responses.get(url, status=200, json={"ok": True})
+    clock, lines = FakeClock(), []
+    answer = client(clock, log=lines.append).get(Service("api", 100.0), url, "application/json")
+    assert answer.json() == {"ok": True}
+    assert clock.slept == [2.0, 7.0, 30.0]  # backoff; Retry-After in seconds; as a date
+    assert lines[1] == "api: HTTP 429; retrying in 7 s"
+
+
+@responses.activate
+def test_retries_used_up_or_a_long_retry_after_fail_with_one_line():
+    url = "https://api.example.org/works/2"
+    responses.get(url, status=502)
+    clock = FakeClock()
+    with pytest.raises(ServiceError, match=r"^api: HTTP 502 for .* after 5 attempts; try again"):
+        client(clock).get(Service("api", 100.0), url, "application/json")
+    assert clock.slept == [2.0, 4.0, 8.0, 16.0]
+    responses.replace(responses.GET, url, status=429, headers={"Retry-After": "3600"})
+    with pytest.raises(ServiceError, match="asked to wait 3600 s; run again later"):
+        client(FakeClock()).get(Service("api", 100.0), url, "application/json")
+
+
+@responses.activate
+def test_rate_limit_spaces_requests_to_one_service_but_not_cached_answers():
+    for n in range(4):
+        responses.get(f"https://api.example.org/w/{n}", json={"n": n})
+    clock = FakeClock()
+    web = client(clock)
+    slow, other = Service("slow", 0.5), Service("other", 0.5)
+    for n in range(3):
+        web.get(slow, f"https://api.example.org/w/{n}", "application/json")
+    web.get(other, "https://api.example.org/w/3", "application/json")  # its own budget
+    web.get(slow, "https://api.example.org/w/0", "application/json")  # cached: no wait
+    assert clock.slept == [2.0, 2.0] and web.sent == 4
+
+
+def test_user_agent_names_the_contact_address_from_the_option_or_environment(monkeypatch):
+    from generator.importers.web import contact_address, user_agent
+
+    monkeypatch.setenv("PAPERSITE_MAILTO", "lab@example.org")
+    assert contact_address(None) == "lab@example.org"
+    assert contact_address("me@example.org") == "me@example.org"
+    agent = user_agent("me@example.org")
+    assert agent.endswith("(paper collection importer; mailto:me@example.org)")
+
+
+def test_retry_after_forms():
+    now = datetime.datetime(2026, 6, 16, 13, 0, tzinfo=datetime.UTC)
+    assert retry_after("120", now) == 120.0
+    assert retry_after("Tue, 16 Jun 2026 12:00:00 GMT", now) == 0.0
+    assert retry_after("soon", now) is None and retry_after(None, now) is None
