@@ -103,10 +103,12 @@ def test_doi_second_run_is_answered_by_the_cache(project, cli):
     assert (root / ".cache" / "http.sqlite").is_file()
 
 
-def test_not_a_doi_is_reported_and_the_rest_import(project, cli):
+def test_not_a_doi_or_an_unknown_one_is_reported_and_the_rest_import(project, cli):
     root = project()
-    with replay("doi.yaml"):
-        code, out, _ = cli(root, "import", "doi", "not-a-doi", DOI)
+    with replay("doi.yaml") as mock:
+        mock.get("https://doi.org/10.1063/0", status=404)
+        code, out, _ = cli(root, "import", "doi", "not-a-doi", DOI, "10.1063/0")
+    assert "doi.org: 10.1063/0: not imported: not found (HTTP 404)" in out
     assert code == 1  # as the file importers: the good entries are in, the exit says not all
     assert "command line: 'not-a-doi' is not a DOI" in out and len(papers(root)) == 1
 
@@ -131,7 +133,9 @@ def test_a_failure_after_some_answers_writes_nothing(project, cli):
         mock.get("https://doi.org/10.1063/1.1749327", status=403)
         code, out, err = cli(root, "import", "doi", DOI, "10.1063/1.1749327", "--no-cache")
     assert code == 1 and papers(root) == []
-    assert "10.1063/1.1749327: HTTP 403 from doi.org; nothing was written" in err
+    assert err.splitlines() == [
+        "error: doi.org: HTTP 403 Forbidden for https://doi.org/10.1063/1.1749327; check "
+        "10.1063/1.1749327, then try again later (nothing was written)"]
 
 
 @responses.activate
@@ -190,3 +194,84 @@ def test_retry_after_forms():
     assert retry_after("120", now) == 120.0
     assert retry_after("Tue, 16 Jun 2026 12:00:00 GMT", now) == 0.0
     assert retry_after("soon", now) is None and retry_after(None, now) is None
+
+
+PERSON = "https://dblp.org/pid/11/1649.html"
+MERGED = "functional-lower-bounds-algebraic-proofs-symmetry-lifting.yml"
+
+
+def test_dblp_person_import_merges_each_corr_preprint_into_its_published_version(project, cli):
+    root = project()
+    with replay("dblp.yaml") as mock:
+        code, out, err = cli(root, "import", "dblp", PERSON, "--topic", "vision")
+        assert [c.request.url for c in mock.calls] == ["https://dblp.org/pid/11/1649.bib"]
+    assert code == 0, err
+    lines = out.splitlines()
+    assert ("merged dblp.org/pid/11/1649.bib:97 (arXiv 2412.20114) into "
+            "dblp.org/pid/11/1649.bib:56: one record citing the published version") in lines
+    assert sum(line.startswith("merged ") for line in lines) == 11
+    assert lines[-1].startswith("64 created, 0 updated, 11 preprint(s) merged, 43 already present")
+    text = (root / "data/papers" / MERGED).read_text()
+    for line in ("arxiv: '2412.20114'", "doi: 10.1145/3618260.3649616", "type: inproceedings",
+                 "citekey: DBLP:conf/stoc/HakoniemiLT24", "  pages: 1396–1404"):
+        assert line in text
+    assert "doi.org" not in text and "CoRR" not in text and len(papers(root)) == 64
+
+
+def test_dblp_dry_run_shows_the_merges_and_a_second_run_changes_nothing(project, cli):
+    root = project()
+    with replay("dblp.yaml"):
+        code, out, _ = cli(root, "import", "dblp", "11/1649", "--dry-run")
+    assert code == 0 and papers(root) == []
+    assert sum(line.startswith("would merge ") for line in out.splitlines()) == 11
+    with replay("dblp.yaml"):
+        cli(root, "import", "dblp", "11/1649")
+    before = {p: (root / "data/papers" / p).read_bytes() for p in papers(root)}
+    code, out, _ = cli(root, "import", "dblp", "11/1649")  # from the cache: no replay needed
+    assert code == 0 and "merged" not in out
+    assert out.splitlines()[-1].startswith("0 created, 0 updated, 107 already present")
+    assert {p: (root / "data/papers" / p).read_bytes() for p in papers(root)} == before
+
+
+def test_dblp_published_version_completes_a_preprint_already_in_the_collection(project, cli):
+    preprint = """\
+        title: 'Functional Lower Bounds in Algebraic Proofs: Symmetry, Lifting, and Barriers'
+        authors: [Tuomas Hakoniemi]
+        date: '2024-12-28'
+        arxiv: '2412.20114'
+        topics: [vision]
+        abstract: Edited by hand.
+        """
+    root = project({"preprint.yml": preprint})
+    with replay("dblp.yaml"):
+        code, out, _ = cli(root, "import", "dblp", "11/1649", "--update")
+    assert code == 0
+    assert "update data/papers/preprint.yml: add venue, doi, citekey, type, bib" in out
+    text = (root / "data/papers/preprint.yml").read_text()
+    assert "abstract: Edited by hand." in text and "date: '2024-12-28'" in text
+    assert "doi: 10.1145/3618260.3649616" in text and MERGED not in papers(root)
+
+
+def test_dblp_pids_from_ids_and_profile_urls():
+    from generator.importers.dblp import dblp_pids
+
+    pids, problems = dblp_pids(["11/1649", "https://dblp.org/pid/95/7448-1.html",
+                                "https://dblp.uni-trier.de/pid/l/YannLeCun.xml", "Nutan Limaye"])
+    assert pids == ["11/1649", "95/7448-1", "l/YannLeCun"]
+    assert [p.message[:16] for p in problems] == ["'Nutan Limaye' i"]
+
+
+def test_merge_needs_a_published_version_and_folds_each_preprint_once():
+    from generator.importers.common import Candidate
+    from generator.importers.merge import merge_versions
+
+    def entry(line, **record):
+        return Candidate({"title": "A Paper.", **record}, "answer", line)
+
+    corr = entry(1, arxiv="2401.00001", doi="10.48550/ARXIV.2401.00001")
+    venue = entry(2, doi="10.1145/1", venue="STOC")
+    again = entry(3, arxiv="2401.00001")
+    kept, merges = merge_versions([corr, venue, again])
+    assert [c.line for c in kept] == [2, 3] and kept[0].record["arxiv"] == "2401.00001"
+    assert kept[0].record["doi"] == "10.1145/1" and len(merges) == 1
+    assert merge_versions([corr, again])[1] == []  # two preprints: nothing to cite instead

@@ -11,11 +11,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from ..problems import DataError, Problem
+from ..problems import Problem
 from .common import Candidate, read_text
 from .csljson import parse_csl_json
 from .fields import clean_doi
-from .web import Client, Service
+from .web import Client, Service, not_found
 
 DOI_ORG = Service("doi.org", per_second=5.0)  # Crossref's public pool: 5 requests a second
 CSL_JSON = "application/vnd.citationstyles.csl+json"
@@ -59,13 +59,10 @@ def fetch_dois(dois: list[str], client: Client,
             log(f"doi.org: {n} of {len(dois)} DOIs")
         url = "https://doi.org/" + urllib.parse.quote(doi, safe="/:;()[]<>")
         response = client.get(DOI_ORG, url, CSL_JSON)
-        if response.status_code in (400, 404, 410):
-            problems.append(Problem("doi.org", 0, 0, "", f"{doi}: not imported: no such DOI "
-                                    f"(HTTP {response.status_code})"))
+        gone = not_found(response, DOI_ORG, doi)
+        if gone:
+            problems.append(gone)
             continue
-        if response.status_code != 200:
-            raise DataError([Problem("doi.org", 0, 0, "", f"{doi}: HTTP {response.status_code}"
-                                     " from doi.org; nothing was written")])
         found, trouble = _candidates(doi, response.text)
         candidates += found
         problems += trouble

@@ -16,6 +16,8 @@ CONTACT_ENV = "PAPERSITE_MAILTO"
 
 SERVICES = {
     "doi": ("DOI", "DOIs or doi.org URLs (a file of them too), resolved at doi.org to CSL-JSON"),
+    "dblp": ("PID", "a person's publications on DBLP, by pid (11/1649) or profile URL; a CoRR "
+                    "preprint and its published version become one record"),
 }
 
 
@@ -48,6 +50,12 @@ def client_for(args: argparse.Namespace, cache_dir: Path):
 
 def fetch_candidates(fmt: str, sources: list[str], client,
                      log: Callable[[str], None]) -> tuple[list[Candidate], list[Problem]]:
+    if fmt == "dblp":
+        from .dblp import dblp_pids, fetch_people
+
+        pids, problems = dblp_pids(sources)
+        found, trouble = fetch_people(pids, client, log)
+        return found, problems + trouble
     from .doi import doi_list, fetch_dois
 
     dois, problems = doi_list(sources)

@@ -23,9 +23,11 @@ import requests
 import requests_cache
 
 from .. import __version__
+from ..problems import Problem
 from .services import CONTACT_ENV
 
 RETRIED = {429, 500, 502, 503, 504}
+GONE = {400, 404, 410}  # what was asked for does not exist: an entry left out, not a failure
 RETRIES = 4  # attempts after the first
 BACKOFF = 2.0  # seconds before the first retry; doubled for each one after
 WAIT_MAX = 120.0  # a Retry-After longer than this fails the run instead of stalling it
@@ -136,6 +138,19 @@ class Client:
                                f"{wait:.0f} s; run again later (nothing was written)")
         self.log(f"{service.name}: HTTP {response.status_code}; retrying in {wait:.0f} s")
         self.sleep(wait)
+
+
+def not_found(response: requests.Response, service: Service, what: str) -> Problem | None:
+    """None for an answer to read; a problem of the entry when what was asked for does not
+    exist; any other answer fails the run (ServiceError)."""
+    code = response.status_code
+    if code in GONE:
+        return Problem(service.name, 0, 0, "", f"{what}: not imported: not found (HTTP {code})")
+    if code != 200:
+        raise ServiceError(f"{service.name}: HTTP {code} {response.reason or ''} for "
+                           f"{response.url}; check {what}, then try again later "
+                           "(nothing was written)")
+    return None
 
 
 def retry_after(value: str | None, now: datetime.datetime) -> float | None:
