@@ -222,8 +222,8 @@ def cmd_import_service(args: argparse.Namespace) -> int:
     from .importers.web import ServiceError
 
     settings, collection = _collection(args, quiet=True)
-    client = client_for(args, settings.cache_file.parent)
     try:
+        client = client_for(args, settings.cache_file.parent)
         outcome = run_import(args.format, args.sources, collection, settings.data_dir / "papers",
                              settings.root, topics=args.topics, dry_run=args.dry_run,
                              update=args.update, fetch=client)

@@ -275,3 +275,24 @@ def test_merge_needs_a_published_version_and_folds_each_preprint_once():
     assert [c.line for c in kept] == [2, 3] and kept[0].record["arxiv"] == "2401.00001"
     assert kept[0].record["doi"] == "10.1145/1" and len(merges) == 1
     assert merge_versions([corr, again])[1] == []  # two preprints: nothing to cite instead
+
+
+def test_a_contact_that_is_no_address_is_refused_before_any_request(project, cli):
+    root = project()
+    code, out, err = cli(root, "import", "doi", DOI, "--mailto", "me\r\nX-Evil: 1")
+    assert code == 1 and out == "" and papers(root) == []
+    assert err == "error: --mailto: 'me\\r\\nX-Evil: 1' is not an email address (name@example.org)\n"
+
+
+@responses.activate
+def test_an_expired_answer_is_revalidated_with_its_etag(tmp_path):
+    url = "https://api.example.org/works/3"
+    responses.get(url, json={"title": "A"}, headers={"ETag": '"v1"'})
+    responses.get(url, status=304, headers={"ETag": '"v1"'})
+    clock = FakeClock()
+    session = cached_session(tmp_path, ttl=datetime.timedelta(0))
+    web = Client(session, None, clock=clock, sleep=clock.sleep)
+    assert web.get(Service("api", 100.0), url, "application/json").json() == {"title": "A"}
+    again = web.get(Service("api", 100.0), url, "application/json")
+    assert again.json() == {"title": "A"} and again.status_code == 200
+    assert responses.calls[1].request.headers["If-None-Match"] == '"v1"'

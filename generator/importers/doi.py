@@ -63,7 +63,7 @@ def fetch_dois(dois: list[str], client: Client,
         if gone:
             problems.append(gone)
             continue
-        found, trouble = _candidates(doi, response.text)
+        found, trouble = _candidates(doi, response.content.decode("utf-8", "replace"))
         candidates += found
         problems += trouble
     return candidates, problems

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import email.utils
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ BACKOFF = 2.0  # seconds before the first retry; doubled for each one after
 WAIT_MAX = 120.0  # a Retry-After longer than this fails the run instead of stalling it
 TIMEOUT = (10, 60)  # seconds to connect, seconds to wait for the answer
 CACHE_TTL = datetime.timedelta(days=7)
+MAILBOX = re.compile(r"[^@\s<>()\[\];:,\"]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 
 
 @dataclass(frozen=True)
@@ -54,17 +56,26 @@ def user_agent(contact: str | None) -> str:
 
 
 def contact_address(given: str | None) -> str | None:
-    return given or os.environ.get(CONTACT_ENV) or None
+    """The address from --mailto or the environment; one that is no address (it would break
+    the header, or reach no one) is refused before anything is asked."""
+    address = given or os.environ.get(CONTACT_ENV) or None
+    if address is not None and not MAILBOX.fullmatch(address):
+        where = "--mailto" if given else f"${CONTACT_ENV}"
+        raise ServiceError(f"{where}: {address[:80]!r} is not an email address "
+                           "(name@example.org)")
+    return address
 
 
-def cached_session(cache_dir: Path | None) -> requests.Session:
-    """A session whose answers are kept in cache_dir/http.sqlite (None: kept in memory)."""
+def cached_session(cache_dir: Path | None,
+                   ttl: datetime.timedelta = CACHE_TTL) -> requests.Session:
+    """A session whose answers are kept in cache_dir/http.sqlite (None: kept in memory); an
+    expired answer that carried an ETag or Last-Modified is revalidated, not fetched again."""
     if cache_dir is None:
-        return requests_cache.CachedSession(backend="memory", expire_after=CACHE_TTL,
+        return requests_cache.CachedSession(backend="memory", expire_after=ttl,
                                             match_headers=["Accept"])
     cache_dir.mkdir(parents=True, exist_ok=True)
     return requests_cache.CachedSession(str(cache_dir / "http"), backend="sqlite",
-                                        expire_after=CACHE_TTL, match_headers=["Accept"])
+                                        expire_after=ttl, match_headers=["Accept"])
 
 
 class Client:
