@@ -281,7 +281,8 @@ def test_a_contact_that_is_no_address_is_refused_before_any_request(project, cli
     root = project()
     code, out, err = cli(root, "import", "doi", DOI, "--mailto", "me\r\nX-Evil: 1")
     assert code == 1 and out == "" and papers(root) == []
-    assert err == "error: --mailto: 'me\\r\\nX-Evil: 1' is not an email address (name@example.org)\n"
+    why = "'me\\r\\nX-Evil: 1' is not an email address (name@example.org)"
+    assert err == f"error: --mailto: {why}\n"
 
 
 @responses.activate
@@ -296,3 +297,33 @@ def test_an_expired_answer_is_revalidated_with_its_etag(tmp_path):
     again = web.get(Service("api", 100.0), url, "application/json")
     assert again.json() == {"title": "A"} and again.status_code == 200
     assert responses.calls[1].request.headers["If-None-Match"] == '"v1"'
+
+
+ARXIV_FEED = FIXTURES.parent / "import" / "arxiv-arxivpy-oldstyle-hep-ex_0406020v1.atom.xml"
+
+
+def test_arxiv_goes_through_the_shared_client_and_its_retries(project, cli, monkeypatch):
+    clock = FakeClock()
+    monkeypatch.setattr("time.sleep", clock.sleep)
+    monkeypatch.setattr("time.monotonic", clock)
+    root = project()
+    url = "https://export.arxiv.org/api/query?id_list=hep-ex/0406020&max_results=1"
+    with responses.RequestsMock() as mock:
+        mock.get(url, status=503, headers={"Retry-After": "5"})
+        mock.get(url, body=ARXIV_FEED.read_bytes())
+        code, out, err = cli(root, "import", "arxiv", "hep-ex/0406020")
+        assert mock.calls[1].request.headers["User-Agent"].startswith("papersite/")
+    assert code == 0 and "arXiv API: HTTP 503; retrying in 5 s" in err and clock.slept == [5.0]
+    assert len(papers(root)) == 1
+
+
+def test_arxiv_offline_is_one_problem_and_nothing_written(project, cli, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise requests.ConnectionError("Failed to resolve 'export.arxiv.org'")
+
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", refuse)
+    root = project()
+    code, out, err = cli(root, "import", "arxiv", "1706.03762")
+    assert code == 1 and papers(root) == []
+    assert ("arXiv API: cannot reach export.arxiv.org (Failed to resolve "
+            "'export.arxiv.org'); check the network connection") in err

@@ -83,11 +83,12 @@ class Client:
     parameters so that tests measure waits without waiting."""
 
     def __init__(self, session: requests.Session, contact: str | None = None, *,
-                 clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], float] | None = None,
+                 sleep: Callable[[float], None] | None = None,
                  log: Callable[[str], None] = lambda line: None,
                  now: Callable[[], datetime.datetime] | None = None):
-        self.session, self.clock, self.sleep, self.log = session, clock, sleep, log
+        self.session, self.log = session, log
+        self.clock, self.sleep = clock or time.monotonic, sleep or time.sleep
         # wall time, for a Retry-After given as a date
         self.now = now or (lambda: datetime.datetime.now(datetime.UTC))
         self.agent = user_agent(contact)
