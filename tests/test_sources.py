@@ -275,6 +275,8 @@ def test_merge_needs_a_published_version_and_folds_each_preprint_once():
     assert [c.line for c in kept] == [2, 3] and kept[0].record["arxiv"] == "2401.00001"
     assert kept[0].record["doi"] == "10.1145/1" and len(merges) == 1
     assert merge_versions([corr, again])[1] == []  # two preprints: nothing to cite instead
+    old = entry(4, doi="10.1145/2", date="1990")
+    assert merge_versions([entry(1, arxiv="2401.00001", date="2024"), old])[1] == []
 
 
 def test_a_contact_that_is_no_address_is_refused_before_any_request(project, cli):

@@ -10,6 +10,9 @@ from dataclasses import dataclass, replace
 from .common import Candidate, title_key
 
 ARXIV_DOI = "10.48550/arxiv."  # the DOIs arXiv gives its own papers
+# A venue version follows its preprint within a few years; two papers far apart that share a
+# title (an "Introduction", a "Reply") are two papers.
+YEARS_APART = 5
 
 
 @dataclass
@@ -46,8 +49,17 @@ def merge_versions(candidates: list[Candidate]) -> tuple[list[Candidate], list[M
         target = published.get(title_key(candidate.record.get("title", "")))
         if target is None or not is_preprint(candidate.record) or kept[target].record.get("arxiv"):
             continue
+        if not _near(candidate.record, kept[target].record):
+            continue
         merged = {**kept[target].record, "arxiv": candidate.record["arxiv"]}
         merges.append(Merge(candidate, kept[target]))
         kept[target] = replace(kept[target], record=merged)
         kept[n] = None
     return [c for c in kept if c is not None], merges
+
+
+def _near(preprint: dict, published: dict) -> bool:
+    years = [str(r.get("date", ""))[:4] for r in (preprint, published)]
+    if not all(y.isdigit() for y in years):
+        return True
+    return abs(int(years[0]) - int(years[1])) <= YEARS_APART
