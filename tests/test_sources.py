@@ -329,3 +329,13 @@ def test_arxiv_offline_is_one_problem_and_nothing_written(project, cli, monkeypa
     assert code == 1 and papers(root) == []
     assert ("arXiv API: cannot reach export.arxiv.org (Failed to resolve "
             "'export.arxiv.org'); check the network connection") in err
+
+
+def test_a_file_of_dois_is_read_and_repeats_are_asked_once(project, cli):
+    root = project()
+    listing = root / "dois.txt"
+    listing.write_text(f"{DOI}\nhttps://doi.org/{DOI}\ndoi:{DOI}\n", encoding="utf-8")
+    with replay("doi.yaml") as mock:
+        code, out, _ = cli(root, "import", "doi", str(listing))
+        assert len(mock.calls) == 2
+    assert code == 0 and out.splitlines()[-1].startswith("1 created")
