@@ -35,7 +35,7 @@ def add_commands(formats, run: Callable[[argparse.Namespace], int]) -> None:
         fmt.add_argument("--mailto", metavar="ADDRESS",
                          help=f"contact address sent with each request (default: ${CONTACT_ENV})")
         fmt.add_argument("--no-cache", action="store_true",
-                         help="ask the service again for answers the HTTP cache holds")
+                         help="neither read nor keep answers in the HTTP cache")
         fmt.set_defaults(run=run)
 
 
