@@ -94,6 +94,9 @@ def _parser() -> argparse.ArgumentParser:
         fmt.add_argument("--update", action="store_true",
                          help="fill in empty fields of papers already present (never overwrite)")
         fmt.set_defaults(run=cmd_import_format)
+    from .importers.services import add_commands as add_service_commands
+
+    add_service_commands(formats, cmd_import_service)
 
     build = commands.add_parser("build",
                                 help="validate, then write the generated pages under docs/")
@@ -241,6 +244,24 @@ def cmd_import_format(args: argparse.Namespace) -> int:
     outcome = run_import(args.format, args.sources, collection, settings.data_dir / "papers",
                          settings.root, topics=args.topics, dry_run=args.dry_run,
                          update=args.update)
+    return _reported(outcome, args.dry_run)
+
+
+def cmd_import_service(args: argparse.Namespace) -> int:
+    """An import that asks a service; a failed request is one line and exit 1, nothing written."""
+    from .importers.run import run_import
+    from .importers.services import client_for
+    from .importers.web import ServiceError
+
+    settings, collection = _collection(args, quiet=True)
+    try:
+        client = client_for(args, settings.cache_file.parent)
+        outcome = run_import(args.format, args.sources, collection, settings.data_dir / "papers",
+                             settings.root, topics=args.topics, dry_run=args.dry_run,
+                             update=args.update, fetch=client)
+    except ServiceError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     return _reported(outcome, args.dry_run)
 
 

@@ -4,18 +4,17 @@ responses and never use the network."""
 
 from __future__ import annotations
 
+import sys
 import time
-import urllib.error
-import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
-from .. import __version__
 from ..problems import DataError, Problem
 from .common import Candidate, EntryError, latex_field, read_text
 from .fields import ARXIV_ID, clean_doi
 from .sniff import looks_like
+from .web import Service
 
 API = "https://export.arxiv.org/api/query"
 BATCH = 50  # ids per request
@@ -23,6 +22,7 @@ PAUSE = 3.0  # seconds between requests (arXiv API terms of use)
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
 SOURCE = "arXiv API"
+ARXIV_API = Service(SOURCE, per_second=1 / PAUSE)
 
 Fetch = Callable[[str], tuple[int, bytes]]
 
@@ -53,16 +53,20 @@ def arxiv_ids(sources: list[str]) -> tuple[list[str], list[Problem]]:
 
 
 def urllib_fetch(url: str) -> tuple[int, bytes]:
-    agent = f"papersite/{__version__} (paper collection importer)"
-    request = urllib.request.Request(url, headers={"User-Agent": agent})
+    """An answer through the HTTP client every service shares (User-Agent, retries on 429 and
+    5xx); a failure no retry mends is one problem, and nothing is imported."""
+    from .web import Client, ServiceError, cached_session, contact_address
+
+    def log(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
     try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as err:
-        return err.code, err.read()
-    except (urllib.error.URLError, TimeoutError) as err:
-        why = f"cannot reach {API}: {getattr(err, 'reason', err)}; nothing was imported"
+        client = Client(cached_session(None), contact_address(None), log=log)
+        response = client.get(ARXIV_API, url, "application/atom+xml")
+    except ServiceError as err:
+        why = str(err).removeprefix(f"{SOURCE}: ")
         raise DataError([Problem(SOURCE, 0, 0, "", why)]) from None
+    return response.status_code, response.content
 
 
 def fetch_entries(ids: list[str], fetch: Fetch | None = None,

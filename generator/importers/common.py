@@ -72,6 +72,7 @@ class Outcome:
     created: list[tuple[str, Candidate]] = field(default_factory=list)
     updated: list[tuple[str, Candidate, list[str]]] = field(default_factory=list)
     duplicates: list[tuple[Candidate, str]] = field(default_factory=list)
+    merged: list = field(default_factory=list)  # a preprint folded into its published version
     # reported; their entries (or fields) left out
     problems: list[Problem] = field(default_factory=list)
 

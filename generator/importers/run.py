@@ -11,6 +11,8 @@ from pathlib import Path
 from ..model import Collection
 from ..problems import NOTE, WARNING, DataError, Problem
 from .common import Candidate, Outcome, import_candidates, read_text
+from .merge import merge_versions
+from .services import SERVICES, fetch_candidates
 from .sniff import mismatch
 
 FORMATS = {
@@ -25,6 +27,8 @@ FORMATS = {
 def parse_sources(fmt: str, sources: list[str], log: Callable[[str], None],
                   fetch=None) -> tuple[list[Candidate], list[Problem]]:
     candidates, problems = [], []
+    if fmt in SERVICES:
+        return fetch_candidates(fmt, sources, fetch, log)
     if fmt == "arxiv":
         from .arxiv import arxiv_ids, fetch_entries
 
@@ -79,18 +83,32 @@ def run_import(fmt: str, sources: list[str], collection: Collection, papers_dir:
         raise DataError([Problem("command line", 0, 0, "--topic",
                                  f"unknown topic {t!r}; known topics: {listed}") for t in unknown])
     candidates, problems = parse_sources(fmt, sources, log, fetch)
+    merges = []
+    if fmt in SERVICES:
+        candidates, merges = merge_versions(candidates)
     if len(candidates) >= 200:
         log(f"read {len(candidates)} entries; checking them against the collection")
     outcome = import_candidates(candidates, collection, papers_dir, root, topics=topics,
                                 dry_run=dry_run, update=update, log=log)
     outcome.problems = problems + outcome.problems
+    outcome.merged = _reaching_the_collection(merges, outcome)
     return outcome
+
+
+def _reaching_the_collection(merges: list, outcome: Outcome) -> list:
+    """The merges whose record is created or updated: a paper already present is news to no
+    one, so a second run reports no merge."""
+    def key(c: Candidate) -> tuple:
+        return c.file, c.line, c.label
+    written = {key(c) for _, c in outcome.created} | {key(c) for _, c, _ in outcome.updated}
+    return [m for m in merges if key(m.published) in written]
 
 
 def report_lines(outcome: Outcome, dry_run: bool) -> list[str]:
     """What happened to every entry, then a one-line summary (counts first)."""
     will = "would " if dry_run else ""
     lines = [str(p) for p in sorted(outcome.problems)]
+    lines += [merge.line(dry_run) for merge in outcome.merged]
     lines += [f"skipped {c.where()}: {why}" for c, why in outcome.duplicates]
     lines += [f"{will}create {path} ({c.where()})" for path, c in outcome.created]
     lines += [f"{will}update {path}: add {', '.join(fields)} ({c.where()})"
@@ -102,6 +120,7 @@ def report_lines(outcome: Outcome, dry_run: bool) -> list[str]:
     created, updated = len(outcome.created), len(outcome.updated)
     summary = (f"{created} {will}be created, {updated} {will}be updated" if dry_run
                else f"{created} created, {updated} updated")
+    summary += f", {len(outcome.merged)} preprint(s) merged" if outcome.merged else ""
     summary += (f", {len(outcome.duplicates)} already present, {errors} not imported (errors), "
                 f"{warnings} warning(s)" + (f", {notes} note(s)" if notes else ""))
     return lines + [summary + ("; nothing was written" if dry_run else "")]

@@ -1,0 +1,65 @@
+"""One paper, one record: a preprint (an arXiv id, no DOI but arXiv's own) and its published
+version (a DOI of a venue) met in one import become one record that carries both identifiers.
+The published version is the one cited (its type, venue, DOI and bibliographic fields); the
+preprint gives its arXiv id, from which pages link the preprint."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .common import Candidate, title_key
+
+ARXIV_DOI = "10.48550/arxiv."  # the DOIs arXiv gives its own papers
+# A venue version follows its preprint within a few years; two papers far apart that share a
+# title (an "Introduction", a "Reply") are two papers.
+YEARS_APART = 5
+
+
+@dataclass
+class Merge:
+    preprint: Candidate
+    published: Candidate
+
+    def line(self, dry_run: bool) -> str:
+        will = "would merge" if dry_run else "merged"
+        return (f"{will} {self.preprint.where()} (arXiv {self.preprint.record['arxiv']}) into "
+                f"{self.published.where()}: one record citing the published version")
+
+
+def is_preprint(record: dict) -> bool:
+    doi = str(record.get("doi", "")).lower()
+    return bool(record.get("arxiv")) and (not doi or doi.startswith(ARXIV_DOI))
+
+
+def is_published(record: dict) -> bool:
+    doi = str(record.get("doi", "")).lower()
+    return bool(doi) and not doi.startswith(ARXIV_DOI) and not record.get("arxiv")
+
+
+def merge_versions(candidates: list[Candidate]) -> tuple[list[Candidate], list[Merge]]:
+    """The candidates with each preprint folded into the published version of the same title
+    (the first one listed, when there are several); merges in the order they were found."""
+    published: dict[str, int] = {}
+    for n, candidate in enumerate(candidates):
+        key = title_key(candidate.record.get("title", ""))
+        if key and is_published(candidate.record):
+            published.setdefault(key, n)
+    kept, merges = list(candidates), []
+    for n, candidate in enumerate(candidates):
+        target = published.get(title_key(candidate.record.get("title", "")))
+        if target is None or not is_preprint(candidate.record) or kept[target].record.get("arxiv"):
+            continue
+        if not _near(candidate.record, kept[target].record):
+            continue
+        merged = {**kept[target].record, "arxiv": candidate.record["arxiv"]}
+        merges.append(Merge(candidate, kept[target]))
+        kept[target] = replace(kept[target], record=merged)
+        kept[n] = None
+    return [c for c in kept if c is not None], merges
+
+
+def _near(preprint: dict, published: dict) -> bool:
+    years = [str(r.get("date", ""))[:4] for r in (preprint, published)]
+    if not all(y.isdigit() for y in years):
+        return True
+    return abs(int(years[0]) - int(years[1])) <= YEARS_APART

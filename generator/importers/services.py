@@ -1,0 +1,63 @@
+"""`import doi|dblp ...`: importers that ask a service over the network, with the file
+importers' options (dry run, update, topics) and two of their own: a contact address for the
+User-Agent and a way around the HTTP cache."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from ..problems import Problem
+from .common import Candidate
+
+CONTACT_ENV = "PAPERSITE_MAILTO"
+
+SERVICES = {
+    "doi": ("DOI", "DOIs or doi.org URLs (a file of them too), resolved at doi.org to CSL-JSON"),
+    "dblp": ("PID", "a person's publications on DBLP, by pid (11/1649) or profile URL; a CoRR "
+                    "preprint and its published version become one record"),
+}
+
+
+def add_commands(formats, run: Callable[[argparse.Namespace], int]) -> None:
+    """A subcommand of `import` for each service."""
+    for name, (metavar, what) in SERVICES.items():
+        fmt = formats.add_parser(name, help=what)
+        fmt.add_argument("sources", nargs="+", metavar=metavar)
+        fmt.add_argument("--topic", action="append", dest="topics", metavar="ID",
+                         help="give every new record this topic (repeat for more)")
+        fmt.add_argument("--dry-run", action="store_true",
+                         help="list the records that would be created or updated, write nothing")
+        fmt.add_argument("--update", action="store_true",
+                         help="fill in empty fields of papers already present (never overwrite)")
+        fmt.add_argument("--mailto", metavar="ADDRESS",
+                         help=f"contact address sent with each request (default: ${CONTACT_ENV})")
+        fmt.add_argument("--no-cache", action="store_true",
+                         help="neither read nor keep answers in the HTTP cache")
+        fmt.set_defaults(run=run)
+
+
+def client_for(args: argparse.Namespace, cache_dir: Path):
+    """A client whose answers are cached under the build cache's folder."""
+    from .web import Client, cached_session, contact_address  # requests: only when used
+
+    session = cached_session(None if args.no_cache else cache_dir)
+    log = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
+    return Client(session, contact_address(args.mailto), log=log)
+
+
+def fetch_candidates(fmt: str, sources: list[str], client,
+                     log: Callable[[str], None]) -> tuple[list[Candidate], list[Problem]]:
+    if fmt == "dblp":
+        from .dblp import dblp_pids, fetch_people
+
+        pids, problems = dblp_pids(sources)
+        found, trouble = fetch_people(pids, client, log)
+        return found, problems + trouble
+    from .doi import doi_list, fetch_dois
+
+    dois, problems = doi_list(sources)
+    found, trouble = fetch_dois(dois, client, log)
+    return found, problems + trouble

@@ -1,0 +1,341 @@
+"""Importers that ask a service, against recorded real answers (VCR.py cassettes in
+tests/fixtures/sources/, replayed with `responses`: a request nothing answers is refused, none
+leaves the machine), and the HTTP client they share, with a fake clock so that backoff and rate
+limits are measured, not slept."""
+
+from __future__ import annotations
+
+import datetime
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import requests
+import responses
+import yaml
+
+from generator.importers.web import Client, Service, ServiceError, cached_session, retry_after
+
+FIXTURES = Path(__file__).parent / "fixtures" / "sources"
+DOI = "10.1126/science.169.3946.635"
+# framing of the recorded transfer, which the replay redoes itself
+FRAMING = {"transfer-encoding", "content-length", "content-encoding"}
+
+
+@contextmanager
+def replay(name: str):
+    """Answer each request a cassette recorded with its recorded answer."""
+    interactions = yaml.safe_load((FIXTURES / name).read_text(encoding="utf-8"))["interactions"]
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        for interaction in interactions:
+            request, answer = interaction["request"], interaction["response"]
+            headers = [(k, v) for k, values in answer["headers"].items() for v in values
+                       if k.lower() not in FRAMING]
+            mock.add(request["method"], request["uri"], body=answer["body"]["string"],
+                     status=answer["status"]["code"], headers=headers)
+        yield mock
+
+
+class FakeClock:
+    """Time that moves only when slept through."""
+
+    def __init__(self):
+        self.now, self.slept = 1000.0, []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(round(seconds, 6))
+        self.now += seconds
+
+
+def client(clock: FakeClock, cache_dir=None, **kwargs) -> Client:
+    wall = datetime.datetime(2026, 6, 16, 13, 0, tzinfo=datetime.UTC)
+    return Client(cached_session(cache_dir), "curator@example.org", clock=clock,
+                  sleep=clock.sleep, now=lambda: wall, **kwargs)
+
+
+def papers(root: Path) -> list[str]:
+    return sorted(p.name for p in (root / "data" / "papers").glob("*.yml"))
+
+
+def test_doi_import_resolves_to_csl_json_and_writes_a_record(project, cli):
+    root = project()
+    with replay("doi.yaml") as mock:
+        code, out, err = cli(root, "import", "doi", f"https://doi.org/{DOI}", "--topic", "vision")
+        calls = list(mock.calls)
+    assert code == 0, err
+    assert len(calls) == 2  # the redirect to Crossref, then its CSL-JSON
+    request = calls[0].request
+    assert request.headers["Accept"] == "application/vnd.citationstyles.csl+json"
+    assert "mailto:" not in request.headers["User-Agent"]
+    assert papers(root) == ["the-structure-of-ordinary-water.yml"]
+    text = (root / "data/papers/the-structure-of-ordinary-water.yml").read_text()
+    for line in (f"doi: {DOI}", "venue: Science", "date: '1970-08-14'", "- Henry S. Frank",
+                 "type: article", "volume: '169'", "pages: 635-641"):
+        assert line in text
+    assert "jats" not in text and "The train of thought" in text
+    assert "create data/papers/the-structure-of-ordinary-water.yml (doi.org" in out
+    assert out.strip().splitlines()[-1].startswith("1 created, 0 updated, 0 already present")
+
+
+def test_doi_dry_run_writes_nothing_and_a_second_run_finds_the_duplicate(project, cli):
+    root = project()
+    with replay("doi.yaml"):
+        code, out, _ = cli(root, "import", "doi", DOI, "--dry-run")
+    assert code == 0 and papers(root) == [] and out.rstrip().endswith("nothing was written")
+    with replay("doi.yaml"):
+        cli(root, "import", "doi", DOI)
+        code, out, _ = cli(root, "import", "doi", f"doi:{DOI}")
+    assert code == 0 and f"skipped doi.org ({DOI}): same DOI as data/papers/" in out
+
+
+def test_doi_second_run_is_answered_by_the_cache(project, cli):
+    root = project()
+    with replay("doi.yaml") as mock:
+        cli(root, "import", "doi", DOI, "--dry-run")
+        assert len(mock.calls) == 2
+    with replay("doi.yaml") as mock:
+        code, out, _ = cli(root, "import", "doi", DOI, "--dry-run")
+        assert len(mock.calls) == 0
+    assert code == 0 and "1 would be created" in out
+    assert (root / ".cache" / "http.sqlite").is_file()
+
+
+def test_not_a_doi_or_an_unknown_one_is_reported_and_the_rest_import(project, cli):
+    root = project()
+    with replay("doi.yaml") as mock:
+        mock.get("https://doi.org/10.1063/0", status=404)
+        code, out, _ = cli(root, "import", "doi", "not-a-doi", DOI, "10.1063/0")
+    assert "doi.org: 10.1063/0: not imported: not found (HTTP 404)" in out
+    assert code == 1  # as the file importers: the good entries are in, the exit says not all
+    assert "command line: 'not-a-doi' is not a DOI" in out and len(papers(root)) == 1
+
+
+def test_offline_is_one_line_exit_1_and_nothing_written(project, cli, monkeypatch):
+    root = project()
+
+    def refuse(*args, **kwargs):
+        raise requests.ConnectionError("Failed to resolve 'doi.org' (Name or service unknown)")
+
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", refuse)
+    code, out, err = cli(root, "import", "doi", DOI, "10.1063/1.1749327")
+    assert code == 1 and out == "" and papers(root) == []
+    assert err.strip().splitlines() == [
+        "error: doi.org: cannot reach doi.org (Failed to resolve 'doi.org' (Name or service "
+        "unknown)); check the network connection and run again (nothing was written)"]
+
+
+def test_a_failure_after_some_answers_writes_nothing(project, cli):
+    root = project()
+    with replay("doi.yaml") as mock:
+        mock.get("https://doi.org/10.1063/1.1749327", status=403)
+        code, out, err = cli(root, "import", "doi", DOI, "10.1063/1.1749327", "--no-cache")
+    assert code == 1 and papers(root) == []
+    assert err.splitlines() == [
+        "error: doi.org: HTTP 403 Forbidden for https://doi.org/10.1063/1.1749327; check "
+        "10.1063/1.1749327, then try again later (nothing was written)"]
+
+
+@responses.activate
+def test_retries_back_off_and_honour_retry_after():
+    url = "https://api.example.org/works/1"
+    responses.get(url, status=503)
+    responses.get(url, status=429, headers={"Retry-After": "7"})
+    responses.get(url, status=503, headers={"Retry-After": "Tue, 16 Jun 2026 13:00:30 GMT"})
+    responses.get(url, status=200, json={"ok": True})
+    clock, lines = FakeClock(), []
+    answer = client(clock, log=lines.append).get(Service("api", 100.0), url, "application/json")
+    assert answer.json() == {"ok": True}
+    assert clock.slept == [2.0, 7.0, 30.0]  # backoff; Retry-After in seconds; as a date
+    assert lines[1] == "api: HTTP 429; retrying in 7 s"
+
+
+@responses.activate
+def test_retries_used_up_or_a_long_retry_after_fail_with_one_line():
+    url = "https://api.example.org/works/2"
+    responses.get(url, status=502)
+    clock = FakeClock()
+    with pytest.raises(ServiceError, match=r"^api: HTTP 502 for .* after 5 attempts; try again"):
+        client(clock).get(Service("api", 100.0), url, "application/json")
+    assert clock.slept == [2.0, 4.0, 8.0, 16.0]
+    responses.replace(responses.GET, url, status=429, headers={"Retry-After": "3600"})
+    with pytest.raises(ServiceError, match="asked to wait 3600 s; run again later"):
+        client(FakeClock()).get(Service("api", 100.0), url, "application/json")
+
+
+@responses.activate
+def test_rate_limit_spaces_requests_to_one_service_but_not_cached_answers():
+    for n in range(4):
+        responses.get(f"https://api.example.org/w/{n}", json={"n": n})
+    clock = FakeClock()
+    web = client(clock)
+    slow, other = Service("slow", 0.5), Service("other", 0.5)
+    for n in range(3):
+        web.get(slow, f"https://api.example.org/w/{n}", "application/json")
+    web.get(other, "https://api.example.org/w/3", "application/json")  # its own budget
+    web.get(slow, "https://api.example.org/w/0", "application/json")  # cached: no wait
+    assert clock.slept == [2.0, 2.0] and web.sent == 4
+
+
+def test_user_agent_names_the_contact_address_from_the_option_or_environment(monkeypatch):
+    from generator.importers.web import contact_address, user_agent
+
+    monkeypatch.setenv("PAPERSITE_MAILTO", "lab@example.org")
+    assert contact_address(None) == "lab@example.org"
+    assert contact_address("me@example.org") == "me@example.org"
+    agent = user_agent("me@example.org")
+    assert agent.endswith("(paper collection importer; mailto:me@example.org)")
+
+
+def test_retry_after_forms():
+    now = datetime.datetime(2026, 6, 16, 13, 0, tzinfo=datetime.UTC)
+    assert retry_after("120", now) == 120.0
+    assert retry_after("Tue, 16 Jun 2026 12:00:00 GMT", now) == 0.0
+    assert retry_after("soon", now) is None and retry_after(None, now) is None
+
+
+PERSON = "https://dblp.org/pid/11/1649.html"
+MERGED = "functional-lower-bounds-algebraic-proofs-symmetry-lifting.yml"
+
+
+def test_dblp_person_import_merges_each_corr_preprint_into_its_published_version(project, cli):
+    root = project()
+    with replay("dblp.yaml") as mock:
+        code, out, err = cli(root, "import", "dblp", PERSON, "--topic", "vision")
+        assert [c.request.url for c in mock.calls] == ["https://dblp.org/pid/11/1649.bib"]
+    assert code == 0, err
+    lines = out.splitlines()
+    assert ("merged dblp.org/pid/11/1649.bib:97 (arXiv 2412.20114) into "
+            "dblp.org/pid/11/1649.bib:56: one record citing the published version") in lines
+    assert sum(line.startswith("merged ") for line in lines) == 11
+    assert lines[-1].startswith("64 created, 0 updated, 11 preprint(s) merged, 43 already present")
+    text = (root / "data/papers" / MERGED).read_text()
+    for line in ("arxiv: '2412.20114'", "doi: 10.1145/3618260.3649616", "type: inproceedings",
+                 "citekey: DBLP:conf/stoc/HakoniemiLT24", "  pages: 1396–1404"):
+        assert line in text
+    assert "doi.org" not in text and "CoRR" not in text and len(papers(root)) == 64
+
+
+def test_dblp_dry_run_shows_the_merges_and_a_second_run_changes_nothing(project, cli):
+    root = project()
+    with replay("dblp.yaml"):
+        code, out, _ = cli(root, "import", "dblp", "11/1649", "--dry-run")
+    assert code == 0 and papers(root) == []
+    assert sum(line.startswith("would merge ") for line in out.splitlines()) == 11
+    with replay("dblp.yaml"):
+        cli(root, "import", "dblp", "11/1649")
+    before = {p: (root / "data/papers" / p).read_bytes() for p in papers(root)}
+    code, out, _ = cli(root, "import", "dblp", "11/1649")  # from the cache: no replay needed
+    assert code == 0 and "merged" not in out
+    assert out.splitlines()[-1].startswith("0 created, 0 updated, 107 already present")
+    assert {p: (root / "data/papers" / p).read_bytes() for p in papers(root)} == before
+
+
+def test_dblp_published_version_completes_a_preprint_already_in_the_collection(project, cli):
+    preprint = """\
+        title: 'Functional Lower Bounds in Algebraic Proofs: Symmetry, Lifting, and Barriers'
+        authors: [Tuomas Hakoniemi]
+        date: '2024-12-28'
+        arxiv: '2412.20114'
+        topics: [vision]
+        abstract: Edited by hand.
+        """
+    root = project({"preprint.yml": preprint})
+    with replay("dblp.yaml"):
+        code, out, _ = cli(root, "import", "dblp", "11/1649", "--update")
+    assert code == 0
+    assert "update data/papers/preprint.yml: add venue, doi, citekey, type, bib" in out
+    text = (root / "data/papers/preprint.yml").read_text()
+    assert "abstract: Edited by hand." in text and "date: '2024-12-28'" in text
+    assert "doi: 10.1145/3618260.3649616" in text and MERGED not in papers(root)
+
+
+def test_dblp_pids_from_ids_and_profile_urls():
+    from generator.importers.dblp import dblp_pids
+
+    pids, problems = dblp_pids(["11/1649", "https://dblp.org/pid/95/7448-1.html",
+                                "https://dblp.uni-trier.de/pid/l/YannLeCun.xml", "Nutan Limaye"])
+    assert pids == ["11/1649", "95/7448-1", "l/YannLeCun"]
+    assert [p.message[:16] for p in problems] == ["'Nutan Limaye' i"]
+
+
+def test_merge_needs_a_published_version_and_folds_each_preprint_once():
+    from generator.importers.common import Candidate
+    from generator.importers.merge import merge_versions
+
+    def entry(line, **record):
+        return Candidate({"title": "A Paper.", **record}, "answer", line)
+
+    corr = entry(1, arxiv="2401.00001", doi="10.48550/ARXIV.2401.00001")
+    venue = entry(2, doi="10.1145/1", venue="STOC")
+    again = entry(3, arxiv="2401.00001")
+    kept, merges = merge_versions([corr, venue, again])
+    assert [c.line for c in kept] == [2, 3] and kept[0].record["arxiv"] == "2401.00001"
+    assert kept[0].record["doi"] == "10.1145/1" and len(merges) == 1
+    assert merge_versions([corr, again])[1] == []  # two preprints: nothing to cite instead
+    old = entry(4, doi="10.1145/2", date="1990")
+    assert merge_versions([entry(1, arxiv="2401.00001", date="2024"), old])[1] == []
+
+
+def test_a_contact_that_is_no_address_is_refused_before_any_request(project, cli):
+    root = project()
+    code, out, err = cli(root, "import", "doi", DOI, "--mailto", "me\r\nX-Evil: 1")
+    assert code == 1 and out == "" and papers(root) == []
+    why = "'me\\r\\nX-Evil: 1' is not an email address (name@example.org)"
+    assert err == f"error: --mailto: {why}\n"
+
+
+@responses.activate
+def test_an_expired_answer_is_revalidated_with_its_etag(tmp_path):
+    url = "https://api.example.org/works/3"
+    responses.get(url, json={"title": "A"}, headers={"ETag": '"v1"'})
+    responses.get(url, status=304, headers={"ETag": '"v1"'})
+    clock = FakeClock()
+    session = cached_session(tmp_path, ttl=datetime.timedelta(0))
+    web = Client(session, None, clock=clock, sleep=clock.sleep)
+    assert web.get(Service("api", 100.0), url, "application/json").json() == {"title": "A"}
+    again = web.get(Service("api", 100.0), url, "application/json")
+    assert again.json() == {"title": "A"} and again.status_code == 200
+    assert responses.calls[1].request.headers["If-None-Match"] == '"v1"'
+
+
+ARXIV_FEED = FIXTURES.parent / "import" / "arxiv-arxivpy-oldstyle-hep-ex_0406020v1.atom.xml"
+
+
+def test_arxiv_goes_through_the_shared_client_and_its_retries(project, cli, monkeypatch):
+    clock = FakeClock()
+    monkeypatch.setattr("time.sleep", clock.sleep)
+    monkeypatch.setattr("time.monotonic", clock)
+    root = project()
+    url = "https://export.arxiv.org/api/query?id_list=hep-ex/0406020&max_results=1"
+    with responses.RequestsMock() as mock:
+        mock.get(url, status=503, headers={"Retry-After": "5"})
+        mock.get(url, body=ARXIV_FEED.read_bytes())
+        code, out, err = cli(root, "import", "arxiv", "hep-ex/0406020")
+        assert mock.calls[1].request.headers["User-Agent"].startswith("papersite/")
+    assert code == 0 and "arXiv API: HTTP 503; retrying in 5 s" in err and clock.slept == [5.0]
+    assert len(papers(root)) == 1
+
+
+def test_arxiv_offline_is_one_problem_and_nothing_written(project, cli, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise requests.ConnectionError("Failed to resolve 'export.arxiv.org'")
+
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", refuse)
+    root = project()
+    code, out, err = cli(root, "import", "arxiv", "1706.03762")
+    assert code == 1 and papers(root) == []
+    assert ("arXiv API: cannot reach export.arxiv.org (Failed to resolve "
+            "'export.arxiv.org'); check the network connection") in err
+
+
+def test_a_file_of_dois_is_read_and_repeats_are_asked_once(project, cli):
+    root = project()
+    listing = root / "dois.txt"
+    listing.write_text(f"{DOI}\nhttps://doi.org/{DOI}\ndoi:{DOI}\n", encoding="utf-8")
+    with replay("doi.yaml") as mock:
+        code, out, _ = cli(root, "import", "doi", str(listing))
+        assert len(mock.calls) == 2
+    assert code == 0 and out.splitlines()[-1].startswith("1 created")
