@@ -5,6 +5,7 @@ focus kept on the search page's facets, a skip link, the map, the header box's c
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -100,18 +101,24 @@ def lab(tmp_path_factory):
         yield url, project / "site"
 
 
-def open_page(browser, url: str, scheme: str = "light", width: int = 1280):
+@contextlib.contextmanager
+def opened(browser, url: str, scheme: str = "light", width: int = 1280):
+    """A page of its own browser context, at url."""
     context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    page.goto(url)
-    return context, page
+    try:
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        page.goto(url)
+        yield page
+    finally:
+        context.close()
 
 
-def wait_until_drawn(page, kind: str) -> None:
+def wait_until_drawn(page, kind: str, whole: bool = True) -> None:
+    """Wait for what the page draws; whole: the map's list of papers opened too."""
     if kind in READY:
         page.wait_for_selector(READY[kind], state="attached")
-    if kind == "map":
+    if kind == "map" and whole:
         page.locator(".papers-map__list summary").click()
         page.wait_for_selector(".papers-map__list li")
 
@@ -134,16 +141,13 @@ def report(found: list[dict]) -> str:
 
 
 def check_page(browser, url: str, kind: str, scheme: str) -> None:
-    context, page = open_page(browser, url, scheme)
-    try:
+    with opened(browser, url, scheme) as page:
         if kind != "feed":
             shown = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
             assert shown == SCHEMES[scheme]
         wait_until_drawn(page, kind)
         found = violations(page)
         assert found == [], f"{url} ({scheme}):\n{report(found)}"
-    finally:
-        context.close()
 
 
 SHIPPED_KINDS = ["home", "topics", "topic", "a-z", "years", "year", "tags", "tag", "venues",
@@ -217,9 +221,8 @@ FOCUS_KINDS = ["home", "topic", "a-z", "year", "author", "paper", "search-filter
 def test_every_control_shows_that_it_has_focus(browser, shipped, kind, scheme):
     url, site = shipped
     kinds = {**page_kinds(site), "search-filtered": filtered_search(site)}
-    context, page = open_page(browser, url + kinds[kind], scheme)
-    try:
-        wait_until_drawn(page, kind)
+    with opened(browser, url + kinds[kind], scheme) as page:
+        wait_until_drawn(page, kind, whole=False)  # the list's links are links like any other
         stops = focus_stops(page)
         assert len(stops) > 5
         unseen = [s for s in stops if s["w"] and s["h"] and s["focused"] == s["rest"]]
@@ -227,15 +230,12 @@ def test_every_control_shows_that_it_has_focus(browser, shipped, kind, scheme):
             f"  {s['tag']}.{s['cls']} {s['text']!r}" for s in unseen)
         rings = [s for s in stops if s["focused"][0]]
         assert rings, "no control has an outline when focused"
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("kind", [k for k in SHIPPED_KINDS if k != "search-filtered"])
 def test_every_page_kind_starts_with_a_skip_link_to_its_content(browser, shipped, kind):
     url, site = shipped
-    context, page = open_page(browser, url + page_kinds(site)[kind])
-    try:
+    with opened(browser, url + page_kinds(site)[kind]) as page:
         page.keyboard.press("Tab")
         for _ in range(5):  # past Chromium's notice above a feed drawn by XSLT
             if not page.evaluate("Boolean(document.activeElement.closest('xslt-warning-banner'))"):
@@ -248,8 +248,6 @@ def test_every_page_kind_starts_with_a_skip_link_to_its_content(browser, shipped
                     target: Boolean(target),
                     inMain: Boolean(target && !target.closest("header"))}; }""")
         assert link == {"text": "Skip to content", "visible": True, "target": True, "inMain": True}
-    finally:
-        context.close()
 
 
 CONTROL = """node => { const li = node.closest("li");
@@ -275,8 +273,7 @@ def press_and_follow(page, control, pressed: str) -> list:
 
 def test_focus_stays_on_the_facet_control_just_used(browser, shipped):
     url, site = shipped
-    context, page = open_page(browser, url + "/search/")
-    try:
+    with opened(browser, url + "/search/") as page:
         page.wait_for_selector(".papers-facet:not([data-pending]) .papers-facet__value")
         topic = page.locator(".papers-facet__value").first
         press_and_follow(page, topic, "true")
@@ -289,15 +286,12 @@ def test_focus_stays_on_the_facet_control_just_used(browser, shipped):
         revealed = page.evaluate(f"({CONTROL})(document.activeElement)")
         assert revealed[0] == "papers-facet__value", revealed
         press_and_follow(page, page.locator(":focus"), "true")
-    finally:
-        context.close()
 
 
 def test_the_map_works_from_the_keyboard_and_lists_its_papers_by_area(browser, shipped):
     url, site = shipped
     data = json.loads((site / "downloads" / "map.json").read_text("utf-8"))
-    context, page = open_page(browser, url + "/map/")
-    try:
+    with opened(browser, url + "/map/") as page:
         page.wait_for_selector(".papers-map[data-drawn]")
         for _ in range(80):
             page.keyboard.press("Tab")
@@ -325,8 +319,6 @@ def test_the_map_works_from_the_keyboard_and_lists_its_papers_by_area(browser, s
         page.locator(".papers-map__canvas").focus()
         page.keyboard.press("Enter")
         page.wait_for_url("**/papers/**")
-    finally:
-        context.close()
 
 
 CONTRAST = """(node, pseudo) => {
@@ -346,15 +338,12 @@ CONTRAST = """(node, pseudo) => {
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_the_header_search_box_is_readable(browser, shipped, scheme):
     url, _ = shipped
-    context, page = open_page(browser, url + "/", scheme)
-    try:
+    with opened(browser, url + "/", scheme) as page:
         box = page.locator(".papers-header-search input")
         placeholder = box.evaluate(CONTRAST, "::placeholder")
         box.fill("attention")
         typed = box.evaluate(CONTRAST, None)
         assert typed >= 4.5 and placeholder >= 4.5, (typed, placeholder)
-    finally:
-        context.close()
 
 
 class Counted(SimpleHTTPRequestHandler):
@@ -370,27 +359,30 @@ class Counted(SimpleHTTPRequestHandler):
         super().do_GET()
 
 
+@contextlib.contextmanager
+def counting_server(site: Path):
+    """The site served on a loopback port: (its address, how often each path was asked for)."""
+    handler = type("Handler", (Counted,), {"asked": Counter()})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=site))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", handler.asked
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_no_page_loads_a_script_it_does_not_use_nor_anything_twice(browser, shipped):
     _, site = shipped
     kinds = page_kinds(site)
     for kind in ("home", "paper", "search", "map"):
-        handler = type("Handler", (Counted,), {"asked": Counter()})
-        server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=site))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        context, page = open_page(browser, "about:blank")
-        try:
-            page.goto(f"http://127.0.0.1:{server.server_address[1]}{kinds[kind]}")
+        with counting_server(site) as (root, asked), opened(browser, root + kinds[kind]) as page:
             wait_until_drawn(page, kind)
             page.wait_for_load_state("networkidle")
             page.wait_for_timeout(500)
-            asked = handler.asked
             assert asked["/assets/papers-map.js"] == (kind == "map"), (kind, asked)
             assert asked["/pagefind/pagefind.js"] == (kind == "search"), (kind, asked)
             assert [path for path, n in asked.items() if n > 1] == [], (kind, asked)
-        finally:
-            context.close()
-            server.shutdown()
-            server.server_close()
 
 
 HEADINGS = "() => Array.from(document.querySelectorAll('article :is(h1,h2,h3,h4,h5,h6)'))" \
@@ -402,21 +394,17 @@ HEADINGS = "() => Array.from(document.querySelectorAll('article :is(h1,h2,h3,h4,
 def test_headings_go_down_one_level_at_a_time(browser, shipped, kind):
     url, site = shipped
     kinds = {**page_kinds(site), "search-filtered": filtered_search(site)}
-    context, page = open_page(browser, url + kinds[kind])
-    try:
+    with opened(browser, url + kinds[kind]) as page:
         wait_until_drawn(page, kind)
         levels = page.evaluate(HEADINGS)
         assert levels[0] == 1 and levels.count(1) == 1, levels
         jumps = [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
         assert jumps == [], levels
-    finally:
-        context.close()
 
 
 def test_controls_and_regions_have_names_of_their_own(browser, shipped):
     url, site = shipped
-    context, page = open_page(browser, url + page_kinds(site)["paper"])
-    try:
+    with opened(browser, url + page_kinds(site)["paper"]) as page:
         page.wait_for_selector(".md-code__nav[aria-label]", state="attached")
         copies = page.locator(".md-code__button").evaluate_all(
             "nodes => nodes.map(n => n.getAttribute('aria-label') || n.title)")
@@ -430,14 +418,11 @@ def test_controls_and_regions_have_names_of_their_own(browser, shipped):
         regions = page.locator("[role=search]").evaluate_all(
             "nodes => nodes.map(n => n.getAttribute('aria-label'))")
         assert len(regions) == 2 and None not in regions and len(set(regions)) == 2, regions
-    finally:
-        context.close()
 
 
 def test_the_colour_toggle_answers_space(browser, shipped):
     url, _ = shipped
-    context, page = open_page(browser, url + "/about/")
-    try:
+    with opened(browser, url + "/about/") as page:
         for _ in range(10):
             page.keyboard.press("Tab")
             if page.evaluate("document.activeElement.classList.contains('md-option')"):
@@ -448,14 +433,11 @@ def test_the_colour_toggle_answers_space(browser, shipped):
         page.wait_for_function(f"{scheme} === 'slate'")
         page.keyboard.press(" ")
         page.wait_for_function(f"{scheme} === 'default'")
-    finally:
-        context.close()
 
 
 def test_a_button_under_the_pointer_keeps_its_contrast(browser, shipped):
     url, site = shipped
-    context, page = open_page(browser, url + page_kinds(site)["paper"])
-    try:
+    with opened(browser, url + page_kinds(site)["paper"]) as page:
         button = page.locator("article .md-button").first
         button.hover()
         page.wait_for_timeout(400)  # Material fades the colours in
@@ -465,14 +447,11 @@ def test_a_button_under_the_pointer_keeps_its_contrast(browser, shipped):
         assert found == [], report([{**v, "nodes": [{"target": " ".join(n["target"]),
                                                       "summary": n["failureSummary"]}
                                                      for n in v["nodes"]]} for v in found])
-    finally:
-        context.close()
 
 
 def test_a_skip_link_leads_past_the_filters_to_the_results(browser, shipped):
     url, site = shipped
-    context, page = open_page(browser, url + filtered_search(site))
-    try:
+    with opened(browser, url + filtered_search(site)) as page:
         page.wait_for_selector(".papers-result")
         page.locator(".papers-search__form input").focus()
         page.keyboard.press("Tab")
@@ -481,5 +460,3 @@ def test_a_skip_link_leads_past_the_filters_to_the_results(browser, shipped):
         page.keyboard.press("Enter")
         page.keyboard.press("Tab")
         assert page.evaluate("Boolean(document.activeElement.closest('.papers-result'))")
-    finally:
-        context.close()
