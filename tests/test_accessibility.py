@@ -140,8 +140,8 @@ def report(found: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def check_page(browser, url: str, kind: str, scheme: str) -> None:
-    with opened(browser, url, scheme) as page:
+def check_page(browser, url: str, kind: str, scheme: str, width: int = 1280) -> None:
+    with opened(browser, url, scheme, width) as page:
         if kind != "feed":
             shown = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
             assert shown == SCHEMES[scheme]
@@ -161,6 +161,15 @@ def test_axe_finds_no_wcag_violation_on_the_shipped_site(browser, shipped, kind,
     url, site = shipped
     kinds = {**page_kinds(site), "search-filtered": filtered_search(site)}
     check_page(browser, url + kinds[kind], kind, scheme)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("kind", ["home", "paper", "search-filtered", "map"])
+def test_axe_finds_no_wcag_violation_on_a_phone(browser, shipped, kind, scheme):
+    """On a phone the tabs give way to the drawer and the facets sit above the results."""
+    url, site = shipped
+    kinds = {**page_kinds(site), "search-filtered": filtered_search(site)}
+    check_page(browser, url + kinds[kind], kind, scheme, width=390)
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
