@@ -23,6 +23,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from . import __version__
 from .problems import display_path
@@ -72,6 +73,38 @@ class FileState:
     mtime_ns: int
     sha: str
     payload: dict
+
+
+class FileStat(NamedTuple):
+    size: int
+    mtime_ns: int
+    sha: str
+
+
+class PaperRow(NamedTuple):
+    file: str  # the data file the paper is in
+    digests: dict[str, str]  # DIGESTS
+
+
+class ListingRow(NamedTuple):
+    digest: str  # of all the parts together ("listing")
+    value: dict  # part -> value; None for a part not read (or damaged)
+
+
+class PageRow(NamedTuple):
+    key: str  # of everything the page was rendered from
+    size: int
+    mtime_ns: int
+
+
+class PlannedRow(NamedTuple):
+    shape: str
+    page: dict  # the plan entry, as `plan.page_value`
+
+
+class ShapeRow(NamedTuple):
+    shape: str
+    paper_ids: list[str]
 
 
 @functools.cache
@@ -199,9 +232,10 @@ class BuildCache:
                 found[path] = FileState(size, mtime_ns, sha, json.loads(payload))
         return found
 
-    def file_stats(self) -> dict[str, tuple[int, int, str]]:
-        """path -> (size, time, content hash) of every data file, without its summaries."""
-        return {path: (size, mtime_ns, sha) for path, size, mtime_ns, sha in self.db.execute("SELECT path, size, mtime_ns, sha FROM files")}
+    def file_stats(self) -> dict[str, FileStat]:
+        """Every data file's size, time and content hash, without its summaries."""
+        rows = self.db.execute("SELECT path, size, mtime_ns, sha FROM files")
+        return {path: FileStat(size, mtime_ns, sha) for path, size, mtime_ns, sha in rows}
 
     def file_payloads(self, paths) -> dict[str, dict]:
         found = {}
@@ -237,19 +271,20 @@ class BuildCache:
         self.db.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in paths])
         self.db.executemany("DELETE FROM papers WHERE file = ?", [(p,) for p in paths])
 
-    def paper_digests(self) -> dict[str, tuple[str, dict[str, str]]] | None:
-        """id -> (its file, its digests), for every paper of the files stored; None if a row is damaged."""
+    def paper_digests(self) -> dict[str, PaperRow] | None:
+        """Every paper of the files stored, with its file and digests; None if a row is damaged."""
         found = {}
         for row in self.db.execute("SELECT * FROM papers"):
             if self.seal("\x00".join(row[:-1])) != row[-1]:
                 return None
-            found[row[0]] = (row[1], dict(zip(DIGESTS, row[2:-1], strict=True)))
+            paper_id, file, *digests, _ = row
+            found[paper_id] = PaperRow(file, dict(zip(DIGESTS, digests, strict=True)))
         return found
 
     # entries --------------------------------------------------------------------------------
-    def listings(self, ids: list[str], parts: tuple[str, ...] = PARTS) -> dict[str, tuple[str, dict]]:
-        """Cached (digest, {part: value}) of papers, for the ids whose row is sound; only the
-        parts asked for are read (a download of the whole collection needs one of them)."""
+    def listings(self, ids: list[str], parts: tuple[str, ...] = PARTS) -> dict[str, ListingRow]:
+        """Cached listings of papers, for the ids whose row is sound; only the parts asked for
+        are read (a download of the whole collection needs one of them)."""
         found = {}
         columns = ", ".join(f"{part}, {part}_sum" for part in parts)
         for start in range(0, len(ids), 900):
@@ -260,11 +295,12 @@ class BuildCache:
                 if any(text is None or self.seal(text) != checksum for text, checksum in pairs):
                     continue  # damaged: the record is read again instead
                 value = dict.fromkeys(PARTS)
-                value.update({part: text if part == "bib" else json.loads(text) for part, (text, _) in zip(parts, pairs, strict=True)})
-                found[paper_id] = (listing_digest, value)
+                for part, (text, _) in zip(parts, pairs, strict=True):
+                    value[part] = text if part == "bib" else json.loads(text)
+                found[paper_id] = ListingRow(listing_digest, value)
         return found
 
-    def put_listings(self, rows: dict[str, tuple[str, dict]]) -> None:
+    def put_listings(self, rows: dict[str, ListingRow]) -> None:
         def data():
             for paper_id, (listing_digest, value) in rows.items():
                 texts = [value[part] if part == "bib" else canonical(value[part]) for part in PARTS]
@@ -308,18 +344,21 @@ class BuildCache:
             self.db.execute(f"DELETE FROM {table} WHERE id NOT IN (SELECT id FROM papers)")
 
     # pages ----------------------------------------------------------------------------------
-    def pages(self) -> dict[str, tuple[str, int, int]]:
-        """Every page written: path -> (key of its inputs, size, modification time)."""
-        return {path: (key, size, mtime_ns) for path, key, size, mtime_ns in self.db.execute("SELECT path, key, size, mtime_ns FROM pages")}
+    def pages(self) -> dict[str, PageRow]:
+        """Every page written: path -> key of its inputs, size, modification time."""
+        rows = self.db.execute("SELECT path, key, size, mtime_ns FROM pages")
+        return {path: PageRow(key, size, mtime_ns) for path, key, size, mtime_ns in rows}
 
-    def planned(self, paths) -> dict[str, tuple[str, dict]]:
-        """The plan entries (shape, page) of pages, for the paths with a sound row."""
-        return {path: (shape, json.loads(page)) for path, shape, page in self._sound_pages(paths)}
+    def planned(self, paths) -> dict[str, PlannedRow]:
+        """The plan entries of pages, for the paths with a sound row."""
+        return {path: PlannedRow(shape, json.loads(page))
+                for path, shape, page in self._sound_pages(paths)}
 
-    def shapes_and_papers(self, paths) -> dict[str, tuple[str, list[str]]]:
-        """The shape stored with each page's plan entry and the ids of the papers it shows, for the paths with a sound
-        row (a damaged one is stored anew)."""
-        return {path: (shape, json.loads(page)["ids"]) for path, shape, page in self._sound_pages(paths)}
+    def shapes_and_papers(self, paths) -> dict[str, ShapeRow]:
+        """The shape stored with each page's plan entry and the ids of the papers it shows, for
+        the paths with a sound row (a damaged one is stored anew)."""
+        return {path: ShapeRow(shape, json.loads(page)["ids"])
+                for path, shape, page in self._sound_pages(paths)}
 
     def _sound_pages(self, paths):
         """(path, shape, plan entry as stored) of the paths whose row is sound."""

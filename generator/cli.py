@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from .additions import Planner
+from .build import generate
 from .collection import load_collection
 from .config import load_settings
 from .importer import ABSTRACT_MIN, import_entries, parse_listing
@@ -15,7 +16,6 @@ from .importers.run import FORMATS as IMPORT_FORMATS
 from .importers.run import report_lines
 from .problems import NOTE, WARNING, DataError, Problem, display_path, errors_of, headline, summarize_notes
 from .progress import ConsoleProgress
-from .site import generate
 from .suggest import ABSTRACT_WEIGHT, DEFAULT_MIN_SCORE, TITLE_WEIGHT, evaluate, suggest_topics
 from .yamlread import decode_utf8
 

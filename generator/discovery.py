@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 from importlib.metadata import version
 
 from .cache import canonical, digest
-from .plan import MAP_DATA, Page
+from .kinds import kind_of
+from .plan import Page
 
 # An edit that changes more weight vectors than this share of the collection (a word becoming
 # common, say) ranks every paper again: cheaper then than merging lists.
@@ -162,10 +163,12 @@ def attach(pages: list[Page], found: Discovery) -> list[Page]:
 
 
 def _attached(page: Page, found: Discovery) -> Page:
-    if page.kind == "paper":
+    kind = kind_of(page)
+    if kind.related:
         own = page.paper_ids[0]
         near = found.related.get(own, ())
         return replace(page, context={**page.context, "related": list(near)}, paper_ids=(own, *near))
-    if page.path == MAP_DATA:
-        return replace(page, context={**page.context, "points": [[round(float(v), 4) for v in found.layout[i]] for i in page.paper_ids]})
+    if kind.points:
+        points = [[round(float(v), 4) for v in found.layout[i]] for i in page.paper_ids]
+        return replace(page, context={**page.context, "points": points})
     return page

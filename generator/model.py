@@ -129,9 +129,14 @@ class Topic:
     origin: Origin | None = field(default=None, compare=False, repr=False)
 
 
+# A paper as checks across records and the page plan see it: read whole in this build, or its
+# summary kept by the build cache. Only what both have may be read of it.
+Listed = Paper | PaperSummary
+
+
 @dataclass(frozen=True)
 class Collection:
-    papers: tuple[Paper, ...]
+    papers: tuple[Listed, ...]
     topics: tuple[Topic, ...]
 
 

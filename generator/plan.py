@@ -23,9 +23,6 @@ MAP_PAGE = "map/index.md"
 MAP_DATA = "downloads/map.json"
 MAIN_FEED = "feeds/all.xml"
 GENERATED_DIRS = ("papers", "topics", *(f.name for f in FACETS), "_generated", "downloads", "feeds", "map")
-# What a download or feed shows of each paper: the part of its cached listing the page is keyed on
-FRAGMENT_KINDS = ("json", "csl-json", "map")  # whole-collection files made of one cached piece per paper
-PART_OF_KIND = {"bibtex": "bib", "feed": "data", "json": "data", "csl-json": "data", "map": "data"}
 LETTERS = (OTHER_LETTER, *"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 

@@ -10,17 +10,14 @@ import shutil
 import pytest
 from conftest import REPO
 
-from generator.collection import load_collection
 from generator.config import load_settings
-from generator.site import render_all
+from generator.pipeline import render_site
 
 GOLDEN = REPO / "tests" / "golden"
 
 
 def rendered() -> dict[str, str]:
-    project = GOLDEN / "project"
-    collection, _ = load_collection(project / "data", project)
-    return render_all(collection, load_settings(project / "mkdocs.yml"))[1]
+    return render_site(load_settings(GOLDEN / "project" / "mkdocs.yml"))
 
 
 def test_rendered_markdown_matches_the_goldens(request):

@@ -13,8 +13,8 @@ import pytest
 import yaml
 from scipy import sparse
 
+from generator.cachecodec import paper_text
 from generator.similarity import FLOOR, SCALE, changed_rows, counts, layout, ranked, related, reweighed_rows, tfidf, update, weights
-from generator.summaries import paper_text
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
