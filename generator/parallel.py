@@ -25,6 +25,25 @@ def parallel_worth_it(pages: int) -> bool:
             and threading.active_count() == 1 and os.environ.get("PAPERSITE_WORKERS") != "1")
 
 
+def failure(err: BaseException) -> tuple[str, object]:
+    """How a child tells the parent what went wrong, the same for every kind of helper: problems
+    in the data, an operating-system error (an unreadable file, a full disk), or a bug."""
+    if isinstance(err, DataError):
+        return "problems", err.problems
+    if isinstance(err, OSError):  # told as it would be without the child: file and reason
+        return "os", (err.errno, err.strerror, err.filename)
+    return "bug", "".join(traceback.format_exception(err))
+
+
+def raise_failure(kind: str, detail) -> None:
+    """In the parent: the child's failure raised as the build would have raised it itself."""
+    if kind == "problems":
+        raise DataError(detail)
+    if kind == "os":
+        raise OSError(*detail)
+    raise RuntimeError(f"the build failed:\n{detail}")
+
+
 def _load(reader):
     """The next value a forked process sent; an error, not a hang, when it ended before sending it whole."""
     try:
@@ -72,12 +91,8 @@ class Ahead:
                 for value in produce():
                     pickle.dump(("ok", value), writer, protocol=pickle.HIGHEST_PROTOCOL)
                     writer.flush()  # the first values are often all the parent needs
-            except DataError as err:
-                pickle.dump(("problems", err.problems), writer)
-            except OSError as err:  # an unreadable folder, say: told as it would be without the child
-                pickle.dump(("os", (err.errno, err.strerror, err.filename)), writer)
-            except BaseException:  # noqa: BLE001 - reported by the parent
-                pickle.dump(("bug", traceback.format_exc()), writer)
+            except BaseException as err:  # noqa: BLE001 - reported by the parent
+                pickle.dump(failure(err), writer)
             writer.flush()
         except OSError:
             pass  # the parent stopped reading: it needs nothing more
@@ -88,12 +103,8 @@ class Ahead:
         if self.pid is None:
             return next(self.values)
         kind, value = _load(self.reader)
-        if kind == "problems":
-            raise DataError(value)
-        if kind == "os":
-            raise OSError(*value)
-        if kind == "bug":
-            raise RuntimeError(f"the build failed:\n{value}")
+        if kind != "ok":
+            raise_failure(kind, value)
         return value
 
     def __enter__(self):
@@ -147,23 +158,33 @@ class Helper:
     def run(self, step):
         """Run step on this side; both sides learn whether both succeeded (if not, the parent raises)."""
         try:
-            result, failure = step(), None
-        except DataError as err:
-            result, failure = None, ("problems", err.problems)
-        except BaseException:  # noqa: BLE001 - a bug in the child is re-raised by the parent
-            result, failure = None, ("bug", traceback.format_exc())
+            result, failed = step(), None
+        except BaseException as err:  # noqa: BLE001 - the child's is raised again by the parent
+            result, failed = None, failure(err)
         if self.is_child:
-            self.send(failure)
+            self.send(failed)
             return result
         theirs = self.receive()
-        if failure or theirs:
+        if failed or theirs:
             self._tell(False)
-            kind, detail = failure or theirs
-            if kind == "problems":
-                raise DataError(detail)
-            raise RuntimeError(f"the build failed:\n{detail}")
+            raise_failure(*(failed or theirs))
         self._tell(True)
         return result
+
+    def answer(self, step) -> None:
+        """In the child: send ("ok", step()), or how step failed."""
+        try:
+            value = ("ok", step())
+        except BaseException as err:  # noqa: BLE001 - reported by the parent
+            value = failure(err)
+        self.send(value)
+
+    def answered(self):
+        """In the parent: the value the child's `answer` sent, or its failure raised."""
+        kind, value = self.receive()
+        if kind != "ok":
+            raise_failure(kind, value)
+        return value
 
     def go(self) -> bool:
         """In the child: whether to write (both halves rendered)."""
@@ -187,15 +208,10 @@ def split_map(items: list, step) -> list:
         return [step(item) for item in items]
     with Helper() as helper:
         if helper.is_child:
-            try:
-                helper.send(("ok", [step(item) for item in items[1::2]]))
-            except BaseException:  # noqa: BLE001 - reported by the parent
-                helper.send(("bug", traceback.format_exc()))
+            helper.answer(lambda: [step(item) for item in items[1::2]])
             return []  # never reached: the helper ends the child process
         mine = [step(item) for item in items[0::2]]
-        kind, theirs = helper.receive()
-    if kind != "ok":
-        raise RuntimeError(f"the build failed:\n{theirs}")
+        theirs = helper.answered()
     merged = [None] * len(items)
     merged[0::2], merged[1::2] = mine, theirs
     return merged

@@ -145,17 +145,14 @@ def _render_in_two(source: PageSource, what: Renderable, due: list[Page], keys: 
     shared = set(source.store.listings)  # records read before forking, which both processes hold
     with Helper() as helper:
         if helper.is_child:
-            outputs = helper.run(lambda: render_pages(source, what, due[1::2], compress, NO_PROGRESS))
+            theirs = helper.run(lambda: render_pages(source, what, due[1::2], compress, NO_PROGRESS))
             if helper.go():
-                _send_half(helper, what.docs, outputs, source, shared)
+                helper.answer(lambda: _written_half(what.docs, theirs, source, shared))
             return Rendered(WriteReport(), {}, {})  # never reached: the helper ends the child
         outputs = helper.run(lambda: render_pages(source, what, due[0::2], compress, progress))
         report = write_outputs(what.docs, outputs, set(keys), before, progress=progress, ours=ours)
         del outputs  # written: room for what the helper sends
-        answer = helper.receive()
-    if answer[0] == "error":
-        raise OSError(*answer[1:])
-    _, written, listings, fragments = answer
+        written, listings, fragments = helper.answered()
     report.written = sorted(report.written + written)
     report.unchanged = len(keys) - len(report.written)
     report.touched = {page.path for page in due}
@@ -165,18 +162,16 @@ def _render_in_two(source: PageSource, what: Renderable, due: list[Page], keys: 
     return Rendered(report, mine, source.new_fragments | fragments)
 
 
-def _send_half(helper: Helper, docs: Path, outputs: dict[str, bytes], source: PageSource,
-               shared: set[str]) -> None:
-    try:
-        written = write_files(docs, outputs)
-        # Listings of records read before the fork are the parent's too: named, not sent. A
-        # record read here (its page rendered here) is sent whole: the parent never read it.
-        fresh = source.store.listings
-        listings = {i: None if i in shared and row.value is fresh.get(i) else row
-                    for i, row in source.new_listings().items()}
-        helper.send(("ok", written, listings, source.new_fragments))
-    except OSError as err:
-        helper.send(("error", err.errno, err.strerror, err.filename))
+def _written_half(docs: Path, outputs: dict[str, bytes], source: PageSource,
+                  shared: set[str]) -> tuple:
+    """In the child: its half written, and what the cache should keep of it."""
+    written = write_files(docs, outputs)
+    # Listings of records read before the fork are the parent's too: named, not sent. A record
+    # read here (its page rendered here) is sent whole: the parent never read it.
+    fresh = source.store.listings
+    listings = {i: None if i in shared and row.value is fresh.get(i) else row
+                for i, row in source.new_listings().items()}
+    return written, listings, source.new_fragments
 
 
 def _cached_listings(store: PaperStore, due: list[Page],
