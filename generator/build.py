@@ -10,7 +10,8 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from .cache import BuildCache, canonical, open_cache
+from .cache import BuildCache, canonical
+from .cacheopen import open_cache
 from .config import Settings
 from .incremental import patch, unchanged
 from .parallel import Ahead, parallel_worth_it

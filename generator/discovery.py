@@ -1,4 +1,5 @@
-"""Related papers and the map of the collection, attached to the page plan.
+"""The discover stage: related papers and the map of the collection, attached to the page plan
+(`attach` patches the plan's paper pages and the map's data with them).
 
 Both come from every paper's text at once (TF-IDF weights depend on the whole collection), so
 they are computed again only when some paper's title, abstract or tags changed: the result is
@@ -69,7 +70,7 @@ def discover(text_digests: dict[str, str], count: int, texts_of: Callable[[list[
     """Related papers (count per paper; 0: neither they nor the map) and the map, for the papers
     whose text digests are given; and the term counts made in doing so.
 
-    texts_of gives the `summaries.paper_text` of papers by id; it is asked only for those whose
+    texts_of gives the `cachecodec.paper_text` of papers by id; it is asked only for those whose
     counts are not in terms. before: the last result, computed from the counts in terms.
     keep: given the term counts made as soon as they are weighed, which are then let go instead of
     returned (at 100,000 papers they take about 450 MB, held through the costliest steps otherwise)."""
@@ -77,10 +78,9 @@ def discover(text_digests: dict[str, str], count: int, texts_of: Callable[[list[
     if count == 0:
         return Discovery(key, {}, {}), {}
     import numpy as np
-    from threadpoolctl import threadpool_limits
 
     # scikit-learn loads in about a second: only when needed
-    from .similarity import changed_rows, layout, ranked, reweighed_rows, update, weights
+    from .similarity import changed_rows, ranked, reweighed_rows, weights
 
     ids = sorted(text_digests)
     libraries = _libraries()
@@ -105,19 +105,36 @@ def discover(text_digests: dict[str, str], count: int, texts_of: Callable[[list[
         changed = suspects[changed_rows(suspected, matrix[suspects])]
         if changed.size == 0:  # the edits did not change what papers are compared by (spacing, say)
             return replace(before, key=key), fresh
-        if changed.size <= UPDATE_SHARE * len(ids):
-            place = {paper: row for row, paper in enumerate(ids)}
-            last = [[(place[o], s) for o, s in zip(before.related[i], before.scores[i], strict=True)] for i in ids]
-            lists = update(matrix, count, last, changed)
+        lists = _merged(matrix, count, ids, before, changed)
     if lists is None:
         lists = ranked(matrix, count)
+    return _found(key, ids, matrix, lists), fresh
+
+
+def _merged(matrix, count: int, ids: list[str], before: Discovery, changed) -> list | None:
+    """The last related lists with the changed rows' ranked again, when they are few enough."""
+    from .similarity import update
+
+    if changed.size > UPDATE_SHARE * len(ids):
+        return None
+    place = {paper: row for row, paper in enumerate(ids)}
+    last = [[(place[o], s) for o, s in zip(before.related[i], before.scores[i], strict=True)]
+            for i in ids]
+    return update(matrix, count, last, changed)
+
+
+def _found(key: str, ids: list[str], matrix, lists: list) -> Discovery:
+    from threadpoolctl import threadpool_limits
+
+    from .similarity import layout
+
     # One BLAS thread: with several, sums are added in a varying order, and a coordinate near a
-    # rounding boundary could differ between two builds of the same data. (Scores are exact anyway.)
+    # rounding boundary could differ between two builds of the same data. (Scores are exact.)
     with threadpool_limits(limits=1):
         points = layout(ids, matrix)
     related = {paper: tuple(ids[o] for o, _ in best) for paper, best in zip(ids, lists, strict=True)}
     scores = {paper: tuple(s for _, s in best) for paper, best in zip(ids, lists, strict=True)}
-    return Discovery(key, related, points, scores), fresh
+    return Discovery(key, related, points, scores)
 
 
 def _count(ids: list[str], texts_of: Callable[[list[str]], dict[str, str]], libraries: str) -> dict[str, Terms]:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from .exports import Fragment, made
 from .latex import plain_text
-from .urls import site_url
+from .pageurls import site_url
 
 
 def area_of(topic_ids, topics: dict) -> str | None:

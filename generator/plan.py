@@ -7,7 +7,6 @@ from the plan; nothing here renders or touches the disk.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import groupby
 
 from .charts import home_charts
 from .facets import FACETS, Facet, FacetTerms, Term, group_terms
@@ -248,7 +247,3 @@ def _facet_pages(terms: FacetTerms, settings: PlanSettings) -> list[Page]:
         pages += paginate(f"{facet.name}/{term.slug}.md", facet.term_template, "term", term.paper_ids, settings.per_page, context)
     return pages
 
-
-def letter_sections(ids_with_titles: list[tuple[str, str]]) -> list[tuple[str, list[str]]]:
-    """Consecutive runs of papers by initial letter, for section headings on an A-Z page."""
-    return [(letter, [i for i, _ in run]) for letter, run in groupby(ids_with_titles, key=lambda it: initial(it[1]))]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import functools
 
-from .cache import BuildCache, PageRow, digest
+from .cache import BuildCache, digest
+from .cachepages import PageRow
 from .parallel import Ahead
 from .plan import Page
 

@@ -24,10 +24,10 @@ from .latex import plain_text, rich_title
 from .mapdata import map_json
 from .notes import render_notes
 from .order import OTHER_LETTER, initial
+from .pageurls import root_prefix, site_url
 from .plan import ENTRY, Page, numbered_path
 from .problems import DataError, Problem
 from .searchdata import filter_text, search_fields
-from .urls import root_prefix, site_url
 
 FACETS_BY_NAME = {f.name: f for f in FACETS}
 # Entries are rendered once per paper with this stand-in for the way back to the site root,

@@ -556,7 +556,7 @@ def test_paper_pages_deleted_by_hand_are_rendered_again_by_two_processes(tmp_pat
 def test_a_first_build_stores_page_rows_before_making_their_indexes(tmp_path, cli, monkeypatch):
     """Into an empty page-to-paper table the rows go first and its indexes after: the same rows and the same indexes
     as row by row, and the next build (a title edit, which plans every page again) replaces rows as before."""
-    import generator.cache
+    import generator.cachepages
 
     def page_rows(root: Path) -> tuple[list, list]:
         with sqlite3.connect(root / ".cache" / "papersite.sqlite") as db:
@@ -566,15 +566,15 @@ def test_a_first_build_stores_page_rows_before_making_their_indexes(tmp_path, cl
     bulk = make_collection(tmp_path / "bulk", 20)
     (bulk / "mkdocs.yml").write_text("site_name: Rows\nplugins:\n  - papers:\n      per_page: 3\n", "utf-8")  # a title moves pages
     shutil.copytree(bulk, tmp_path / "plain")
-    monkeypatch.setattr(generator.cache, "BULK_PAGES", 10**9)
+    monkeypatch.setattr(generator.cachepages, "BULK_PAGES", 10**9)
     assert cli(tmp_path / "plain", "build")[0] == 0
-    monkeypatch.setattr(generator.cache, "BULK_PAGES", 1)
+    monkeypatch.setattr(generator.cachepages, "BULK_PAGES", 1)
     assert cli(bulk, "build")[0] == 0
     expected = page_rows(tmp_path / "plain")
     assert len(expected[0]) == 2 and len(expected[1]) > 100
     assert page_rows(bulk) == expected
     for root, least in ((bulk, 1), (tmp_path / "plain", 10**9)):
-        monkeypatch.setattr(generator.cache, "BULK_PAGES", least)
+        monkeypatch.setattr(generator.cachepages, "BULK_PAGES", least)
         record = root / "data/papers/paper-00007.yml"
         record.write_text(record.read_text("utf-8").replace("title: ", "title: Aa ", 1), "utf-8")
         assert cli(root, "build")[0] == 0
