@@ -20,7 +20,7 @@ import markdown
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.cachecodec import listing_of  # noqa: E402
+from generator.cachecodec import parts_of  # noqa: E402
 from generator.importers.bibtex import parse_bibtex  # noqa: E402
 from generator.importers.csljson import parse_csl_json  # noqa: E402
 from generator.importers.ris import parse_ris  # noqa: E402
@@ -57,8 +57,8 @@ class OnePaper:
     def paper(self, paper_id: str) -> Paper:
         return self.one
 
-    def listing(self, paper_id: str) -> dict:
-        return listing_of(self.one)[1]
+    def parts(self, paper_id: str) -> dict:
+        return parts_of(self.one)[1]
 
     def fragment(self, kind: str, paper_id: str, make) -> str:
         return make()

@@ -29,13 +29,13 @@ from typing import NamedTuple
 from . import __version__
 from .cachepages import PAGE_PAPERS_INDEXES, PageRows
 
-FORMAT = 10
+FORMAT = 11
 PARTS = ("entry", "bib", "data")  # what listings, BibTeX downloads, and feeds and data downloads show of a paper
-DIGESTS = ("full", *PARTS, "listing", "text")  # of a paper: its record, each part, the parts together, and the text compared
+DIGESTS = ("full", *PARTS, "parts", "text")  # of a paper: its record, each part, the parts together, and the text compared
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL, checksum TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha TEXT, payload TEXT, checksum TEXT);
-CREATE TABLE IF NOT EXISTS papers(id TEXT, file TEXT, full TEXT, entry TEXT, bib TEXT, data TEXT, listing TEXT, text TEXT, checksum TEXT);
+CREATE TABLE IF NOT EXISTS papers(id TEXT, file TEXT, full TEXT, entry TEXT, bib TEXT, data TEXT, parts TEXT, text TEXT, checksum TEXT);
 CREATE INDEX IF NOT EXISTS papers_by_file ON papers(file);
 CREATE TABLE IF NOT EXISTS entries(id TEXT PRIMARY KEY, digest TEXT, entry TEXT, entry_sum TEXT, bib TEXT, bib_sum TEXT, data TEXT, data_sum TEXT);
 CREATE TABLE IF NOT EXISTS pages(path TEXT PRIMARY KEY, key TEXT, size INTEGER, mtime_ns INTEGER, shape TEXT, page TEXT, checksum TEXT);
@@ -82,8 +82,8 @@ class PaperRow(NamedTuple):
     digests: dict[str, str]  # DIGESTS
 
 
-class ListingRow(NamedTuple):
-    digest: str  # of all the parts together ("listing")
+class PartsRow(NamedTuple):
+    digest: str  # of all the parts together ("parts")
     value: dict  # part -> value; None for a part not read (or damaged)
 
 
@@ -103,7 +103,7 @@ class Unusable(Exception):
 
 
 class BuildCache(PageRows):
-    """The cache's connection, its meta values, and the rows of files, papers, listings,
+    """The cache's connection, its meta values, and the rows of files, papers, parts,
     pieces and term counts (those of pages: `PageRows`)."""
 
     def __init__(self, path: Path, identity: str, key: bytes):
@@ -233,30 +233,30 @@ class BuildCache(PageRows):
         return found
 
     # entries --------------------------------------------------------------------------------
-    def listings(self, ids: list[str], parts: tuple[str, ...] = PARTS) -> dict[str, ListingRow]:
-        """Cached listings of papers, for the ids whose row is sound; only the parts asked for
+    def parts(self, ids: list[str], parts: tuple[str, ...] = PARTS) -> dict[str, PartsRow]:
+        """Cached parts of papers, for the ids whose row is sound; only the parts asked for
         are read (a download of the whole collection needs one of them)."""
         found = {}
         columns = ", ".join(f"{part}, {part}_sum" for part in parts)
         for start in range(0, len(ids), 900):
             chunk = ids[start : start + 900]
             query = f"SELECT id, digest, {columns} FROM entries WHERE id IN ({','.join('?' * len(chunk))})"
-            for paper_id, listing_digest, *texts in self.db.execute(query, chunk):
+            for paper_id, parts_digest, *texts in self.db.execute(query, chunk):
                 pairs = list(zip(texts[0::2], texts[1::2], strict=True))
                 if any(text is None or self.seal(text) != checksum for text, checksum in pairs):
                     continue  # damaged: the record is read again instead
                 value = dict.fromkeys(PARTS)
                 for part, (text, _) in zip(parts, pairs, strict=True):
                     value[part] = text if part == "bib" else json.loads(text)
-                found[paper_id] = ListingRow(listing_digest, value)
+                found[paper_id] = PartsRow(parts_digest, value)
         return found
 
-    def put_listings(self, rows: dict[str, ListingRow]) -> None:
+    def put_parts(self, rows: dict[str, PartsRow]) -> None:
         def data():
-            for paper_id, (listing_digest, value) in rows.items():
+            for paper_id, (parts_digest, value) in rows.items():
                 texts = [value[part] if part == "bib" else canonical(value[part]) for part in PARTS]
                 sealed = (x for text in texts for x in (text, self.seal(text)))
-                yield paper_id, listing_digest, *sealed
+                yield paper_id, parts_digest, *sealed
 
         self.db.executemany(f"INSERT OR REPLACE INTO entries VALUES ({', '.join('?' * (2 + 2 * len(PARTS)))})", data())
 

@@ -11,13 +11,14 @@ from .problems import Problem
 from .yamlread import Document
 
 
-def listing_of(paper: Paper) -> tuple[dict[str, str], dict]:
-    """What listings, downloads and feeds show of a paper (entry, `listed_entry`, data), with
-    their digests ("listing" covers all three: it keys the cached copy; "text" the words it is compared by)."""
+def parts_of(paper: Paper) -> tuple[dict[str, str], dict]:
+    """A paper's parts: what listing pages, downloads and feeds show of it (entry,
+    `listed_entry`, data), with their digests ("parts" covers all three: it keys the cached
+    copy; "text" the words it is compared by)."""
     value = {"entry": entry_data(paper), "bib": listed_entry(paper), "data": paper_data(paper)}
     digests = {part: digest(value[part] if part == "bib" else canonical(value[part])) for part in PARTS}
     # "text": what related papers and the map are computed from
-    return {**digests, "listing": digest("".join(digests[part] for part in PARTS)), "text": digest(paper_text(value["data"]))}, value
+    return {**digests, "parts": digest("".join(digests[part] for part in PARTS)), "text": digest(paper_text(value["data"]))}, value
 
 
 def paper_text(data: dict) -> str:

@@ -14,8 +14,8 @@ class Kind:
     # or the name of one of the Renderer's own writers (see `Renderer.WRITERS`).
     output: str = "template"
     context: str | None = None  # the Renderer's extra context for a template (`CONTEXTS`)
-    part: str | None = None  # what a download or feed shows of each paper: the cached listing
-    # part it is keyed on and rendered from
+    part: str | None = None  # what a download or feed shows of each paper: the cached
+    # part of it the page is keyed on and rendered from
     pieces: bool = False  # a whole-collection file made of one cached piece per paper
     related: bool = False  # a paper's own page, which lists its related papers
     points: bool = False  # the map's data, which carries every paper's place

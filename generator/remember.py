@@ -80,7 +80,7 @@ def remember(run: Run, inputs: Inputs, due: Due, rendered: Rendered, last: Previ
     racy = any(mtime_ns >= run.started_ns - RACY_NS for _, (_, mtime_ns) in inputs.files.values())
     with cache:
         _file_states(run)
-        cache.put_listings(rendered.listings)
+        cache.put_parts(rendered.parts)
         cache.put_fragments(rendered.fragments)
         cache.put_pages({path: row for path, row in rows.items() if path not in same}, same_papers)
         cache.touch_pages(same)

@@ -150,13 +150,13 @@ def _template_problem(template: str, err: Exception) -> Problem:
 
 
 class PaperSource(Protocol):
-    """What pages show of papers: `paper`, a full record (for paper pages); `listing`, its entry,
+    """What pages show of papers: `paper`, a full record (for paper pages); `parts`, its entry,
     BibTeX and data (all three for a paper whose page is rendered); `fragment`, a paper's piece
     of a whole-collection file, made by make() unless a kept one is still right."""
 
     def paper(self, paper_id: str): ...
 
-    def listing(self, paper_id: str) -> dict: ...
+    def parts(self, paper_id: str) -> dict: ...
 
     def fragment(self, kind: str, paper_id: str, make: Callable[[], str]) -> str: ...
 
@@ -171,7 +171,7 @@ class Renderer:
         self.env = env
         self.site = site
         self.source = source
-        self.listing = source.listing
+        self.parts = source.parts
         self.topics = {t.id: t for t in topics}
         self.topic_titles = {t.id: t.title for t in topics}
         self.parents = {t.id: t.parent for t in topics}
@@ -192,10 +192,10 @@ class Renderer:
             raise DataError([_template_problem(page.template, err)]) from None
 
     def _data(self, paper_id: str) -> dict:
-        return self.listing(paper_id)["data"]
+        return self.parts(paper_id)["data"]
 
     def _bibtex(self, page: Page) -> str:
-        listed = (unlisted(self.listing(paper_id)["bib"]) for paper_id in page.paper_ids)
+        listed = (unlisted(self.parts(paper_id)["bib"]) for paper_id in page.paper_ids)
         return "\n".join(distinct_keys(listed))
 
     def _map(self, page: Page) -> str:
@@ -234,7 +234,7 @@ class Renderer:
         if missing:
             context = {**self._globals(self._url_function(ROOT), "index.md"), "e": None}
             for paper_id in missing:
-                context["e"] = self.listing(paper_id)["entry"]
+                context["e"] = self.parts(paper_id)["entry"]
                 self.entry_html[paper_id] = self.entry_template.render(context)
         return Markup("\n".join(self.entry_html[i] for i in paper_ids).replace(ROOT, prefix))
 
@@ -258,7 +258,7 @@ class Renderer:
         if "terms" in page.context:  # the page names of the terms a paper page links to (None: a term with no page)
             context["term_path"] = lambda facet, term: _term_path(page.context["terms"], facet, term)
         if page.shows == ENTRY:
-            context["entries"] = [self.listing(paper_id)["entry"] for paper_id in page.paper_ids]
+            context["entries"] = [self.parts(paper_id)["entry"] for paper_id in page.paper_ids]
             context["entries_html"] = lambda: self._entries_html(page.paper_ids, prefix)
         else:
             context["p"] = self.source.paper(page.paper_ids[0]) if page.paper_ids else None
@@ -282,9 +282,9 @@ class Renderer:
     def _paper(self, page: Page, context: dict) -> dict:
         if context["p"] is None:
             return {}
-        # The paper's listing holds its data and BibTeX already: made once per paper, not again
+        # The paper's parts hold its data and BibTeX already: made once per paper, not again
         # for its page.
-        own = self.listing(context["p"].id)
+        own = self.parts(context["p"].id)
         data = own["data"]
         url = self.site.absolute(page.path)
         style = self.site.reference_style
@@ -298,7 +298,7 @@ class Renderer:
                          "head": head_tags(data, url, address),
                          "bibtex": unlisted(own["bib"])[0]},
                 "search": search_fields(context["p"], self.topic_titles, self.parents),
-                "related": [self.listing(paper_id)["entry"] for paper_id in related]}
+                "related": [self.parts(paper_id)["entry"] for paper_id in related]}
 
     def _sections(self, page: Page, context: dict) -> dict:
         sections: list[tuple[str, list]] = []

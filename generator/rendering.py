@@ -9,8 +9,8 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from .cache import PARTS, BuildCache, ListingRow
-from .cachecodec import listing_of
+from .cache import PARTS, BuildCache, PartsRow
+from .cachecodec import parts_of
 from .kinds import FRAGMENT_KINDS, PART_OF_KIND, kind_of
 from .model import Paper, Topic
 from .parallel import Helper, parallel_worth_it
@@ -30,33 +30,33 @@ COMPRESS_PAGES = 40_000
 @dataclass
 class PageSource:
     """What the pages of one render pass show of papers: the store's records, else the cache's
-    copies (cached: listing rows; known: pieces of whole-collection files whose paper did not
+    copies (cached: rows of parts; known: pieces of whole-collection files whose paper did not
     change). What it makes that the cache lacks is collected for the remember stage."""
 
     store: PaperStore
     global_key: str
-    cached: dict[str, ListingRow] = field(default_factory=dict)
+    cached: dict[str, PartsRow] = field(default_factory=dict)
     known: dict[tuple[str, str], str] = field(default_factory=dict)
-    listings: dict[str, dict] = field(default_factory=dict)
+    given: dict[str, dict] = field(default_factory=dict)  # the parts given in this pass
     new_fragments: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
 
     def paper(self, paper_id: str) -> Paper:
         return self.store.paper(paper_id)
 
-    def listing(self, paper_id: str) -> dict:
-        fresh = self.store.listings
+    def parts(self, paper_id: str) -> dict:
+        fresh = self.store.parts
         if paper_id in fresh:
             # Whole, unlike a cached row that holds only what a download asked for (a paper's
             # page needs all parts): a paper whose page is rendered is read first (`paper`),
             # after any download that asked for its row.
-            self.listings[paper_id] = fresh[paper_id]
-        elif paper_id not in self.listings:
+            self.given[paper_id] = fresh[paper_id]
+        elif paper_id not in self.given:
             row = self.cached.get(paper_id)
-            if row is not None and row.digest == self.store.digests[paper_id]["listing"]:
-                self.listings[paper_id] = row.value  # without its entry when only BibTeX was asked
+            if row is not None and row.digest == self.store.digests[paper_id]["parts"]:
+                self.given[paper_id] = row.value  # without its entry when only BibTeX was asked
             else:
-                self.listings[paper_id] = listing_of(self.paper(paper_id))[1]
-        return self.listings[paper_id]
+                self.given[paper_id] = parts_of(self.paper(paper_id))[1]
+        return self.given[paper_id]
 
     def fragment(self, kind: str, paper_id: str, make) -> str:
         text = self.known.get((kind, paper_id))
@@ -65,12 +65,12 @@ class PageSource:
             self.new_fragments[kind, paper_id] = (fragment_key(paper_id, self), text)
         return text
 
-    def new_listings(self) -> dict[str, ListingRow]:
-        """The whole listings made in this pass that the cache does not hold."""
+    def new_parts(self) -> dict[str, PartsRow]:
+        """The whole parts made in this pass that the cache does not hold."""
         digests, cached = self.store.digests, self.cached
-        return {i: ListingRow(digests[i]["listing"], value) for i, value in self.listings.items()
+        return {i: PartsRow(digests[i]["parts"], value) for i, value in self.given.items()
                 if all(value[part] is not None for part in PARTS)
-                and (i not in cached or cached[i].digest != digests[i]["listing"])}
+                and (i not in cached or cached[i].digest != digests[i]["parts"])}
 
 
 def fragment_key(paper_id: str, source: PageSource) -> str:
@@ -83,7 +83,7 @@ class Rendered:
     """What the render stage made that the cache should keep."""
 
     report: WriteReport
-    listings: dict[str, ListingRow]
+    parts: dict[str, PartsRow]
     fragments: dict[tuple[str, str], tuple[str, str]]
 
 
@@ -100,7 +100,7 @@ class Renderable:
 
 def render_pages(source: PageSource, what: Renderable, due: list[Page], compress: bool,
                  progress: Progress) -> dict[str, bytes]:
-    source.listings, source.new_fragments = {}, {}
+    source.given, source.new_fragments = {}, {}
     renderer = Renderer(what.topics, what.env, what.site, source)
     progress.stage("rendering pages", len(due))
     outputs: dict[str, bytes] = {}
@@ -119,7 +119,7 @@ def source_for(store: PaperStore, global_key: str, due: list[Page]) -> PageSourc
     known = cache.fragments(kinds) if cache is not None and kinds else {}
     source.known = {place: text for place, (key, text) in known.items()
                     if place[1] in store.digests and key == fragment_key(place[1], source)}
-    source.cached = _cached_listings(store, due, source.known)
+    source.cached = _cached_parts(store, due, source.known)
     return source
 
 
@@ -134,7 +134,7 @@ def render_and_write(store: PaperStore, what: Renderable, due: list[Page], keys:
     if not parallel_worth_it(len(due)):
         outputs = render_pages(source, what, due, compress, progress)
         report = write_outputs(what.docs, outputs, set(keys), before, progress=progress)
-        return Rendered(report, source.new_listings(), source.new_fragments)
+        return Rendered(report, source.new_parts(), source.new_fragments)
     return _render_in_two(source, what, due, keys, before, compress, progress)
 
 
@@ -142,7 +142,7 @@ def _render_in_two(source: PageSource, what: Renderable, due: list[Page], keys: 
                    before: dict[str, tuple[int, int]], compress: bool,
                    progress: Progress) -> Rendered:
     ours = claim(what.docs, set(keys))
-    shared = set(source.store.listings)  # records read before forking, which both processes hold
+    shared = set(source.store.parts)  # records read before forking, which both processes hold
     with Helper() as helper:
         if helper.is_child:
             theirs = helper.run(lambda: render_pages(source, what, due[1::2], compress, NO_PROGRESS))
@@ -152,13 +152,13 @@ def _render_in_two(source: PageSource, what: Renderable, due: list[Page], keys: 
         outputs = helper.run(lambda: render_pages(source, what, due[0::2], compress, progress))
         report = write_outputs(what.docs, outputs, set(keys), before, progress=progress, ours=ours)
         del outputs  # written: room for what the helper sends
-        written, listings, fragments = helper.answered()
+        written, parts, fragments = helper.answered()
     report.written = sorted(report.written + written)
     report.unchanged = len(keys) - len(report.written)
     report.touched = {page.path for page in due}
-    fresh, digests = source.store.listings, source.store.digests
-    mine = source.new_listings()
-    mine |= {i: row or ListingRow(digests[i]["listing"], fresh[i]) for i, row in listings.items()}
+    fresh, digests = source.store.parts, source.store.digests
+    mine = source.new_parts()
+    mine |= {i: row or PartsRow(digests[i]["parts"], fresh[i]) for i, row in parts.items()}
     return Rendered(report, mine, source.new_fragments | fragments)
 
 
@@ -166,17 +166,17 @@ def _written_half(docs: Path, outputs: dict[str, bytes], source: PageSource,
                   shared: set[str]) -> tuple:
     """In the child: its half written, and what the cache should keep of it."""
     written = write_files(docs, outputs)
-    # Listings of records read before the fork are the parent's too: named, not sent. A record
+    # Parts of records read before the fork are the parent's too: named, not sent. A record
     # read here (its page rendered here) is sent whole: the parent never read it.
-    fresh = source.store.listings
-    listings = {i: None if i in shared and row.value is fresh.get(i) else row
-                for i, row in source.new_listings().items()}
-    return written, listings, source.new_fragments
+    fresh = source.store.parts
+    parts = {i: None if i in shared and row.value is fresh.get(i) else row
+                for i, row in source.new_parts().items()}
+    return written, parts, source.new_fragments
 
 
-def _cached_listings(store: PaperStore, due: list[Page],
-                     known: dict[tuple[str, str], str]) -> dict[str, ListingRow]:
-    """The cached listing parts of the papers the due pages show (and were not read now): all
+def _cached_parts(store: PaperStore, due: list[Page],
+                     known: dict[tuple[str, str], str]) -> dict[str, PartsRow]:
+    """The cached parts of the papers the due pages show (and were not read now): all
     of them for papers on listing pages, else only the part a download or feed shows, unless
     the piece of the download that the paper makes is known."""
     cache = store.cache
@@ -186,7 +186,7 @@ def _cached_listings(store: PaperStore, due: list[Page],
     shown = {i for page in due if page.shows != FULL for i in page.paper_ids}
     # related papers' entries
     shown |= {i for page in due if kind_of(page).related for i in page.paper_ids[1:]}
-    found = cache.listings(sorted(shown - fresh))
+    found = cache.parts(sorted(shown - fresh))
     wanted = {i: set(PARTS) for i in shown}  # the parts of each paper the due pages show
     for part in ("bib", "data"):
         ids = sorted({i for page in due if PART_OF_KIND.get(page.kind) == part
@@ -200,9 +200,9 @@ def _cached_listings(store: PaperStore, due: list[Page],
             if all(row.value[part] is not None for part in wanted.get(i, ()))}
 
 
-def _add_parts(cache: BuildCache, found: dict[str, ListingRow], ids: list[str], part: str) -> None:
+def _add_parts(cache: BuildCache, found: dict[str, PartsRow], ids: list[str], part: str) -> None:
     lacking = [i for i in ids if i not in found or found[i].value[part] is None]
-    for paper_id, row in cache.listings(lacking, (part,)).items():
+    for paper_id, row in cache.parts(lacking, (part,)).items():
         if paper_id in found:
             found[paper_id].value[part] = row.value[part]
         else:

@@ -1,4 +1,4 @@
-"""The papers of one build: the records read in it (full, with their listings) and the files
+"""The papers of one build: the records read in it (full, with their parts) and the files
 they came from, and a way to what the cache kept of the others. Reading, discovery and
 rendering all go through one store; a record is read at most once per build."""
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .cache import BuildCache, FileState, digest, file_sha
-from .cachecodec import listing_of, paper_text, problem_from_payload, problem_payload, summary_from_payload, summary_payload
+from .cachecodec import paper_text, parts_of, problem_from_payload, problem_payload, summary_from_payload, summary_payload
 from .model import Listed, Paper
 from .parallel import split_map
 from .problems import Problem
@@ -26,16 +26,16 @@ class Records(NamedTuple):
 
 
 def parse_file(path: Path, display: str, sha: str) -> tuple[dict, list[Paper], dict[str, dict]]:
-    """(summary payload, full papers, listing values) of one file: what it says, checked."""
+    """(summary payload, full papers, their parts) of one file: what it says, checked."""
     found, problems = load_paper_file(path, display)
-    values, listings = [], {}
+    values, parts = [], {}
     for paper in found:
-        digests, listings[paper.id] = listing_of(paper)
+        digests, parts[paper.id] = parts_of(paper)
         # A record is what its file says: the file's hash and the record's place in it.
         full = digest(f"{sha}|{display}|{paper.origin.prefix}|{paper.id}")
         values.append(summary_payload(paper, full, digests))
     payload = {"papers": values, "problems": [problem_payload(p) for p in problems]}
-    return payload, found, listings
+    return payload, found, parts
 
 
 def _parse_item(item: tuple) -> tuple:
@@ -51,7 +51,7 @@ class PaperStore:
         self.root = root
         self.cache = cache
         self.full: dict[str, Paper] = {}  # full papers read in this build, by id
-        self.listings: dict[str, dict] = {}  # their listing values
+        self.parts: dict[str, dict] = {}  # their parts (`cachecodec.parts_of`)
         self.by_file: dict[str, list[Paper]] = {}
         self.changed: dict[str, FileState] = {}  # data files read again: new or changed content
         self.touched: dict[str, FileState] = {}  # data files with a new time but the same content
@@ -76,8 +76,8 @@ class PaperStore:
             else:
                 self.touched[display] = FileState(size, mtime_ns, sha, state.payload)
         for display, size, mtime_ns, sha, parsed in split_map(to_parse, _parse_item):
-            payload, papers, listings = parsed
-            self._remember(display, papers, listings)
+            payload, papers, parts = parsed
+            self._remember(display, papers, parts)
             self.changed[display] = FileState(size, mtime_ns, sha, payload)
         return self._gather(files, known, progress)
 
@@ -101,15 +101,15 @@ class PaperStore:
 
     def parse(self, path: Path, display: str, sha: str) -> dict:
         """The summary payload of one file, its records kept as read in this build."""
-        payload, papers, listings = parse_file(path, display, sha)
-        self._remember(display, papers, listings)
+        payload, papers, parts = parse_file(path, display, sha)
+        self._remember(display, papers, parts)
         return payload
 
-    def _remember(self, display: str, papers: list[Paper], listings: dict[str, dict]) -> None:
+    def _remember(self, display: str, papers: list[Paper], parts: dict[str, dict]) -> None:
         self.by_file[display] = papers
         for paper in papers:
             self.full[paper.id] = paper
-            self.listings[paper.id] = listings[paper.id]
+            self.parts[paper.id] = parts[paper.id]
 
     # what pages and discovery ask for -------------------------------------------------------------
     def paper(self, paper_id: str) -> Paper:
@@ -123,17 +123,17 @@ class PaperStore:
     def texts(self, ids: list[str]) -> dict[str, str]:
         """The words each paper is compared by: from the record read now, the cached data, or
         the record read again."""
-        unread = [paper_id for paper_id in ids if paper_id not in self.listings]
-        cached = self.cache.listings(unread, ("data",)) if self.cache is not None and unread else {}
+        unread = [paper_id for paper_id in ids if paper_id not in self.parts]
+        cached = self.cache.parts(unread, ("data",)) if self.cache is not None and unread else {}
         texts = {}
         for paper_id in ids:
             row = cached.get(paper_id)
-            if paper_id in self.listings:
-                data = self.listings[paper_id]["data"]
-            elif (row is not None and row.digest == self.digests[paper_id]["listing"]
+            if paper_id in self.parts:
+                data = self.parts[paper_id]["data"]
+            elif (row is not None and row.digest == self.digests[paper_id]["parts"]
                   and row.value["data"] is not None):
                 data = row.value["data"]
             else:
-                data = listing_of(self.paper(paper_id))[1]["data"]
+                data = parts_of(self.paper(paper_id))[1]["data"]
             texts[paper_id] = paper_text(data)
         return texts
