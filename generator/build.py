@@ -71,11 +71,12 @@ def _scan_outputs(settings: Settings):
     yield outputs
 @contextlib.contextmanager
 def fewer_collections():
-    """Python's cycle collector, run less often during a build. A build makes millions of objects that live
-    to its end (records, listings, the plan), and by default every 700 new objects start a collection, some
-    of which go through all of them: at 10,000 papers 2.4-2.8 s of a 29-35 s build, 11 passes through
-    everything among 3,719. With these thresholds: 1.3-1.7 s, 121 collections, none through everything, at
-    the same peak memory (without any collection it is 40 MB higher). The process's own setting comes back after."""
+    """Python's cycle collector, run less often during a build. A build makes millions of objects
+    that live to its end (records, listings, the plan), and by default every 700 new objects start a
+    collection, some of which go through all of them: at 10,000 papers 2.4-2.8 s of a 29-35 s build,
+    11 passes through everything among 3,719. With these thresholds: 1.3-1.7 s, 121 collections,
+    none through everything, at the same peak memory (without any collection it is 40 MB higher).
+    The process's own setting comes back after."""
     before = gc.get_threshold()
     gc.set_threshold(50_000, 20, 100)
     try:
@@ -100,7 +101,8 @@ def project_lock(path: Path, root: Path, wait_message_after: float = 0.3):
         try:
             lock.acquire(timeout=wait_message_after)
         except Timeout:
-            print(f"papers: another build of this project is running; waiting for it to finish (lock: {path})", file=sys.stderr, flush=True)
+            print("papers: another build of this project is running; waiting for it to finish "
+                  f"(lock: {path})", file=sys.stderr, flush=True)
             lock.acquire()
     except OSError:
         yield  # no place for a lock (a read-only project): build without one

@@ -30,18 +30,26 @@ from . import __version__
 from .cachepages import PAGE_PAPERS_INDEXES, PageRows
 
 FORMAT = 11
-PARTS = ("entry", "bib", "data")  # what listings, BibTeX downloads, and feeds and data downloads show of a paper
-DIGESTS = ("full", *PARTS, "parts", "text")  # of a paper: its record, each part, the parts together, and the text compared
+# what listings, BibTeX downloads, and feeds and data downloads show of a paper
+PARTS = ("entry", "bib", "data")
+# of a paper: its record, each part, the parts together, and the text compared
+DIGESTS = ("full", *PARTS, "parts", "text")
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL, checksum TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha TEXT, payload TEXT, checksum TEXT);
-CREATE TABLE IF NOT EXISTS papers(id TEXT, file TEXT, full TEXT, entry TEXT, bib TEXT, data TEXT, parts TEXT, text TEXT, checksum TEXT);
+CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha TEXT,
+    payload TEXT, checksum TEXT);
+CREATE TABLE IF NOT EXISTS papers(id TEXT, file TEXT, full TEXT, entry TEXT, bib TEXT, data TEXT,
+    parts TEXT, text TEXT, checksum TEXT);
 CREATE INDEX IF NOT EXISTS papers_by_file ON papers(file);
-CREATE TABLE IF NOT EXISTS entries(id TEXT PRIMARY KEY, digest TEXT, entry TEXT, entry_sum TEXT, bib TEXT, bib_sum TEXT, data TEXT, data_sum TEXT);
-CREATE TABLE IF NOT EXISTS pages(path TEXT PRIMARY KEY, key TEXT, size INTEGER, mtime_ns INTEGER, shape TEXT, page TEXT, checksum TEXT);
+CREATE TABLE IF NOT EXISTS entries(id TEXT PRIMARY KEY, digest TEXT, entry TEXT, entry_sum TEXT,
+    bib TEXT, bib_sum TEXT, data TEXT, data_sum TEXT);
+CREATE TABLE IF NOT EXISTS pages(path TEXT PRIMARY KEY, key TEXT, size INTEGER, mtime_ns INTEGER,
+    shape TEXT, page TEXT, checksum TEXT);
 CREATE TABLE IF NOT EXISTS page_papers(paper TEXT, path TEXT);
-CREATE TABLE IF NOT EXISTS fragments(kind TEXT, id TEXT, key TEXT, text TEXT, checksum TEXT, PRIMARY KEY (kind, id));
-CREATE TABLE IF NOT EXISTS terms(id TEXT PRIMARY KEY, text TEXT, indices BLOB, counts BLOB, checksum TEXT);
+CREATE TABLE IF NOT EXISTS fragments(kind TEXT, id TEXT, key TEXT, text TEXT, checksum TEXT,
+    PRIMARY KEY (kind, id));
+CREATE TABLE IF NOT EXISTS terms(id TEXT PRIMARY KEY, text TEXT, indices BLOB, counts BLOB,
+    checksum TEXT);
 """ + "".join(f"{sql};\n" for sql in PAGE_PAPERS_INDEXES.values())
 
 
@@ -91,7 +99,8 @@ class PartsRow(NamedTuple):
 def _code_digest() -> str:
     """The generator's own code: an edited checkout must not reuse pages an older one rendered."""
     package = Path(__file__).parent
-    return digest("".join(f"{path.name}\0{path.read_text('utf-8')}" for path in sorted(package.glob("*.py"))))
+    files = sorted(package.glob("*.py"))
+    return digest("".join(f"{path.name}\0{path.read_text('utf-8')}" for path in files))
 
 
 class Damaged(Exception):
@@ -116,7 +125,8 @@ class BuildCache(PageRows):
     @staticmethod
     def identity_of(root: Path, schema_text: str) -> str:
         """What a cache must match to be used: this project, this generator, this Python."""
-        return canonical([FORMAT, __version__, _code_digest(), str(root.resolve()), digest(schema_text), sys.version_info[:2]])
+        return canonical([FORMAT, __version__, _code_digest(), str(root.resolve()),
+                          digest(schema_text), sys.version_info[:2]])
 
     def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -191,12 +201,14 @@ class BuildCache(PageRows):
     def file_payloads(self, paths) -> dict[str, dict]:
         found = {}
         for path in paths:
-            row = self.db.execute("SELECT payload, checksum FROM files WHERE path = ?", (path,)).fetchone()
+            query = "SELECT payload, checksum FROM files WHERE path = ?"
+            row = self.db.execute(query, (path,)).fetchone()
             if row is not None and self.seal(row[0]) == row[1]:
                 found[path] = json.loads(row[0])
         return found
 
-    # Rows are handed to SQLite as they are made: listed first, a 100,000-paper build's rows took hundreds of MB.
+    # Rows are handed to SQLite as they are made: listed first, a 100,000-paper build's rows took
+    # hundreds of MB.
     def put_files(self, states: dict[str, FileState]) -> None:
         """Store these files' states, and their papers' digests in the papers table."""
         def rows():
@@ -212,11 +224,13 @@ class BuildCache(PageRows):
 
         self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", rows())
         self.db.executemany("DELETE FROM papers WHERE file = ?", ((path,) for path in states))
-        self.db.executemany(f"INSERT INTO papers VALUES ({', '.join('?' * (len(DIGESTS) + 3))})", papers())
+        marks = ", ".join("?" * (len(DIGESTS) + 3))
+        self.db.executemany(f"INSERT INTO papers VALUES ({marks})", papers())
 
     def touch_files(self, stats: dict[str, tuple[int, int]]) -> None:
         """New size and time of files whose content did not change."""
-        self.db.executemany("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", [(*v, p) for p, v in stats.items()])
+        self.db.executemany("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?",
+                            [(*v, p) for p, v in stats.items()])
 
     def drop_files(self, paths) -> None:
         self.db.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in paths])
@@ -240,7 +254,8 @@ class BuildCache(PageRows):
         columns = ", ".join(f"{part}, {part}_sum" for part in parts)
         for start in range(0, len(ids), 900):
             chunk = ids[start : start + 900]
-            query = f"SELECT id, digest, {columns} FROM entries WHERE id IN ({','.join('?' * len(chunk))})"
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT id, digest, {columns} FROM entries WHERE id IN ({marks})"
             for paper_id, parts_digest, *texts in self.db.execute(query, chunk):
                 pairs = list(zip(texts[0::2], texts[1::2], strict=True))
                 if any(text is None or self.seal(text) != checksum for text, checksum in pairs):
@@ -258,14 +273,17 @@ class BuildCache(PageRows):
                 sealed = (x for text in texts for x in (text, self.seal(text)))
                 yield paper_id, parts_digest, *sealed
 
-        self.db.executemany(f"INSERT OR REPLACE INTO entries VALUES ({', '.join('?' * (2 + 2 * len(PARTS)))})", data())
+        marks = ", ".join("?" * (2 + 2 * len(PARTS)))
+        self.db.executemany(f"INSERT OR REPLACE INTO entries VALUES ({marks})", data())
 
     # pieces of whole-collection files -------------------------------------------------------
     def fragments(self, kinds) -> dict[tuple[str, str], tuple[str, str]]:
-        """(kind, paper id) -> (key of what it was made from, text), sound rows of the kinds asked for."""
+        """(kind, paper id) -> (key of what it was made from, text), sound rows of the kinds asked
+        for."""
         found = {}
         for kind in sorted(kinds):
-            for paper_id, key, text, checksum in self.db.execute("SELECT id, key, text, checksum FROM fragments WHERE kind = ?", (kind,)):
+            query = "SELECT id, key, text, checksum FROM fragments WHERE kind = ?"
+            for paper_id, key, text, checksum in self.db.execute(query, (kind,)):
                 if self.seal(f"{key}\0{text}") == checksum:
                     found[kind, paper_id] = (key, text)
         return found
@@ -277,7 +295,8 @@ class BuildCache(PageRows):
 
     # term counts, for related papers ---------------------------------------------------------
     def terms(self) -> dict[str, tuple[str, bytes, bytes]]:
-        """Each paper's term counts: id -> (digest of the text counted, columns, counts), sound rows only."""
+        """Each paper's term counts: id -> (digest of the text counted, columns, counts), sound rows
+        only."""
         rows = self.db.execute("SELECT id, text, indices, counts, checksum FROM terms")
         return {i: (text, indices, counts) for i, text, indices, counts, checksum in rows
                 if self._terms_sum(text, indices, counts) == checksum}
@@ -290,7 +309,8 @@ class BuildCache(PageRows):
         return self.seal(text.encode("utf-8") + b"\0" + indices + b"\0" + counts)
 
     def drop_orphans(self) -> None:
-        """Forget the pieces and term counts of papers no longer in any data file (after put_files)."""
+        """Forget the pieces and term counts of papers no longer in any data file (after put_files).
+        """
         for table in ("fragments", "terms"):
             self.db.execute(f"DELETE FROM {table} WHERE id NOT IN (SELECT id FROM papers)")
 

@@ -10,7 +10,8 @@ PAGE_PAPERS_INDEXES = {
     "page_papers_by_paper": "CREATE INDEX IF NOT EXISTS page_papers_by_paper ON page_papers(paper)",
     "page_papers_by_path": "CREATE INDEX IF NOT EXISTS page_papers_by_path ON page_papers(path)",
 }
-BULK_PAGES = 5000  # pages stored at once into an empty page-to-paper table: its indexes are made after the rows
+# pages stored at once into an empty page-to-paper table: its indexes are made after the rows
+BULK_PAGES = 5000
 class PageRow(NamedTuple):
     key: str  # of everything the page was rendered from
     size: int
@@ -51,7 +52,8 @@ class PageRows:
         paths = sorted(paths)
         for start in range(0, len(paths), 900):
             part = paths[start : start + 900]
-            query = f"SELECT path, shape, page, checksum FROM pages WHERE path IN ({','.join('?' * len(part))})"
+            marks = ",".join("?" * len(part))
+            query = f"SELECT path, shape, page, checksum FROM pages WHERE path IN ({marks})"
             for path, shape, page, checksum in self.db.execute(query, part):
                 if page is not None and self.seal(f"{shape}\x00{page}") == checksum:
                     yield path, shape, page
@@ -61,35 +63,41 @@ class PageRows:
         found: set[str] = set()
         for start in range(0, len(ids), 900):
             part = ids[start : start + 900]
-            found |= {row[0] for row in self.db.execute(f"SELECT path FROM page_papers WHERE paper IN ({','.join('?' * len(part))})", part)}
+            query = f"SELECT path FROM page_papers WHERE paper IN ({','.join('?' * len(part))})"
+            found |= {row[0] for row in self.db.execute(query, part)}
         return found
 
-    def put_pages(self, rows: dict[str, tuple[str, int, int, str, dict, tuple[str, ...]]], same_papers=frozenset()) -> None:
-        """path -> (key, size, time, shape, plan entry, ids of the papers it shows); same_papers: paths whose page shows
-        the papers it showed, whose page-to-paper rows are kept."""
+    def put_pages(self, rows: dict[str, tuple[str, int, int, str, dict, tuple[str, ...]]],
+                  same_papers=frozenset()) -> None:
+        """path -> (key, size, time, shape, plan entry, ids of the papers it shows); same_papers:
+        paths whose page shows the papers it showed, whose page-to-paper rows are kept."""
         def data():
             for path, (key, size, mtime_ns, shape, page, _) in rows.items():
-                text = json.dumps(page, ensure_ascii=False, separators=(",", ":"))  # key order kept: it is the plan's
+                # key order kept: it is the plan's
+                text = json.dumps(page, ensure_ascii=False, separators=(",", ":"))
                 yield path, key, size, mtime_ns, shape, text, self.seal(f"{shape}\x00{text}")
 
         self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)", data())
         changed = [path for path in rows if path not in same_papers]
-        # A first build stores every page's rows into an empty table: with the indexes made afterwards, 2.3 million
-        # rows (100,000 papers) went in in 5.2 s instead of 7.2 s.
-        bulk = len(changed) >= BULK_PAGES and self.db.execute("SELECT 1 FROM page_papers LIMIT 1").fetchone() is None
+        # A first build stores every page's rows into an empty table: with the indexes made
+        # afterwards, 2.3 million rows (100,000 papers) went in in 5.2 s instead of 7.2 s.
+        empty = self.db.execute("SELECT 1 FROM page_papers LIMIT 1").fetchone() is None
+        bulk = len(changed) >= BULK_PAGES and empty
         if bulk:
             for name in PAGE_PAPERS_INDEXES:
                 self.db.execute(f"DROP INDEX IF EXISTS {name}")
         else:
             self.db.executemany("DELETE FROM page_papers WHERE path = ?", ((p,) for p in changed))
-        self.db.executemany("INSERT INTO page_papers VALUES (?, ?)", ((i, p) for p in changed for i in rows[p][5]))
+        self.db.executemany("INSERT INTO page_papers VALUES (?, ?)",
+                            ((i, p) for p in changed for i in rows[p][5]))
         if bulk:
             for sql in PAGE_PAPERS_INDEXES.values():
                 self.db.execute(sql)
 
     def touch_pages(self, rows: dict[str, tuple[str, int, int]]) -> None:
         """New key, size and time for pages whose plan entry did not change."""
-        self.db.executemany("UPDATE pages SET key = ?, size = ?, mtime_ns = ? WHERE path = ?", [(*v, p) for p, v in rows.items()])
+        self.db.executemany("UPDATE pages SET key = ?, size = ?, mtime_ns = ? WHERE path = ?",
+                            [(*v, p) for p, v in rows.items()])
 
     def drop_pages(self, paths) -> None:
         self.db.executemany("DELETE FROM pages WHERE path = ?", [(p,) for p in paths])

@@ -12,8 +12,9 @@ from .feeds import STYLESHEET, atom_feed
 
 
 def _item(value) -> str:
-    # Keys sorted: a paper's data may come from the record or from the cache, whose JSON is canonical.
-    # No indent: only then does json use its C encoder, about ten times faster on a large collection.
+    # Keys sorted: a paper's data may come from the record or from the cache, whose JSON is
+    # canonical. No indent: only then does json use its C encoder, about ten times faster on a large
+    # collection.
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 

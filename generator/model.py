@@ -147,7 +147,8 @@ def paper_from_record(record: dict, default_id: str, origin: Origin) -> Paper:
     values["authors"] = tuple(_author(a) for a in values.get("authors", ()))
     for name in ("topics", "tags"):
         values[name] = tuple(values.get(name, ()))
-    values["links"] = tuple((name, encode_url(url)) for name, url in (values.get("links") or {}).items())
+    links = (values.get("links") or {}).items()
+    values["links"] = tuple((name, encode_url(url)) for name, url in links)
     values["bib"] = tuple((values.get("bib") or {}).items())
     return Paper(**values, origin=origin)
 

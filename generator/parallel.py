@@ -45,7 +45,8 @@ def raise_failure(kind: str, detail) -> None:
 
 
 def _load(reader):
-    """The next value a forked process sent; an error, not a hang, when it ended before sending it whole."""
+    """The next value a forked process sent; an error, not a hang, when it ended before sending it
+    whole."""
     try:
         return pickle.load(reader)
     except (EOFError, pickle.UnpicklingError):
@@ -53,9 +54,10 @@ def _load(reader):
 
 
 class Ahead:
-    """The values a generator yields, made by a forked child while this process goes on (when `fork`),
-    else made here when asked. `take()` gives the next one; a DataError in the child is raised again by
-    `take()`. Use as a context manager: leaving it stops a child that is not done (its values unread)."""
+    """The values a generator yields, made by a forked child while this process goes on (when
+    `fork`), else made here when asked. `take()` gives the next one; a DataError in the child is
+    raised again by `take()`. Use as a context manager: leaving it stops a child that is not done
+    (its values unread)."""
 
     def __init__(self, produce: Callable[[], Iterator], fork: bool):
         self.pid = self._fork(produce) if fork else None
@@ -64,8 +66,9 @@ class Ahead:
     def _fork(self, produce) -> int | None:
         """The child's pid, or None when no process could be made (the work is then done here)."""
         read, write = os.pipe()
-        # Ctrl-C ends the child at once: a KeyboardInterrupt raised in it would unwind into the parent's
-        # code (closing the cache, releasing the project lock the two share). Blocked until it is set so.
+        # Ctrl-C ends the child at once: a KeyboardInterrupt raised in it would unwind into the
+        # parent's code (closing the cache, releasing the project lock the two share). Blocked until
+        # it is set so.
         mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             pid = os.fork()
@@ -97,7 +100,8 @@ class Ahead:
         except OSError:
             pass  # the parent stopped reading: it needs nothing more
         finally:
-            os._exit(0)  # nothing of the parent's (atexit, buffers, the cache connection) runs twice
+            # nothing of the parent's (atexit, buffers, the cache connection) runs twice
+            os._exit(0)
 
     def take(self):
         if self.pid is None:
@@ -119,10 +123,13 @@ class Ahead:
 
 
 def threads() -> int:
-    """Threads (or processes) for work shared out on cores: the cores this process may use, at most four; one when asked."""
+    """Threads (or processes) for work shared out on cores: the cores this process may use, at most
+    four; one when asked."""
     if os.environ.get("PAPERSITE_WORKERS") == "1":
         return 1
-    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, min(4, len(os.sched_getaffinity(0))))
+    return max(1, min(4, os.cpu_count() or 1))
 
 
 class Helper:
@@ -134,8 +141,9 @@ class Helper:
         self.down_read, self.down_write = os.pipe()  # parent -> child
         self.pid = os.fork()
         self.is_child = self.pid == 0
-        # Results are pickled straight into the pipe and read back from it frame by frame: a whole pickle in
-        # memory (a 100,000-paper build's half of the exports' cached pieces is about 200 MB) would double it in the parent.
+        # Results are pickled straight into the pipe and read back from it frame by frame: a whole
+        # pickle in memory (a 100,000-paper build's half of the exports' cached pieces is about 200
+        # MB) would double it in the parent.
         if self.is_child:
             os.close(self.up_read)
             os.close(self.down_write)
@@ -148,7 +156,8 @@ class Helper:
 
     def __exit__(self, kind, value, tb):
         if self.is_child:
-            os._exit(0)  # nothing of the parent's (atexit, buffers, the cache connection) runs twice
+            # nothing of the parent's (atexit, buffers, the cache connection) runs twice
+            os._exit(0)
         self.reader.close()
         os.close(self.down_write)
         os.waitpid(self.pid, 0)
@@ -156,7 +165,8 @@ class Helper:
 
     # both sides --------------------------------------------------------------------------------
     def run(self, step):
-        """Run step on this side; both sides learn whether both succeeded (if not, the parent raises)."""
+        """Run step on this side; both sides learn whether both succeeded (if not, the parent
+        raises)."""
         try:
             result, failed = step(), None
         except BaseException as err:  # noqa: BLE001 - the child's is raised again by the parent

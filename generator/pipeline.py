@@ -73,7 +73,7 @@ class Due:
     pdf_refs: list[list] | None = None  # the records' local PDFs, when read in this build
 
 
-# scan ----------------------------------------------------------------------------------------
+# scan ----------
 def scan(run: Run) -> Inputs:
     s, cache = run.settings, run.cache
     topics, problems = load_topics(s.data_dir / "topics.yml", s.root)
@@ -100,7 +100,7 @@ def _missing_pdfs(run: Run, refs: list[list]) -> list[Problem]:
     return missing_pdfs(refs, run.settings.docs_dir, run.settings.root)
 
 
-# read and check --------------------------------------------------------------------------------
+# read and check ----------
 def read_and_check(run: Run, inputs: Inputs) -> Due:
     """The collection, checked, with its problems; raises DataError (having remembered the
     files read) when it has errors."""
@@ -117,7 +117,7 @@ def read_and_check(run: Run, inputs: Inputs) -> Due:
     return Due([], {}, {}, problems, NavInfo([], []), scanned, collection, pdf_refs=pdf_refs)
 
 
-# plan -----------------------------------------------------------------------------------------
+# plan ----------
 def plan(run: Run, inputs: Inputs, collection: Collection) -> SitePlan:
     run.progress.stage("planning pages")
     return plan_site(collection, run.settings.plan, _days_from_git(run, inputs, collection.papers))
@@ -145,7 +145,7 @@ def _days_from_git(run: Run, inputs: Inputs, papers: tuple[Listed, ...]) -> dict
     return undated_days(papers, days)
 
 
-# discover ----------------------------------------------------------------------------------------
+# discover ----------
 def find_related(run: Run, ids: list[str]) -> tuple[Discovery, Discovery | None]:
     """Related papers and the map of the papers ids, and the same when computed in this build
     (None when the last build's is still right). Computed again from the cached term counts of
@@ -176,7 +176,7 @@ def keep_terms(cache: BuildCache, fresh: dict[str, Terms]) -> None:
             cache.put_terms({i: (t.text, t.indices, t.counts) for i, t in fresh.items()})
 
 
-# the whole collection, planned ---------------------------------------------------------------------
+# the whole collection, planned ----------
 def build_all(run: Run, inputs: Inputs, due_of) -> Due:
     """Read, check, plan and discover everything; due_of(pages, keys) picks the pages to render."""
     due = read_and_check(run, inputs)
@@ -208,7 +208,7 @@ def page_key(shape: str, page: Page, digests: dict[str, dict]) -> str:
     return digest(shape + "|" + ";".join(digests[i][kind] for i in page.paper_ids))
 
 
-# the ending ---------------------------------------------------------------------------------------
+# the ending ----------
 def finish(run: Run, inputs: Inputs, due: Due, last: Previous) -> Generated:
     """Render and write the due pages, remember what this build learned, and tell the result."""
     s = run.settings
@@ -220,7 +220,7 @@ def finish(run: Run, inputs: Inputs, due: Due, last: Previous) -> Generated:
     return Generated(due.collection, problems, report, due.nav, curator_notes(due.nav))
 
 
-# into memory ----------------------------------------------------------------------------------------
+# into memory ----------
 def render_site(settings: Settings) -> dict[str, str]:
     """Every generated file (path relative to docs/ -> text), through the build's own stages,
     without a cache and without writing; raises DataError as a build would. Records are not

@@ -10,7 +10,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from jinja2 import ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, PackageLoader, StrictUndefined, TemplateError
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    TemplateError,
+)
 from markupsafe import Markup
 
 from .bibtex import bibtex_entry, distinct_keys, unlisted
@@ -34,22 +42,28 @@ FACETS_BY_NAME = {f.name: f for f in FACETS}
 # then reused on every listing page, where it is replaced by that page's own prefix. Records
 # cannot contain NUL, so the stand-in never meets record text.
 ROOT = "\x00"
-# Material's script takes every <link rel="alternate"> for another language's copy of the site and fetches
-# "sitemap.xml" beside it: beside a feed that was a 404 on every page view. An empty one there answers it.
-EMPTY_SITEMAP = '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
+# Material's script takes every <link rel="alternate"> for another language's copy of the site and
+# fetches "sitemap.xml" beside it: beside a feed that was a 404 on every page view. An empty one
+# there answers it.
+EMPTY_SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n')
 ENTRY_TEMPLATE = '{% from "_macros.md.j2" import entry with context %}{{ entry(e) }}'
 
 
 @dataclass(frozen=True)
 class SiteSettings:
     directory_urls: bool = True
-    site_url: str = ""  # absolute (http or https) or empty: feeds, canonical links and exports need it
+    # absolute (http or https) or empty: feeds, canonical links and exports need it
+    site_url: str = ""
     site_name: str = ""
-    reference_style: str = "acm"  # a CSL style shipped in generator/styles ("acm", "apa"), or "none"
+    # a CSL style shipped in generator/styles ("acm", "apa"), or "none"
+    reference_style: str = "acm"
 
     def absolute(self, docs_path: str) -> str:
-        """The address of a page (or file) under docs/ on the published site; site-relative without a site_url."""
-        return (self.site_url.rstrip("/") + "/" if self.site_url else "/") + site_url(docs_path, self.directory_urls)
+        """The address of a page (or file) under docs/ on the published site; site-relative without
+        a site_url."""
+        root = self.site_url.rstrip("/") + "/" if self.site_url else "/"
+        return root + site_url(docs_path, self.directory_urls)
 
 
 _ENVIRONMENTS: dict[tuple, Environment] = {}
@@ -62,7 +76,8 @@ def environment(templates_dir: Path | None = None) -> Environment:
     for as long as its templates do not change (under `mkdocs serve`), and compiled templates
     are kept in the user's cache folder between runs (never in the project, whose files may
     come from anyone)."""
-    loaders = [FileSystemLoader(str(templates_dir))] if templates_dir and templates_dir.is_dir() else []
+    own = templates_dir and templates_dir.is_dir()
+    loaders = [FileSystemLoader(str(templates_dir))] if own else []
     loaders.append(PackageLoader("generator", "templates"))
     loader = ChoiceLoader(loaders)
     probe = Environment(loader=loader)
@@ -74,7 +89,8 @@ def environment(templates_dir: Path | None = None) -> Environment:
 
 
 def _bytecode_cache() -> FileSystemBytecodeCache | None:
-    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "papersite" / "templates"
+    cache_home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = cache_home / "papersite" / "templates"
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError:
@@ -92,13 +108,16 @@ def _new_environment(loader) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        auto_reload=False,  # kept only while the sources are unchanged: no need to stat them on every page
+        # kept only while the sources are unchanged: no need to stat them on every page
+        auto_reload=False,
     )
     env.filters.update(
         rich_title=rich_title, plain=plain_text,
-        paragraphs=paragraphs, meta=meta_value, meta_json=meta_json, code_block=code_block, notes=render_notes, bibtex=bibtex_entry,
+        paragraphs=paragraphs, meta=meta_value, meta_json=meta_json, code_block=code_block,
+        notes=render_notes, bibtex=bibtex_entry,
         papers_count=lambda n: f"{n} paper" if n == 1 else f"{n} papers",
-        anchor=lambda letter: "letter-other" if letter == OTHER_LETTER else f"letter-{letter.lower()}",
+        anchor=lambda letter: ("letter-other" if letter == OTHER_LETTER
+                               else f"letter-{letter.lower()}"),
     )
     return env
 
@@ -115,7 +134,8 @@ def _term_path(terms: dict, facet: str, term: str) -> str | None:
 
 
 def pager_numbers(current: int, total: int, around: int = 2) -> list[int | None]:
-    """Page numbers to link: the first, the last, and a window around the current one (None is a gap)."""
+    """Page numbers to link: the first, the last, and a window around the current one (None is a
+    gap)."""
     wanted = sorted({1, total, *range(max(1, current - around), min(total, current + around) + 1)})
     numbers: list[int | None] = []
     for n in wanted:
@@ -131,11 +151,13 @@ def _template_fault(err: Exception) -> bool:
     if isinstance(err, TemplateError):
         return True
     frames = traceback.extract_tb(err.__traceback__)
-    last_template = max((i for i, f in enumerate(frames) if f.filename.endswith(".j2")), default=None)
+    last_template = max((i for i, f in enumerate(frames) if f.filename.endswith(".j2")),
+                        default=None)
     if last_template is None:
         return False
     package = str(Path(__file__).parent)
-    return not any(f.filename.startswith(package) and f.filename.endswith(".py") for f in frames[last_template + 1 :])
+    return not any(f.filename.startswith(package) and f.filename.endswith(".py")
+                   for f in frames[last_template + 1 :])
 
 
 def _template_problem(template: str, err: Exception) -> Problem:
@@ -145,7 +167,10 @@ def _template_problem(template: str, err: Exception) -> Problem:
         frames = [f for f in traceback.extract_tb(err.__traceback__) if f.filename.endswith(".j2")]
         if frames:
             name, line = frames[-1].filename, frames[-1].lineno
-    what = (err.message or str(err)) if isinstance(err, TemplateError) else f"{type(err).__name__}: {err}"
+    if isinstance(err, TemplateError):
+        what = err.message or str(err)
+    else:
+        what = f"{type(err).__name__}: {err}"
     return Problem(str(name), line or 0, 0 if line is None else 1, "", f"template error: {what}")
 
 
@@ -199,7 +224,8 @@ class Renderer:
         return "\n".join(distinct_keys(listed))
 
     def _map(self, page: Page) -> str:
-        return map_json(page, self._data, self.topics, self.site.directory_urls, self.source.fragment)
+        urls = self.site.directory_urls
+        return map_json(page, self._data, self.topics, urls, self.source.fragment)
 
     def _json(self, page: Page) -> str:
         return json_export(page, self._data, self.site, self.source.fragment)
@@ -253,10 +279,13 @@ class Renderer:
         url = self._url_function(prefix)
 
         context = {"page": page.context, **self._globals(url, page.context.get("first", page.path))}
-        if "counts" in page.context:  # only where the plan made the counts part of the page's inputs
+        # only where the plan made the counts part of the page's inputs
+        if "counts" in page.context:
             context["topic_count"] = page.context["counts"].__getitem__
-        if "terms" in page.context:  # the page names of the terms a paper page links to (None: a term with no page)
-            context["term_path"] = lambda facet, term: _term_path(page.context["terms"], facet, term)
+        # the page names of the terms a paper page links to (None: a term with no page)
+        if "terms" in page.context:
+            terms = page.context["terms"]
+            context["term_path"] = lambda facet, term: _term_path(terms, facet, term)
         if page.shows == ENTRY:
             context["entries"] = [self.parts(paper_id)["entry"] for paper_id in page.paper_ids]
             context["entries_html"] = lambda: self._entries_html(page.paper_ids, prefix)

@@ -145,7 +145,8 @@ def _render_in_two(source: PageSource, what: Renderable, due: list[Page], keys: 
     shared = set(source.store.parts)  # records read before forking, which both processes hold
     with Helper() as helper:
         if helper.is_child:
-            theirs = helper.run(lambda: render_pages(source, what, due[1::2], compress, NO_PROGRESS))
+            half = due[1::2]
+            theirs = helper.run(lambda: render_pages(source, what, half, compress, NO_PROGRESS))
             if helper.go():
                 helper.answer(lambda: _written_half(what.docs, theirs, source, shared))
             return Rendered(WriteReport(), {}, {})  # never reached: the helper ends the child

@@ -8,7 +8,14 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .cache import BuildCache, FileState, digest, file_sha
-from .cachecodec import paper_text, parts_of, problem_from_payload, problem_payload, summary_from_payload, summary_payload
+from .cachecodec import (
+    paper_text,
+    parts_of,
+    problem_from_payload,
+    problem_payload,
+    summary_from_payload,
+    summary_payload,
+)
 from .model import Listed, Paper
 from .parallel import split_map
 from .problems import Problem
@@ -61,7 +68,8 @@ class PaperStore:
 
     # reading ------------------------------------------------------------------------------------
     def read(self, files: dict[str, tuple[str, tuple[int, int]]], progress: Progress) -> Records:
-        """Every record: unchanged files from their cached summaries, the others read and checked."""
+        """Every record: unchanged files from their cached summaries, the others read and checked.
+        """
         known = self.cache.files() if self.cache is not None else {}
         self.dropped = set(known) - set(files)
         progress.stage("reading records", len(files))
@@ -91,7 +99,8 @@ class PaperStore:
             if display in self.by_file:
                 papers += self.by_file[display]
             else:
-                papers += [summary_from_payload(value, documents) for value in state.payload["papers"]]
+                values = state.payload["papers"]
+                papers += [summary_from_payload(value, documents) for value in values]
             progress.advance()
         found = {value["id"]: value["digests"] for state in states.values()
                  for value in state.payload["papers"]}
