@@ -17,6 +17,26 @@ class PageRow(NamedTuple):
     size: int
     mtime_ns: int
 
+    @property
+    def written(self) -> tuple[int, int]:
+        """The size and time of the file written, as `write.scan_outputs` lists them."""
+        return self.size, self.mtime_ns
+
+
+class PageEntry(NamedTuple):
+    """A page rendered now, as it is stored."""
+
+    key: str
+    size: int
+    mtime_ns: int
+    shape: str
+    page: dict  # the plan entry, as `plan.page_value`
+    paper_ids: tuple[str, ...]
+
+    @property
+    def written(self) -> tuple[int, int]:
+        return self.size, self.mtime_ns
+
 
 class PlannedRow(NamedTuple):
     shape: str
@@ -67,10 +87,9 @@ class PageRows:
             found |= {row[0] for row in self.db.execute(query, part)}
         return found
 
-    def put_pages(self, rows: dict[str, tuple[str, int, int, str, dict, tuple[str, ...]]],
-                  same_papers=frozenset()) -> None:
-        """path -> (key, size, time, shape, plan entry, ids of the papers it shows); same_papers:
-        paths whose page shows the papers it showed, whose page-to-paper rows are kept."""
+    def put_pages(self, rows: dict[str, PageEntry], same_papers=frozenset()) -> None:
+        """same_papers: paths whose page shows the papers it showed, whose page-to-paper rows are
+        kept."""
         def data():
             for path, (key, size, mtime_ns, shape, page, _) in rows.items():
                 # key order kept: it is the plan's
@@ -89,12 +108,12 @@ class PageRows:
         else:
             self.db.executemany("DELETE FROM page_papers WHERE path = ?", ((p,) for p in changed))
         self.db.executemany("INSERT INTO page_papers VALUES (?, ?)",
-                            ((i, p) for p in changed for i in rows[p][5]))
+                            ((i, p) for p in changed for i in rows[p].paper_ids))
         if bulk:
             for sql in PAGE_PAPERS_INDEXES.values():
                 self.db.execute(sql)
 
-    def touch_pages(self, rows: dict[str, tuple[str, int, int]]) -> None:
+    def touch_pages(self, rows: dict[str, PageRow]) -> None:
         """New key, size and time for pages whose plan entry did not change."""
         self.db.executemany("UPDATE pages SET key = ?, size = ?, mtime_ns = ? WHERE path = ?",
                             [(*v, p) for p, v in rows.items()])

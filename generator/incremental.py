@@ -88,7 +88,7 @@ def _patched(run: Run, inputs: Inputs, previous: Previous, papers: dict, changed
     known = previous.known_pages
     outputs = previous.outputs
     suspects = cache.pages_showing(changed_ids)
-    suspects |= {path for path, row in known.items() if outputs.get(path) != row[1:]}
+    suspects |= {path for path, row in known.items() if outputs.get(path) != row.written}
     found = new = None
     if run.settings.plan.related and any(papers[i].digests["text"] != digests[i]["text"]
                                          for i in changed_ids):

@@ -42,7 +42,7 @@ class Previous:
         due = []
         for page in pages:
             row = known.get(page.path)
-            if row is None or row.key != keys[page.path] or outputs.get(page.path) != row[1:]:
+            if row is None or row.key != keys[page.path] or outputs.get(page.path) != row.written:
                 due.append(page)
         return due
 

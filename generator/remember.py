@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from .cache import FileState, stat_key
 from .cachecodec import problem_payload
+from .cachepages import PageEntry, PageRow
 from .plan import page_value
 from .previous import Previous, outputs_digest
 
@@ -44,8 +45,8 @@ def remember_failed(run: Run) -> None:
         run.cache.set_meta("global_key", None)
 
 
-def _page_rows(run: Run, due: Due, rendered: Rendered) -> dict[str, tuple]:
-    """The rows of the pages rendered now: key, size, time, shape, plan entry, paper ids."""
+def _page_rows(run: Run, due: Due, rendered: Rendered) -> dict[str, PageEntry]:
+    """The rows of the pages rendered now."""
     docs = run.settings.docs_dir
     planned = {page.path: page for page in due.pages}
     rows = {}
@@ -53,7 +54,8 @@ def _page_rows(run: Run, due: Due, rendered: Rendered) -> dict[str, tuple]:
         stat = stat_key(docs / path)
         if stat is not None:
             page = planned[path]
-            rows[path] = (due.keys[path], *stat, due.shapes[path], page_value(page), page.paper_ids)
+            rows[path] = PageEntry(due.keys[path], *stat, due.shapes[path], page_value(page),
+                                   page.paper_ids)
     return rows
 
 
@@ -66,17 +68,17 @@ def remember(run: Run, inputs: Inputs, due: Due, rendered: Rendered, last: Previ
     rows = _page_rows(run, due, rendered)
     known, keys = last.known_pages, due.keys
     # Pages not rendered now were found as the last build left them (else they would be due).
-    on_disk = {path: known[path][1:] for path in keys if path not in rows and path in known}
-    on_disk |= {path: row[1:3] for path, row in rows.items()}
+    on_disk = {path: known[path].written for path in keys if path not in rows and path in known}
+    on_disk |= {path: row.written for path, row in rows.items()}
     # A page rendered again with the same plan entry (same shape) keeps it: only its key, size
     # and time are new; one that shows the same papers keeps its page-to-paper rows. The
     # downloads and the map list every paper, and an edit renders them again: at 100,000
     # papers, storing their entries and rows anew took 2 s of an edit.
     stored = cache.shapes_and_papers(rows)
-    same = {path: row[:3] for path, row in rows.items()
-            if path in stored and stored[path].shape == row[3]}
+    same = {path: PageRow(row.key, row.size, row.mtime_ns) for path, row in rows.items()
+            if path in stored and stored[path].shape == row.shape}
     same_papers = {path for path, row in rows.items()
-                   if path in stored and tuple(stored[path].paper_ids) == tuple(row[5])}
+                   if path in stored and tuple(stored[path].paper_ids) == tuple(row.paper_ids)}
     racy = any(mtime_ns >= run.started_ns - RACY_NS for _, (_, mtime_ns) in inputs.files.values())
     with cache:
         _file_states(run)
