@@ -74,11 +74,11 @@ def patch(run: Run, inputs: Inputs, previous: Previous) -> Due | None:
     papers = cache.paper_digests()
     if papers is None:
         return None
-    store.origins = {paper_id: row.file for paper_id, row in papers.items()}
-    store.digests = {paper_id: row.digests for paper_id, row in papers.items()}
     changed = {p["id"]: p["digests"] for state in store.changed.values()
                for p in state.payload["papers"]}
-    store.digests |= changed
+    digests = {paper_id: row.digests for paper_id, row in papers.items()}
+    digests |= changed
+    store.know({paper_id: row.file for paper_id, row in papers.items()}, digests)
     return _patched(run, inputs, previous, papers, set(changed), last)
 
 

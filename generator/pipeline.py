@@ -101,9 +101,19 @@ def _missing_pdfs(run: Run, refs: list[list]) -> list[Problem]:
 
 
 # read and check ----------
-def read_and_check(run: Run, inputs: Inputs) -> Due:
-    """The collection, checked, with its problems; raises DataError (having remembered the
-    files read) when it has errors."""
+@dataclass
+class Checked:
+    """The collection as read and checked: its problems (scanned: those found without reading
+    a record, told anew by every build) and the local PDFs its records link."""
+
+    collection: Collection
+    problems: list[Problem]
+    scanned: list[Problem]
+    pdf_refs: list[list]
+
+
+def read_and_check(run: Run, inputs: Inputs) -> Checked:
+    """Raises DataError (having remembered the files read) when the collection has errors."""
     records = run.store.read(inputs.files, run.progress)
     pdf_refs = pdf_references(records.papers)
     pdf_problems = _missing_pdfs(run, pdf_refs)
@@ -114,7 +124,7 @@ def read_and_check(run: Run, inputs: Inputs) -> Due:
         remember_failed(run)
         raise DataError(problems)
     collection = Collection(tuple(sorted(records.papers, key=lambda p: p.id)), tuple(inputs.topics))
-    return Due([], {}, {}, problems, NavInfo([], []), scanned, collection, pdf_refs=pdf_refs)
+    return Checked(collection, problems, scanned, pdf_refs)
 
 
 # plan ----------
@@ -179,18 +189,18 @@ def keep_terms(cache: BuildCache, fresh: dict[str, Terms]) -> None:
 # the whole collection, planned ----------
 def build_all(run: Run, inputs: Inputs, due_of) -> Due:
     """Read, check, plan and discover everything; due_of(pages, keys) picks the pages to render."""
-    due = read_and_check(run, inputs)
-    collection = due.collection
+    checked = read_and_check(run, inputs)
+    collection = checked.collection
     site_plan = plan(run, inputs, collection)
-    found, due.discovery = find_related(run, [p.id for p in collection.papers])
-    site_plan.pages = attach(site_plan.pages, found)
+    found, new = find_related(run, [p.id for p in collection.papers])
+    pages = attach(site_plan.pages, found)
+    site_plan.pages = pages
     digests = run.store.digests
-    due.shapes = {page.path: page_shape(inputs.global_key, page) for page in site_plan.pages}
-    due.keys = {page.path: page_key(due.shapes[page.path], page, digests)
-                for page in site_plan.pages}
-    due.pages = due_of(site_plan.pages, due.keys)
-    due.nav = nav_info(site_plan, collection, is_shallow(inputs.history))
-    return due
+    shapes = {page.path: page_shape(inputs.global_key, page) for page in pages}
+    keys = {page.path: page_key(shapes[page.path], page, digests) for page in pages}
+    nav = nav_info(site_plan, collection, is_shallow(inputs.history))
+    return Due(due_of(pages, keys), keys, shapes, checked.problems, nav, checked.scanned,
+               collection, new, checked.pdf_refs)
 
 
 def page_shape(global_key: str, page: Page) -> str:

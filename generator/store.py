@@ -104,9 +104,12 @@ class PaperStore:
             progress.advance()
         found = {value["id"]: value["digests"] for state in states.values()
                  for value in state.payload["papers"]}
-        self.digests = {p.id: found[p.id] for p in papers}
-        self.origins = {p.id: p.origin.file for p in papers}
+        self.know({p.id: p.origin.file for p in papers}, {p.id: found[p.id] for p in papers})
         return Records(papers, problems, states)
+
+    def know(self, origins: dict[str, str], digests: dict[str, dict]) -> None:
+        """Every paper of the collection: its file and its digests (as read now or cached)."""
+        self.origins, self.digests = origins, digests
 
     def parse(self, path: Path, display: str, sha: str) -> dict:
         """The summary payload of one file, its records kept as read in this build."""
