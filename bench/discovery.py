@@ -38,7 +38,7 @@ def generated_texts(count: int, synthetic: bool) -> list[tuple[str, str]]:
     from generated import make_collection
     from synthetic import make
 
-    from generator.summaries import paper_text
+    from generator.cachecodec import paper_text
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with tempfile.TemporaryDirectory() as tmp:

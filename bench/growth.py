@@ -20,6 +20,7 @@ import markdown
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from generator.cachecodec import parts_of  # noqa: E402
 from generator.importers.bibtex import parse_bibtex  # noqa: E402
 from generator.importers.csljson import parse_csl_json  # noqa: E402
 from generator.importers.ris import parse_ris  # noqa: E402
@@ -30,7 +31,6 @@ from generator.plan import PlanSettings, plan_site  # noqa: E402
 from generator.records import load_paper_text  # noqa: E402
 from generator.render import Renderer, SiteSettings, environment  # noqa: E402
 from generator.slug import FreeNames, title_slug  # noqa: E402
-from generator.summaries import listing_of  # noqa: E402
 
 EXTENSIONS = ["toc", "admonition", "attr_list", "md_in_html", "tables", "pymdownx.details",
               "pymdownx.superfences", "pymdownx.highlight", "pymdownx.snippets"]
@@ -48,14 +48,29 @@ def timed(step, repeat: int = 3) -> float:
     return best
 
 
+class OnePaper:
+    """The page source of a one-paper site (see `render.PaperSource`)."""
+
+    def __init__(self, paper: Paper):
+        self.one = paper
+
+    def paper(self, paper_id: str) -> Paper:
+        return self.one
+
+    def parts(self, paper_id: str) -> dict:
+        return parts_of(self.one)[1]
+
+    def fragment(self, kind: str, paper_id: str, make) -> str:
+        return make()
+
+
 def planned_html(paper: Paper, topic: Topic, path: str) -> str:
     """One page of a one-paper site, planned and rendered as the build does, through
     Python-Markdown as MkDocs would."""
     collection = Collection((paper,), (topic,))
     page = plan_site(collection, PlanSettings(feeds=True)).by_path()[path]
     settings = SiteSettings(site_url="https://example.org/")
-    renderer = Renderer([topic], environment(), settings,
-                        lambda _: paper, lambda _: listing_of(paper)[1])
+    renderer = Renderer([topic], environment(), settings, OnePaper(paper))
     body = renderer.render(page).split("\n---\n", 1)[1]
     configs = {"pymdownx.snippets": {"base_path": ["docs"]}}
     return markdown.markdown(body, extensions=EXTENSIONS, extension_configs=configs)

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from .additions import Planner
+from .build import generate
 from .collection import load_collection
 from .config import load_settings
 from .importer import ABSTRACT_MIN, import_entries, parse_listing
@@ -25,7 +26,6 @@ from .problems import (
     summarize_notes,
 )
 from .progress import ConsoleProgress
-from .site import generate
 from .suggest import ABSTRACT_WEIGHT, DEFAULT_MIN_SCORE, TITLE_WEIGHT, evaluate, suggest_topics
 from .yamlread import decode_utf8
 

@@ -12,8 +12,9 @@ from .feeds import STYLESHEET, atom_feed
 
 
 def _item(value) -> str:
-    # Keys sorted: a paper's data may come from the record or from the cache, whose JSON is canonical.
-    # No indent: only then does json use its C encoder, about ten times faster on a large collection.
+    # Keys sorted: a paper's data may come from the record or from the cache, whose JSON is
+    # canonical. No indent: only then does json use its C encoder, about ten times faster on a large
+    # collection.
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
@@ -39,17 +40,28 @@ def _csl_item(d: dict, site) -> str:
     return _item(csl_item(d, site.absolute(d["path"])))
 
 
-def render_export(page, data_of: Callable[[str], dict], site, topic_titles: dict[str, str], fragment: Fragment = made) -> str:
-    """fragment: how a paper's line of a whole-collection file is had (see `Fragment`)."""
-    if page.kind in ("json", "csl-json"):
-        item = _json_item if page.kind == "json" else _csl_item
-        lines = _lines([fragment(page.kind, i, lambda i=i: item(data_of(i), site)) for i in page.paper_ids])
-        return f'{{"site": {_item(site.site_url or None)},\n"papers": {lines}}}\n' if page.kind == "json" else lines + "\n"
+def json_export(page, data_of: Callable[[str], dict], site, fragment: Fragment = made) -> str:
+    """The collection as JSON; fragment: how a paper's line is had (see `Fragment`)."""
+    lines = _lines([fragment(page.kind, i, lambda i=i: _json_item(data_of(i), site))
+                    for i in page.paper_ids])
+    return f'{{"site": {_item(site.site_url or None)},\n"papers": {lines}}}\n'
+
+
+def csl_export(page, data_of: Callable[[str], dict], site, fragment: Fragment = made) -> str:
+    """The collection as CSL-JSON; fragment: how a paper's line is had (see `Fragment`)."""
+    lines = _lines([fragment(page.kind, i, lambda i=i: _csl_item(data_of(i), site))
+                    for i in page.paper_ids])
+    return lines + "\n"
+
+
+def feed_export(page, data_of: Callable[[str], dict], site, topic_titles: dict[str, str]) -> str:
+    """An Atom feed of the page's papers."""
     datas = [data_of(paper_id) for paper_id in page.paper_ids]
     name = site.site_name or "Papers"
     context = page.context
     if "term" in context:
-        label = topic_titles.get(context["term"], context["label"]) if context["facet"] == "topics" else context["label"]
+        topics = context["facet"] == "topics"
+        label = topic_titles.get(context["term"], context["label"]) if topics else context["label"]
         title = f"{name}: {label}"
     else:
         title = name

@@ -56,8 +56,10 @@ class Facet:
     paper_order: str = "newest"  # on a term page: "newest" or "title"
     nav: bool = True  # its index page stays in the navigation (when it has terms)
     heading: str = "{singular}: {label}"  # of a term page
-    min_papers: int = 1  # terms with fewer papers get no page (their papers' pages show them unlinked)
-    feeds: bool = False  # an Atom feed of each term's newest papers (written only with an absolute site_url)
+    # terms with fewer papers get no page (their papers' pages show them unlinked)
+    min_papers: int = 1
+    # an Atom feed of each term's newest papers (written only with an absolute site_url)
+    feeds: bool = False
     index_template: str = "facet-index.md.j2"
     term_template: str = "facet-term.md.j2"
 
@@ -94,7 +96,8 @@ def _authors(paper) -> Iterable[str]:
 
 
 FACETS = (
-    Facet("years", "By year", "Year", lambda p: (p.year,) if p.year else (), key=str, term_order="newest", heading="{label}"),
+    Facet("years", "By year", "Year", lambda p: (p.year,) if p.year else (), key=str,
+          term_order="newest", heading="{label}"),
     Facet("tags", "Tags", "Tag", lambda p: p.tags, key=tag_key, term_order="count"),
     # Most authors of a large collection have one paper there, and that paper's page already
     # names them: a page per author starts at two papers (setting `author_pages_from`).
@@ -126,9 +129,11 @@ def group_terms(facet: Facet, papers: Iterable, min_papers: int | None = None) -
                 seen.add(key)
                 members[key].append(paper)
     least = facet.min_papers if min_papers is None else min_papers
-    labels = {key: most_common_spelling(counts) for key, counts in spellings.items() if len(members[key]) >= least}
+    labels = {key: most_common_spelling(counts) for key, counts in spellings.items()
+              if len(members[key]) >= least}
     slugs = term_slugs(labels, facet.singular.lower())
-    terms = [Term(facet.name, key, labels[key], slugs[key], tuple(p.id for p in members[key])) for key in labels]
+    terms = [Term(facet.name, key, labels[key], slugs[key], tuple(p.id for p in members[key]))
+             for key in labels]
     return FacetTerms(facet, sort_terms(facet, terms))
 
 

@@ -12,7 +12,8 @@ from .model import date_sort_key
 
 FEED_SIZE = 50
 STYLESHEET = "feeds/feed.xsl"  # how a browser shows a feed opened as a page (templates/feed.xsl.j2)
-SUMMARY = 1000  # characters of the abstract in an entry: a feed is read in a list, and a paper is in up to 11 feeds
+# characters of the abstract in an entry: a feed is read in a list, and a paper is in up to 11 feeds
+SUMMARY = 1000
 AUTHORS = 10  # authors named in an entry, for the same reason; more are summed up as "et al."
 NO_DAYS: MappingProxyType = MappingProxyType({})  # no record dated by the git history
 
@@ -48,7 +49,8 @@ def atom_feed(title: str, author: str, feed_url: str, page_url: str, entries: li
     "data", "url" and "when". `updated` is the newest entry's date, never the time of the
     build, so a rebuild of the same data writes the same bytes. style: the stylesheet's address
     relative to the feed, for browsers."""
-    from feedgen.feed import FeedGenerator  # loaded when a feed is rendered, not by a build with nothing to do
+    # loaded when a feed is rendered, not by a build with nothing to do
+    from feedgen.feed import FeedGenerator
 
     feed = FeedGenerator()
     feed.id(feed_url)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from .exports import Fragment, made
 from .latex import plain_text
-from .urls import site_url
+from .pageurls import site_url
 
 
 def area_of(topic_ids, topics: dict) -> str | None:
@@ -18,7 +18,8 @@ def area_of(topic_ids, topics: dict) -> str | None:
     return topic.parent or topic.id
 
 
-def map_json(page, data_of: Callable[[str], dict], topics: dict, directory_urls: bool, fragment: Fragment = made) -> str:
+def map_json(page, data_of: Callable[[str], dict], topics: dict, directory_urls: bool,
+             fragment: Fragment = made) -> str:
     """{"areas": [title, ...], "papers": [[x, y, area index or -1, title, url, year], ...]}; URLs
     relative to the site's root. Written piece by piece, so that what a paper shows besides its
     place can come from `fragment`; the text is what json.dumps gives of the whole."""
@@ -28,9 +29,11 @@ def map_json(page, data_of: Callable[[str], dict], topics: dict, directory_urls:
     def shown(paper_id: str) -> str:
         data = data_of(paper_id)
         where = index.get(area_of(data.get("topics"), topics), -1)
-        return _dumps([where, plain_text(data["title"]), site_url(data["path"], directory_urls), data.get("year")])[1:-1]
+        url = site_url(data["path"], directory_urls)
+        return _dumps([where, plain_text(data["title"]), url, data.get("year")])[1:-1]
 
-    # float.__repr__ is what json.dumps writes for a float, at a fraction of the cost of a call per number
+    # float.__repr__ is what json.dumps writes for a float, at a fraction of the cost of a call per
+    # number
     papers = ",".join(f"[{float(x)!r},{float(y)!r},{fragment('map', i, lambda i=i: shown(i))}]"
                       for i, (x, y) in zip(page.paper_ids, page.context["points"], strict=True))
     return f'{{"areas":{_dumps([topics[a].title for a in areas])},"papers":[{papers}]}}\n'

@@ -129,9 +129,14 @@ class Topic:
     origin: Origin | None = field(default=None, compare=False, repr=False)
 
 
+# A paper as checks across records and the page plan see it: read whole in this build, or its
+# summary kept by the build cache. Only what both have may be read of it.
+Listed = Paper | PaperSummary
+
+
 @dataclass(frozen=True)
 class Collection:
-    papers: tuple[Paper, ...]
+    papers: tuple[Listed, ...]
     topics: tuple[Topic, ...]
 
 
@@ -142,7 +147,8 @@ def paper_from_record(record: dict, default_id: str, origin: Origin) -> Paper:
     values["authors"] = tuple(_author(a) for a in values.get("authors", ()))
     for name in ("topics", "tags"):
         values[name] = tuple(values.get(name, ()))
-    values["links"] = tuple((name, encode_url(url)) for name, url in (values.get("links") or {}).items())
+    links = (values.get("links") or {}).items()
+    values["links"] = tuple((name, encode_url(url)) for name, url in links)
     values["bib"] = tuple((values.get("bib") or {}).items())
     return Paper(**values, origin=origin)
 

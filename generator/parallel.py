@@ -25,8 +25,28 @@ def parallel_worth_it(pages: int) -> bool:
             and threading.active_count() == 1 and os.environ.get("PAPERSITE_WORKERS") != "1")
 
 
+def failure(err: BaseException) -> tuple[str, object]:
+    """How a child tells the parent what went wrong, the same for every kind of helper: problems
+    in the data, an operating-system error (an unreadable file, a full disk), or a bug."""
+    if isinstance(err, DataError):
+        return "problems", err.problems
+    if isinstance(err, OSError):  # told as it would be without the child: file and reason
+        return "os", (err.errno, err.strerror, err.filename)
+    return "bug", "".join(traceback.format_exception(err))
+
+
+def raise_failure(kind: str, detail) -> None:
+    """In the parent: the child's failure raised as the build would have raised it itself."""
+    if kind == "problems":
+        raise DataError(detail)
+    if kind == "os":
+        raise OSError(*detail)
+    raise RuntimeError(f"the build failed:\n{detail}")
+
+
 def _load(reader):
-    """The next value a forked process sent; an error, not a hang, when it ended before sending it whole."""
+    """The next value a forked process sent; an error, not a hang, when it ended before sending it
+    whole."""
     try:
         return pickle.load(reader)
     except (EOFError, pickle.UnpicklingError):
@@ -34,9 +54,10 @@ def _load(reader):
 
 
 class Ahead:
-    """The values a generator yields, made by a forked child while this process goes on (when `fork`),
-    else made here when asked. `take()` gives the next one; a DataError in the child is raised again by
-    `take()`. Use as a context manager: leaving it stops a child that is not done (its values unread)."""
+    """The values a generator yields, made by a forked child while this process goes on (when
+    `fork`), else made here when asked. `take()` gives the next one; a DataError in the child is
+    raised again by `take()`. Use as a context manager: leaving it stops a child that is not done
+    (its values unread)."""
 
     def __init__(self, produce: Callable[[], Iterator], fork: bool):
         self.pid = self._fork(produce) if fork else None
@@ -45,8 +66,9 @@ class Ahead:
     def _fork(self, produce) -> int | None:
         """The child's pid, or None when no process could be made (the work is then done here)."""
         read, write = os.pipe()
-        # Ctrl-C ends the child at once: a KeyboardInterrupt raised in it would unwind into the parent's
-        # code (closing the cache, releasing the project lock the two share). Blocked until it is set so.
+        # Ctrl-C ends the child at once: a KeyboardInterrupt raised in it would unwind into the
+        # parent's code (closing the cache, releasing the project lock the two share). Blocked until
+        # it is set so.
         mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             pid = os.fork()
@@ -72,28 +94,21 @@ class Ahead:
                 for value in produce():
                     pickle.dump(("ok", value), writer, protocol=pickle.HIGHEST_PROTOCOL)
                     writer.flush()  # the first values are often all the parent needs
-            except DataError as err:
-                pickle.dump(("problems", err.problems), writer)
-            except OSError as err:  # an unreadable folder, say: told as it would be without the child
-                pickle.dump(("os", (err.errno, err.strerror, err.filename)), writer)
-            except BaseException:  # noqa: BLE001 - reported by the parent
-                pickle.dump(("bug", traceback.format_exc()), writer)
+            except BaseException as err:  # noqa: BLE001 - reported by the parent
+                pickle.dump(failure(err), writer)
             writer.flush()
         except OSError:
             pass  # the parent stopped reading: it needs nothing more
         finally:
-            os._exit(0)  # nothing of the parent's (atexit, buffers, the cache connection) runs twice
+            # nothing of the parent's (atexit, buffers, the cache connection) runs twice
+            os._exit(0)
 
     def take(self):
         if self.pid is None:
             return next(self.values)
         kind, value = _load(self.reader)
-        if kind == "problems":
-            raise DataError(value)
-        if kind == "os":
-            raise OSError(*value)
-        if kind == "bug":
-            raise RuntimeError(f"the build failed:\n{value}")
+        if kind != "ok":
+            raise_failure(kind, value)
         return value
 
     def __enter__(self):
@@ -108,10 +123,13 @@ class Ahead:
 
 
 def threads() -> int:
-    """Threads (or processes) for work shared out on cores: the cores this process may use, at most four; one when asked."""
+    """Threads (or processes) for work shared out on cores: the cores this process may use, at most
+    four; one when asked."""
     if os.environ.get("PAPERSITE_WORKERS") == "1":
         return 1
-    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, min(4, len(os.sched_getaffinity(0))))
+    return max(1, min(4, os.cpu_count() or 1))
 
 
 class Helper:
@@ -123,8 +141,9 @@ class Helper:
         self.down_read, self.down_write = os.pipe()  # parent -> child
         self.pid = os.fork()
         self.is_child = self.pid == 0
-        # Results are pickled straight into the pipe and read back from it frame by frame: a whole pickle in
-        # memory (a 100,000-paper build's half of the exports' cached pieces is about 200 MB) would double it in the parent.
+        # Results are pickled straight into the pipe and read back from it frame by frame: a whole
+        # pickle in memory (a 100,000-paper build's half of the exports' cached pieces is about 200
+        # MB) would double it in the parent.
         if self.is_child:
             os.close(self.up_read)
             os.close(self.down_write)
@@ -137,7 +156,8 @@ class Helper:
 
     def __exit__(self, kind, value, tb):
         if self.is_child:
-            os._exit(0)  # nothing of the parent's (atexit, buffers, the cache connection) runs twice
+            # nothing of the parent's (atexit, buffers, the cache connection) runs twice
+            os._exit(0)
         self.reader.close()
         os.close(self.down_write)
         os.waitpid(self.pid, 0)
@@ -145,25 +165,36 @@ class Helper:
 
     # both sides --------------------------------------------------------------------------------
     def run(self, step):
-        """Run step on this side; both sides learn whether both succeeded (if not, the parent raises)."""
+        """Run step on this side; both sides learn whether both succeeded (if not, the parent
+        raises)."""
         try:
-            result, failure = step(), None
-        except DataError as err:
-            result, failure = None, ("problems", err.problems)
-        except BaseException:  # noqa: BLE001 - a bug in the child is re-raised by the parent
-            result, failure = None, ("bug", traceback.format_exc())
+            result, failed = step(), None
+        except BaseException as err:  # noqa: BLE001 - the child's is raised again by the parent
+            result, failed = None, failure(err)
         if self.is_child:
-            self.send(failure)
+            self.send(failed)
             return result
         theirs = self.receive()
-        if failure or theirs:
+        if failed or theirs:
             self._tell(False)
-            kind, detail = failure or theirs
-            if kind == "problems":
-                raise DataError(detail)
-            raise RuntimeError(f"the build failed:\n{detail}")
+            raise_failure(*(failed or theirs))
         self._tell(True)
         return result
+
+    def answer(self, step) -> None:
+        """In the child: send ("ok", step()), or how step failed."""
+        try:
+            value = ("ok", step())
+        except BaseException as err:  # noqa: BLE001 - reported by the parent
+            value = failure(err)
+        self.send(value)
+
+    def answered(self):
+        """In the parent: the value the child's `answer` sent, or its failure raised."""
+        kind, value = self.receive()
+        if kind != "ok":
+            raise_failure(kind, value)
+        return value
 
     def go(self) -> bool:
         """In the child: whether to write (both halves rendered)."""
@@ -187,15 +218,10 @@ def split_map(items: list, step) -> list:
         return [step(item) for item in items]
     with Helper() as helper:
         if helper.is_child:
-            try:
-                helper.send(("ok", [step(item) for item in items[1::2]]))
-            except BaseException:  # noqa: BLE001 - reported by the parent
-                helper.send(("bug", traceback.format_exc()))
+            helper.answer(lambda: [step(item) for item in items[1::2]])
             return []  # never reached: the helper ends the child process
         mine = [step(item) for item in items[0::2]]
-        kind, theirs = helper.receive()
-    if kind != "ok":
-        raise RuntimeError(f"the build failed:\n{theirs}")
+        theirs = helper.answered()
     merged = [None] * len(items)
     merged[0::2], merged[1::2] = mine, theirs
     return merged

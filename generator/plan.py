@@ -7,7 +7,6 @@ from the plan; nothing here renders or touches the disk.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import groupby
 
 from .charts import home_charts
 from .facets import FACETS, Facet, FacetTerms, Term, group_terms
@@ -22,10 +21,8 @@ CSL_JSON = "downloads/papers.csl.json"
 MAP_PAGE = "map/index.md"
 MAP_DATA = "downloads/map.json"
 MAIN_FEED = "feeds/all.xml"
-GENERATED_DIRS = ("papers", "topics", *(f.name for f in FACETS), "_generated", "downloads", "feeds", "map")
-# What a download or feed shows of each paper: the part of its cached listing the page is keyed on
-FRAGMENT_KINDS = ("json", "csl-json", "map")  # whole-collection files made of one cached piece per paper
-PART_OF_KIND = {"bibtex": "bib", "feed": "data", "json": "data", "csl-json": "data", "map": "data"}
+GENERATED_DIRS = ("papers", "topics", *(f.name for f in FACETS), "_generated", "downloads", "feeds",
+                  "map")
 LETTERS = (OTHER_LETTER, *"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
@@ -40,12 +37,13 @@ class Page:
 
 
 def page_value(page: Page) -> dict:
-    return {"path": page.path, "template": page.template, "kind": page.kind, "context": page.context,
-            "ids": list(page.paper_ids), "shows": page.shows}
+    return {"path": page.path, "template": page.template, "kind": page.kind,
+            "context": page.context, "ids": list(page.paper_ids), "shows": page.shows}
 
 
 def page_from_value(value: dict) -> Page:
-    return Page(value["path"], value["template"], value["kind"], value["context"], tuple(value["ids"]), value["shows"])
+    return Page(value["path"], value["template"], value["kind"], value["context"],
+                tuple(value["ids"]), value["shows"])
 
 
 @dataclass(frozen=True)
@@ -82,10 +80,12 @@ def numbered_path(first: str, number: int) -> str:
     return f"{base}page/{number}.md"
 
 
-def paginate(first: str, template: str, kind: str, ids: tuple, size: int, context: dict, shows: str = ENTRY) -> list[Page]:
+def paginate(first: str, template: str, kind: str, ids: tuple, size: int, context: dict,
+             shows: str = ENTRY) -> list[Page]:
     parts = chunks(ids, size)
     return [
-        Page(numbered_path(first, n), template, kind, {**context, "number": n, "pages": len(parts), "first": first}, part, shows)
+        Page(numbered_path(first, n), template, kind,
+             {**context, "number": n, "pages": len(parts), "first": first}, part, shows)
         for n, part in enumerate(parts, 1)
     ]
 
@@ -100,7 +100,8 @@ def topic_terms(collection, newest: list) -> FacetTerms:
         ids = set(paper.topics) | {parents[t] for t in paper.topics if parents.get(t)}
         for topic_id in ids:
             members[topic_id].append(paper)
-    terms = [Term("topics", t.id, t.title, t.id, tuple(p.id for p in members[t.id])) for t in collection.topics]
+    terms = [Term("topics", t.id, t.title, t.id, tuple(p.id for p in members[t.id]))
+             for t in collection.topics]
     return FacetTerms(facet, terms)
 
 
@@ -111,39 +112,58 @@ def plan_site(collection, settings: PlanSettings, since: dict[str, str] | None =
     facets = {"topics": topic_terms(collection, newest)}
     for facet in FACETS:
         least = settings.author_pages_from if facet.name == "authors" else None
-        facets[facet.name] = group_terms(facet, by_title if facet.paper_order == "title" else newest, least)
+        ordered = by_title if facet.paper_order == "title" else newest
+        facets[facet.name] = group_terms(facet, ordered, least)
     pages = [
         _home(collection, newest, facets, settings, since),
-        *(Page(paper_path(p.id), "paper.md.j2", "paper", {"terms": _term_links(p, facets)}, (p.id,), FULL) for p in collection.papers),
+        *(Page(paper_path(p.id), "paper.md.j2", "paper", {"terms": _term_links(p, facets)},
+               (p.id,), FULL) for p in collection.papers),
         *_a_to_z(by_letter, settings),
         *_topics(collection, facets["topics"], settings),
     ]
     for facet in FACETS:
         pages += _facet_pages(facets[facet.name], settings)
-    every = tuple(p.id for p in collection.papers)
-    pages += [Page(BIBTEX, "", "bibtex", {}, every, FULL), Page(PAPERS_JSON, "", "json", {}, every, FULL),
-              Page(CSL_JSON, "", "csl-json", {}, every, FULL)]
-    if settings.related:
-        areas = [t.id for t in collection.topics if t.parent is None]
-        pages += [Page(MAP_DATA, "", "map", {}, every, FULL), Page(MAP_PAGE, "map.md.j2", "map-page", {"areas": areas, "count": len(every)})]
-    # per topic only BibTeX: a record is in up to 10 topics, and a BibTeX entry is bounded (CSL-JSON carries the abstract)
-    pages += [Page(topic_download(t.slug), "", "bibtex", {}, t.paper_ids, FULL) for t in facets["topics"].terms]
+    pages += _downloads(collection, facets, settings)
     left_out = None
     if settings.feeds:
-        summaries = {p.id: p for p in collection.papers}
-        pages.append(_feed(MAIN_FEED, {"page": "index.md"}, collection.papers, since))
-        pages.append(Page(STYLESHEET, "feed.xsl.j2", "feed-style", {}))
-        for terms in facets.values():
-            if terms.facet.feeds:
-                pages += [_feed_page(terms.facet, t, [summaries[i] for i in t.paper_ids], since)
-                          for t in terms.terms]
+        pages += _feeds(collection, facets, since)
         left_out = sum(1 for p in collection.papers if feed_date(p, since) is None)
-        # Beside each feed, an empty sitemap for the theme's script (see `render.EMPTY_SITEMAP`); a term's own feed
-        # named so (a topic `sitemap`) is answer enough, and keeps its place.
-        taken = {page.path for page in pages if page.kind == "feed"}
-        folders = ["feeds", *(f"feeds/{terms.facet.name}" for terms in facets.values() if terms.facet.feeds and terms.terms)]
-        pages += [Page(f"{folder}/sitemap.xml", "", "feed-sitemap", {}) for folder in folders if f"{folder}/sitemap.xml" not in taken]
-    return SitePlan(pages, facets, tuple(t.id for t in collection.topics if t.parent is None), left_out)
+    top = tuple(t.id for t in collection.topics if t.parent is None)
+    return SitePlan(pages, facets, top, left_out)
+
+
+def _downloads(collection, facets: dict[str, FacetTerms], settings: PlanSettings) -> list[Page]:
+    every = tuple(p.id for p in collection.papers)
+    pages = [Page(BIBTEX, "", "bibtex", {}, every, FULL),
+             Page(PAPERS_JSON, "", "json", {}, every, FULL),
+             Page(CSL_JSON, "", "csl-json", {}, every, FULL)]
+    if settings.related:
+        areas = [t.id for t in collection.topics if t.parent is None]
+        pages += [Page(MAP_DATA, "", "map", {}, every, FULL),
+                  Page(MAP_PAGE, "map.md.j2", "map-page", {"areas": areas, "count": len(every)})]
+    # per topic only BibTeX: a record is in up to 10 topics, and a BibTeX entry is bounded
+    # (CSL-JSON carries the abstract)
+    pages += [Page(topic_download(t.slug), "", "bibtex", {}, t.paper_ids, FULL)
+              for t in facets["topics"].terms]
+    return pages
+
+
+def _feeds(collection, facets: dict[str, FacetTerms], since: dict[str, str]) -> list[Page]:
+    summaries = {p.id: p for p in collection.papers}
+    pages = [_feed(MAIN_FEED, {"page": "index.md"}, collection.papers, since),
+             Page(STYLESHEET, "feed.xsl.j2", "feed-style", {})]
+    for terms in facets.values():
+        if terms.facet.feeds:
+            pages += [_feed_page(terms.facet, t, [summaries[i] for i in t.paper_ids], since)
+                      for t in terms.terms]
+    # Beside each feed, an empty sitemap for the theme's script (see `render.EMPTY_SITEMAP`); a
+    # term's own feed named so (a topic `sitemap`) is answer enough, and keeps its place.
+    taken = {page.path for page in pages if page.kind == "feed"}
+    folders = ["feeds", *(f"feeds/{terms.facet.name}" for terms in facets.values()
+                          if terms.facet.feeds and terms.terms)]
+    pages += [Page(f"{folder}/sitemap.xml", "", "feed-sitemap", {}) for folder in folders
+              if f"{folder}/sitemap.xml" not in taken]
+    return pages
 
 
 def paper_path(paper_id: str) -> str:
@@ -167,7 +187,8 @@ def _feed(path: str, context: dict, papers, since: dict[str, str]) -> Page:
 
 
 def _feed_page(facet: Facet, term: Term, papers: list, since: dict[str, str]) -> Page:
-    context = {"page": f"{facet.name}/{term.slug}.md", "facet": facet.name, "term": term.key, "label": term.label}
+    context = {"page": f"{facet.name}/{term.slug}.md", "facet": facet.name, "term": term.key,
+               "label": term.label}
     return _feed(feed_path(facet.name, term.slug), context, papers, since)
 
 
@@ -184,7 +205,8 @@ def _term_links(paper, facets: dict[str, FacetTerms]) -> dict[str, dict[str, str
     links: dict[str, dict[str, str]] = {}
     for facet in FACETS:
         slugs = facets[facet.name].slugs
-        keys = [key for key in (facet.key(term) for term in facet.terms_of(paper)) if key in slugs]  # terms with a page
+        # the terms with a page
+        keys = [key for key in (facet.key(term) for term in facet.terms_of(paper)) if key in slugs]
         if keys:
             links[facet.name] = {key: slugs[key] for key in keys}
     return links
@@ -199,12 +221,16 @@ def _home(collection, newest: list, facets: dict[str, FacetTerms], settings: Pla
     cards = top[: settings.cards_per_page]
     sizes = _counts(facets, top)
     titles = {t.id: t.title for t in collection.topics}
-    # The charts' data (counts, and the geometry charts.py derives from them): part of the page's inputs
-    charts = home_charts([(t, titles[t], sizes[t]) for t in top], [(t.label, len(t.paper_ids)) for t in facets["years"].terms],
+    # The charts' data (counts, and the geometry charts.py derives from them): part of the
+    # page's inputs
+    years = [(t.label, len(t.paper_ids)) for t in facets["years"].terms]
+    charts = home_charts([(t, titles[t], sizes[t]) for t in top], years,
                          sorted(added.values()))
     context = {
-        "papers": len(collection.papers), "topics": len(collection.topics), "cards": cards, "counts": {t: sizes[t] for t in cards},
-        "more_topics": max(0, len(top) - settings.cards_per_page), "nonempty": sorted(n for n, f in facets.items() if not f.empty),
+        "papers": len(collection.papers), "topics": len(collection.topics), "cards": cards,
+        "counts": {t: sizes[t] for t in cards},
+        "more_topics": max(0, len(top) - settings.cards_per_page),
+        "nonempty": sorted(n for n, f in facets.items() if not f.empty),
         "feed": MAIN_FEED if settings.feeds else None, "charts": charts,
         "added": [added[p.id] for p in recent],  # `added`, or the day from git
     }
@@ -216,22 +242,31 @@ def _a_to_z(ordered: list, settings: PlanSettings) -> list[Page]:
     first_page: dict[str, int] = {}
     for index, (letter, _) in enumerate((initial(p.title), p) for p in ordered):
         first_page.setdefault(letter, index // settings.per_page + 1)
-    context = {"letters": [[letter, first_page.get(letter)] for letter in LETTERS], "count": len(ids)}
-    return paginate("papers/index.md", "papers-index.md.j2", "a-to-z", ids, settings.per_page, context)
+    context = {"letters": [[letter, first_page.get(letter)] for letter in LETTERS],
+               "count": len(ids)}
+    return paginate("papers/index.md", "papers-index.md.j2", "a-to-z", ids, settings.per_page,
+                    context)
 
 
 def _topics(collection, topics: FacetTerms, settings: PlanSettings) -> list[Page]:
     top = tuple(t.id for t in collection.topics if t.parent is None)
     context = {"count": len(collection.topics), "papers": len(collection.papers)}
-    pages = paginate("topics/index.md", "topics-index.md.j2", "topics-index", top, settings.cards_per_page, context)
-    children = {t.id: [c.id for c in collection.topics if c.parent == t.id] for t in collection.topics}
-    pages = [Page(p.path, p.template, p.kind, {**p.context, "cards": list(p.paper_ids),  # ids of topics, not papers
-                                              "counts": _counts(topics, [c for t in p.paper_ids for c in (t, *children[t])])}, ())
-             for p in pages]
+    pages = paginate("topics/index.md", "topics-index.md.j2", "topics-index", top,
+                     settings.cards_per_page, context)
+    children = {t.id: [c.id for c in collection.topics if c.parent == t.id]
+                for t in collection.topics}
+    # a page's ids are of topics, not papers: its cards
+    pages = [Page(p.path, p.template, p.kind, {
+        **p.context, "cards": list(p.paper_ids),
+        "counts": _counts(topics, [c for t in p.paper_ids for c in (t, *children[t])])}, ())
+        for p in pages]
     for term in topics.terms:
-        context = {"facet": "topics", "term": term.key, "count": len(term.paper_ids), "counts": _counts(topics, children[term.key]),
-                   "bib": topic_download(term.slug), "feed": feed_path("topics", term.slug) if settings.feeds else None}
-        pages += paginate(f"topics/{term.slug}.md", "topic.md.j2", "topic", term.paper_ids, settings.per_page, context)
+        feed = feed_path("topics", term.slug) if settings.feeds else None
+        context = {"facet": "topics", "term": term.key, "count": len(term.paper_ids),
+                   "counts": _counts(topics, children[term.key]),
+                   "bib": topic_download(term.slug), "feed": feed}
+        pages += paginate(f"topics/{term.slug}.md", "topic.md.j2", "topic", term.paper_ids,
+                          settings.per_page, context)
     return pages
 
 
@@ -242,16 +277,16 @@ def _facet_pages(terms: FacetTerms, settings: PlanSettings) -> list[Page]:
     pages = []
     parts = chunks(rows, settings.terms_per_page)
     for n, part in enumerate(parts, 1):
-        context = {"facet": facet.name, "number": n, "pages": len(parts), "first": f"{facet.name}/index.md",
+        context = {"facet": facet.name, "number": n, "pages": len(parts),
+                   "first": f"{facet.name}/index.md",
                    "rows": [list(row) for row in part], "terms": len(rows), "papers": papers}
-        pages.append(Page(numbered_path(f"{facet.name}/index.md", n), facet.index_template, "facet-index", context))
+        path = numbered_path(f"{facet.name}/index.md", n)
+        pages.append(Page(path, facet.index_template, "facet-index", context))
     for term in terms.terms:
-        context = {"facet": facet.name, "term": term.key, "label": term.label, "count": len(term.paper_ids),
-                   "feed": feed_path(facet.name, term.slug) if facet.feeds and settings.feeds else None}
-        pages += paginate(f"{facet.name}/{term.slug}.md", facet.term_template, "term", term.paper_ids, settings.per_page, context)
+        feed = feed_path(facet.name, term.slug) if facet.feeds and settings.feeds else None
+        context = {"facet": facet.name, "term": term.key, "label": term.label,
+                   "count": len(term.paper_ids), "feed": feed}
+        pages += paginate(f"{facet.name}/{term.slug}.md", facet.term_template, "term",
+                          term.paper_ids, settings.per_page, context)
     return pages
 
-
-def letter_sections(ids_with_titles: list[tuple[str, str]]) -> list[tuple[str, list[str]]]:
-    """Consecutive runs of papers by initial letter, for section headings on an A-Z page."""
-    return [(letter, [i for i, _ in run]) for letter, run in groupby(ids_with_titles, key=lambda it: initial(it[1]))]

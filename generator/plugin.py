@@ -1,5 +1,5 @@
 """The MkDocs plugin `papers`: runs the generator before every build, so `mkdocs build` and
-`mkdocs serve` always show the current data. A thin layer over `generator.site.generate`.
+`mkdocs serve` always show the current data. A thin layer over `generator.build.generate`.
 
 `mkdocs build` stops on bad data. `mkdocs serve` never stops on the data: warnings are printed
 and never hold a rebuild back, and on errors it keeps serving the last good pages (the generator
@@ -19,6 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
 from .banner import with_loader, write_problems
+from .build import NavInfo, generate
 from .config import PapersConfig, settings_from
 from .facets import FACET_NAMES
 from .plan import MAIN_FEED
@@ -26,7 +27,6 @@ from .problems import ERROR, NOTE, WARNING, DataError, Problem, headline, summar
 from .progress import ConsoleProgress
 from .searchindex import SearchIndexer
 from .serve import DirtyBuilds
-from .site import NavInfo, generate
 
 log = logging.getLogger("mkdocs.plugins.papers")
 TOPICS_NAV_ENTRY = "topics/index.md"

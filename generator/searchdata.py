@@ -9,8 +9,6 @@ from urllib.parse import quote
 from .latex import plain_text
 
 AUTHORS_SHOWN = 6  # a result names the first few authors; the filter keeps them all
-# Filter names as they appear in the search page's URL and facets, in display order.
-FILTERS = ("topic", "year", "venue", "tag", "author")
 # Pagefind looks a chosen filter value up by its text as written in JSON, escapes included, so a
 # value holding `"`, `\\` or a control character is listed but never found; and it decodes HTML
 # entities in a value twice, so `&amp;` typed in a tag was listed as `&`. Those characters (an `&`

@@ -98,7 +98,7 @@ class DirtyBuilds:
 
 
 def _url_of(docs_path: str, directory_urls: bool) -> str:
-    from .urls import site_url
+    from .pageurls import site_url
 
     return site_url(docs_path, directory_urls)
 

@@ -20,10 +20,12 @@ class WriteReport:
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
     touched: set[str] = field(default_factory=set)  # rendered this time (written or found equal)
-    foreign: list[str] = field(default_factory=list)  # files in generated folders the generator did not write
+    # files in generated folders the generator did not write
+    foreign: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return f"{len(self.written)} written, {len(self.removed)} removed, {self.unchanged} unchanged"
+        written, removed = len(self.written), len(self.removed)
+        return f"{written} written, {removed} removed, {self.unchanged} unchanged"
 
 
 class Packed(bytes):
@@ -31,11 +33,12 @@ class Packed(bytes):
 
 
 def pack(text: str, compress: bool = True) -> bytes:
-    """A rendered page as it is kept until written: UTF-8, compressed when many are kept. A big build holds every
-    rendered page of its half until both halves have rendered (so a failing template writes nothing); Markdown
-    shrinks about four-fold, which at 100,000 papers is over a gigabyte per process, for a few percent of the
-    build's time. A build of a few pages keeps them as they are: compressing the downloads (500 MB at 100,000
-    papers) alone would take longer than the rest of an edit."""
+    """A rendered page as it is kept until written: UTF-8, compressed when many are kept. A big
+    build holds every rendered page of its half until both halves have rendered (so a failing
+    template writes nothing); Markdown shrinks about four-fold, which at 100,000 papers is over a
+    gigabyte per process, for a few percent of the build's time. A build of a few pages keeps them
+    as they are: compressing the downloads (500 MB at 100,000 papers) alone would take longer than
+    the rest of an edit."""
     data = text.encode("utf-8")
     return Packed(zlib.compress(data, 1)) if compress else data
 
@@ -44,8 +47,10 @@ def unpack(data: bytes) -> bytes:
     return zlib.decompress(data) if isinstance(data, Packed) else data
 
 
-TEMPORARY = re.compile(r"^\..+\.[0-9]+\.[0-9a-f]{8}\.tmp$")  # what write_atomic names its temporary files
-MANIFEST = "_generated/manifest.txt"  # every file the last build generated: the proof that may delete them
+# what write_atomic names its temporary files
+TEMPORARY = re.compile(r"^\..+\.[0-9]+\.[0-9a-f]{8}\.tmp$")
+# every file the last build generated: the proof that may delete them
+MANIFEST = "_generated/manifest.txt"
 
 
 def scan_outputs(docs: Path, folders: tuple[str, ...], root: Path) -> dict[str, tuple[int, int]]:
@@ -59,8 +64,10 @@ def scan_outputs(docs: Path, folders: tuple[str, ...], root: Path) -> dict[str, 
     for folder in folders:
         base = docs / folder
         if base.is_symlink() or (base.exists() and not base.resolve().is_relative_to(project)):
-            problems.append(Problem(_shown(base, root), 0, 0, "", "is a symbolic link or lies outside the project; remove it"))
-    pending = [(docs / folder, f"{folder}/") for folder in folders if not (docs / folder).is_symlink()]
+            message = "is a symbolic link or lies outside the project; remove it"
+            problems.append(Problem(_shown(base, root), 0, 0, "", message))
+    pending = [(docs / folder, f"{folder}/") for folder in folders
+               if not (docs / folder).is_symlink()]
     while pending:
         folder, prefix = pending.pop()
         try:
@@ -68,14 +75,16 @@ def scan_outputs(docs: Path, folders: tuple[str, ...], root: Path) -> dict[str, 
         except (FileNotFoundError, NotADirectoryError):
             continue
         for entry in entries:
-            # One stat answers what the entry is, too: at 100,000 papers this loop is a third of a build that changes nothing.
+            # One stat answers what the entry is, too: at 100,000 papers this loop is a third of a
+            # build that changes nothing.
             try:
                 st = entry.stat(follow_symlinks=False)
             except FileNotFoundError:  # gone since the folder was listed
                 continue
             kind = stat.S_IFMT(st.st_mode)
             if kind == stat.S_IFLNK:
-                problems.append(Problem(_shown(Path(entry.path), root), 0, 0, "", "a symbolic link in a generated folder; remove it"))
+                message = "a symbolic link in a generated folder; remove it"
+                problems.append(Problem(_shown(Path(entry.path), root), 0, 0, "", message))
             elif kind == stat.S_IFDIR:
                 pending.append((Path(entry.path), f"{prefix}{entry.name}/"))
             else:
@@ -157,8 +166,9 @@ def claim(docs_dir: Path, keep: set[str]) -> set[str]:
     return ours
 
 
-def write_outputs(docs_dir: Path, outputs: dict[str, bytes], keep: set[str], existing: dict[str, tuple[int, int]],
-                  progress: Progress = NO_PROGRESS, ours: set[str] | None = None) -> WriteReport:
+def write_outputs(docs_dir: Path, outputs: dict[str, bytes], keep: set[str],
+                  existing: dict[str, tuple[int, int]], progress: Progress = NO_PROGRESS,
+                  ours: set[str] | None = None) -> WriteReport:
     """Write outputs (relative path -> `pack`ed text) where they differ from the existing files
     (relative path -> size, time), then remove the stale ones: existing files under the
     generator's folders that no page has any more, and that the last build's manifest (ours,
@@ -190,7 +200,8 @@ def write_outputs(docs_dir: Path, outputs: dict[str, bytes], keep: set[str], exi
 
 
 def write_files(docs_dir: Path, outputs: dict[str, bytes]) -> list[str]:
-    """Write outputs (`pack`ed) where they differ from what is on disk; nothing else (a helper process's share)."""
+    """Write outputs (`pack`ed) where they differ from what is on disk; nothing else (a helper
+    process's share)."""
     written = []
     for relative, packed in sorted(outputs.items()):
         path, data = docs_dir / relative, unpack(packed)

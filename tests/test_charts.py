@@ -9,10 +9,18 @@ import markdown
 import pytest
 
 from generator import charts
-from generator.charts import WIDTH, added_months, home_charts, month_columns, nice_step, short_label, topic_bars, year_columns
-from generator.collection import load_collection
+from generator.charts import (
+    WIDTH,
+    added_months,
+    home_charts,
+    month_columns,
+    nice_step,
+    short_label,
+    topic_bars,
+    year_columns,
+)
 from generator.config import load_settings
-from generator.site import render_all
+from generator.pipeline import render_site
 
 HOSTILE = "<script>&\"'"
 # The Markdown extensions of the shipped mkdocs.yml: md_in_html is not among them
@@ -130,8 +138,7 @@ PLAIN = "title: {title}\ntopics: [{topic}]\nabstract: A.\n"
 
 def home_of(project, papers: dict[str, str], topics: str | None = None) -> str:
     root = project(papers, topics) if topics else project(papers)
-    collection, _ = load_collection(root / "data", root)
-    return render_all(collection, load_settings(root / "mkdocs.yml"))[1]["_generated/home.md"]
+    return render_site(load_settings(root / "mkdocs.yml"))["_generated/home.md"]
 
 
 def test_home_has_only_the_charts_its_data_has(project):

@@ -113,7 +113,7 @@ def test_related_zero_computes_neither_related_papers_nor_the_map(project, cli, 
     time.sleep(2.1)  # out of the clock tick of the first build
     assert cli(root, "build")[0] == 0
     (root / "data/papers/p2.yml").write_text("title: Paper 2 on sparse attention\ntopics: [vision]\nabstract: New words.\n", "utf-8")
-    monkeypatch.setattr("generator.site.plan_site", lambda *a, **k: (_ for _ in ()).throw(AssertionError("planned again")))
+    monkeypatch.setattr("generator.pipeline.plan_site", lambda *a, **k: (_ for _ in ()).throw(AssertionError("planned again")))
     code, _, err = cli(root, "build")  # an abstract edit stays an edit of the pages that show the paper
     assert code == 0, err
     assert "New words." in (root / "docs" / "papers" / "p2.md").read_text("utf-8")
@@ -125,7 +125,7 @@ def test_related_zero_computes_neither_related_papers_nor_the_map(project, cli, 
 
 def test_the_map_leaves_the_nav_when_related_papers_are_off():
     from generator.plugin import _site_nav
-    from generator.site import NavInfo
+    from generator.report import NavInfo
 
     nav = [{"Home": "index.md"}, {"Map": "map/index.md"}, {"Search": "search.md"}]
     shown = NavInfo([], ["map"], 1, 1, None)
@@ -142,8 +142,8 @@ def test_discover_from_cached_counts_after_edits_equals_discover_afresh():
     import yaml
 
     from generator.cache import digest
+    from generator.cachecodec import paper_text
     from generator.discovery import discover
-    from generator.summaries import paper_text
 
     data = Path(__file__).resolve().parent.parent / "data" / "papers"
     texts = {p.stem: paper_text(yaml.safe_load(p.read_text("utf-8"))) for p in sorted(data.glob("*.yml"))}

@@ -137,7 +137,13 @@ def test_every_bib_file_parses_with_one_entry_per_paper(published):
 
 
 def test_csl_json_follows_its_schema_and_a_csl_processor_formats_every_item(published):
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+    from citeproc import (
+        Citation,
+        CitationItem,
+        CitationStylesBibliography,
+        CitationStylesStyle,
+        formatter,
+    )
     from citeproc.source.json import CiteProcJSON
 
     project, collection, _ = published

@@ -126,10 +126,10 @@ def test_every_shipped_paper_reaches_the_feeds_when_built_from_its_git_history()
 
 
 def test_git_log_runs_once_per_commit_not_in_a_build_with_nothing_to_do(history, cli, monkeypatch):
-    from generator import site
+    from generator import pipeline
 
     calls = []
-    monkeypatch.setattr(site, "first_added", lambda *args: calls.append(args) or first_added(*args))
+    monkeypatch.setattr(pipeline, "first_added", lambda *args: calls.append(args) or first_added(*args))
     assert cli(history, "build")[0] == 0 and len(calls) == 1
     assert cli(history, "build")[0] == 0 and len(calls) == 1  # nothing changed
     record = history / "data/papers/old.yml"

@@ -17,8 +17,8 @@ from sitetools import copy_project, mkdocs_build
 from generator.collection import load_collection
 from generator.config import load_settings
 from generator.latex import latex_to_unicode
+from generator.pipeline import render_site
 from generator.publication import cited_year
-from generator.site import render_all
 from generator.yamlread import read_yaml
 
 FIXTURES = REPO / "tests" / "fixtures" / "import"
@@ -30,8 +30,7 @@ def papers_of(root):
 
 
 def papers_bib(root) -> str:
-    collection, _ = load_collection(root / "data", root)
-    return render_all(collection, load_settings(root / "mkdocs.yml"))[1]["downloads/papers.bib"]
+    return render_site(load_settings(root / "mkdocs.yml"))["downloads/papers.bib"]
 
 
 def test_dry_run_lists_every_record_and_writes_nothing(project, cli):

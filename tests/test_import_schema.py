@@ -6,7 +6,7 @@ from __future__ import annotations
 from generator.collection import load_collection
 from generator.config import load_settings
 from generator.order import orders
-from generator.site import render_all
+from generator.pipeline import render_site
 
 RECORDS = {
     "range.yml": "title: A range\ntopics: [vision]\ndate: 1984/1986\ntags: [Public health, Québec]\n",
@@ -31,8 +31,7 @@ def test_refused_dates_still_are(project, cli):
 
 def test_pages_encode_urls_link_local_pdfs_share_tag_pages_and_cite_with_the_key(project):
     root = project(RECORDS)
-    collection, _ = load_collection(root / "data", root)
-    pages = render_all(collection, load_settings(root / "mkdocs.yml"))[1]
+    pages = render_site(load_settings(root / "mkdocs.yml"))
     months = pages["papers/months.md"]
     assert 'href="https://example.org/a%7Cb"' in months and 'href="../../papers/months.pdf"' in months
     tag_pages = sorted(p for p in pages if p.startswith("tags/") and p != "tags/index.md")

@@ -105,11 +105,13 @@ def test_a_second_build_reads_nothing_and_writes_nothing(project, cli):
 @pytest.mark.parametrize("forked", [False, True], ids=["one process", "generated files listed by a child"])
 @pytest.mark.parametrize("change", ["deleted", "edited", "added"])
 def test_a_build_with_no_input_changed_still_sees_generated_files_changed_by_hand(project, cli, change, forked, monkeypatch):
-    import generator.site
+    import generator.build
+    import generator.rendering
 
-    forks, ahead = [], generator.site.Ahead
-    monkeypatch.setattr("generator.site.parallel_worth_it", lambda pages: forked)
-    monkeypatch.setattr(generator.site, "Ahead", lambda produce, fork: forks.append(fork) or ahead(produce, fork))
+    forks, ahead = [], generator.build.Ahead
+    monkeypatch.setattr("generator.build.parallel_worth_it", lambda pages: forked)
+    monkeypatch.setattr("generator.rendering.parallel_worth_it", lambda pages: forked)
+    monkeypatch.setattr(generator.build, "Ahead", lambda produce, fork: forks.append(fork) or ahead(produce, fork))
     root = project({"a.yml": "title: A\ntopics: [vision]\nabstract: A.\n", "b.yml": "title: B\ntopics: [speech]\nabstract: B.\n"})
     for record in (root / "data").rglob("*.yml"):  # written long ago: the build may trust their times and skip to the end
         os.utime(record, (time.time() - 3600, time.time() - 3600))
@@ -337,7 +339,7 @@ def test_an_abstract_edit_renders_only_the_pages_that_show_that_paper_without_pl
     def no_planning(*args, **kwargs):
         raise AssertionError("the whole site was planned again")
 
-    monkeypatch.setattr("generator.site.plan_site", no_planning)
+    monkeypatch.setattr("generator.pipeline.plan_site", no_planning)
     docs = root / "docs"
     before = {p.relative_to(docs).as_posix(): p.read_text("utf-8") for p in docs.rglob("*.*")}
     code, out, err = cli(root, "build")
@@ -359,10 +361,10 @@ def test_an_abstract_edit_renders_only_the_pages_that_show_that_paper_without_pl
 def test_a_build_collects_cycles_less_often_and_then_gives_the_setting_back(project, cli, monkeypatch, fails):
     import gc
 
-    import generator.site
+    import generator.pipeline
 
-    during, check = [], generator.site.check_collection
-    monkeypatch.setattr(generator.site, "check_collection", lambda *args: during.append(gc.get_threshold()) or check(*args))
+    during, check = [], generator.pipeline.check_collection
+    monkeypatch.setattr(generator.pipeline, "check_collection", lambda *args: during.append(gc.get_threshold()) or check(*args))
     before = gc.get_threshold()
     root = project({"a.yml": "title: A\ntopics: [vision]\nabstract: A.\n", "b.yml": f"title: B\ntopics: [{'nowhere' if fails else 'speech'}]\n"})
     assert cli(root, "build")[0] == (1 if fails else 0)
@@ -395,13 +397,15 @@ def test_a_citekey_taken_after_a_cached_build_is_found_from_the_cached_records(p
 
 
 def test_two_processes_write_exactly_what_one_writes(tmp_path, cli, monkeypatch):
-    import generator.site
+    import generator.build
+    import generator.rendering
 
-    forks, helper = [], generator.site.Helper
+    forks, helper = [], generator.rendering.Helper
     # Every build forks its helper (even in a test process whose other tests left threads running).
     monkeypatch.setattr("generator.parallel.parallel_worth_it", lambda pages: True)
-    monkeypatch.setattr("generator.site.parallel_worth_it", lambda pages: True)
-    monkeypatch.setattr(generator.site, "Helper", type("Counted", (helper,), {
+    monkeypatch.setattr("generator.build.parallel_worth_it", lambda pages: True)
+    monkeypatch.setattr("generator.rendering.parallel_worth_it", lambda pages: True)
+    monkeypatch.setattr(generator.rendering, "Helper", type("Counted", (helper,), {
         "__enter__": lambda self: forks.append(1) or helper.__enter__(self)}))
     root = make_collection(tmp_path / "project", 60)
     (root / "mkdocs.yml").write_text("site_name: Fork test\nplugins:\n  - papers:\n      per_page: 5\n", "utf-8")
@@ -409,36 +413,39 @@ def test_two_processes_write_exactly_what_one_writes(tmp_path, cli, monkeypatch)
     assert code == 0, err
     assert forks, "the build did not use a second process"
     monkeypatch.setattr("generator.parallel.parallel_worth_it", lambda pages: False)
-    monkeypatch.setattr("generator.site.parallel_worth_it", lambda pages: False)
+    monkeypatch.setattr("generator.build.parallel_worth_it", lambda pages: False)
+    monkeypatch.setattr("generator.rendering.parallel_worth_it", lambda pages: False)
     assert generated(root / "docs") == cold_build(root, tmp_path, cli)
 
 
 def test_pages_kept_compressed_until_written_are_written_as_rendered(tmp_path, cli, monkeypatch):
-    import generator.site
+    import generator.rendering
     import generator.write
 
-    packed, pack = [], generator.site.pack
-    monkeypatch.setattr(generator.site, "pack", lambda text, compress: packed.append(compress) or pack(text, compress))
-    monkeypatch.setattr(generator.site, "COMPRESS_PAGES", 1)  # a build of any size keeps its pages compressed
+    packed, pack = [], generator.rendering.pack
+    monkeypatch.setattr(generator.rendering, "pack", lambda text, compress: packed.append(compress) or pack(text, compress))
+    monkeypatch.setattr(generator.rendering, "COMPRESS_PAGES", 1)  # a build of any size keeps its pages compressed
     root = make_collection(tmp_path / "project", 20)
     assert cli(root, "build")[0] == 0
     assert packed and all(packed)
     assert isinstance(pack("x" * 1000, True), generator.write.Packed) and len(pack("x" * 1000, True)) < 100
-    monkeypatch.setattr(generator.site, "COMPRESS_PAGES", 10**9)
+    monkeypatch.setattr(generator.rendering, "COMPRESS_PAGES", 10**9)
     assert generated(root / "docs") == cold_build(root, tmp_path, cli)
 
 
 def test_a_forked_build_of_many_pages_keeps_both_halves_compressed(tmp_path, cli, monkeypatch):
-    import generator.site
+    import generator.build
+    import generator.rendering
 
     root = make_collection(tmp_path / "project", 20)
     assert cli(root, "build", "--no-cache")[0] == 0
     pages = len(generated(root / "docs"))
     shutil.rmtree(root / "docs" / "papers")
-    packed, pack = [], generator.site.pack
-    monkeypatch.setattr(generator.site, "pack", lambda text, compress: packed.append(compress) or pack(text, compress))
-    monkeypatch.setattr("generator.site.parallel_worth_it", lambda pages: True)
-    monkeypatch.setattr(generator.site, "COMPRESS_PAGES", pages - 5)  # many for the build, not for either half
+    packed, pack = [], generator.rendering.pack
+    monkeypatch.setattr(generator.rendering, "pack", lambda text, compress: packed.append(compress) or pack(text, compress))
+    monkeypatch.setattr("generator.build.parallel_worth_it", lambda pages: True)
+    monkeypatch.setattr("generator.rendering.parallel_worth_it", lambda pages: True)
+    monkeypatch.setattr(generator.rendering, "COMPRESS_PAGES", pages - 5)  # many for the build, not for either half
     assert cli(root, "build", "--no-cache")[0] == 0
     assert len(packed) < pages - 5 and all(packed)  # this process's half
 
@@ -454,10 +461,12 @@ def test_two_processes_store_exactly_what_one_stores(tmp_path, cli, monkeypatch)
     (root / "mkdocs.yml").write_text("site_name: Fork test\nplugins:\n  - papers:\n      per_page: 5\n", "utf-8")
     shutil.copytree(root, tmp_path / "two")
     monkeypatch.setattr("generator.parallel.parallel_worth_it", lambda pages: False)
-    monkeypatch.setattr("generator.site.parallel_worth_it", lambda pages: False)
+    monkeypatch.setattr("generator.build.parallel_worth_it", lambda pages: False)
+    monkeypatch.setattr("generator.rendering.parallel_worth_it", lambda pages: False)
     assert cli(root, "build")[0] == 0
     monkeypatch.setattr("generator.parallel.parallel_worth_it", lambda pages: True)
-    monkeypatch.setattr("generator.site.parallel_worth_it", lambda pages: True)
+    monkeypatch.setattr("generator.build.parallel_worth_it", lambda pages: True)
+    monkeypatch.setattr("generator.rendering.parallel_worth_it", lambda pages: True)
     assert cli(tmp_path / "two", "build")[0] == 0
     one, two = cache_rows(root), cache_rows(tmp_path / "two")
     assert all(len(rows) >= 60 for rows in one.values()), {table: len(rows) for table, rows in one.items()}
@@ -479,7 +488,8 @@ def test_after_an_edit_only_the_edited_text_is_counted_again(tmp_path, cli, monk
 
 def test_a_template_failing_in_either_process_writes_nothing(tmp_path, cli, monkeypatch):
     monkeypatch.setattr("generator.parallel.parallel_worth_it", lambda pages: True)
-    monkeypatch.setattr("generator.site.parallel_worth_it", lambda pages: True)
+    monkeypatch.setattr("generator.build.parallel_worth_it", lambda pages: True)
+    monkeypatch.setattr("generator.rendering.parallel_worth_it", lambda pages: True)
     root = make_collection(tmp_path / "project", 30)
     (root / "mkdocs.yml").write_text("site_name: Fork test\n", "utf-8")
     assert cli(root, "build")[0] == 0
@@ -528,7 +538,8 @@ def test_paper_pages_deleted_by_hand_are_rendered_again_by_two_processes(tmp_pat
     """Paper pages whose records no listing page or related list asked for: each process reads its half of the
     records, and the forked one sends back what it read (the parent never read those)."""
     monkeypatch.setattr("generator.parallel.parallel_worth_it", lambda pages: True)
-    monkeypatch.setattr("generator.site.parallel_worth_it", lambda pages: True)
+    monkeypatch.setattr("generator.build.parallel_worth_it", lambda pages: True)
+    monkeypatch.setattr("generator.rendering.parallel_worth_it", lambda pages: True)
     root = make_collection(tmp_path / "project", 40)
     (root / "mkdocs.yml").write_text("site_name: Fork test\nplugins:\n  - papers:\n      related: 0\n", "utf-8")
     assert cli(root, "build")[0] == 0
@@ -545,7 +556,7 @@ def test_paper_pages_deleted_by_hand_are_rendered_again_by_two_processes(tmp_pat
 def test_a_first_build_stores_page_rows_before_making_their_indexes(tmp_path, cli, monkeypatch):
     """Into an empty page-to-paper table the rows go first and its indexes after: the same rows and the same indexes
     as row by row, and the next build (a title edit, which plans every page again) replaces rows as before."""
-    import generator.cache
+    import generator.cachepages
 
     def page_rows(root: Path) -> tuple[list, list]:
         with sqlite3.connect(root / ".cache" / "papersite.sqlite") as db:
@@ -555,15 +566,15 @@ def test_a_first_build_stores_page_rows_before_making_their_indexes(tmp_path, cl
     bulk = make_collection(tmp_path / "bulk", 20)
     (bulk / "mkdocs.yml").write_text("site_name: Rows\nplugins:\n  - papers:\n      per_page: 3\n", "utf-8")  # a title moves pages
     shutil.copytree(bulk, tmp_path / "plain")
-    monkeypatch.setattr(generator.cache, "BULK_PAGES", 10**9)
+    monkeypatch.setattr(generator.cachepages, "BULK_PAGES", 10**9)
     assert cli(tmp_path / "plain", "build")[0] == 0
-    monkeypatch.setattr(generator.cache, "BULK_PAGES", 1)
+    monkeypatch.setattr(generator.cachepages, "BULK_PAGES", 1)
     assert cli(bulk, "build")[0] == 0
     expected = page_rows(tmp_path / "plain")
     assert len(expected[0]) == 2 and len(expected[1]) > 100
     assert page_rows(bulk) == expected
     for root, least in ((bulk, 1), (tmp_path / "plain", 10**9)):
-        monkeypatch.setattr(generator.cache, "BULK_PAGES", least)
+        monkeypatch.setattr(generator.cachepages, "BULK_PAGES", least)
         record = root / "data/papers/paper-00007.yml"
         record.write_text(record.read_text("utf-8").replace("title: ", "title: Aa ", 1), "utf-8")
         assert cli(root, "build")[0] == 0

@@ -15,9 +15,8 @@ import pytest
 from conftest import write_files
 from generated import make_collection
 
-from generator.collection import load_collection
 from generator.config import load_settings
-from generator.site import render_all
+from generator.pipeline import render_site
 
 pytestmark = pytest.mark.slow
 
@@ -74,8 +73,8 @@ def test_killed_builds_leave_old_or_new_files_and_recover(tmp_path):
     pristine_cache = tmp_path / "old-cache"  # each run starts where the timed one did, related papers not yet computed
     shutil.copytree(root / ".cache", pristine_cache)
     change_collection(root / "data" / "papers")
-    collection, _ = load_collection(root / "data", root)
-    new = {path: text.encode("utf-8") for path, text in render_all(collection, load_settings(root / "mkdocs.yml"))[1].items()}
+    rendered = render_site(load_settings(root / "mkdocs.yml"))
+    new = {path: text.encode("utf-8") for path, text in rendered.items()}
 
     first_written, full = time_build(root)
     assert files_of(root / "docs") == new

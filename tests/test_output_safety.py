@@ -47,7 +47,8 @@ def test_a_generated_folder_that_is_a_symlink_is_refused(project, cli, elsewhere
 
 @pytest.mark.parametrize("forked", [False, True], ids=["one process", "generated files listed by a child"])
 def test_a_symlink_inside_a_generated_folder_is_refused(project, cli, elsewhere, forked, monkeypatch):
-    monkeypatch.setattr("generator.site.parallel_worth_it", lambda pages: forked)
+    monkeypatch.setattr("generator.build.parallel_worth_it", lambda pages: forked)
+    monkeypatch.setattr("generator.rendering.parallel_worth_it", lambda pages: forked)
     root = project(PAPERS)
     assert cli(root, "build")[0] == 0
     (root / "docs" / "papers" / "page").symlink_to(elsewhere)  # where a second A-Z page would be written
@@ -217,11 +218,10 @@ def test_math_in_a_title_adds_a_bounded_amount_to_every_page_that_lists_it(tmp_p
     """A title is shown on every page that lists its paper (1,000 author pages for a record
     naming 1,000 authors): its MathML is capped per title, not only per page, so math adds at
     most TITLE_MATHML_BUDGET characters to each of those pages."""
-    from generator.collection import load_collection
     from generator.config import load_settings
     from generator.latex import TITLE_MATHML_BUDGET
+    from generator.pipeline import render_site
     from generator.recordfile import dump_record
-    from generator.site import render_all
 
     topics = "".join(f"- id: t{k}\n  title: Topic {k}\n  description: T.\n" for k in range(10))
     authors = [f"Author {k}" for k in range(1000)]
@@ -232,8 +232,7 @@ def test_math_in_a_title_adds_a_bounded_amount_to_every_page_that_lists_it(tmp_p
         record = {**worst_record(1, authors), "title": title, "added": "2024-05-07"}
         root = write_files(tmp_path / label, {"mkdocs.yml": config, "data/topics.yml": topics,
                                               "data/papers/w1.yml": dump_record(record)})
-        collection, _ = load_collection(root / "data", root)
-        outputs = render_all(collection, load_settings(root / "mkdocs.yml"))[1]
+        outputs = render_site(load_settings(root / "mkdocs.yml"))
         sizes[label] = sum(len(text) for text in outputs.values())
         listed[label] = sum("papers/w1" in text for path, text in outputs.items()
                             if path != "papers/w1.md")

@@ -134,3 +134,88 @@ def test_when_no_process_can_be_made_the_work_is_done_here(monkeypatch):
     with Ahead(_numbers, True) as ahead:
         assert ahead.take() == os.getpid() and ahead.pid is None
     assert len(os.listdir("/proc/self/fd")) == open_before  # the pipe is closed again
+
+
+# A child's failure, the same for every kind of helper --------------------------------------------
+def _unreadable_in_child(parent: int, name: str):
+    if os.getpid() != parent:
+        raise PermissionError(13, "Permission denied", name)
+
+
+def test_a_helpers_os_error_is_raised_as_the_same_os_error():
+    parent = os.getpid()
+    with pytest.raises(OSError) as caught, Helper() as helper:
+        helper.run(lambda: _unreadable_in_child(parent, "data/papers/locked.yml"))
+    assert (caught.value.errno, caught.value.filename) == (13, "data/papers/locked.yml")
+
+
+def test_split_maps_os_error_is_raised_as_the_same_os_error(monkeypatch):
+    from generator.parallel import split_map
+
+    monkeypatch.setattr("generator.parallel.parallel_worth_it", lambda pages: True)
+    parent = os.getpid()
+    with pytest.raises(OSError) as caught:
+        split_map(["a", "b"], lambda item: _unreadable_in_child(parent, f"{item}.yml") or item)
+    assert (caught.value.errno, caught.value.filename) == (13, "b.yml")
+
+
+RECORDS = {f"p{n}.yml": f"title: Paper {n}\ntopics: [vision]\n" for n in range(4)}
+
+
+def _forking(monkeypatch, *where: str) -> None:
+    """Only the helpers named fork (whatever the build's size); the others do their work here."""
+    for module in ("generator.parallel", "generator.build", "generator.rendering"):
+        monkeypatch.setattr(f"{module}.parallel_worth_it", lambda pages, m=module: m in where)
+
+
+def _clear_failure(code: int, out: str, err: str, name: str) -> None:
+    """name: the file, or the start of its name."""
+    assert code == 1 and err.startswith(f"error: {name}") and ": Permission denied" in err, err
+    assert "Traceback" not in err and "the build failed" not in err, err
+
+
+def test_a_record_unreadable_in_the_reading_child_is_a_clear_error(project, cli, monkeypatch):
+    import generator.store
+
+    root = project(RECORDS)
+    _forking(monkeypatch, "generator.parallel")
+    parent, parse = os.getpid(), generator.store.parse_file
+
+    def parse_file(path, display, sha):
+        _unreadable_in_child(parent, display)
+        return parse(path, display, sha)
+
+    monkeypatch.setattr(generator.store, "parse_file", parse_file)
+    _clear_failure(*cli(root, "build", "--no-cache"), "data/papers/p1.yml")
+
+
+def test_a_record_unreadable_in_the_rendering_child_is_a_clear_error(project, cli, monkeypatch):
+    import generator.store
+
+    root = project(RECORDS)
+    assert cli(root, "build")[0] == 0
+    (root / "data/papers/p1.yml").write_text("title: Paper 1\ntopics: [vision]\nabstract: New.\n")
+    _forking(monkeypatch, "generator.rendering")
+    parent, parse = os.getpid(), generator.store.PaperStore.parse
+
+    def parse_again(store, path, display, sha):  # a record read again for its page, in the child
+        _unreadable_in_child(parent, display)
+        return parse(store, path, display, sha)
+
+    monkeypatch.setattr(generator.store.PaperStore, "parse", parse_again)
+    _clear_failure(*cli(root, "build"), "data/papers/p")
+
+
+def test_a_write_error_in_the_rendering_child_is_a_clear_error(project, cli, monkeypatch):
+    import generator.rendering
+
+    root = project(RECORDS)
+    _forking(monkeypatch, "generator.rendering")
+    parent, write = os.getpid(), generator.rendering.write_files
+
+    def write_files(docs, outputs):
+        _unreadable_in_child(parent, "docs/papers/p1.md")
+        return write(docs, outputs)
+
+    monkeypatch.setattr(generator.rendering, "write_files", write_files)
+    _clear_failure(*cli(root, "build", "--no-cache"), "docs/papers/p1.md")

@@ -10,17 +10,14 @@ import shutil
 import pytest
 from conftest import REPO
 
-from generator.collection import load_collection
 from generator.config import load_settings
-from generator.site import render_all
+from generator.pipeline import render_site
 
 GOLDEN = REPO / "tests" / "golden"
 
 
 def rendered() -> dict[str, str]:
-    project = GOLDEN / "project"
-    collection, _ = load_collection(project / "data", project)
-    return render_all(collection, load_settings(project / "mkdocs.yml"))[1]
+    return render_site(load_settings(GOLDEN / "project" / "mkdocs.yml"))
 
 
 def test_rendered_markdown_matches_the_goldens(request):
@@ -40,3 +37,15 @@ def test_rendered_markdown_matches_the_goldens(request):
 
 def test_output_is_deterministic():
     assert rendered() == rendered()
+
+
+def test_every_kind_the_plan_makes_is_declared_once_and_every_declared_kind_is_planned():
+    from generator.collection import load_collection
+    from generator.kinds import DECLARED, KINDS
+    from generator.plan import PlanSettings, plan_site
+
+    project = GOLDEN / "project"
+    collection, _ = load_collection(project / "data", project)
+    planned = {page.kind for page in plan_site(collection, PlanSettings(feeds=True)).pages}
+    assert len(KINDS) == len(DECLARED)
+    assert planned == set(KINDS)

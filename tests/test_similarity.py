@@ -13,6 +13,7 @@ import pytest
 import yaml
 from scipy import sparse
 
+from generator.cachecodec import paper_text
 from generator.similarity import (
     FLOOR,
     SCALE,
@@ -26,7 +27,6 @@ from generator.similarity import (
     update,
     weights,
 )
-from generator.summaries import paper_text
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
