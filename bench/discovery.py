@@ -55,7 +55,8 @@ def generated_texts(count: int, synthetic: bool) -> list[tuple[str, str]]:
 
 def measure(count: int, synthetic: bool) -> list[dict]:
     """Runs in the child process: one row per step."""
-    from generator.similarity import layout, related, tfidf
+    from generator.maplayout import layout
+    from generator.similarity import related, tfidf
 
     start = time.perf_counter()
     papers = generated_texts(count, synthetic)

@@ -49,12 +49,18 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"),
                         help="the project's mkdocs.yml (default: ./mkdocs.yml)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
     validate = commands.add_parser("validate",
                                    help="check every record and topic, report all problems")
     validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
     validate.set_defaults(run=cmd_validate)
+    _add_topics(commands)
+    _add_import(commands)
+    _add_build_and_new(commands)
+    _add_site_commands(commands)
+    return parser
 
+
+def _add_topics(commands) -> None:
     topics = commands.add_parser("topics", help="work with the topic taxonomy")
     topic_commands = topics.add_subparsers(dest="topics_command", required=True, metavar="ACTION")
     suggest = topic_commands.add_parser(
@@ -72,6 +78,8 @@ def _parser() -> argparse.ArgumentParser:
                          "suggestions the curated topics confirm")
     suggest.set_defaults(run=cmd_topics_suggest)
 
+
+def _add_import(commands) -> None:
     imp = commands.add_parser("import", help="create records from another format")
     formats = imp.add_subparsers(dest="format", required=True, metavar="FORMAT")
     listing = formats.add_parser("listing", help="a text listing of title and abstract line pairs")
@@ -98,13 +106,14 @@ def _parser() -> argparse.ArgumentParser:
 
     add_service_commands(formats, cmd_import_service)
 
+
+def _add_build_and_new(commands) -> None:
     build = commands.add_parser("build",
                                 help="validate, then write the generated pages under docs/")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build.add_argument("--no-cache", action="store_true",
                        help="read every record and render every page, ignoring the build cache")
     build.set_defaults(run=cmd_build)
-
     new = commands.add_parser("new", help="write a skeleton record for a new paper")
     new.add_argument("--title", required=True)
     new.add_argument("--arxiv", help="arXiv id, e.g. 2401.12345")
@@ -113,17 +122,16 @@ def _parser() -> argparse.ArgumentParser:
                      "omitted on a terminal")
     new.set_defaults(run=cmd_new)
 
+
+def _add_site_commands(commands) -> None:
     init = commands.add_parser("init", help="create a new site folder")
     init.add_argument("directory", type=Path, metavar="DIR", help="a new or empty folder")
     init.add_argument("--from", dest="sources", action="append", type=Path, default=[],
                       metavar="FILE", help="import a .bib, CSL-JSON (.json) or .ris export into it")
     init.set_defaults(run=cmd_init)
-
     clear = commands.add_parser("clear", help="delete every record; reset topics, pages, site name")
     clear.add_argument("--yes", action="store_true", help="really delete the records")
     clear.set_defaults(run=cmd_clear)
-
-    return parser
 
 
 def _report(problems: list[Problem], args: argparse.Namespace) -> None:

@@ -133,7 +133,7 @@ def _merged(matrix, count: int, ids: list[str], before: Discovery, changed) -> l
 def _found(key: str, ids: list[str], matrix, lists: list) -> Discovery:
     from threadpoolctl import threadpool_limits
 
-    from .similarity import layout
+    from .maplayout import layout
 
     # One BLAS thread: with several, sums are added in a varying order, and a coordinate near a
     # rounding boundary could differ between two builds of the same data. (Scores are exact.)

@@ -14,12 +14,12 @@ import yaml
 from scipy import sparse
 
 from generator.cachecodec import paper_text
+from generator.maplayout import layout
 from generator.similarity import (
     FLOOR,
     SCALE,
     changed_rows,
     counts,
-    layout,
     ranked,
     related,
     reweighed_rows,
@@ -138,47 +138,47 @@ def test_related_and_updates_are_the_same_in_any_number_of_threads(shipped, ids,
 
 
 def test_the_map_is_the_same_in_any_number_of_threads(matrix, monkeypatch):
-    from generator import similarity
+    from generator import maplayout
 
-    monkeypatch.setattr(similarity, "SPLIT_NNZ", 0)  # the shipped matrix is far below the threshold
+    monkeypatch.setattr(maplayout, "SPLIT_NNZ", 0)  # the shipped matrix is far below the threshold
     dense = sparse.csr_matrix(matrix, dtype=np.float64)
-    monkeypatch.setattr(similarity, "threads", lambda: 1)
-    one = similarity._svd(dense, 3).tobytes()
+    monkeypatch.setattr(maplayout, "threads", lambda: 1)
+    one = maplayout._svd(dense, 3).tobytes()
     for workers in (2, 3, 4, 7):
-        monkeypatch.setattr(similarity, "threads", lambda workers=workers: workers)
-        assert similarity._svd(dense, 3).tobytes() == one, workers
+        monkeypatch.setattr(maplayout, "threads", lambda workers=workers: workers)
+        assert maplayout._svd(dense, 3).tobytes() == one, workers
     # a small matrix: products by rows, without the copy stored by terms
-    monkeypatch.setattr(similarity, "SPLIT_NNZ", 10**12)
-    assert similarity._svd(dense, 3).tobytes() == one
+    monkeypatch.setattr(maplayout, "SPLIT_NNZ", 10**12)
+    assert maplayout._svd(dense, 3).tobytes() == one
 
 
 def test_the_maps_products_refuse_unsorted_rows():
-    from generator import similarity
+    from generator import maplayout
 
     unsorted = sparse.csr_matrix((np.array([1.0, 2.0]), np.array([3, 1], dtype=np.int32), np.array([0, 2], dtype=np.int32)), shape=(1, 4))
     assert not unsorted.has_sorted_indices
     with pytest.raises(ValueError, match="sorted"):
-        similarity._RowProducts(unsorted)
+        maplayout._RowProducts(unsorted)
 
 
 @pytest.mark.parametrize("kernel", ["scipy", "fallback"])
 def test_the_maps_threaded_products_are_scipys_to_the_bit(matrix, monkeypatch, kernel):
     """Each thread writes its rows into one array, through SciPy's kernel or, without it, SciPy's product."""
-    from generator import similarity
+    from generator import maplayout
 
     calls = []
     if kernel == "fallback":
-        monkeypatch.setattr(similarity, "_MATVECS", None)
+        monkeypatch.setattr(maplayout, "_MATVECS", None)
     else:
-        assert similarity._MATVECS is not None  # the installed SciPy has the kernel the fast path calls
-        real = similarity._MATVECS
-        monkeypatch.setattr(similarity, "_MATVECS", lambda *args: calls.append(args[0]) or real(*args))
-    monkeypatch.setattr(similarity, "SPLIT_NNZ", 0)
-    monkeypatch.setattr(similarity, "threads", lambda: 3)
+        assert maplayout._MATVECS is not None  # the installed SciPy has the kernel the fast path calls
+        real = maplayout._MATVECS
+        monkeypatch.setattr(maplayout, "_MATVECS", lambda *args: calls.append(args[0]) or real(*args))
+    monkeypatch.setattr(maplayout, "SPLIT_NNZ", 0)
+    monkeypatch.setattr(maplayout, "threads", lambda: 3)
     a = sparse.csr_matrix(matrix, dtype=np.float64)
     basis = np.asfortranarray(np.random.default_rng(1).standard_normal((a.shape[0], 5)))  # as QR returns it
     terms = np.random.default_rng(2).standard_normal((a.shape[1], 5))
-    with similarity._RowProducts(a) as product:
+    with maplayout._RowProducts(a) as product:
         assert product.parts == 3
         assert product.backward(basis).tobytes() == (a.T.tocsr() @ basis).tobytes()
         assert product.forward(terms).tobytes() == (a @ terms).tobytes()
@@ -267,11 +267,11 @@ def test_the_maps_svd_is_close_to_the_exact_one(matrix):
     lie close together (the hard case): singular values within 0.5%, the 3-D subspace within a few degrees."""
     from scipy.linalg import subspace_angles
 
-    from generator import similarity
+    from generator import maplayout
 
     dense = sparse.csr_matrix(matrix, dtype=np.float64)
     exact_u, exact_sigma, _ = np.linalg.svd(dense.toarray(), full_matrices=False)
-    found = similarity._svd(dense, 3)
+    found = maplayout._svd(dense, 3)
     assert np.allclose(np.linalg.norm(found, axis=0), exact_sigma[:3], rtol=0.005)
     assert np.cos(subspace_angles(exact_u[:, :3], found)).min() > 0.97
 
