@@ -92,18 +92,13 @@ def _add_import(commands) -> None:
     listing.add_argument("--from-line", type=int, metavar="N",
                          help="the listing starts at line N (lines before it are page chrome)")
     listing.set_defaults(run=cmd_import_listing)
+    from .importers.services import add_commands as add_service_commands
+    from .importers.services import import_arguments
+
     for name, what in IMPORT_FORMATS.items():
         fmt = formats.add_parser(name, help=what)
-        fmt.add_argument("sources", nargs="+", metavar="ID" if name == "arxiv" else "FILE")
-        fmt.add_argument("--topic", action="append", dest="topics", metavar="ID",
-                         help="give every new record this topic (repeat for more)")
-        fmt.add_argument("--dry-run", action="store_true",
-                         help="list the records that would be created or updated, write nothing")
-        fmt.add_argument("--update", action="store_true",
-                         help="fill in empty fields of papers already present (never overwrite)")
-        fmt.set_defaults(run=cmd_import_format)
-    from .importers.services import add_commands as add_service_commands
-
+        import_arguments(fmt, "ID" if name == "arxiv" else "FILE").set_defaults(
+            run=cmd_import_format)
     add_service_commands(formats, cmd_import_service)
 
 

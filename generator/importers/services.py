@@ -21,17 +21,22 @@ SERVICES = {
 }
 
 
+def import_arguments(fmt: argparse.ArgumentParser, metavar: str) -> argparse.ArgumentParser:
+    """What every importer of records takes: what to import, topics, a dry run, updates."""
+    fmt.add_argument("sources", nargs="+", metavar=metavar)
+    fmt.add_argument("--topic", action="append", dest="topics", metavar="ID",
+                     help="give every new record this topic (repeat for more)")
+    fmt.add_argument("--dry-run", action="store_true",
+                     help="list the records that would be created or updated, write nothing")
+    fmt.add_argument("--update", action="store_true",
+                     help="fill in empty fields of papers already present (never overwrite)")
+    return fmt
+
+
 def add_commands(formats, run: Callable[[argparse.Namespace], int]) -> None:
     """A subcommand of `import` for each service."""
     for name, (metavar, what) in SERVICES.items():
-        fmt = formats.add_parser(name, help=what)
-        fmt.add_argument("sources", nargs="+", metavar=metavar)
-        fmt.add_argument("--topic", action="append", dest="topics", metavar="ID",
-                         help="give every new record this topic (repeat for more)")
-        fmt.add_argument("--dry-run", action="store_true",
-                         help="list the records that would be created or updated, write nothing")
-        fmt.add_argument("--update", action="store_true",
-                         help="fill in empty fields of papers already present (never overwrite)")
+        fmt = import_arguments(formats.add_parser(name, help=what), metavar)
         fmt.add_argument("--mailto", metavar="ADDRESS",
                          help=f"contact address sent with each request (default: ${CONTACT_ENV})")
         fmt.add_argument("--no-cache", action="store_true",
