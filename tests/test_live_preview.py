@@ -245,15 +245,21 @@ def wait_for_builds(log: Path, done: int, seconds: float = RELOAD_SECONDS) -> No
     raise AssertionError(f"no new build within {seconds} s:\n{log.read_text('utf-8')[-3000:]}")
 
 
-def banner_on(page, url: str, seconds: float) -> str | None:
-    """The text of the banner on the page at url, if it shows within `seconds` of loading."""
-    page.goto(url)
-    banner = page.locator(".papers-problems")
+def banner_on(browser, url: str, seconds: float) -> str | None:
+    """The text of the banner on the page at url, if it shows within `seconds` of loading. Each
+    page is opened in a tab of its own: an open page reloads itself when a build ends (live
+    reload), which would cut short a navigation to the next one."""
+    page = browser.new_page()
     try:
-        banner.wait_for(state="visible", timeout=seconds * 1000)
-    except PlaywrightTimeout:
-        return None
-    return banner.inner_text()
+        page.goto(url)
+        banner = page.locator(".papers-problems")
+        try:
+            banner.wait_for(state="visible", timeout=seconds * 1000)
+        except PlaywrightTimeout:
+            return None
+        return banner.inner_text()
+    finally:
+        page.close()
 
 
 def test_make_serve_shows_the_banner_on_every_page_while_the_error_lasts(tmp_path, browser):
@@ -267,21 +273,17 @@ def test_make_serve_shows_the_banner_on_every_page_while_the_error_lasts(tmp_pat
     pages = ["/", f"/papers/{PAPER}/", f"/topics/{topic}/"]
     log = tmp_path / "serve.log"
     with make_serve(project, log) as url:
-        page = browser.new_page()
-        try:
-            wait_for_builds(log, 0)
-            record.write_text(good.replace("abstract:", "abstrct:", 1), "utf-8")
-            wait_for_builds(log, 1)
-            assert "problem(s) in the data" in log.read_text("utf-8")
-            for path in pages:
-                banner = banner_on(page, url + path, 20) or ""
-                assert f"{PAPER}.yml" in banner, f"no banner on {path}"
-            record.write_text(good, "utf-8")
-            wait_for_builds(log, 2)
-            for path in pages:
-                assert banner_on(page, url + path, 3) is None, f"a stale banner on {path}"
-        finally:
-            page.close()
+        wait_for_builds(log, 0)
+        record.write_text(good.replace("abstract:", "abstrct:", 1), "utf-8")
+        wait_for_builds(log, 1)
+        assert "problem(s) in the data" in log.read_text("utf-8")
+        for path in pages:
+            banner = banner_on(browser, url + path, 20) or ""
+            assert f"{PAPER}.yml" in banner, f"no banner on {path}"
+        record.write_text(good, "utf-8")
+        wait_for_builds(log, 2)
+        for path in pages:
+            assert banner_on(browser, url + path, 3) is None, f"a stale banner on {path}"
     output = log.read_text("utf-8")
     assert "mkdocs serve --livereload --dirty" in output  # the Makefile's own command ran
     assert "A 'dirty' build is being performed" not in output
