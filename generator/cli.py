@@ -129,6 +129,10 @@ def _add_site_commands(commands) -> None:
     clear.set_defaults(run=cmd_clear)
 
 
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def _report(problems: list[Problem], args: argparse.Namespace) -> None:
     strict = getattr(args, "strict", False)
     errors = len(errors_of(problems, strict))
@@ -167,7 +171,8 @@ def _collection(args: argparse.Namespace, strict: bool = False, quiet: bool = Fa
 
 def cmd_validate(args: argparse.Namespace) -> int:
     _, collection = _collection(args, strict=args.strict)
-    print(f"ok: {len(collection.papers)} papers, {len(collection.topics)} topics")
+    print(f"ok: {_counted(len(collection.papers), 'paper')}, "
+          f"{_counted(len(collection.topics), 'topic')}")
     return 0
 
 
@@ -183,7 +188,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
     docs = display_path(settings.docs_dir, settings.root)
-    counts = f"{result.nav.papers} papers, {result.nav.topic_count} topics"
+    counts = f"{_counted(result.nav.papers, 'paper')}, {_counted(result.nav.topic_count, 'topic')}"
     print(f"{counts} -> {docs}/: {result.report}")
     return 0
 

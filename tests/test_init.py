@@ -61,7 +61,9 @@ def test_a_new_empty_site_validates_strictly(tmp_path, capsys):
         "-f", str(tmp_path / "site" / "mkdocs.yml"), "validate", "--strict", capsys=capsys
     )
     assert (code, err) == (0, ""), err
-    assert "0 papers, 1 topics" in out
+    assert out == "ok: 0 papers, 1 topic\n"
+    assert "0 papers, 1 topic -> docs/" in run("-f", str(tmp_path / "site" / "mkdocs.yml"),
+                                              "build", capsys=capsys)[1]
 
 
 def test_only_a_collection_with_papers_is_warned_about_topics_with_none(project, cli):
