@@ -36,7 +36,7 @@ JATS_TAG = re.compile(r"</?jats:[^>]*>")
 
 def doi_list(sources: list[str]) -> tuple[list[str], list[Problem]]:
     """DOIs from the command line (bare, `doi:`, or doi.org URLs) or files listing them."""
-    dois, problems = [], []
+    dois, problems, seen = [], [], set()  # seen: DOIs are case-insensitive
     for source in sources:
         path = Path(source)
         tokens = read_text(path).split() if path.is_file() else [source]
@@ -45,7 +45,8 @@ def doi_list(sources: list[str]) -> tuple[list[str], list[Problem]]:
             doi = clean_doi(urllib.parse.unquote(token))
             if not doi or not DOI.match(doi):
                 problems.append(Problem(where, 0, 0, "", f"{token[:60]!r} is not a DOI"))
-            elif doi.lower() not in {d.lower() for d in dois}:
+            elif doi.lower() not in seen:
+                seen.add(doi.lower())
                 dois.append(doi)
     return dois, problems
 
