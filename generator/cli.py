@@ -55,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     validate.set_defaults(run=cmd_validate)
     _add_topics(commands)
     _add_import(commands)
+    from .sync_cli import add_command as add_sync_command
+
+    add_sync_command(commands)
     _add_build_and_new(commands)
     _add_site_commands(commands)
     return parser

@@ -1,0 +1,264 @@
+"""`sync` against recorded real answers (the cassettes of tests/fixtures/sources/, replayed with
+`responses`; no request leaves the machine), and the scheduled workflow that runs it, its steps
+run here as far as they run offline."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import requests
+import responses
+import yaml
+from test_sources import FIXTURES, FRAMING
+
+TOPICS = """\
+- id: complexity
+  title: Complexity
+  description: Lower bounds and algorithms.
+- id: physics
+  title: Physics
+  description: Water and more.
+"""
+SOURCES = """\
+- name: Nutan Limaye on DBLP
+  kind: dblp
+  person: https://dblp.org/pid/11/1649.html
+  topic: complexity
+  tags: [lower-bounds]
+- kind: doi
+  dois: [10.1126/science.169.3946.635]
+  topic: physics
+"""
+STOC = "@inproceedings{DBLP:conf/stoc/HakoniemiLT24,"
+PAPER = "data/papers/functional-lower-bounds-algebraic-proofs-symmetry-lifting.yml"
+WATER = "data/papers/the-structure-of-ordinary-water.yml"
+
+
+def before_the_stoc_version(uri: str, body: str) -> str:
+    """DBLP's list as it was before the STOC version was listed: the recorded export less that
+    one entry (its CoRR preprint and ECCC report stay)."""
+    if STOC not in body:
+        return body
+    start = body.index(STOC)
+    return body[:start] + body[body.index("\n}\n", start) + 3:]
+
+
+@contextmanager
+def recorded(*names: str, change=None):
+    """Answer each request a cassette recorded with its recorded answer (change: the body as
+    a source gave it on another day)."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        for name in names or ("dblp.yaml", "doi.yaml"):
+            cassette = yaml.safe_load((FIXTURES / name).read_text(encoding="utf-8"))
+            for interaction in cassette["interactions"]:
+                request, answer = interaction["request"], interaction["response"]
+                body = answer["body"]["string"]
+                headers = [(k, v) for k, values in answer["headers"].items() for v in values
+                           if k.lower() not in FRAMING]
+                mock.add(request["method"], request["uri"], status=answer["status"]["code"],
+                         body=change(request["uri"], body) if change else body,
+                         headers=headers)
+        yield mock
+
+
+@pytest.fixture
+def site(project):
+    root = project(topics=TOPICS)
+    (root / "data" / "sources.yml").write_text(SOURCES, encoding="utf-8")
+    return root
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file of the project but the HTTP cache (git-ignored)."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and ".cache" not in p.relative_to(root).parts}
+
+
+def records(root: Path) -> list[str]:
+    return sorted(p.name for p in (root / "data" / "papers").glob("*.yml"))
+
+
+def summary(out: str) -> str:
+    return out.strip().splitlines()[-1]
+
+
+def test_new_papers_go_to_the_declared_topic_with_the_declared_tags(site, cli):
+    with recorded():
+        code, out, err = cli(site, "sync")
+    assert code == 0, err
+    assert summary(out) == ("65 new, 0 updated, 0 unchanged, 0 with hand edits kept, "
+                            "11 preprint(s) merged, 43 listed twice")
+    assert f"create {WATER} (doi.org (10.1126/science.169.3946.635)) in topic physics" in out
+    water = yaml.safe_load((site / WATER).read_text(encoding="utf-8"))
+    assert water["topics"] == ["physics"] and "tags" not in water
+    stoc = yaml.safe_load((site / PAPER).read_text(encoding="utf-8"))
+    assert stoc["topics"] == ["complexity"] and stoc["tags"] == ["lower-bounds"]
+    # the preprint and its published version, one record citing the published one
+    assert stoc["doi"] == "10.1145/3618260.3649616" and stoc["arxiv"] == "2412.20114"
+    assert len(records(site)) == 65
+    state = yaml.safe_load((site / "data/sync-state.yml").read_text(encoding="utf-8"))
+    assert sorted(state) == sorted(Path(r).stem for r in records(site))
+    assert "topics" not in state[Path(PAPER).stem]  # the curator's fields are not the source's
+
+
+def test_a_second_sync_changes_no_file(site, cli):
+    with recorded():
+        cli(site, "sync")
+    before = tree(site)
+    with recorded() as mock:
+        code, out, _ = cli(site, "sync")
+        # asked again, not answered from the cache: a daily sync must see each day's changes
+        assert len(mock.calls) == 3  # DBLP's list; the DOI's redirect and its answer
+    assert code == 0 and tree(site) == before
+    assert summary(out) == ("0 new, 0 updated, 65 unchanged, 0 with hand edits kept, "
+                            "43 listed twice; no file changed")
+
+
+def test_an_upstream_change_updates_the_fields_not_edited_by_hand(site, cli):
+    with recorded(change=before_the_stoc_version):
+        cli(site, "sync")
+    day_one = yaml.safe_load((site / PAPER).read_text(encoding="utf-8"))
+    assert day_one["doi"] == "10.48550/ARXIV.2412.20114" and day_one["venue"] == "CoRR"
+    with recorded():
+        code, out, err = cli(site, "sync")
+    assert code == 0, err
+    assert (f"update {PAPER}: venue, doi, citekey, type, bib.booktitle, bib.pages, "
+            "bib.publisher, bib.editor, bib.journal, bib.volume (dblp.org/pid/11/1649.bib:56)"
+            ) in out.splitlines()
+    assert ("merged dblp.org/pid/11/1649.bib:97 (arXiv 2412.20114) into "
+            "dblp.org/pid/11/1649.bib:56: one record citing the published version") in out
+    record = yaml.safe_load((site / PAPER).read_text(encoding="utf-8"))
+    assert record["doi"] == "10.1145/3618260.3649616" and record["arxiv"] == "2412.20114"
+    assert record["type"] == "inproceedings" and record["bib"]["pages"] == "1396–1404"
+    assert "journal" not in record["bib"] and record["added"] == day_one["added"]
+    assert summary(out).startswith("0 new, 1 updated, 64 unchanged, 0 with hand edits kept")
+
+
+HAND_EDITED = {
+    "citekey: DBLP:journals/corr/abs-2412-20114": "citekey: hakoniemi2024functional",
+    "date: '2024'": "date: '2024-12-28'  # the preprint's day",
+    "topics:": "# checked by hand\ntopics:",
+}
+
+
+def test_a_hand_edited_field_survives_a_sync(site, cli):
+    with recorded(change=before_the_stoc_version):
+        cli(site, "sync")
+    path = site / PAPER
+    text = path.read_text(encoding="utf-8")
+    for old, new in HAND_EDITED.items():
+        assert old in text
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    with recorded():
+        code, out, _ = cli(site, "sync")
+    assert code == 0
+    assert (f"kept hand edits in {PAPER}: citekey (the source's values are in "
+            "data/sync-state.yml)") in out.splitlines()
+    text = path.read_text(encoding="utf-8")
+    for new in HAND_EDITED.values():
+        assert new in text  # the edited values, their comments and the curator's own comment
+    assert "type: inproceedings" in text and "doi: 10.1145/3618260.3649616" in text
+    assert summary(out).startswith("0 new, 1 updated, 64 unchanged, 1 with hand edits kept")
+    before = tree(site)
+    with recorded():
+        code, out, _ = cli(site, "sync")
+    assert "kept hand edits" not in out and tree(site) == before  # said once, not every day
+
+
+def test_a_record_deleted_by_hand_is_not_imported_again(site, cli):
+    with recorded():
+        cli(site, "sync")
+    (site / WATER).unlink()
+    before = tree(site)
+    with recorded():
+        code, out, _ = cli(site, "sync")
+    assert code == 0 and tree(site) == before
+    assert ("not imported again: doi.org (10.1126/science.169.3946.635): its record "
+            "the-structure-of-ordinary-water was deleted by hand (remove its entry from "
+            "data/sync-state.yml to import it again)") in out.splitlines()
+
+
+def test_dry_run_reports_and_writes_nothing(site, cli):
+    before = tree(site)
+    with recorded():
+        code, out, _ = cli(site, "sync", "--dry-run")
+    assert code == 0 and tree(site) == before
+    assert f"would create {WATER} (doi.org (10.1126/science.169.3946.635)) in topic physics" in out
+    assert summary(out).endswith("43 listed twice; nothing was written")
+
+
+BAD_SOURCES = """\
+- kind: orcid
+  orcid: 0000-0002-1825-0097
+  topic: physics
+- kind: dblp
+  person: [11/1649, Nutan Limaye]
+  topic: biology
+  tag: [lower-bounds]
+- kind: doi
+  topic: physics
+- dois: 10.1126/science.169.3946.635
+  topic: [physics]
+"""
+
+
+def test_a_bad_sources_file_names_each_problem_and_nothing_is_asked(site, cli):
+    (site / "data/sources.yml").write_text(BAD_SOURCES, encoding="utf-8")
+    before = tree(site)
+    with recorded() as mock:
+        code, out, err = cli(site, "sync")
+        assert len(mock.calls) == 0
+    assert code == 1 and out == "" and tree(site) == before
+    lines = err.splitlines()
+    assert lines[1:-1] == [
+        "data/sources.yml:1:3: kind: expected one of arxiv, dblp, doi, got 'orcid'",
+        "data/sources.yml:5:3: person: 'Nutan Limaye' is not a DBLP pid (such as 11/1649) or "
+        "profile URL (https://dblp.org/pid/11/1649.html)",
+        "data/sources.yml:6:3: topic: unknown topic 'biology'; known topics: complexity, physics",
+        "data/sources.yml:7:3: tag: unknown key for a dblp source; expected one of person, "
+        "kind, topic, tags, name",
+        "data/sources.yml:8:3: dois: missing; a doi source needs DOIs or doi.org URLs",
+        "data/sources.yml:10:3: kind: missing; expected one of arxiv, dblp, doi",
+        "data/sources.yml:11:3: topic: expected a topic id, got ['physics']",
+    ]
+    assert lines[-1] == "7 problem(s) found; nothing was written."
+
+
+def test_a_sources_file_that_is_no_list_is_refused(site, cli):
+    (site / "data/sources.yml").write_text("kind: dblp\nperson: 11/1649\n", encoding="utf-8")
+    code, _, err = cli(site, "sync")
+    assert code == 1 and ("data/sources.yml:1:1: expected a list of sources (each "
+                          "`- kind: ...` with what to fetch and a topic)") in err.splitlines()
+
+
+def test_no_sources_file_is_nothing_to_sync(project, cli):
+    root = project()
+    code, out, _ = cli(root, "sync")
+    assert code == 0 and out.startswith("no sources declared in data/sources.yml: nothing to sync")
+
+
+def test_offline_is_one_line_exit_1_and_nothing_written(site, cli, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise requests.ConnectionError("Failed to resolve 'dblp.org' (Name or service unknown)")
+
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", refuse)
+    before = tree(site)
+    code, out, err = cli(site, "sync")
+    assert code == 1 and out == "" and tree(site) == before
+    assert err.splitlines() == [
+        "error: dblp.org: cannot reach dblp.org (Failed to resolve 'dblp.org' (Name or service "
+        "unknown)); check the network connection and run again (nothing was written)"]
+
+
+def test_a_failure_after_some_answers_writes_nothing(site, cli):
+    with recorded() as mock:
+        mock.replace(responses.GET, "https://doi.org/10.1126/science.169.3946.635", status=503)
+        before = tree(site)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr("generator.importers.web.BACKOFF", 0.0)
+            code, out, err = cli(site, "sync")
+    assert code == 1 and out == "" and tree(site) == before
+    assert err.splitlines()[-1].startswith("error: doi.org: HTTP 503 for https://doi.org/")
