@@ -4,6 +4,10 @@ run here as far as they run offline."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -11,7 +15,9 @@ import pytest
 import requests
 import responses
 import yaml
+from conftest import REPO
 from test_sources import FIXTURES, FRAMING
+from test_workflow import actionlint, check
 
 TOPICS = """\
 - id: complexity
@@ -262,3 +268,115 @@ def test_a_failure_after_some_answers_writes_nothing(site, cli):
             code, out, err = cli(site, "sync")
     assert code == 1 and out == "" and tree(site) == before
     assert err.splitlines()[-1].startswith("error: doi.org: HTTP 503 for https://doi.org/")
+
+
+WORKFLOW = REPO / ".github" / "workflows" / "sync.yml"
+TESTS = Path(__file__).resolve().parent
+
+
+def test_the_sync_workflow_is_valid_and_runs_daily_and_by_hand():
+    assert check(WORKFLOW).returncode == 0
+    result = actionlint(WORKFLOW)
+    assert result.returncode == 0, result.stdout + result.stderr
+    workflow = yaml.safe_load(WORKFLOW.read_text("utf-8"))
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert set(triggers) == {"schedule", "workflow_dispatch"}
+    assert workflow["permissions"] == {"contents": "write", "pull-requests": "write"}
+    assert all(0 < job["timeout-minutes"] <= 60 for job in workflow["jobs"].values())
+
+
+def git(cwd: Path, *args: str) -> str:
+    command = ["git", "-c", "user.name=Curator", "-c", "user.email=curator@example.org", *args]
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def run_steps(project: Path, env: dict[str, str]) -> list[subprocess.CompletedProcess]:
+    """Each `run` step of the workflow, in order, as the runner runs it (bash, the step's env);
+    the install step is left out (this environment has the packages) and the steps that use
+    actions need GitHub."""
+    workflow = yaml.safe_load(WORKFLOW.read_text("utf-8"))
+    done = []
+    for step in workflow["jobs"]["sync"]["steps"]:
+        if "run" not in step or step["name"] == "Install":
+            continue
+        script = project.parent / "step.sh"
+        script.write_text(step["run"], encoding="utf-8")
+        shell = ["--noprofile", "--norc", "-eo", "pipefail"] if step.get("shell") else ["-e"]
+        # values from ${{ }} expressions (secrets, the token) are GitHub's: empty here
+        step_env = {k: "" if "${{" in str(v) else str(v) for k, v in step.get("env", {}).items()}
+        done.append(subprocess.run(["bash", *shell, str(script)], cwd=project,
+                                   env={**env, **workflow["env"], **step_env},
+                                   capture_output=True, text=True, timeout=300))
+        assert done[-1].returncode == 0, (step["name"], done[-1].stdout, done[-1].stderr)
+    return done
+
+
+# Started in every Python process of the steps: answers the recorded responses, as the tests
+# in this file do, so the step's command runs as written with no request leaving the machine.
+REPLAY = f"""\
+import sys
+sys.path.insert(0, {str(TESTS)!r})
+from test_sync import recorded
+REPLAY = recorded()  # kept: were it collected, the replay would end with it
+REPLAY.__enter__()
+"""
+FAKE_GH = """\
+#!/bin/sh
+# gh as the step calls it: the calls are kept; no pull request is open yet
+echo "$*" >> "$GH_LOG"
+"""
+
+
+@pytest.fixture
+def runner(site, tmp_path_factory):
+    """The project as a clone of a repository (the workflow's checkout) and the environment
+    of a runner: a fake `gh`, the recorded answers, a RUNNER_TEMP."""
+    work = tmp_path_factory.mktemp("runner")
+    (work / "replay").mkdir()
+    (work / "replay" / "sitecustomize.py").write_text(REPLAY, encoding="utf-8")
+    (work / "bin").mkdir()
+    (work / "bin" / "gh").write_text(FAKE_GH, encoding="utf-8")
+    (work / "bin" / "gh").chmod(0o755)
+    (work / "temp").mkdir()
+    (site / "scripts").mkdir()
+    shutil.copy(REPO / "scripts" / "sync-pull-request", site / "scripts")
+    shutil.copy(REPO / ".gitignore", site)  # the HTTP cache is not committed
+    git(site, "init", "--quiet", "--initial-branch=main")
+    git(site, "add", "-A")
+    git(site, "commit", "--quiet", "-m", "The collection and its sources")
+    git(work, "init", "--quiet", "--bare", "origin.git")
+    git(site, "remote", "add", "origin", str(work / "origin.git"))
+    git(site, "push", "--quiet", "origin", "main")
+    path = os.pathsep.join([str(work / "bin"), str(Path(sys.executable).parent),
+                            os.environ["PATH"]])
+    env = {"PATH": path, "HOME": str(work), "PYTHONPATH": str(work / "replay"),
+           "RUNNER_TEMP": str(work / "temp"), "GITHUB_REF_NAME": "main",
+           "GH_LOG": str(work / "gh.log")}
+    return site, work, env
+
+
+def test_the_workflow_opens_a_pull_request_with_the_new_records_then_none(runner):
+    project, work, env = runner
+    steps = run_steps(project, env)
+    assert steps[0].stdout.splitlines()[-1].startswith("65 new, 0 updated")
+    origin = work / "origin.git"
+    changed = git(origin, "diff", "--name-status", "main", "sync/sources").splitlines()
+    assert len(changed) == 66 and f"A\t{WATER}" in changed and "A\tdata/sync-state.yml" in changed
+    assert all(line.startswith("A\tdata/") for line in changed)
+    calls = (work / "gh.log").read_text(encoding="utf-8").splitlines()
+    assert calls[0] == "pr list --head sync/sources --base main --state open --json number " \
+                       "--jq .[].number"
+    assert calls[1].startswith("pr create --base main --head sync/sources --title Sync: 65 new")
+    body = (work / "temp" / "sync-pull-request.md").read_text(encoding="utf-8")
+    assert f"create {WATER} (doi.org (10.1126/science.169.3946.635)) in topic physics" in body
+    # the pull request is merged; the next day's run finds nothing new
+    git(project, "checkout", "--quiet", "main")
+    git(project, "merge", "--quiet", "--ff-only", "sync/sources")
+    branch = git(origin, "rev-parse", "sync/sources")
+    steps = run_steps(project, env)
+    assert steps[0].stdout.splitlines()[-1].endswith("; no file changed")
+    assert steps[-1].stdout == "nothing changed under data/: no pull request\n"
+    assert len((work / "gh.log").read_text(encoding="utf-8").splitlines()) == 2
+    assert git(origin, "rev-parse", "sync/sources") == branch
+    assert git(project, "status", "--porcelain") == ""
