@@ -196,6 +196,23 @@ def test_dry_run_reports_and_writes_nothing(site, cli):
     assert summary(out).endswith("43 listed twice; nothing was written")
 
 
+ARXIV_FEED = FIXTURES.parent / "import" / "arxiv-arxivpy-oldstyle-hep-ex_0406020v1.atom.xml"
+
+
+def test_an_arxiv_source_goes_through_the_shared_client(site, cli):
+    (site / "data/sources.yml").write_text(
+        "- kind: arxiv\n  ids: [hep-ex/0406020]\n  topic: physics\n", encoding="utf-8")
+    url = "https://export.arxiv.org/api/query?id_list=hep-ex/0406020&max_results=1"
+    with responses.RequestsMock() as mock:
+        mock.get(url, body=ARXIV_FEED.read_bytes())
+        code, out, err = cli(site, "sync")
+        assert mock.calls[0].request.headers["User-Agent"].startswith("papersite/")
+    assert code == 0, err
+    assert summary(out) == "1 new, 0 updated, 0 unchanged, 0 with hand edits kept"
+    state = yaml.safe_load((site / "data/sync-state.yml").read_text(encoding="utf-8"))
+    assert [entry["arxiv"] for entry in state.values()] == ["hep-ex/0406020"]
+
+
 BAD_SOURCES = """\
 - kind: orcid
   orcid: 0000-0002-1825-0097
