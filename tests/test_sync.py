@@ -397,3 +397,16 @@ def test_the_workflow_opens_a_pull_request_with_the_new_records_then_none(runner
     assert len((work / "gh.log").read_text(encoding="utf-8").splitlines()) == 2
     assert git(origin, "rev-parse", "sync/sources") == branch
     assert git(project, "status", "--porcelain") == ""
+
+
+def test_changed_fields_are_written_in_place_in_a_file_formatted_by_hand():
+    from generator.sync_state import MISSING
+    from generator.sync_text import set_fields
+
+    text = ("# checked\r\ntitle: A\r\nabstract: |\r\n  one\r\n\r\n  two\r\n"
+            "authors: [X, Y]  # who\r\nbib:\r\n  pages: '1'\r\n  note: n\r\ndate: '2024'\r\n")
+    fields = {"abstract": "new", "authors": ["Z"], "bib": {"pages": "2", "note": "n"},
+              "venue": "V", "date": MISSING}
+    assert set_fields(text, fields) == ("# checked\r\ntitle: A\r\nabstract: new\r\nauthors:\r\n"
+                                        "- Z\r\nbib:\r\n  pages: '2'\r\n  note: n\r\nvenue: V\r\n")
+    assert set_fields("- title: A\n- title: B\n", {"title": "C"}) is None  # a list of records
