@@ -147,6 +147,9 @@ def _plan_updates(matched: list[tuple[Paper, Candidate]], state: State, report: 
         path = root / paper.origin.file
         doc, _ = read_yaml(path, paper.origin.file)
         new = _upstream(candidate, paper.id)
+        if isinstance(doc and doc.value, list):
+            why = "not synced: the file holds a list of records; sync keeps files of one record"
+            report.problems.append(Problem(paper.origin.file, 0, 0, "", why, WARNING))
         if doc is None or not isinstance(doc.value, dict) or new is None:
             continue  # validation reports a broken record; a broken entry was reported
         change = Change(paper.origin.file, candidate)

@@ -187,6 +187,21 @@ def test_a_record_deleted_by_hand_is_not_imported_again(site, cli):
             "data/sync-state.yml to import it again)") in out.splitlines()
 
 
+def test_a_record_in_a_file_of_several_is_reported_not_synced(site, cli):
+    several = ("- id: water\n  title: The structure of ordinary water\n"
+               "  doi: 10.1126/science.169.3946.635\n  topics: [physics]\n"
+               "- id: another\n  title: Another paper\n  topics: [physics]\n")
+    (site / "data/papers").mkdir(exist_ok=True)
+    (site / "data/papers/water.yml").write_text(several, encoding="utf-8")
+    (site / "data/sources.yml").write_text(SOURCES[SOURCES.index("- kind: doi"):], "utf-8")
+    before = tree(site)
+    with recorded("doi.yaml"):
+        code, out, err = cli(site, "sync")
+    assert code == 0 and tree(site) == before, out + err
+    assert ("data/papers/water.yml: warning: not synced: the file holds a list of records; "
+            "sync keeps files of one record") in out.splitlines()
+
+
 def test_dry_run_reports_and_writes_nothing(site, cli):
     before = tree(site)
     with recorded():
@@ -386,6 +401,7 @@ def test_the_workflow_opens_a_pull_request_with_the_new_records_then_none(runner
                        "--jq .[].number"
     assert calls[1].startswith("pr create --base main --head sync/sources --title Sync: 65 new")
     body = (work / "temp" / "sync-pull-request.md").read_text(encoding="utf-8")
+    assert body.startswith("```text\n") and body.endswith("43 listed twice\n```\n")
     assert f"create {WATER} (doi.org (10.1126/science.169.3946.635)) in topic physics" in body
     # the pull request is merged; the next day's run finds nothing new
     git(project, "checkout", "--quiet", "main")
