@@ -426,3 +426,17 @@ def test_changed_fields_are_written_in_place_in_a_file_formatted_by_hand():
     assert set_fields(text, fields) == ("# checked\r\ntitle: A\r\nabstract: new\r\nauthors:\r\n"
                                         "- Z\r\nbib:\r\n  pages: '2'\r\n  note: n\r\nvenue: V\r\n")
     assert set_fields("- title: A\n- title: B\n", {"title": "C"}) is None  # a list of records
+
+
+def test_the_readme_sources_example_is_valid(tmp_path):
+    from generator.sync_config import load_sources
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Keeping in sync"):]
+    example = section[section.index("```yaml\n") + 8:section.index("```\n", 1)]
+    (tmp_path / "sources.yml").write_text(example, encoding="utf-8")
+    sources = load_sources(tmp_path, tmp_path, {"complexity", "physics"})
+    assert [(s.kind, s.values, s.topic) for s in sources] == [
+        ("dblp", ("11/1649",), "complexity"),
+        ("doi", ("10.1126/science.169.3946.635",), "physics"),
+        ("arxiv", ("2412.20114",), "complexity")]
