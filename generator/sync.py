@@ -89,7 +89,7 @@ def sync(settings: Settings, collection: Collection, sources: list[Source], clie
     report = SyncReport(state=display_path(state_file, root))
     candidates, report.problems = fetch_sources(sources, client, log)
     candidates, merges = merge_versions(candidates)
-    new, matched = _match(candidates, collection, state, report, root)
+    new, matched = _match(candidates, collection, state, report)
     updates = _plan_updates(matched, state, report, root)
     outcome = import_candidates(new, collection, papers_dir, root, dry_run=dry_run, log=log)
     report.created = outcome.created
@@ -98,18 +98,24 @@ def sync(settings: Settings, collection: Collection, sources: list[Source], clie
     for path, candidate in outcome.created:
         _remember(state, Path(path).stem, candidate)
     report.merged = _reaching_the_collection(merges, report)
-    report.writes = dict(updates)
-    text = dump_state(state)
-    if text and _changed(state_file, text):
-        report.writes[state_file] = text
+    report.writes = _with_state(updates, state_file, state)
     if not dry_run:
         for path, text in report.writes.items():
             write_atomic(path, text.encode("utf-8"))
     return report
 
 
+def _with_state(updates: dict[Path, str], state_file: Path, state: State) -> dict[Path, str]:
+    """The files to write: the records updated, and the state file if it changed (a sync that
+    finds nothing new rewrites nothing)."""
+    text = dump_state(state)
+    if text and _changed(state_file, text):
+        return {**updates, state_file: text}
+    return dict(updates)
+
+
 def _match(candidates: list[Candidate], collection: Collection, state: State,
-           report: SyncReport, root: Path) -> tuple[list[Candidate], list[tuple[Paper, Candidate]]]:
+           report: SyncReport) -> tuple[list[Candidate], list[tuple[Paper, Candidate]]]:
     """New entries, and entries of papers present (the first entry of each paper only)."""
     present, gone = Index(), Index()
     for paper in collection.papers:
