@@ -1,0 +1,48 @@
+"""What the services' own JSON becomes: CSL-JSON items, read by the CSL-JSON importer's item
+reader, so that a paper from ORCID, Semantic Scholar or OpenAlex is the record a CSL-JSON
+export of it would give."""
+
+from __future__ import annotations
+
+from ..problems import Problem
+from .common import Candidate
+from .csljson import checked_record
+
+
+def candidates(items: list[tuple[str, dict]], display: str
+               ) -> tuple[list[Candidate], list[Problem]]:
+    """Each (label, CSL item) as a candidate named display (label); an item without a title or
+    with a field no record can hold is reported and left out."""
+    found, problems = [], []
+    for label, item in items:
+        record, problem = checked_record(item, Candidate({}, display, 0, label))
+        if problem:
+            problems.append(problem)
+        else:
+            found.append(Candidate(record, display, 0, label))
+    return found, problems
+
+
+def issued(year, month=None, day=None) -> dict | None:
+    """A CSL date from its parts, as far as they are numbers."""
+    parts = []
+    for part in (year, month, day):
+        text = str(part or "").strip()
+        if not text.isdigit():
+            break
+        parts.append(int(text))
+    return {"date-parts": [parts]} if parts else None
+
+
+def arxiv_url(arxiv: str | None) -> str | None:
+    """arXiv's page of an id: the CSL-JSON reader takes a paper's arXiv id from its URL."""
+    return f"https://arxiv.org/abs/{arxiv.strip()}" if arxiv and arxiv.strip() else None
+
+
+def person(name) -> dict | None:
+    text = " ".join(str(name or "").split())
+    return {"literal": text} if text else None
+
+
+def without_empty(item: dict) -> dict:
+    return {k: v for k, v in item.items() if v not in (None, "", [], {})}
