@@ -161,3 +161,60 @@ def test_each_service_is_a_function_a_sync_can_call():
     assert problems == [] and sorted(c.label for c in found) == ["work 76065020",
                                                                   "work 89975745"]
     assert {c.record["doi"] for c in found} == {"10.1364/OE.394638", "10.1364/OE.413844"}
+
+
+WORK = "W2741809807"
+
+
+def test_openalex_work_by_id_with_the_key_as_a_bearer_token(project, cli, monkeypatch):
+    monkeypatch.setenv("OPENALEX_API_KEY", "k3y")
+    root = project()
+    with replay("openalex.yaml") as mock:
+        code, out, err = cli(root, "import", "openalex", f"https://openalex.org/{WORK}", WORK,
+                             "--topic", "vision")
+        assert [c.request.url for c in mock.calls] == [f"https://api.openalex.org/works/{WORK}"]
+        assert mock.calls[0].request.headers["Authorization"] == "Bearer k3y"
+    assert code == 0, err
+    assert "OPENALEX_API_KEY" not in err  # a key is set: no word about one
+    work = recorded("openalex.yaml", 0)
+    got = record(root, papers(root)[0])
+    assert got["title"] == work["title"] and got["doi"] == work["doi"].removeprefix(
+        "https://doi.org/")
+    assert got["authors"] == [a["author"]["display_name"] for a in work["authorships"]]
+    assert got["date"] == work["publication_date"] and got["venue"] == "PeerJ"
+    assert got["bib"]["volume"] == work["biblio"]["volume"] == "6"
+    index = work["abstract_inverted_index"]
+    first = min(index, key=lambda word: min(index[word]))
+    assert got["abstract"].startswith(f"{first} growing interest in Open Access (OA)")
+    assert len(got["abstract"].split()) == sum(len(p) for p in index.values())
+    assert f"create data/papers/{papers(root)[0]} (openalex.org ({WORK}))" in out
+
+
+def test_openalex_without_a_key_says_how_to_get_one(project, cli, monkeypatch):
+    monkeypatch.delenv("OPENALEX_API_KEY", raising=False)
+    root = project()
+    with replay("openalex.yaml"):
+        code, out, err = cli(root, "import", "openalex", WORK, "--dry-run")
+    assert code == 0 and "OpenAlex: no $OPENALEX_API_KEY" in err
+    assert "https://openalex.org/settings/api" in err
+    with replay("openalex.yaml") as mock:
+        mock.get("https://api.openalex.org/works?filter=author.id:A5023888391&per-page=200"
+                 "&cursor=*", status=401)
+        code, out, err = cli(root, "import", "openalex", "author:A5023888391", "--no-cache")
+    assert code == 1 and out == "" and papers(root) == []
+    assert err.splitlines()[0].startswith("OpenAlex: no $OPENALEX_API_KEY: without a key")
+    assert err.splitlines()[1:] == [
+        "error: OpenAlex: HTTP 401 for https://api.openalex.org/works?filter=author.id:"
+        "A5023888391&per-page=200&cursor=*: an API key is needed; get a free one at "
+        "https://openalex.org/settings/api and set $OPENALEX_API_KEY (nothing was written)"]
+
+
+def test_openalex_sources_are_authors_works_or_dois():
+    from generator.importers.openalex import openalex_sources
+
+    pairs, problems = openalex_sources([
+        "author:A5023888391", "https://openalex.org/A5023888391", "https://openalex.org/W1",
+        "w2741809807", "https://doi.org/10.7717/peerj.4375", "Jason Priem"])
+    assert pairs == [("author", "A5023888391"), ("work", "W1"), ("work", "W2741809807"),
+                     ("work", "doi:10.7717/peerj.4375")]
+    assert [p.message[:14] for p in problems] == ["'Jason Priem' "]

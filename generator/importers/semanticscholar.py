@@ -12,7 +12,15 @@ from collections.abc import Callable
 
 from ..problems import Problem
 from .common import Candidate
-from .serviceitems import arxiv_url, candidates, issued, person, without_empty
+from .serviceitems import (
+    arxiv_url,
+    candidates,
+    fetch_each,
+    issued,
+    person,
+    read_sources,
+    without_empty,
+)
 from .web import Client, Service, ServiceError, read_json
 
 KEY_ENV = "SEMANTIC_SCHOLAR_API_KEY"
@@ -34,34 +42,24 @@ TYPES = {"JournalArticle": "article-journal", "Conference": "paper-conference",
 
 def paper_sources(sources: list[str]) -> tuple[list[tuple[str, str]], list[Problem]]:
     """('author', id) and ('paper', id) pairs, each once, in the order given."""
-    found, problems = [], []
-    for source in sources:
-        text = source.strip()
-        author, page = AUTHOR.match(text), PAPER_PAGE.match(text)
-        if author:
-            pair = ("author", author.group(1))
-        elif page or PAPER.match(text):
-            pair = ("paper", page.group(1) if page else text)
-        else:
-            why = (f"{source[:80]!r} is neither an author (author:1723755, or the author's page "
-                   "URL) nor a paper id (a DOI, arXiv:2106.15928, CorpusId:215416146)")
-            problems.append(Problem("command line", 0, 0, "", why))
-            continue
-        if pair not in found:
-            found.append(pair)
-    return found, problems
+    return read_sources(sources, _classify, "an author (author:1723755, or the author's page "
+                        "URL) nor a paper id (a DOI, arXiv:2106.15928, CorpusId:215416146)")
+
+
+def _classify(text: str) -> tuple[str, str] | None:
+    author, page = AUTHOR.match(text), PAPER_PAGE.match(text)
+    if author:
+        return "author", author.group(1)
+    if page or PAPER.match(text):
+        return "paper", page.group(1) if page else text
+    return None
 
 
 def fetch(sources: list[str], client: Client,
           log: Callable[[str], None] = lambda line: None) -> tuple[list[Candidate], list[Problem]]:
     pairs, problems = paper_sources(sources)
-    found = []
-    for kind, ident in pairs:
-        more, trouble = (fetch_author(ident, client, log) if kind == "author"
-                         else fetch_paper(ident, client))
-        found += more
-        problems += trouble
-    return found, problems
+    return fetch_each(pairs, {"author": lambda a: fetch_author(a, client, log),
+                              "paper": lambda p: fetch_paper(p, client)}, problems)
 
 
 def fetch_author(author: str, client: Client, log: Callable[[str], None]

@@ -4,6 +4,8 @@ export of it would give."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..problems import Problem
 from .common import Candidate
 from .csljson import checked_record
@@ -46,3 +48,32 @@ def person(name) -> dict | None:
 
 def without_empty(item: dict) -> dict:
     return {k: v for k, v in item.items() if v not in (None, "", [], {})}
+
+
+Fetched = tuple[list[Candidate], list[Problem]]
+
+
+def read_sources(sources: list[str], classify: Callable[[str], tuple[str, str] | None],
+                 expected: str) -> tuple[list[tuple[str, str]], list[Problem]]:
+    """Each source as a (kind, id) pair, each once, in the order given; one that classify does
+    not know is a problem naming what was expected."""
+    found, problems = [], []
+    for source in sources:
+        pair = classify(source.strip())
+        if pair is None:
+            why = f"{source[:80]!r} is neither {expected}"
+            problems.append(Problem("command line", 0, 0, "", why))
+        elif pair not in found:
+            found.append(pair)
+    return found, problems
+
+
+def fetch_each(pairs: list[tuple[str, str]], fetchers: dict[str, Callable[[str], Fetched]],
+               problems: list[Problem]) -> Fetched:
+    """The candidates of every (kind, id), each asked of the fetcher of its kind."""
+    found = []
+    for kind, ident in pairs:
+        more, trouble = fetchers[kind](ident)
+        found += more
+        problems = problems + trouble
+    return found, problems

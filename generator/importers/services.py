@@ -22,10 +22,12 @@ SERVICES = {
     "orcid": ("ORCID", "a researcher's public works on ORCID, by iD or orcid.org URL"),
     "semantic-scholar": ("ID", "Semantic Scholar: an author's papers (author:ID or author page "
                                "URL) or papers by id (DOI, arXiv:ID, CorpusId:ID, S2 id)"),
+    "openalex": ("ID", "OpenAlex: an author's works (author:A5023888391) or works by id "
+                       "(W2741809807, a DOI); key from $OPENALEX_API_KEY"),
 }
 # the module of each service, with its fetch(sources, client, log) -> (candidates, problems)
 MODULES = {"doi": "doi", "dblp": "dblp", "orcid": "orcid",
-           "semantic-scholar": "semanticscholar"}
+           "semantic-scholar": "semanticscholar", "openalex": "openalex"}
 
 
 def import_arguments(fmt: argparse.ArgumentParser, metavar: str) -> argparse.ArgumentParser:
