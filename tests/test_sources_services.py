@@ -218,3 +218,55 @@ def test_openalex_sources_are_authors_works_or_dois():
     assert pairs == [("author", "A5023888391"), ("work", "W1"), ("work", "W2741809807"),
                      ("work", "doi:10.7717/peerj.4375")]
     assert [p.message[:14] for p in problems] == ["'Jason Priem' "]
+
+
+ZOTERO_PAGE = "https://api.zotero.org/users/475425/items/top?format=json&limit=100&start=0"
+
+
+def test_zotero_public_library_items_become_records(project, cli, monkeypatch):
+    monkeypatch.delenv("ZOTERO_API_KEY", raising=False)
+    root = project()
+    with replay("zotero.yaml") as mock:
+        code, out, err = cli(root, "import", "zotero", "https://www.zotero.org/users/475425")
+        assert [c.request.url for c in mock.calls] == [ZOTERO_PAGE]  # 20 items: one page
+        headers = mock.calls[0].request.headers
+        assert headers["Zotero-API-Version"] == "3" and "Zotero-API-Key" not in headers
+    assert code == 0, err
+    items = {i["key"]: i["data"] for i in recorded("zotero.yaml", 0)}
+    assert out.splitlines()[-1].startswith(f"{len(items)} created, 0 updated")
+    article = items["PQKBRC33"]
+    got = record(root, "sherlock-holmes-in-babylon.yml")
+    assert got["title"] == article["title"] and got["doi"] == article["DOI"]
+    assert got["authors"] == [article["creators"][0]["lastName"]] == ["R. Creighton Buck"]
+    assert got["venue"] == article["publicationTitle"] and got["date"] == "1980-05-01"
+    assert got["bib"]["pages"] == article["pages"] and got["bib"]["number"] == article["issue"]
+    paper = items["85MTWF4F"]  # parsedDate 2007-00-06: the day of an unknown month is dropped
+    got = record(root, "effects-initial-plasma-properties-plasma-recovery-plasma.yml")
+    assert got["type"] == "inproceedings" and got["date"] == "2007"
+    assert got["authors"] == [f"{c['firstName']} {c['lastName']}" for c in paper["creators"]]
+    assert got["venue"] == paper["proceedingsTitle"] and got["doi"] == paper["DOI"]
+
+
+def test_zotero_private_library_needs_a_key_that_can_read_it(project, cli, monkeypatch):
+    monkeypatch.setenv("ZOTERO_API_KEY", "k3y")
+    root = project()
+    page = "https://api.zotero.org/groups/36222/collections/BX9965IJ/items/top?format=json"
+    with replay("zotero.yaml") as mock:
+        mock.get(f"{page}&limit=100&start=0", status=403)
+        code, out, err = cli(root, "import", "zotero", "groups/36222/collections/BX9965IJ")
+        assert mock.calls[0].request.headers["Zotero-API-Key"] == "k3y"
+    assert code == 1 and out == "" and papers(root) == []
+    assert err.splitlines() == [
+        f"error: Zotero: HTTP 403 for {page}&limit=100&start=0: the library is private or the "
+        "key in $ZOTERO_API_KEY cannot read it; create a key with read access at "
+        "https://www.zotero.org/settings/keys (nothing was written)"]
+
+
+def test_zotero_sources_are_libraries_or_collections():
+    from generator.importers.zotero import library_sources
+
+    pairs, problems = library_sources(["users/475425", "https://www.zotero.org/groups/36222",
+                                       "users/475425/collections/9KH9TNSJ/items/top", "Z"])
+    assert pairs == [("library", "users/475425"), ("library", "groups/36222"),
+                     ("library", "users/475425/collections/9KH9TNSJ")]
+    assert [p.message[:4] for p in problems] == ["'Z' "]

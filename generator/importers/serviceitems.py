@@ -25,12 +25,13 @@ def candidates(items: list[tuple[str, dict]], display: str
     return found, problems
 
 
-def issued(year, month=None, day=None) -> dict | None:
-    """A CSL date from its parts, as far as they are numbers."""
+def issued(year=None, month=None, day=None) -> dict | None:
+    """A CSL date from its parts, as far as they are numbers (a 0 month or day, as Zotero
+    writes an unknown one, ends the date)."""
     parts = []
     for part in (year, month, day):
         text = str(part or "").strip()
-        if not text.isdigit():
+        if not text.isdigit() or not int(text):
             break
         parts.append(int(text))
     return {"date-parts": [parts]} if parts else None

@@ -24,10 +24,13 @@ SERVICES = {
                                "URL) or papers by id (DOI, arXiv:ID, CorpusId:ID, S2 id)"),
     "openalex": ("ID", "OpenAlex: an author's works (author:A5023888391) or works by id "
                        "(W2741809807, a DOI); key from $OPENALEX_API_KEY"),
+    "zotero": ("LIBRARY", "a Zotero library (users/ID or groups/ID) or one of its collections "
+                          "(users/ID/collections/KEY); key from $ZOTERO_API_KEY if private"),
 }
 # the module of each service, with its fetch(sources, client, log) -> (candidates, problems)
 MODULES = {"doi": "doi", "dblp": "dblp", "orcid": "orcid",
-           "semantic-scholar": "semanticscholar", "openalex": "openalex"}
+           "semantic-scholar": "semanticscholar", "openalex": "openalex",
+           "zotero": "zotero"}
 
 
 def import_arguments(fmt: argparse.ArgumentParser, metavar: str) -> argparse.ArgumentParser:

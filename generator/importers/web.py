@@ -169,8 +169,8 @@ def not_found(response: requests.Response, service: Service, what: str) -> Probl
 
 
 def read_json(response: requests.Response, service: Service, what: str) -> dict | Problem:
-    """The JSON object of an answer; a problem of the entry when what was asked for does not
-    exist; an answer that is no JSON fails the run."""
+    """The JSON object of an answer (a list answer as {"items": list}); a problem of the entry
+    when what was asked for does not exist; an answer that is no JSON fails the run."""
     gone = not_found(response, service, what)
     if gone:
         return gone
@@ -179,6 +179,8 @@ def read_json(response: requests.Response, service: Service, what: str) -> dict 
     except ValueError:
         raise ServiceError(f"{service.name}: the answer from {response.url} is not JSON; try "
                            "again later (nothing was written)") from None
+    if isinstance(answer, list):
+        return {"items": answer}
     return answer if isinstance(answer, dict) else {}
 
 
