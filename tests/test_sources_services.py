@@ -270,3 +270,29 @@ def test_zotero_sources_are_libraries_or_collections():
     assert pairs == [("library", "users/475425"), ("library", "groups/36222"),
                      ("library", "users/475425/collections/9KH9TNSJ")]
     assert [p.message[:4] for p in problems] == ["'Z' "]
+
+
+@pytest.mark.parametrize("service, cassette, source, count", [
+    ("orcid", "orcid.yaml", ORCID_ID, 2),
+    ("semantic-scholar", "semanticscholar.yaml", f"author:{AUTHOR}", 18),
+    ("openalex", "openalex.yaml", WORK, 1),
+    ("zotero", "zotero.yaml", "users/475425", 20),
+])
+def test_dry_run_then_import_then_a_second_run_changes_nothing(project, cli, service, cassette,
+                                                               source, count):
+    root = project()
+    with replay(cassette):
+        code, out, _ = cli(root, "import", service, source, "--dry-run")
+    assert code == 0 and papers(root) == [] and out.rstrip().endswith("nothing was written")
+    assert out.splitlines()[-1].startswith(f"{count} would be created, 0 would be updated")
+    with replay(cassette):
+        code, out, _ = cli(root, "import", service, source, "--topic", "speech")
+    written = {p: (root / "data/papers" / p).read_bytes() for p in papers(root)}
+    assert code == 0 and len(written) == count
+    assert all(record(root, p)["added"] and record(root, p)["topics"] == ["speech"]
+               for p in written)
+    with replay(cassette) as mock:
+        code, out, _ = cli(root, "import", service, source, "--update")
+        assert len(mock.calls) == 0  # every answer from the HTTP cache
+    assert out.splitlines()[-1].startswith(f"0 created, 0 updated, {count} already present")
+    assert {p: (root / "data/papers" / p).read_bytes() for p in papers(root)} == written
