@@ -296,3 +296,37 @@ def test_dry_run_then_import_then_a_second_run_changes_nothing(project, cli, ser
         assert len(mock.calls) == 0  # every answer from the HTTP cache
     assert out.splitlines()[-1].startswith(f"0 created, 0 updated, {count} already present")
     assert {p: (root / "data/papers" / p).read_bytes() for p in papers(root)} == written
+
+
+ODD = [None, 0, -1, True, 1.5, "", "x", [], [None], [1, "a"], {}, {"a": 1}, {"value": {}}]
+
+
+def reshaped(entry: dict):
+    """The entry with one field, or one field of a field, given each odd value in turn."""
+    for key, value in entry.items():
+        for odd in ODD:
+            yield {**entry, key: odd}
+        for inner in value if isinstance(value, dict) else {}:
+            for odd in ODD:
+                yield {**entry, key: {**value, inner: odd}}
+
+
+def recorded_entries():
+    from generator.importers import openalex, orcid, semanticscholar, zotero
+
+    yield orcid.work_item, recorded("orcid.yaml", 1)["bulk"][0]["work"]
+    yield semanticscholar.paper_item, recorded("semanticscholar.yaml", 0)["data"][0]
+    yield openalex.work_item, recorded("openalex.yaml", 0)
+    yield zotero.item_of, recorded("zotero.yaml", 0)[1]
+
+
+def test_an_answer_of_any_shape_is_read_or_reported_never_a_traceback():
+    from generator.importers.serviceitems import candidates
+
+    tried = 0
+    for read, entry in recorded_entries():
+        for odd in reshaped(entry):
+            found, problems = candidates([("entry", read(odd))], "service")
+            assert len(found) + len(problems) == 1  # the entry is imported or reported
+            tried += 1
+    assert tried > 2000

@@ -20,8 +20,11 @@ from .fields import arxiv_id, clean_doi
 from .serviceitems import (
     arxiv_url,
     candidates,
+    entries,
     fetch_each,
+    field,
     issued,
+    mapping,
     person,
     read_sources,
     without_empty,
@@ -77,9 +80,11 @@ def fetch_author(author: str, client: Client, log: Callable[[str], None]
         answer = _answer(client, url, f"OpenAlex author {author}")
         if isinstance(answer, Problem):
             return [], [answer]
-        page = [w for w in answer.get("results") or [] if isinstance(w, dict)]
+        page = entries(answer.get("results"))
         works += page
-        cursor = (answer.get("meta") or {}).get("next_cursor") if page else None
+        following = field(answer, "meta", "next_cursor") if page else None
+        # a cursor that does not move on would be asked for ever
+        cursor = following if isinstance(following, str) and following != cursor else None
         if cursor:
             log(f"OpenAlex: author {author}: {len(works)} works so far")
     items = [(_short(w.get("id")), work_item(w)) for w in works]
@@ -116,17 +121,16 @@ def _short(openalex_id) -> str:
 
 def work_item(work: dict) -> dict:
     """A CSL-JSON item of an OpenAlex work."""
-    source = ((work.get("primary_location") or {}).get("source") or {})
-    biblio = work.get("biblio") or {}
-    doi = clean_doi(str((work.get("ids") or {}).get("doi") or work.get("doi") or ""))
+    source = mapping(field(work, "primary_location", "source"))
+    biblio = mapping(work.get("biblio"))
+    doi = clean_doi(str(field(work, "ids", "doi") or work.get("doi") or ""))
     arxiv = _arxiv(work, doi)
     item = {
         "type": _type(work, source),
         "title": work.get("title") or work.get("display_name"),
-        "author": [p for p in (person((a.get("author") or {}).get("display_name")
+        "author": [p for p in (person(field(a, "author", "display_name")
                                       or a.get("raw_author_name"))
-                               for a in work.get("authorships") or [] if isinstance(a, dict))
-                   if p],
+                               for a in entries(work.get("authorships"))) if p],
         "issued": issued(*str(work.get("publication_date") or "").split("-"))
         or issued(work.get("publication_year")),
         "container-title": source.get("display_name") if source.get("type") != "repository"
@@ -159,8 +163,8 @@ def _arxiv(work: dict, doi: str | None) -> str | None:
     """The arXiv id of a work: its arXiv DOI, or an arXiv location of it."""
     if doi and doi.lower().startswith(ARXIV_DOI):
         return arxiv_id(doi[len(ARXIV_DOI):])
-    for location in work.get("locations") or []:
-        url = str((location or {}).get("landing_page_url") or "")
+    for location in entries(work.get("locations")):
+        url = str(location.get("landing_page_url") or "")
         if "arxiv.org/" in url and arxiv_id(url):
             return arxiv_id(url)
     return None

@@ -11,7 +11,15 @@ from collections.abc import Callable
 from ..problems import Problem
 from .common import Candidate
 from .fields import clean_doi
-from .serviceitems import arxiv_url, candidates, issued, person, without_empty
+from .serviceitems import (
+    arxiv_url,
+    candidates,
+    entries,
+    field,
+    issued,
+    person,
+    without_empty,
+)
 from .web import Client, Service, read_json
 
 # ORCID's public API allows 24 requests a second (bursts of 40); a slower pace costs little
@@ -72,7 +80,7 @@ def fetch_works(orcid: str, client: Client, log: Callable[[str], None]
     listing = _answer(client, f"{API}/{orcid}/works", f"ORCID iD {orcid}")
     if isinstance(listing, Problem):
         return [], [listing]
-    codes = [code for code in map(_preferred, listing.get("group") or []) if code]
+    codes = [code for code in map(_preferred, entries(listing.get("group"))) if code]
     works = []
     for start in range(0, len(codes), BULK):
         if len(codes) > BULK:
@@ -82,7 +90,7 @@ def fetch_works(orcid: str, client: Client, log: Callable[[str], None]
         answer = _answer(client, f"{API}/{orcid}/works/{chunk}", f"works of ORCID iD {orcid}")
         if isinstance(answer, Problem):
             return [], [answer]
-        works += [entry.get("work") for entry in answer.get("bulk") or []]
+        works += [entry.get("work") for entry in entries(answer.get("bulk"))]
     items = [(f"work {work.get('put-code')}", work_item(work)) for work in works
              if isinstance(work, dict)]
     return candidates(items, f"orcid.org/{orcid}")
@@ -95,7 +103,7 @@ def _answer(client: Client, url: str, what: str) -> dict | Problem:
 def _preferred(group) -> str | None:
     """The put-code of the version ORCID shows for a group of versions of one work: the one the
     researcher ranked highest (display-index), else the first."""
-    summaries = [s for s in (group or {}).get("work-summary") or [] if isinstance(s, dict)]
+    summaries = entries(field(group, "work-summary"))
     if not summaries:
         return None
     code = max(summaries, key=_rank).get("put-code")  # the first of equals
@@ -111,14 +119,14 @@ def work_item(work: dict) -> dict:
     """A CSL-JSON item of an ORCID work."""
     ids = _external_ids(work)
     url = _value(work.get("url"))
-    date = work.get("publication-date") or {}
     item = {
         "type": TYPES.get(str(work.get("type") or "").lower(), "article"),
-        "title": _title(work.get("title") or {}),
+        "title": _title(work),
         "author": [p for p in map(person, _contributors(work)) if p],
-        "issued": issued(*(_value(date.get(k)) for k in ("year", "month", "day"))),
+        "issued": issued(*(_value(field(work, "publication-date", k)) for k in ("year", "month",
+                                                                        "day"))),
         "container-title": _value(work.get("journal-title")),
-        "abstract": work.get("short-description") or "",
+        "abstract": work.get("short-description"),
         "DOI": ids.get("doi"),
         "URL": arxiv_url(ids.get("arxiv")) or (None if "doi.org/" in url else url),
     }
@@ -129,16 +137,15 @@ def _value(field) -> str:
     return str(field.get("value") or "") if isinstance(field, dict) else ""
 
 
-def _title(title: dict) -> str:
-    main, sub = _value(title.get("title")), _value(title.get("subtitle"))
+def _title(work: dict) -> str:
+    main, sub = _value(field(work, "title", "title")), _value(field(work, "title", "subtitle"))
     return f"{main}: {sub}" if main and sub else main
 
 
 def _contributors(work: dict) -> list[str]:
-    listed = (work.get("contributors") or {}).get("contributor") or []
     names = []
-    for contributor in listed:
-        role = ((contributor or {}).get("contributor-attributes") or {}).get("contributor-role")
+    for contributor in entries(field(work, "contributors", "contributor")):
+        role = field(contributor, "contributor-attributes", "contributor-role")
         if role in (None, "author", "http://credit.niso.org/contributor-roles/"):
             names.append(_value(contributor.get("credit-name")))
     return names
@@ -147,8 +154,8 @@ def _contributors(work: dict) -> list[str]:
 def _external_ids(work: dict) -> dict[str, str]:
     """The work's own DOI and arXiv id (relationship self), not those of what it is part of."""
     found = {}
-    for ext in (work.get("external-ids") or {}).get("external-id") or []:
-        if not isinstance(ext, dict) or ext.get("external-id-relationship") not in (None, "self"):
+    for ext in entries(field(work, "external-ids", "external-id")):
+        if ext.get("external-id-relationship") not in (None, "self"):
             continue
         kind, value = str(ext.get("external-id-type") or ""), str(ext.get("external-id-value"))
         if kind == "doi" and clean_doi(value):

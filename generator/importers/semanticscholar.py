@@ -15,8 +15,10 @@ from .common import Candidate
 from .serviceitems import (
     arxiv_url,
     candidates,
+    entries,
     fetch_each,
     issued,
+    mapping,
     person,
     read_sources,
     without_empty,
@@ -70,8 +72,10 @@ def fetch_author(author: str, client: Client, log: Callable[[str], None]
         answer = _answer(client, url, f"Semantic Scholar author {author}")
         if isinstance(answer, Problem):
             return [], [answer]
-        papers += [p for p in answer.get("data") or [] if isinstance(p, dict)]
-        offset = answer.get("next") if isinstance(answer.get("next"), int) else None
+        papers += entries(answer.get("data"))
+        following = answer.get("next")
+        # a next page that does not move on would be asked for ever
+        offset = following if type(following) is int and following > offset else None
         if offset is not None:
             log(f"Semantic Scholar: author {author}: {len(papers)} papers so far")
     items = [(f"paper {p.get('paperId')}", paper_item(p)) for p in papers]
@@ -98,17 +102,16 @@ def _answer(client: Client, url: str, what: str) -> dict | Problem:
 
 def paper_item(paper: dict) -> dict:
     """A CSL-JSON item of a Semantic Scholar paper."""
-    ids = paper.get("externalIds") or {}
-    journal = paper.get("journal") or {}
-    kinds = paper.get("publicationTypes") or []
+    ids, journal = mapping(paper.get("externalIds")), mapping(paper.get("journal"))
+    kinds = paper.get("publicationTypes") if isinstance(paper.get("publicationTypes"), list) else []
     date = str(paper.get("publicationDate") or "").split("-")
     item = {
-        "type": next((TYPES[k] for k in kinds if k in TYPES),
+        "type": next((TYPES[k] for k in kinds if isinstance(k, str) and k in TYPES),
                      "article" if ids.get("ArXiv") and not journal.get("name") else
                      "article-journal"),
         "title": paper.get("title"),
-        "author": [p for p in (person(a.get("name")) for a in paper.get("authors") or []
-                               if isinstance(a, dict)) if p],
+        "author": [p for p in (person(a.get("name")) for a in entries(paper.get("authors")))
+                   if p],
         "issued": issued(*date) if date[0] else issued(paper.get("year")),
         "container-title": journal.get("name") or paper.get("venue"),
         "volume": journal.get("volume"),

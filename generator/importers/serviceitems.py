@@ -37,14 +37,34 @@ def issued(year=None, month=None, day=None) -> dict | None:
     return {"date-parts": [parts]} if parts else None
 
 
-def arxiv_url(arxiv: str | None) -> str | None:
+def arxiv_url(arxiv) -> str | None:
     """arXiv's page of an id: the CSL-JSON reader takes a paper's arXiv id from its URL."""
-    return f"https://arxiv.org/abs/{arxiv.strip()}" if arxiv and arxiv.strip() else None
+    text = str(arxiv or "").strip()
+    return f"https://arxiv.org/abs/{text}" if text else None
 
 
 def person(name) -> dict | None:
     text = " ".join(str(name or "").split())
     return {"literal": text} if text else None
+
+
+def field(value, *keys):
+    """value[keys[0]][keys[1]]...: None where a step is missing or is not a mapping (a service's
+    JSON is read as it comes, whatever its shape)."""
+    for key in keys:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
+
+
+def mapping(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def entries(value) -> list[dict]:
+    """The mappings of a JSON list; anything else holds none."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def without_empty(item: dict) -> dict:

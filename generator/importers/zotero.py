@@ -19,7 +19,9 @@ from .fields import arxiv_id, clean_doi
 from .serviceitems import (
     arxiv_url,
     candidates,
+    entries,
     fetch_each,
+    field,
     issued,
     read_sources,
     without_empty,
@@ -67,7 +69,7 @@ def fetch(sources: list[str], client: Client,
 
 def fetch_library(path: str, client: Client, log: Callable[[str], None]
                   ) -> tuple[list[Candidate], list[Problem]]:
-    entries, start = [], 0
+    found, start = [], 0
     while start is not None:
         url = f"{API}/{path}/items/top?format=json&limit={PAGE}&start={start}"
         response = client.get(ZOTERO, url, "application/json", _headers())
@@ -78,12 +80,12 @@ def fetch_library(path: str, client: Client, log: Callable[[str], None]
         answer = read_json(response, ZOTERO, f"Zotero library {path}")
         if isinstance(answer, Problem):
             return [], [answer]
-        page = [e for e in answer.get("items") or [] if isinstance(e, dict)]
-        entries += page
+        page = entries(answer.get("items"))
+        found += page
         start = start + PAGE if _has_next(response, len(page)) else None
         if start is not None:
-            log(f"Zotero: {path}: {len(entries)} items so far")
-    papers = [e for e in entries if _data(e).get("itemType") not in NOT_PAPERS]
+            log(f"Zotero: {path}: {len(found)} items so far")
+    papers = [e for e in found if _data(e).get("itemType") not in NOT_PAPERS]
     items = [(f"item {_data(e).get('key') or e.get('key')}", item_of(e)) for e in papers]
     return candidates(items, f"zotero.org/{path}")
 
@@ -109,7 +111,7 @@ def _data(entry: dict) -> dict:
 def item_of(entry: dict) -> dict:
     """A CSL-JSON item of a Zotero item (its `data`, and `meta.parsedDate` for the date)."""
     data = _data(entry)
-    parsed = str((entry.get("meta") or {}).get("parsedDate") or "").split("-")
+    parsed = str(field(entry, "meta", "parsedDate") or "").split("-")
     doi = clean_doi(str(data.get("DOI") or ""))
     arxiv = arxiv_id(str(data.get("archiveID") or "")) or (
         arxiv_id(str(data.get("url") or "")) if "arxiv.org" in str(data.get("url")) else None)
@@ -133,8 +135,7 @@ def item_of(entry: dict) -> dict:
 
 
 def _creators(data: dict, role: str) -> list[dict]:
-    return [c for c in data.get("creators") or []
-            if isinstance(c, dict) and c.get("creatorType") == role]
+    return [c for c in entries(data.get("creators")) if c.get("creatorType") == role]
 
 
 def _name(creator: dict) -> dict | None:
