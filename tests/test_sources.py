@@ -10,7 +10,9 @@ import datetime
 import pytest
 import requests
 import responses
-from sourcetools import FIXTURES, FakeClock, papers, replay
+
+# FRAMING is imported by the sync tests from here
+from sourcetools import FIXTURES, FRAMING, FakeClock, papers, replay  # noqa: F401
 
 from generator.importers.web import Client, Service, ServiceError, cached_session, retry_after
 
