@@ -6,58 +6,23 @@ limits are measured, not slept."""
 from __future__ import annotations
 
 import datetime
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 import requests
 import responses
-import yaml
+
+# FRAMING is imported by the sync tests from here
+from sourcetools import FIXTURES, FRAMING, FakeClock, papers, replay  # noqa: F401
 
 from generator.importers.web import Client, Service, ServiceError, cached_session, retry_after
 
-FIXTURES = Path(__file__).parent / "fixtures" / "sources"
 DOI = "10.1126/science.169.3946.635"
-# framing of the recorded transfer, which the replay redoes itself
-FRAMING = {"transfer-encoding", "content-length", "content-encoding"}
-
-
-@contextmanager
-def replay(name: str):
-    """Answer each request a cassette recorded with its recorded answer."""
-    interactions = yaml.safe_load((FIXTURES / name).read_text(encoding="utf-8"))["interactions"]
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        for interaction in interactions:
-            request, answer = interaction["request"], interaction["response"]
-            headers = [(k, v) for k, values in answer["headers"].items() for v in values
-                       if k.lower() not in FRAMING]
-            mock.add(request["method"], request["uri"], body=answer["body"]["string"],
-                     status=answer["status"]["code"], headers=headers)
-        yield mock
-
-
-class FakeClock:
-    """Time that moves only when slept through."""
-
-    def __init__(self):
-        self.now, self.slept = 1000.0, []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(round(seconds, 6))
-        self.now += seconds
 
 
 def client(clock: FakeClock, cache_dir=None, **kwargs) -> Client:
     wall = datetime.datetime(2026, 6, 16, 13, 0, tzinfo=datetime.UTC)
     return Client(cached_session(cache_dir), "curator@example.org", clock=clock,
                   sleep=clock.sleep, now=lambda: wall, **kwargs)
-
-
-def papers(root: Path) -> list[str]:
-    return sorted(p.name for p in (root / "data" / "papers").glob("*.yml"))
 
 
 def test_doi_import_resolves_to_csl_json_and_writes_a_record(project, cli):

@@ -70,13 +70,9 @@ def parse_csl_json(text: str, display: str) -> tuple[list[Candidate], list[Probl
         known = isinstance(item, dict) and _plain(item.get("id"))
         label = f"item {n}" + (f", id {_text(item, 'id')[:60]}" if known else "")
         where = Candidate({}, display, 0, label)
-        try:
-            record = item_record(item, n in too_deep)
-        except EntryError as err:
-            problems.append(where.problem(f"not imported: {err.message}", err.field_name))
-            continue
-        if record is None:
-            problems.append(where.problem("not imported: an item needs a title", "title"))
+        record, problem = checked_record(item, where, n in too_deep)
+        if problem:
+            problems.append(problem)
             continue
         given = _text(item, "citation-key") or _text(item, "citationKey")
         if given and "citekey" not in record:
@@ -168,6 +164,18 @@ def _value(value, field: str) -> str:
 
 def _text(item: dict, name: str, field: str = "") -> str:
     return " ".join(_value(item.get(name), field or name).split())
+
+
+def checked_record(item, where: Candidate, too_deep: bool = False
+                   ) -> tuple[dict | None, Problem | None]:
+    """The record of an item, or the problem of where it is that leaves it out."""
+    try:
+        record = item_record(item, too_deep)
+    except EntryError as err:
+        return None, where.problem(f"not imported: {err.message}", err.field_name)
+    if record is None:
+        return None, where.problem("not imported: an item needs a title", "title")
+    return record, None
 
 
 def item_record(item, too_deep: bool = False) -> dict | None:

@@ -32,6 +32,13 @@ def dblp_pids(sources: list[str]) -> tuple[list[str], list[Problem]]:
     return pids, problems
 
 
+def fetch(sources: list[str], client: Client, log: Callable[[str], None] = lambda line: None
+          ) -> tuple[list[Candidate], list[Problem]]:
+    pids, problems = dblp_pids(sources)
+    found, trouble = fetch_people(pids, client, log)
+    return found, problems + trouble
+
+
 def fetch_people(pids: list[str], client: Client,
                  log: Callable[[str], None] = lambda line: None
                  ) -> tuple[list[Candidate], list[Problem]]:

@@ -51,6 +51,13 @@ def doi_list(sources: list[str]) -> tuple[list[str], list[Problem]]:
     return dois, problems
 
 
+def fetch(sources: list[str], client: Client, log: Callable[[str], None] = lambda line: None
+          ) -> tuple[list[Candidate], list[Problem]]:
+    dois, problems = doi_list(sources)
+    found, trouble = fetch_dois(dois, client, log)
+    return found, problems + trouble
+
+
 def fetch_dois(dois: list[str], client: Client,
                log: Callable[[str], None] = lambda line: None
                ) -> tuple[list[Candidate], list[Problem]]:

@@ -5,6 +5,7 @@ User-Agent and a way around the HTTP cache."""
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +19,18 @@ SERVICES = {
     "doi": ("DOI", "DOIs or doi.org URLs (a file of them too), resolved at doi.org to CSL-JSON"),
     "dblp": ("PID", "a person's publications on DBLP, by pid (11/1649) or profile URL; a CoRR "
                     "preprint and its published version become one record"),
+    "orcid": ("ORCID", "a researcher's public works on ORCID, by iD or orcid.org URL"),
+    "semantic-scholar": ("ID", "Semantic Scholar: an author's papers (author:ID or author page "
+                               "URL) or papers by id (DOI, arXiv:ID, CorpusId:ID, S2 id)"),
+    "openalex": ("ID", "OpenAlex: an author's works (author:A5023888391) or works by id "
+                       "(W2741809807, a DOI); key from $OPENALEX_API_KEY"),
+    "zotero": ("LIBRARY", "a Zotero library (users/ID or groups/ID) or one of its collections "
+                          "(users/ID/collections/KEY); key from $ZOTERO_API_KEY if private"),
 }
+# the module of each service, with its fetch(sources, client, log) -> (candidates, problems)
+MODULES = {"doi": "doi", "dblp": "dblp", "orcid": "orcid",
+           "semantic-scholar": "semanticscholar", "openalex": "openalex",
+           "zotero": "zotero"}
 
 
 def import_arguments(fmt: argparse.ArgumentParser, metavar: str) -> argparse.ArgumentParser:
@@ -55,14 +67,7 @@ def client_for(args: argparse.Namespace, cache_dir: Path):
 
 def fetch_candidates(fmt: str, sources: list[str], client,
                      log: Callable[[str], None]) -> tuple[list[Candidate], list[Problem]]:
-    if fmt == "dblp":
-        from .dblp import dblp_pids, fetch_people
-
-        pids, problems = dblp_pids(sources)
-        found, trouble = fetch_people(pids, client, log)
-        return found, problems + trouble
-    from .doi import doi_list, fetch_dois
-
-    dois, problems = doi_list(sources)
-    found, trouble = fetch_dois(dois, client, log)
-    return found, problems + trouble
+    """What a service gives for sources (the command's arguments), before any is written:
+    candidates and the problems of entries left out. A failed request raises ServiceError."""
+    module = importlib.import_module(f".{MODULES[fmt]}", __package__)
+    return module.fetch(sources, client, log)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import email.utils
+import json
 import os
 import re
 import time
@@ -95,9 +96,11 @@ class Client:
         self.last: dict[str, float] = {}  # service name: when the network was last asked
         self.sent = 0  # requests that reached the network, not the cache
 
-    def get(self, service: Service, url: str, accept: str) -> requests.Response:
-        """The answer to GET url; any status but 429 and 5xx is the caller's to judge."""
-        headers = {"Accept": accept, "User-Agent": self.agent}
+    def get(self, service: Service, url: str, accept: str,
+            extra: dict[str, str] | None = None) -> requests.Response:
+        """The answer to GET url; any status but 429 and 5xx is the caller's to judge. extra:
+        headers of the service's own (an API key), which the cache does not key on."""
+        headers = {"Accept": accept, "User-Agent": self.agent, **(extra or {})}
         cached = self._cached(url, headers)
         if cached is not None:
             return cached
@@ -163,6 +166,22 @@ def not_found(response: requests.Response, service: Service, what: str) -> Probl
                            f"{response.url}; check {what}, then try again later "
                            "(nothing was written)")
     return None
+
+
+def read_json(response: requests.Response, service: Service, what: str) -> dict | Problem:
+    """The JSON object of an answer (a list answer as {"items": list}); a problem of the entry
+    when what was asked for does not exist; an answer that is no JSON fails the run."""
+    gone = not_found(response, service, what)
+    if gone:
+        return gone
+    try:
+        answer = json.loads(response.content)
+    except ValueError:
+        raise ServiceError(f"{service.name}: the answer from {response.url} is not JSON; try "
+                           "again later (nothing was written)") from None
+    if isinstance(answer, list):
+        return {"items": answer}
+    return answer if isinstance(answer, dict) else {}
 
 
 def retry_after(value: str | None, now: datetime.datetime) -> float | None:
