@@ -52,6 +52,12 @@ def _parse_arxiv(values: list[str]):
     return arxiv_ids(values)
 
 
+def _parse_orcids(values: list[str]):
+    from .importers.orcid import orcid_ids
+
+    return orcid_ids(values)
+
+
 def _fetch_arxiv(ids: list[str], client, log) -> Found:
     from .importers.arxiv import ARXIV_API, fetch_entries
 
@@ -66,4 +72,10 @@ KINDS: dict[str, Kind] = {
     "doi": Kind("dois", "DOIs or doi.org URLs", _service("doi"), _parse_dois),
     "dblp": Kind("person", "DBLP pids (11/1649) or profile URLs", _service("dblp"), _parse_pids),
     "arxiv": Kind("ids", "arXiv ids or URLs", _fetch_arxiv, _parse_arxiv),
+    "orcid": Kind("person", "ORCID iDs or orcid.org URLs", _service("orcid"), _parse_orcids),
+    "semantic-scholar": Kind("ids", "Semantic Scholar author:ID or paper ids",
+                             _service("semantic-scholar")),
+    "openalex": Kind("ids", "OpenAlex author:A… or work ids", _service("openalex")),
+    "zotero": Kind("library", "Zotero libraries (users/ID, groups/ID, …/collections/KEY)",
+                   _service("zotero")),
 }

@@ -439,4 +439,38 @@ def test_the_readme_sources_example_is_valid(tmp_path):
     assert [(s.kind, s.values, s.topic) for s in sources] == [
         ("dblp", ("11/1649",), "complexity"),
         ("doi", ("10.1126/science.169.3946.635",), "physics"),
-        ("arxiv", ("2412.20114",), "complexity")]
+        ("arxiv", ("2412.20114",), "complexity"),
+        ("orcid", ("0000-0002-0613-2229",), "physics"),
+        ("zotero", ("groups/36222",), "physics")]
+
+
+def test_every_service_import_can_be_a_sync_source():
+    from generator.importers.services import SERVICES
+    from generator.sync_kinds import KINDS
+
+    assert set(SERVICES) | {"arxiv"} == set(KINDS)
+
+
+SERVICE_SOURCES = """\
+- kind: orcid
+  person: https://orcid.org/0000-0002-0613-2229
+  topic: physics
+- kind: zotero
+  library: users/475425
+  topic: complexity
+"""
+
+
+def test_orcid_and_zotero_sources_sync_then_change_nothing(site, cli, monkeypatch):
+    monkeypatch.delenv("ZOTERO_API_KEY", raising=False)
+    (site / "data" / "sources.yml").write_text(SERVICE_SOURCES, encoding="utf-8")
+    with recorded("orcid.yaml", "zotero.yaml"):
+        code, out, err = cli(site, "sync")
+    assert code == 0, err
+    assert summary(out).startswith("22 new, 0 updated, 0 unchanged"), out
+    before = tree(site)
+    with recorded("orcid.yaml", "zotero.yaml"):
+        code, out, err = cli(site, "sync")
+    assert code == 0, err
+    assert summary(out).startswith("0 new, 0 updated, 22 unchanged"), out
+    assert tree(site) == before
