@@ -103,7 +103,7 @@ def _acronym(word: str) -> str | None:
         return None
     upper = sum(c.isupper() for c in word)
     lower = sum(c.islower() for c in word)
-    roman = set(word) <= set("IVXLCDM")
+    roman = set(word) <= set("IVX")  # volume or edition numbers: II, XIV
     return word if upper >= 2 and 3 * upper >= lower and not roman else None
 
 
