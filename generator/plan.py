@@ -336,4 +336,7 @@ def _full_titles(members: list) -> list[str]:
     """The full venue titles of a series' year that its short name is not, most used first
     (ties by text)."""
     counts = Counter(name.full for _, name in members if name.full not in (None, name.short))
-    return sorted(counts, key=lambda title: (-counts[title], title))[:TITLES_SHOWN]
+    shown: dict[str, str] = {}  # one spelling of titles differing only in case and spacing
+    for title in sorted(counts, key=lambda title: (-counts[title], title)):
+        shown.setdefault(" ".join(title.split()).casefold(), title)
+    return list(shown.values())[:TITLES_SHOWN]

@@ -218,3 +218,13 @@ def test_series_pages_in_a_browser(browser, proceedings_site):
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         context.close()
+
+
+def test_a_year_names_each_full_title_once_whatever_its_case():
+    """As in the textbook's bibliography, where both spellings are used for NeurIPS."""
+    collection = Collection([
+        summary("a", "Advances in neural information processing systems", "2018"),
+        summary("b", "Advances in neural information processing systems", "2018"),
+        summary("c", "Advances in Neural Information Processing Systems", "2018")])
+    groups = plan_site(collection, PlanSettings()).by_path()["venues/neurips.md"].context["groups"]
+    assert groups == [["2018", 3, ["Advances in neural information processing systems"]]]
