@@ -41,7 +41,8 @@ def summary_payload(paper: Paper, full: str, digests: dict[str, str]) -> dict:
     return {
         "id": paper.id, "title": paper.title, "authors": [a.name for a in paper.authors],
         "date": paper.date, "added": paper.added, "topics": list(paper.topics),
-        "tags": list(paper.tags), "venue": paper.venue, "arxiv": paper.arxiv, "doi": paper.doi,
+        "tags": list(paper.tags), "venue": paper.venue,
+        "venue_short": paper.venue_short, "arxiv": paper.arxiv, "doi": paper.doi,
         "citekey": paper.citekey, "has_abstract": paper.has_abstract, "file": paper.origin.file,
         "prefix": list(paper.origin.prefix), "marks": marks, "local_pdf": paper.local_pdf,
         "digests": {"full": full, **digests},
@@ -58,7 +59,7 @@ def summary_from_payload(value: dict, documents: dict[str, Document]) -> PaperSu
         id=value["id"], title=value["title"],
         authors=tuple(Author(name) for name in value["authors"]), date=value["date"],
         added=value["added"], topics=tuple(value["topics"]), tags=tuple(value["tags"]),
-        venue=value["venue"], arxiv=value["arxiv"],
+        venue=value["venue"], venue_short=value["venue_short"], arxiv=value["arxiv"],
         doi=value["doi"], citekey=value["citekey"], has_abstract=value["has_abstract"],
         local_pdf=value["local_pdf"], origin=Origin(doc, tuple(value["prefix"])),
     )

@@ -45,6 +45,23 @@ class RelatedCount(c.Type):
         return value
 
 
+class VenueNamesOption(c.Type):
+    """A mapping of venue titles or patterns to short names, both non-empty text."""
+
+    def __init__(self):
+        super().__init__(dict, default={})
+
+    def run_validation(self, value):
+        value = super().run_validation(value)
+        for pattern, short in value.items():
+            if not (isinstance(pattern, str) and pattern.strip() and isinstance(short, str)
+                    and short.strip() and len(short) <= 100):
+                raise base.ValidationError(
+                    f"expected venue titles or patterns mapped to short names of at most 100 "
+                    f"characters, got {pattern!r}: {short!r}")
+        return value
+
+
 # The options that become PlanSettings and SiteSettings fields take those fields' defaults, so
 # each default is stated once; settings_from joins each option to its field by name.
 PLAN_DEFAULTS, SITE_DEFAULTS = PlanSettings(), SiteSettings()
@@ -75,6 +92,8 @@ class PapersConfig(base.Config):
     related = RelatedCount(PLAN_DEFAULTS.related)
     # index the built paper pages with Pagefind, for the search page
     search_index = c.Type(bool, default=True)
+    # venue (or a pattern with `*`) -> the short name pages show (`ICLR`, `ICLR 2015`)
+    venues = VenueNamesOption()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,9 +132,11 @@ def settings_from(config_file: Path, docs_dir: str | Path, directory_urls: bool,
         author_pages_from=options.author_pages_from,
         feeds=bool(absolute),
         related=options.related,
+        venues=tuple(options.venues.items()),
     )
     site = SiteSettings(directory_urls=bool(directory_urls), site_url=absolute,
-                        site_name=str(site_name or ""), reference_style=options.reference_style)
+                        site_name=str(site_name or ""), reference_style=options.reference_style,
+                        venues=tuple(options.venues.items()))
     return Settings(
         root=root,
         docs_dir=root / docs_dir,

@@ -66,7 +66,8 @@ def entry_data(paper) -> dict:
     return {
         "id": paper.id, "title": paper.title, "authors": names[:SHOWN_AUTHORS],
         "more_authors": max(0, len(names) - SHOWN_AUTHORS),
-        "year": paper.year, "venue": paper.venue, "added": paper.added,
+        "year": paper.year, "venue": paper.venue,
+        "venue_short": paper.venue_short, "added": paper.added,
         "topic": paper.topics[0] if paper.topics else None,
         "badges": [list(link) for link in paper_links(paper)[:SHOWN_BADGES]],
         "head": head, "tail": tail, "cut": cut,

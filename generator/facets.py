@@ -15,6 +15,7 @@ from functools import cached_property
 
 from .order import strip_accents
 from .slug import RESERVED_NAMES, slugify
+from .venues import DERIVED
 
 # Characters that show nothing: soft hyphen, zero-width space and joiners, word joiner,
 # byte-order mark, and the bidirectional marks, embeddings, overrides and isolates.
@@ -102,7 +103,11 @@ FACETS = (
     # Most authors of a large collection have one paper there, and that paper's page already
     # names them: a page per author starts at two papers (setting `author_pages_from`).
     Facet("authors", "Authors", "Author", _authors, min_papers=2),
-    Facet("venues", "Venues", "Venue", lambda p: (p.venue,) if p.venue else (), term_order="count"),
+    # A venue's series (ICLR for "3rd International Conference on Learning Representations,
+    # ICLR 2015, ..."): its page lists the series' years. The plan uses the `venues` setting's
+    # names (venues.py); this declaration derives them alone.
+    Facet("venues", "Venues", "Venue", DERIVED.terms, term_order="count",
+          term_template="venue.md.j2"),
 )
 FACET_NAMES = tuple(f.name for f in FACETS)
 

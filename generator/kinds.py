@@ -30,6 +30,7 @@ DECLARED = (
     Kind("topic", context="topic"),
     Kind("facet-index", context="facet"),
     Kind("term", context="facet"),
+    Kind("venue", context="venue"),  # a venue series: its years, each with its papers
     Kind("map-page"),
     Kind("bibtex", output="bibtex", part="bib"),
     Kind("json", output="json", part="data", pieces=True),

@@ -62,6 +62,7 @@ class Paper:
     topics: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     venue: str | None = None
+    venue_short: str | None = None  # a short name for display; citations keep `venue`
     arxiv: str | None = None
     doi: str | None = None
     citekey: str | None = None
@@ -106,6 +107,7 @@ class PaperSummary:
     topics: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     venue: str | None = None
+    venue_short: str | None = None
     arxiv: str | None = None
     doi: str | None = None
     citekey: str | None = None

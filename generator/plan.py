@@ -6,12 +6,15 @@ from the plan; nothing here renders or touches the disk.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
+from itertools import groupby
 
 from .charts import home_charts
 from .facets import FACETS, Facet, FacetTerms, Term, group_terms
 from .feeds import STYLESHEET, added_day, feed_date, newest_for_feed
 from .order import OTHER_LETTER, initial, orders
+from .venues import VenueNames
 
 FULL, ENTRY = "full", "entry"  # what a page shows of each of its papers
 HOME = "_generated/home.md"
@@ -55,6 +58,7 @@ class PlanSettings:
     author_pages_from: int = 2  # papers an author needs for a page of their own
     feeds: bool = False  # only with an absolute site_url: a feed's links must be absolute
     related: int = 5  # related papers on a paper page; 0: none, and no map
+    venues: tuple[tuple[str, str], ...] = ()  # venue (or pattern with `*`) -> short name
 
 
 @dataclass
@@ -110,9 +114,12 @@ def plan_site(collection, settings: PlanSettings, since: dict[str, str] | None =
     since = since or {}
     by_title, newest, by_letter = orders(collection.papers)
     facets = {"topics": topic_terms(collection, newest)}
+    venues = VenueNames(settings.venues)
     for facet in FACETS:
         least = settings.author_pages_from if facet.name == "authors" else None
         ordered = by_title if facet.paper_order == "title" else newest
+        if facet.name == "venues":  # series named by the settings too
+            facet = replace(facet, terms_of=venues.terms)
         facets[facet.name] = group_terms(facet, ordered, least)
     pages = [
         _home(collection, newest, facets, settings, since),
@@ -123,6 +130,7 @@ def plan_site(collection, settings: PlanSettings, since: dict[str, str] | None =
     ]
     for facet in FACETS:
         pages += _facet_pages(facets[facet.name], settings)
+    pages += _series_pages(facets["venues"], settings, venues, collection.papers)
     pages += _downloads(collection, facets, settings)
     left_out = None
     if settings.feeds:
@@ -205,8 +213,9 @@ def _term_links(paper, facets: dict[str, FacetTerms]) -> dict[str, dict[str, str
     links: dict[str, dict[str, str]] = {}
     for facet in FACETS:
         slugs = facets[facet.name].slugs
+        terms_of = facets[facet.name].facet.terms_of  # venues: as the settings name them
         # the terms with a page
-        keys = [key for key in (facet.key(term) for term in facet.terms_of(paper)) if key in slugs]
+        keys = [key for key in (facet.key(term) for term in terms_of(paper)) if key in slugs]
         if keys:
             links[facet.name] = {key: slugs[key] for key in keys}
     return links
@@ -282,7 +291,7 @@ def _facet_pages(terms: FacetTerms, settings: PlanSettings) -> list[Page]:
                    "rows": [list(row) for row in part], "terms": len(rows), "papers": papers}
         path = numbered_path(f"{facet.name}/index.md", n)
         pages.append(Page(path, facet.index_template, "facet-index", context))
-    for term in terms.terms:
+    for term in terms.terms if facet.name != "venues" else ():  # venues: _series_pages
         feed = feed_path(facet.name, term.slug) if facet.feeds and settings.feeds else None
         context = {"facet": facet.name, "term": term.key, "label": term.label,
                    "count": len(term.paper_ids), "feed": feed}
@@ -290,3 +299,44 @@ def _facet_pages(terms: FacetTerms, settings: PlanSettings) -> list[Page]:
                           term.paper_ids, settings.per_page, context)
     return pages
 
+
+TITLES_SHOWN = 3  # full venue titles named under a year of a series page
+
+
+def _series_pages(terms: FacetTerms, settings: PlanSettings, venues: VenueNames,
+                  papers) -> list[Page]:
+    """A venue series' pages: its years, newest first, each with its papers (newest first)
+    and the full titles its papers give the venue that year."""
+    summaries = {p.id: p for p in papers}
+    pages = []
+    for term in terms.terms:
+        years: dict[str, list] = {}
+        for paper_id in term.paper_ids:
+            name = venues.of(summaries[paper_id])
+            years.setdefault(name.year or "", []).append((paper_id, name))
+        order = sorted(years, key=lambda year: (year != "", year), reverse=True)  # undated last
+        ids = tuple(paper_id for year in order for paper_id, _ in years[year])
+        year_at = [year for year in order for _ in years[year]]
+        starts, at = [], 0
+        for year in order:
+            starts.append([year, len(years[year]), at // settings.per_page + 1])
+            at += len(years[year])
+        titles = {year: _full_titles(years[year]) for year in order}
+        context = {"facet": "venues", "term": term.key, "label": term.label,
+                   "count": len(ids), "years": starts}
+        for n, page in enumerate(paginate(f"venues/{term.slug}.md", "venue.md.j2", "venue",
+                                          ids, settings.per_page, context)):
+            shown = year_at[n * settings.per_page : (n + 1) * settings.per_page]
+            groups = [[year, len(list(run)), titles[year]] for year, run in groupby(shown)]
+            pages.append(replace(page, context={**page.context, "groups": groups}))
+    return pages
+
+
+def _full_titles(members: list) -> list[str]:
+    """The full venue titles of a series' year that its short name is not, most used first
+    (ties by text)."""
+    counts = Counter(name.full for _, name in members if name.full not in (None, name.short))
+    shown: dict[str, str] = {}  # one spelling of titles differing only in case and spacing
+    for title in sorted(counts, key=lambda title: (-counts[title], title)):
+        shown.setdefault(" ".join(title.split()).casefold(), title)
+    return list(shown.values())[:TITLES_SHOWN]

@@ -36,6 +36,7 @@ from .pageurls import root_prefix, site_url
 from .plan import ENTRY, Page, numbered_path
 from .problems import DataError, Problem
 from .searchdata import filter_text, search_fields
+from .venues import VenueNames
 
 FACETS_BY_NAME = {f.name: f for f in FACETS}
 # Entries are rendered once per paper with this stand-in for the way back to the site root,
@@ -58,6 +59,7 @@ class SiteSettings:
     site_name: str = ""
     # a CSL style shipped in generator/styles ("acm", "apa"), or "none"
     reference_style: str = "acm"
+    venues: tuple[tuple[str, str], ...] = ()  # as PlanSettings.venues: the names pages show
 
     def absolute(self, docs_path: str) -> str:
         """The address of a page (or file) under docs/ on the published site; site-relative without
@@ -204,6 +206,7 @@ class Renderer:
         self.facets = [FACETS_BY_NAME[name] for name in FACETS_BY_NAME]
         self.entry_template = env.from_string(ENTRY_TEMPLATE)
         self.entry_html: dict[str, str] = {}
+        self.venues = VenueNames(site.venues)
 
     def render(self, page: Page) -> str:
         output = kind_of(page).output
@@ -270,6 +273,7 @@ class Renderer:
             "topic_title": lambda t: self.topics[t].title if t in self.topics else t,
             "children": lambda t: self.children.get(t, []),
             "paper_links": paper_links, "pager_numbers": pager_numbers, "facets": self.facets,
+            "venue_name": self.venues.name,
         }
 
     def _context(self, page: Page) -> dict:
@@ -326,7 +330,8 @@ class Renderer:
         return {"cite": {"reference": reference, "style": label, "ris": ris_text(data, url),
                          "head": head_tags(data, url, address),
                          "bibtex": unlisted(own["bib"])[0]},
-                "search": search_fields(context["p"], self.topic_titles, self.parents),
+                "search": search_fields(context["p"], self.topic_titles, self.parents,
+                                        self.venues.terms(context["p"])),
                 "related": [self.parts(paper_id)["entry"] for paper_id in related]}
 
     def _sections(self, page: Page, context: dict) -> dict:
@@ -338,6 +343,17 @@ class Renderer:
             sections[-1][1].append(e)
         return {"sections": sections}
 
+    def _venue(self, page: Page, context: dict) -> dict:
+        """A series page's years on this page, each with its entries."""
+        prefix = root_prefix(page.path, self.site.directory_urls)
+        groups, at = [], 0
+        for year, count, titles in page.context["groups"]:
+            ids = page.paper_ids[at : at + count]
+            groups.append((year, titles, self._entries_html(ids, prefix)))
+            at += count
+        return {**self._facet(page, context), "groups": groups}
+
     CONTEXTS: dict[str, Callable[[Renderer, Page, dict], dict]] = {
         "topic": _topic, "facet": _facet, "cards": _cards, "paper": _paper, "sections": _sections,
+        "venue": _venue,
     }

@@ -28,9 +28,10 @@ def index_value(text: str) -> str:
     return ENCODED.sub(lambda m: quote(m.group(), safe=""), filter_text(text))
 
 
-def search_fields(paper, topic_titles: dict[str, str], parents: dict[str, str | None]) -> dict:
+def search_fields(paper, topic_titles: dict[str, str], parents: dict[str, str | None],
+                  venues: tuple[str, ...] = ()) -> dict:
     """{"filters": {name: [values]}, "meta": {name: text}} for one paper page. A paper in a
-    sub-topic is found under its parent area too."""
+    sub-topic is found under its parent area too; venues: its venue series (venues.py)."""
     topics = []
     for topic_id in paper.topics:
         for tid in (topic_id, parents.get(topic_id)):
@@ -40,7 +41,7 @@ def search_fields(paper, topic_titles: dict[str, str], parents: dict[str, str | 
     filters = {
         "topic": topics,
         "year": [paper.year] if paper.year else [],
-        "venue": [plain_text(paper.venue)] if paper.venue else [],
+        "venue": [plain_text(venue) for venue in venues],
         "tag": list(paper.tags),
         "author": authors,
     }

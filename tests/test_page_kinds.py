@@ -321,7 +321,7 @@ def page_kinds(shipped_collection, rich_collection, shipped_dir) -> list[tuple[s
         ("years-index", "rich", "/years/"), ("year", "rich", "/years/2024/"), ("tags-index", "rich", "/tags/"),
         ("tag", "rich", "/tags/deep-learning/"), ("paper-full", "rich", f"/papers/{special.id}/"), ("about", "shipped", "/about/"),
         ("authors-index", "rich", "/authors/"), ("author", "rich", "/authors/ada-lovelace/"), ("venues-index", "rich", "/venues/"),
-        ("venue", "rich", "/venues/neurips-2024/"), ("list-page-2", "paged", f"/topics/{topic.id}/page/2/"),
+        ("venue", "rich", "/venues/neurips/"), ("list-page-2", "paged", f"/topics/{topic.id}/page/2/"),
         *((f"shipped-{facet[:-1]}", "shipped", first_term_page(shipped_dir, facet)) for facet in ("years", "tags", "authors", "venues")),
         ("map", "shipped", "/map/"), ("search", "shipped", "/search/?q=learning&topic=Computer+Vision&not-year=2023"),
     ]
