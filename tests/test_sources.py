@@ -335,7 +335,8 @@ def test_update_makes_a_preprint_record_cite_its_published_version_a_later_run_f
     with replay("dblp.yaml"):
         code, out, err = cli(root, "import", "dblp", "11/1649", "--update", "--no-cache")
     assert code == 0, err
-    assert f"update data/papers/{MERGED}: add type, venue, doi, bib (" in out
+    assert (f"update data/papers/{MERGED}: cite the published version (type, venue, doi, bib) "
+            "(dblp.org/pid/11/1649.bib:56)") in out.splitlines()
     assert "merged dblp.org/pid/11/1649.bib:97 (arXiv 2412.20114) into" in out
     record = yaml.safe_load((root / "data/papers" / MERGED).read_text(encoding="utf-8"))
     assert record["doi"] == "10.1145/3618260.3649616" and record["arxiv"] == "2412.20114"

@@ -73,6 +73,8 @@ class Outcome:
     updated: list[tuple[str, Candidate, list[str]]] = field(default_factory=list)
     duplicates: list[tuple[Candidate, str]] = field(default_factory=list)
     merged: list = field(default_factory=list)  # a preprint folded into its published version
+    # record file -> its fields replaced by its published version's (a preprint's record)
+    replaced: dict[str, list[str]] = field(default_factory=dict)
     # reported; their entries (or fields) left out
     problems: list[Problem] = field(default_factory=list)
 
@@ -285,7 +287,10 @@ def _planned_updates(fills: list, root: Path, outcome: Outcome) -> list[tuple[Pa
                                  for p in problems]
             continue
         planned[path] = (new_text, present | set(missing))
-        outcome.updated.append((display_path(path, root), candidate, [*upgraded, *missing]))
+        shown = display_path(path, root)
+        outcome.updated.append((shown, candidate, list(missing)))
+        if upgraded:
+            outcome.replaced[shown] = list(upgraded)
     return [(path, text) for path, (text, _) in planned.items()]
 
 
