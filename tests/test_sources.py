@@ -10,6 +10,7 @@ import datetime
 import pytest
 import requests
 import responses
+import yaml
 
 # FRAMING is imported by the sync tests from here
 from sourcetools import FIXTURES, FRAMING, FakeClock, papers, replay  # noqa: F401
@@ -304,3 +305,41 @@ def test_a_file_of_dois_is_read_and_repeats_are_asked_once(project, cli):
         code, out, _ = cli(root, "import", "doi", str(listing))
         assert len(mock.calls) == 2
     assert code == 0 and out.splitlines()[-1].startswith("1 created")
+
+
+STOC = "@inproceedings{DBLP:conf/stoc/HakoniemiLT24,"
+
+
+def before_the_stoc_version(body: str) -> str:
+    """DBLP's list as it was before the STOC version was listed: the recorded export less that
+    one entry (its CoRR preprint stays)."""
+    start = body.index(STOC)
+    return body[:start] + body[body.index("\n}\n", start) + 3:]
+
+
+def test_update_makes_a_preprint_record_cite_its_published_version_a_later_run_finds(
+        project, cli):
+    root = project()
+    with replay("dblp.yaml") as mock:
+        mock.replace("GET", "https://dblp.org/pid/11/1649.bib",
+                     body=before_the_stoc_version(mock.registered()[0].body))
+        assert cli(root, "import", "dblp", "11/1649", "--no-cache")[0] == 0
+    preprint = (root / "data/papers" / MERGED).read_bytes()
+    assert b"venue: CoRR" in preprint and b"doi: 10.48550/ARXIV.2412.20114" in preprint
+    with replay("dblp.yaml"):
+        code, out, _ = cli(root, "import", "dblp", "11/1649", "--update", "--no-cache",
+                           "--dry-run")
+    assert code == 0 and (root / "data/papers" / MERGED).read_bytes() == preprint
+    assert ("would merge dblp.org/pid/11/1649.bib:97 (arXiv 2412.20114) into "
+            "dblp.org/pid/11/1649.bib:56: one record citing the published version") in out
+    with replay("dblp.yaml"):
+        code, out, err = cli(root, "import", "dblp", "11/1649", "--update", "--no-cache")
+    assert code == 0, err
+    assert (f"update data/papers/{MERGED}: cite the published version (type, venue, doi, bib) "
+            "(dblp.org/pid/11/1649.bib:56)") in out.splitlines()
+    assert "merged dblp.org/pid/11/1649.bib:97 (arXiv 2412.20114) into" in out
+    record = yaml.safe_load((root / "data/papers" / MERGED).read_text(encoding="utf-8"))
+    assert record["doi"] == "10.1145/3618260.3649616" and record["arxiv"] == "2412.20114"
+    assert record["type"] == "inproceedings" and record["bib"]["pages"] == "1396–1404"
+    assert "journal" not in record["bib"] and "CoRR" not in str(record)
+    assert record["citekey"] == "DBLP:journals/corr/abs-2412-20114"  # the key cited so far

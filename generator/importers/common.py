@@ -73,6 +73,8 @@ class Outcome:
     updated: list[tuple[str, Candidate, list[str]]] = field(default_factory=list)
     duplicates: list[tuple[Candidate, str]] = field(default_factory=list)
     merged: list = field(default_factory=list)  # a preprint folded into its published version
+    # record file -> its fields replaced by its published version's (a preprint's record)
+    replaced: dict[str, list[str]] = field(default_factory=dict)
     # reported; their entries (or fields) left out
     problems: list[Problem] = field(default_factory=list)
 
@@ -260,6 +262,7 @@ def _planned_updates(fills: list, root: Path, outcome: Outcome) -> list[tuple[Pa
     planned: dict[Path, tuple[str, set]] = {}
     for paper, candidate, record in fills:
         path = root / paper.origin.file
+        upgraded: dict = {}
         if path not in planned:
             doc, _ = read_yaml(path, paper.origin.file)
             if doc is None or not isinstance(doc.value, dict):
@@ -268,24 +271,43 @@ def _planned_updates(fills: list, root: Path, outcome: Outcome) -> list[tuple[Pa
                 outcome.duplicates.append((candidate, why))
                 continue
             # read as bytes, so its line endings stay as they are
-            planned[path] = (path.read_bytes().decode("utf-8"), set(doc.value))
+            text, upgraded = _cite_published(path.read_bytes().decode("utf-8"), doc.value, record)
+            planned[path] = (text, set(doc.value) | set(upgraded))
         text, present = planned[path]
         missing = {k: v for k, v in record.items()
                    if k not in present and k not in ("added", "topics")}
-        if not missing:
+        if not missing and not upgraded:
             why = f"already in {paper.origin.file}, which has every field this entry has"
             outcome.duplicates.append((candidate, why))
             continue
-        addition = yaml.dump(missing, Dumper=yaml.CSafeDumper, sort_keys=False,
-                             allow_unicode=True, width=1_000_000)
-        eol = "\r\n" if "\r\n" in text else "\n"
-        new_text = text.rstrip("\r\n") + eol + addition.replace("\n", eol)
+        new_text = _appended(text, missing) if missing else text
         _, problems = load_paper_text(new_text, paper.origin.file, path.stem)
         if problems:
             outcome.problems += [candidate.problem(f"not updated: {p}", severity=WARNING)
                                  for p in problems]
             continue
         planned[path] = (new_text, present | set(missing))
-        outcome.updated.append((display_path(path, root), candidate, list(missing)))
+        shown = display_path(path, root)
+        outcome.updated.append((shown, candidate, list(missing)))
+        if upgraded:
+            outcome.replaced[shown] = list(upgraded)
     return [(path, text) for path, (text, _) in planned.items()]
+
+
+def _appended(text: str, fields: dict) -> str:
+    addition = yaml.dump(fields, Dumper=yaml.CSafeDumper, sort_keys=False,
+                         allow_unicode=True, width=1_000_000)
+    eol = "\r\n" if "\r\n" in text else "\n"
+    return text.rstrip("\r\n") + eol + addition.replace("\n", eol)
+
+
+def _cite_published(text: str, current: dict, record: dict) -> tuple[str, dict]:
+    """A preprint's record met by its published version (--update): the text with what it
+    cites replaced in place by the published version's fields, and those fields."""
+    from ..sync_text import set_fields
+    from .merge import published_upgrade
+
+    upgrade = published_upgrade(current, record)
+    new_text = set_fields(text, upgrade) if upgrade else None
+    return (new_text, upgrade) if new_text is not None else (text, {})
 

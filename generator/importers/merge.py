@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from ..checks import _arxiv_key
 from .common import Candidate, title_key
 
 ARXIV_DOI = "10.48550/arxiv."  # the DOIs arXiv gives its own papers
 # A venue version follows its preprint within a few years; two papers far apart that share a
 # title (an "Introduction", a "Reply") are two papers.
 YEARS_APART = 5
+# What a record cites: a preprint's record given its published version takes these from it
+# (its date stays: the day the work appeared, which a curator may have set by hand)
+CITED = ("type", "venue", "doi", "bib")
 
 
 @dataclass
@@ -63,3 +67,22 @@ def _near(preprint: dict, published: dict) -> bool:
     if not all(y.isdigit() for y in years):
         return True
     return abs(int(years[0]) - int(years[1])) <= YEARS_APART
+
+
+def published_upgrade(current: dict, record: dict) -> dict:
+    """The fields a record file (current) takes from record when current is the preprint
+    and record its published version carrying the same arXiv id (a merge of another run):
+    what it cites becomes the published version; its arXiv id, key and the rest stay. Only
+    fields it has are named: the ones it lacks are filled in as any update fills them."""
+    arxiv = str(record.get("arxiv", ""))
+    if not arxiv or not is_preprint(current) or not _venue_doi(record):
+        return {}
+    if _arxiv_key(str(current["arxiv"])) != _arxiv_key(arxiv):
+        return {}
+    return {k: record[k] for k in CITED if k in record and k in current
+            and record[k] != current[k]}
+
+
+def _venue_doi(record: dict) -> bool:
+    doi = str(record.get("doi", "")).lower()
+    return bool(doi) and not doi.startswith(ARXIV_DOI)

@@ -111,8 +111,8 @@ def report_lines(outcome: Outcome, dry_run: bool) -> list[str]:
     lines += [merge.line(dry_run) for merge in outcome.merged]
     lines += [f"skipped {c.where()}: {why}" for c, why in outcome.duplicates]
     lines += [f"{will}create {path} ({c.where()})" for path, c in outcome.created]
-    lines += [f"{will}update {path}: add {', '.join(fields)} ({c.where()})"
-              for path, c, fields in outcome.updated]
+    lines += [f"{will}update {path}: {_changes(fields, outcome.replaced.get(path))} "
+              f"({c.where()})" for path, c, fields in outcome.updated]
     errors = sum(1 for p in outcome.problems if p.severity not in (WARNING, NOTE))
     warnings = sum(1 for p in outcome.problems if p.severity == WARNING)
     notes = len(outcome.problems) - errors - warnings
@@ -124,6 +124,13 @@ def report_lines(outcome: Outcome, dry_run: bool) -> list[str]:
     summary += (f", {len(outcome.duplicates)} already present, {errors} not imported (errors), "
                 f"{warnings} warning(s)" + (f", {notes} note(s)" if notes else ""))
     return lines + [summary + ("; nothing was written" if dry_run else "")]
+
+
+def _changes(added: list[str], replaced: list[str] | None) -> str:
+    """What an update does to a record: fields added, and a preprint's record made to cite
+    its published version."""
+    parts = [f"cite the published version ({', '.join(replaced)})"] if replaced else []
+    return "; ".join(parts + ([f"add {', '.join(added)}"] if added else []))
 
 
 def _unkept(outcome: Outcome) -> list[str]:
