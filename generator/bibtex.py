@@ -8,7 +8,7 @@ from anyascii import anyascii
 
 from .bibtex_text import bibtex_name, bibtex_text
 from .latex import plain_text
-from .model import Paper
+from .model import Author, Paper
 from .publication import cited_year, publication
 from .slug import STOP_WORDS
 
@@ -21,9 +21,17 @@ def _verbatim(text: str) -> str:
     return text.replace("{", "%7B").replace("}", "%7D")
 
 
-def bibtex_entry(paper: Paper) -> str:
+# `bib` fields written after volume, number and pages, in this order, as they are kept
+DETAILS = ("pagetotal", "publisher", "address", "institution", "school", "edition", "isbn", "issn")
+# Record links written as al-folio's link fields, which the BibTeX import reads back.
+LINK_FIELDS = ("pdf", "code", "html", "slides", "video", "poster", "website", "blog", "supp",
+               "project", "data")
+
+
+def bibtex_entry(paper: Paper, abstract: bool = False) -> str:
     """The record's `bibtex` override, or an entry built from what the record says: where it was
-    published (`publication`), with the arXiv preprint as its eprint."""
+    published (`publication`), with the arXiv preprint as its eprint; abstract: with the
+    abstract (paragraphs kept)."""
     if paper.bibtex:
         return paper.bibtex.strip() + "\n"
     fields = [("author", " and ".join(bibtex_name(a.name) for a in paper.authors)),
@@ -34,20 +42,36 @@ def bibtex_entry(paper: Paper) -> str:
         places[container] = places.get(container) or where
     fields += [(name, bibtex_text(text or "")) for name, text in places.items()]
     fields += [(name, bibtex_text(paper.bib_field(name) or ""))
-               for name in ("volume", "number", "pages", "publisher")]
+               for name in ("maintitle", "series", "volume", "number", "pages", *DETAILS)]
     editors = paper.bib_field("editor")
     names = editors.split(" and ") if editors else []
     fields.append(("editor", " and ".join(bibtex_name(n) for n in names)))
     year = cited_year(paper.venue, paper.date, paper.arxiv)
-    fields += [("year", year or ""), ("month", _month(paper, year))]
+    fields += [("year", year or ""), ("month", _month(paper, year)), ("date", _date(paper, year))]
     if paper.arxiv:
         fields += [("eprint", paper.arxiv), ("archiveprefix", "arXiv")]
     fields.append(("doi", _verbatim(paper.doi or "")))
     url = paper.link("pdf") or paper.link("project")
     fields.append(("url", _verbatim(url) if url and "://" in url else ""))
+    fields += _link_fields(paper, url)
     fields.append(("note", bibtex_text(paper.bib_field("note") or "")))
+    fields.append(("keywords", ", ".join(bibtex_text(tag) for tag in paper.tags)))
+    if abstract and paper.abstract:
+        fields.append(("abstract", _paragraphs(paper.abstract)))
     body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields if value)
     return f"@{entry_type}{{{paper.citekey or citation_key(paper)},\n{body}}}\n"
+
+
+def paper_of_data(data: dict) -> Paper:
+    """The Paper whose `paper_data` data is (as the build cache keeps it)."""
+    names = {f for f in Paper.__dataclass_fields__ if f != "origin"}
+    values = {name: value for name, value in data.items() if name in names}
+    values["authors"] = tuple(Author(**a) for a in data.get("authors", ()))
+    for name in ("topics", "tags"):
+        values[name] = tuple(data.get(name, ()))
+    for name in ("bib", "links"):
+        values[name] = tuple(data.get(name, {}).items())
+    return Paper(**values)
 
 
 def _month(paper: Paper, year: str | None) -> str:
@@ -58,6 +82,27 @@ def _month(paper: Paper, year: str | None) -> str:
     if not number and len(start) >= 7 and start[:4] == year:
         number = start[5:7]
     return MONTH_NAMES[int(number) - 1] if number.isdigit() and 1 <= int(number) <= 12 else ""
+
+
+def _link_fields(paper: Paper, url: str | None) -> list[tuple[str, str]]:
+    """Links as al-folio's fields, but not the `url` when an import names it right from the URL
+    alone (a link ending in .pdf is the pdf, another the project)."""
+    guess = "pdf" if (url or "").lower().endswith(".pdf") else "project"
+    return [(name, _verbatim(link)) for name, link in paper.links
+            if name in LINK_FIELDS and "://" in link and not (link == url and name == guess)]
+
+
+def _date(paper: Paper, year: str | None) -> str:
+    """biblatex's `date` (which BibTeX ignores) when the record's date says more than the year:
+    a day, a month, a season or a range; only when it is in the year cited."""
+    date = paper.date or ""
+    return date if len(date) > 4 and date[:4] == year else ""
+
+
+def _paragraphs(text: str) -> str:
+    """Text whose paragraphs stay apart: a blank line in a field is a paragraph break to TeX."""
+    paragraphs = (bibtex_text(p) for p in re.split(r"\n\s*\n", text))
+    return "\n\n".join(p for p in paragraphs if p)
 
 
 def citation_key(paper: Paper) -> str:

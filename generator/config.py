@@ -75,6 +75,8 @@ class PapersConfig(base.Config):
     related = RelatedCount(PLAN_DEFAULTS.related)
     # index the built paper pages with Pagefind, for the search page
     search_index = c.Type(bool, default=True)
+    # also downloads/papers-with-abstracts.bib: every paper's BibTeX with its abstract
+    bibtex_abstracts = c.Type(bool, default=PLAN_DEFAULTS.bibtex_abstracts)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,6 +115,7 @@ def settings_from(config_file: Path, docs_dir: str | Path, directory_urls: bool,
         author_pages_from=options.author_pages_from,
         feeds=bool(absolute),
         related=options.related,
+        bibtex_abstracts=options.bibtex_abstracts,
     )
     site = SiteSettings(directory_urls=bool(directory_urls), site_url=absolute,
                         site_name=str(site_name or ""), reference_style=options.reference_style)

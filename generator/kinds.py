@@ -32,6 +32,7 @@ DECLARED = (
     Kind("term", context="facet"),
     Kind("map-page"),
     Kind("bibtex", output="bibtex", part="bib"),
+    Kind("bibtex-abstracts", output="bibtex-abstracts", part="data"),
     Kind("json", output="json", part="data", pieces=True),
     Kind("csl-json", output="csl-json", part="data", pieces=True),
     Kind("map", output="map", part="data", pieces=True, points=True),

@@ -16,6 +16,7 @@ from .order import OTHER_LETTER, initial, orders
 FULL, ENTRY = "full", "entry"  # what a page shows of each of its papers
 HOME = "_generated/home.md"
 BIBTEX = "downloads/papers.bib"
+BIBTEX_ABSTRACTS = "downloads/papers-with-abstracts.bib"
 PAPERS_JSON = "downloads/papers.json"
 CSL_JSON = "downloads/papers.csl.json"
 MAP_PAGE = "map/index.md"
@@ -55,6 +56,7 @@ class PlanSettings:
     author_pages_from: int = 2  # papers an author needs for a page of their own
     feeds: bool = False  # only with an absolute site_url: a feed's links must be absolute
     related: int = 5  # related papers on a paper page; 0: none, and no map
+    bibtex_abstracts: bool = False  # also the BibTeX of every paper with its abstract
 
 
 @dataclass
@@ -137,6 +139,8 @@ def _downloads(collection, facets: dict[str, FacetTerms], settings: PlanSettings
     pages = [Page(BIBTEX, "", "bibtex", {}, every, FULL),
              Page(PAPERS_JSON, "", "json", {}, every, FULL),
              Page(CSL_JSON, "", "csl-json", {}, every, FULL)]
+    if settings.bibtex_abstracts:
+        pages.append(Page(BIBTEX_ABSTRACTS, "", "bibtex-abstracts", {}, every, FULL))
     if settings.related:
         areas = [t.id for t in collection.topics if t.parent is None]
         pages += [Page(MAP_DATA, "", "map", {}, every, FULL),

@@ -33,17 +33,24 @@ MACRO_TEXT_EXTRA = 1_000_000
 CROSSREF_TEXT_EXTRA = 1_000_000
 # Record `bib` keys and the fields they come from, the first with a value winning.
 BIB_SOURCES = (("journal", "journal"), ("journal", "journaltitle"), ("booktitle", "booktitle"),
-               ("volume", "volume"), ("number", "number"), ("number", "issue"), ("pages", "pages"),
-               ("publisher", "publisher"), ("note", "note"))
+               ("maintitle", "maintitle"), ("series", "series"), ("volume", "volume"),
+               ("number", "number"), ("number", "issue"), ("pages", "pages"),
+               ("pagetotal", "pagetotal"), ("publisher", "publisher"), ("address", "address"),
+               ("address", "location"), ("institution", "institution"), ("school", "school"),
+               ("edition", "edition"), ("isbn", "isbn"), ("issn", "issn"), ("note", "note"))
 # The fields a record holds (crossref is resolved); the rest are named as not kept.
-KEPT = {"title", "author", "date", "year", "month", "abstract", "keywords", "journal",
-        "journaltitle", "booktitle", "doi", "url", "volume", "number", "issue", "pages",
-        "publisher", "note", "editor", "crossref"}
+KEPT = {"title", "author", "date", "year", "month", "abstract", "keywords", "crossref", "doi",
+        "url", "editor", "issue", "journaltitle", "location"} | {name for name, _ in BIB_SOURCES}
 # Fields that al-folio (a common academic site theme) gives links in; kept when they are URLs
 # (a bare file name there is a file of that site, not a link).
-LINK_FIELDS = ("pdf", "code", "html", "slides", "video", "poster", "website", "blog", "supp")
+LINK_FIELDS = ("pdf", "code", "html", "slides", "video", "poster", "website", "blog", "supp",
+               "project", "data")
 URL = re.compile(r"https?://\S+")
+# al-folio's `pdf = {name.pdf}`: a file of that site, which it links under assets/pdf/.
+ALFOLIO_PDF = re.compile(r"(?!.*(^|/)\.\.?(/|$))[A-Za-z0-9_][A-Za-z0-9_./ -]*\.pdf")
+ALFOLIO_PDF_DIR = "assets/pdf/"
 TITLE_MAX = 1000  # the longest title (and booktitle) a record holds
+VENUE_MAX = 300
 # biblatex entry types that hold no paper of their own (their members or users are entries).
 NOT_PAPERS = {"set": "a set of entries (biblatex @set)", "xdata": "shared data (biblatex @xdata)"}
 # Types whose title is the booktitle of the entries that crossref them.
@@ -320,8 +327,10 @@ def entry_record(entry_type: str, key: str, fields: dict, convert=latex_field) -
     tags = split_tags(_text(fields, "keywords", convert))
     if tags:
         record["tags"] = tags
-    container = (n for n in ("journal", "journaltitle", "booktitle") if fields.get(n))
-    venue = _text(fields, next(container, "journal"), convert)
+    container = next((n for n in ("journal", "journaltitle", "booktitle") if fields.get(n)), "")
+    venue = _text(fields, container or "journal", convert)
+    if container == "booktitle":  # as the booktitle kept in `bib`: with its subtitle
+        venue = with_subtitle(venue, _text(fields, "booksubtitle", convert), VENUE_MAX)
     if venue:
         record["venue"] = venue
     arxiv = arxiv_from(fields)
@@ -333,31 +342,51 @@ def entry_record(entry_type: str, key: str, fields: dict, convert=latex_field) -
     record["citekey"] = key
     record["type"] = entry_type
     bib = bib_fields(fields, convert)
+    if bib.get("month") and _month_of(date) == int(bib["month"]):
+        del bib["month"]  # the date holds it
     if bib:
         record["bib"] = bib
-    links = link_for(fields.get("url", ""), arxiv)
-    links |= {name: fields[name].strip() for name in LINK_FIELDS
-              if name not in links and URL.fullmatch(fields.get(name, "").strip())}
+    links = entry_links(fields, arxiv)
     if links:
         record["links"] = links
     return record
 
 
+def _month_of(date: str | None) -> int | None:
+    month = (date or "")[5:7]
+    return int(month) if month.isdigit() else None
+
+
+def entry_links(fields: dict, arxiv: str | None) -> dict[str, str]:
+    """`url` as a link, and al-folio's link fields: a URL, or al-folio's local PDF file under the
+    folder al-folio keeps it in. A `url` that one of them repeats is that link only."""
+    named = {name: fields[name].strip() for name in LINK_FIELDS
+             if URL.fullmatch(fields.get(name, "").strip())}
+    pdf = fields.get("pdf", "").strip()
+    if "pdf" not in named and ALFOLIO_PDF.fullmatch(pdf):
+        named["pdf"] = ALFOLIO_PDF_DIR + pdf
+    url = fields.get("url", "").strip()
+    links = {} if url in named.values() else link_for(url, arxiv)
+    return links | {name: value for name, value in named.items() if name not in links}
+
+
 def _subtitles_kept(fields: dict, record: dict, convert) -> set[str]:
     """subtitle and booksubtitle when the title and booktitle hold them (not when too long)."""
-    held = {"subtitle": record["title"], "booksubtitle": record.get("bib", {}).get("booktitle", "")}
+    bib = record.get("bib", {})
+    held = {"subtitle": record["title"], "booksubtitle": bib.get("booktitle", ""),
+            "mainsubtitle": bib.get("maintitle", "")}
     return {name for name, text in held.items()
             if fields.get(name, "").strip() and text.endswith(convert(fields[name], name))}
 
 
-def with_subtitle(title: str, subtitle: str) -> str:
+def with_subtitle(title: str, subtitle: str, most: int = TITLE_MAX) -> str:
     """The title with its subtitle, joined as Zotero joins them ("Title: Subtitle", no colon
     after a title's own punctuation); the title alone when both would be too long to keep."""
     if not subtitle:
         return title
     joint = " " if title[-1:] in "-–—:!?.;" else ": "
     whole = title + joint + subtitle
-    return whole if len(whole) <= TITLE_MAX else title
+    return whole if len(whole) <= most else title
 
 
 def bib_fields(fields: dict, convert=latex_field) -> dict:
@@ -366,8 +395,10 @@ def bib_fields(fields: dict, convert=latex_field) -> dict:
         value = _text(fields, source, convert)
         if value and name not in bib:
             bib[name] = value
-    if "booktitle" in bib:
-        bib["booktitle"] = with_subtitle(bib["booktitle"], _text(fields, "booksubtitle", convert))
+    for name in ("booktitle", "maintitle"):
+        if name in bib:  # booksubtitle, mainsubtitle
+            sub = _text(fields, name[:-5] + "subtitle", convert)
+            bib[name] = with_subtitle(bib[name], sub)
     month = month_number(fields.get("month", ""))
     if month:
         bib["month"] = str(int(month))
