@@ -31,7 +31,7 @@ CSL_TYPES = {"article": "article-journal", "inproceedings": "paper-conference",
              "techreport": "report", "proceedings": "book", "manual": "report",
              "unpublished": "manuscript", "online": "webpage", "thesis": "thesis",
              "report": "report", "patent": "patent", "collection": "book",
-             "periodical": "periodical"}
+             "periodical": "periodical", "misc": "article"}
 
 
 def _published(data: dict) -> tuple[str, str | None, str | None]:

@@ -17,6 +17,7 @@ OPTIONS = {
     "data_dir": "my-data", "templates_dir": "my-templates", "cache": False, "cache_dir": "my-cache",
     "per_page": 3, "terms_per_page": 4, "cards_per_page": 5, "recent": 6, "author_pages_from": 7,
     "nav_topics": 8, "reference_style": "apa", "related": 9, "search_index": False,
+    "bibtex_abstracts": True,
 }
 SITE = {"site_name": "Mine", "site_url": "https://example.org/", "use_directory_urls": False,
         "docs_dir": "my-docs"}
@@ -38,7 +39,8 @@ def test_the_cases_name_every_option_at_a_value_unlike_its_default():
 def test_every_option_reaches_the_setting_of_its_name(tmp_path):
     settings = load_settings(write_config(tmp_path, OPTIONS))
     assert settings.plan == PlanSettings(per_page=3, terms_per_page=4, cards_per_page=5, recent=6,
-                                         author_pages_from=7, feeds=True, related=9)
+                                         author_pages_from=7, feeds=True, related=9,
+                                         bibtex_abstracts=True)
     assert settings.site == SiteSettings(directory_urls=False, site_url="https://example.org/",
                                          site_name="Mine", reference_style="apa")
     assert (settings.data_dir, settings.templates_dir) == (tmp_path / "my-data", tmp_path / "my-templates")

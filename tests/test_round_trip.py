@@ -88,13 +88,16 @@ def test_every_field_of_every_bibtex_entry_is_in_its_record_or_named(name, cli, 
     out = imported(cli, root, FIXTURES / name, "bibtex")
     by_key = {r["citekey"]: r for r in records(root).values()}
     library = bibtexparser.parse_string((FIXTURES / name).read_text("utf-8"))
-    named, checked = not_kept(out), 0
+    named, checked, skipped = not_kept(out), 0, 0
     for entry in library.entries:
-        if entry.entry_type.lower() in ("set", "xdata", "proceedings") and entry.key not in by_key:
-            continue  # no paper (a set), or a parent whose title its children repeat
+        if entry.key not in by_key:  # no paper (a set), or a duplicate of an entry before it
+            skipped += 1
+            continue
         record = by_key[entry.key]
         fields = {f.key.lower(): f.value for f in entry.fields if str(f.value).strip()}
         for field, value in fields.items():
+            if field in BIBTEX_FIELDS and " # " in str(value):
+                continue  # joined @string macros, which bibtexparser leaves as written
             if field in BIBTEX_FIELDS:
                 got, want = value_at(record, BIBTEX_FIELDS[field]), text(str(value))
                 if field == "abstract":  # paragraphs kept: compared with spaces collapsed
@@ -105,7 +108,8 @@ def test_every_field_of_every_bibtex_entry_is_in_its_record_or_named(name, cli, 
                 checked += 1
             elif field not in BIBTEX_OTHERS and not field.startswith(("pdf", "html")):
                 assert field in named, (entry.key, field, "neither kept nor named")
-    assert checked > 20
+    left = sum(int(n) for n in re.findall(r"(\d+) (?:already present|not imported)", out))
+    assert checked > 10 and skipped <= left + out.count("not a paper: skipped")
 
 
 def test_every_kept_variable_of_csl_items_is_in_its_record(cli, tmp_path):
@@ -119,10 +123,13 @@ def test_every_kept_variable_of_csl_items_is_in_its_record(cli, tmp_path):
         root = new_project(tmp_path / name)
         imported(cli, root, FIXTURES / name, "csl-json")
         found = records(root)
+        by_key = {r.get("citekey"): r for r in found.values()}
         for item in json.loads((FIXTURES / name).read_text("utf-8")):
             if not item.get("title"):
                 continue
-            record = found[item["title"]]
+            record = by_key.get(item.get("citation-key")) or found[item["title"]]
+            if record.get("citekey") != item.get("citation-key", record.get("citekey")):
+                continue  # the same title as an item before it: a duplicate, not imported
             for variable, value in item.items():
                 path = fields.get(variable)
                 if variable == "publisher":
@@ -134,33 +141,40 @@ def test_every_kept_variable_of_csl_items_is_in_its_record(cli, tmp_path):
     assert checked > 10
 
 
+def ris_records(text: str) -> list[str]:
+    """The records of a RIS file, each alone: the test case's records share one title (`Title`),
+    so in one import all but the first would be duplicates."""
+    return [f"TY  - {part}" for part in re.split(r"(?m)^TY  - ", text) if part.strip()]
+
+
 def test_every_kept_tag_of_zotero_ris_books_theses_chapters_and_papers_is_in_its_record(
         cli, tmp_path):
     name = "ris-zotero-testcase-tag-labels-trimmed.ris"
-    root = new_project(tmp_path / "p")
-    imported(cli, root, FIXTURES / name, "ris")
-    found = records(root)
     tags = {"CY": "bib.address", "ET": "bib.edition", "T3": "bib.series", "VL": "bib.volume"}
     own = {"BOOK": {"SP": "bib.pagetotal", "PB": "bib.publisher", "T2": "bib.series"},
            "THES": {"SP": "bib.pagetotal", "PB": "bib.school"},
            "CHAP": {"T2": "venue", "PB": "bib.publisher"},
            "CPAPER": {"C3": "venue", "PB": "bib.publisher"}}
+    reverse = {value: tag for tag, value in rispy.TAG_KEY_MAPPING.items()}
     checked = 0
-    for entry in rispy.loads((FIXTURES / name).read_text("utf-8"), skip_unknown_tags=True,
-                             mapping={**rispy.TAG_KEY_MAPPING, "C3": "C3", "T2": "T2"}):
-        kind = entry["type_of_reference"]
-        record = found[entry.get("title") or entry["primary_title"]]
-        mapping = {**tags, **own.get(kind, {})}
-        reverse = {value: tag for tag, value in rispy.TAG_KEY_MAPPING.items()}
+    for n, text in enumerate(ris_records((FIXTURES / name).read_text("utf-8"))):
+        root = new_project(tmp_path / str(n))
+        (tmp_path / f"{n}.ris").write_text(text, "utf-8")
+        imported(cli, root, tmp_path / f"{n}.ris", "ris")
+        (record,) = records(root).values()
+        (entry,) = rispy.loads(text, skip_unknown_tags=True,
+                               mapping={**rispy.TAG_KEY_MAPPING, "C3": "C3", "T2": "T2"})
+        mapping = {**tags, **own.get(entry["type_of_reference"], {})}
         for key, value in entry.items():
             tag = key if key in ("C3", "T2") else reverse.get(key)
             if tag in mapping and " ".join(str(value).split()):
                 got = value_at(record, mapping[tag])
-                assert got == " ".join(str(value).split()), (kind, tag, got, value)
+                assert got == " ".join(str(value).split()), (entry["type_of_reference"], tag, got)
                 checked += 1
         if entry.get("issn"):  # SN: an ISBN or an ISSN, by its form
             assert entry["issn"] in (record["bib"].get("isbn"), record["bib"].get("issn"))
-    assert checked > 10
+            checked += 1
+    assert checked > 15
 
 
 def exported(root) -> dict[str, str]:
@@ -257,3 +271,18 @@ def test_full_dates_ranges_and_abstracts_survive_bibtex(cli, tmp_path):
         "2019-06-15", "1984/1986", "2020-22")
     assert back["Dated"]["abstract"] == "One.\n\nTwo."
     assert "downloads/papers-with-abstracts.bib" not in exported(second)  # off by default
+
+
+def test_the_ris_of_a_book_and_a_thesis_has_their_place_isbn_edition_series_and_page_count():
+    """A paper page's RIS carries the kept fields, with the tags Zotero's RIS import reads."""
+    from generator.citation import ris_text
+
+    bib = {"address": "Berlin", "isbn": "9783642002304", "edition": "2", "series": "Law",
+           "pagetotal": "312", "publisher": "Springer"}
+    book = rispy.loads(ris_text({"id": "b", "title": "B", "type": "book", "bib": bib}, "u"))[0]
+    assert (book["type_of_reference"], book["place_published"], book["issn"], book["edition"],
+            book["tertiary_title"], book["start_page"], book["publisher"]) == (
+        "BOOK", "Berlin", "9783642002304", "2", "Law", "312", "Springer")
+    thesis = {"id": "t", "title": "T", "type": "phdthesis", "bib": {"school": "KU Leuven"}}
+    (entry,) = rispy.loads(ris_text(thesis, "u"))
+    assert (entry["type_of_reference"], entry["publisher"]) == ("THES", "KU Leuven")
