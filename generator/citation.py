@@ -324,13 +324,21 @@ def reference_in(style, data: dict, url: str) -> str:
     from citeproc.source.json import CiteProcJSON
 
     # math and inline tags as readable text
-    item = {**csl_item(data, url), "title": plain_text(data["title"])}
+    item = {**csl_item(data, url), "title": _whole_title(data)}
     item.pop("citation-key", None)  # citeproc-py warns of variables it does not know
     bibliography = CitationStylesBibliography(style, CiteProcJSON([item]), formatter.plain)
     bibliography.register(Citation([CitationItem(data["id"])]))
     text = " ".join(str(bibliography.bibliography()[0]).split())
     # a numeric style numbers its one entry: a reference to copy has no number
     return re.sub(r"^\[1\]\s*", "", text)
+
+
+def _whole_title(data: dict) -> str:
+    """The title as a reference shows it: after the multi-volume work's (biblatex `maintitle`),
+    which CSL styles (as citeproc-py formats them) would leave out."""
+    main = data.get("bib", {}).get("maintitle")
+    title = plain_text(data["title"])
+    return f"{plain_text(main)}. {title}" if main else title
 
 
 def head_tags(data: dict, url: str, address: Callable[[str], str] = str) -> list[list[str]]:

@@ -98,8 +98,13 @@ def test_every_field_of_every_bibtex_entry_is_in_its_record_or_named(name, cli, 
         for field, value in fields.items():
             if field in BIBTEX_FIELDS and " # " in str(value):
                 continue  # joined @string macros, which bibtexparser leaves as written
+            if field == "type" and record["type"] != entry.entry_type.lower():
+                continue  # biblatex's kind of thesis or report: the record's type
             if field in BIBTEX_FIELDS:
-                got, want = value_at(record, BIBTEX_FIELDS[field]), text(str(value))
+                path = BIBTEX_FIELDS[field]
+                if field == "institution" and record["type"].endswith("thesis"):
+                    path = "bib.school"  # as classic BibTeX names a thesis's university
+                got, want = value_at(record, path), text(str(value))
                 if field == "abstract":  # paragraphs kept: compared with spaces collapsed
                     got = " ".join((got or "").split())
                 if field in ("issue", "location", "journaltitle") and got != want:
@@ -226,14 +231,28 @@ def same_publisher(original: dict) -> dict:
 @pytest.mark.parametrize("export,again_fmt", EXPORTS)
 def test_a_collection_exported_and_imported_again_comes_back_equal(name, fmt, export, again_fmt,
                                                                    cli, tmp_path):
-    first = new_project(tmp_path / "first")
-    imported(cli, first, FIXTURES / name, fmt)
+    source = (FIXTURES / name).read_text("utf-8")
+    # the RIS test case's records share one title: each goes round alone
+    parts = ris_records(source) if fmt == "ris" else [source]
+    differences = []
+    for n, part in enumerate(parts):
+        (tmp_path / f"{n}.{fmt}").write_text(part, "utf-8")
+        differences += round_trip(cli, tmp_path / str(n), tmp_path / f"{n}.{fmt}", fmt, export,
+                                  again_fmt)
+    assert differences == []
+
+
+def round_trip(cli, where, path, fmt: str, export: str, again_fmt: str) -> list[tuple]:
+    """The differences between the records of an import of path and those of an import of the
+    export of them."""
+    first = new_project(where / "first")
+    imported(cli, first, path, fmt)
     originals = records(first)
-    for path in (first / "data" / "papers").glob("*.yml"):
-        originals[read_yaml(path, "x")[0].value["title"]]["_id"] = path.stem
-    download = tmp_path / export
+    for found in (first / "data" / "papers").glob("*.yml"):
+        originals[read_yaml(found, "x")[0].value["title"]]["_id"] = found.stem
+    download = where / export
     download.write_text(exported(first)[f"downloads/{export}"], "utf-8")
-    second = new_project(tmp_path / "second")
+    second = new_project(where / "second")
     imported(cli, second, download, again_fmt)
     back = records(second)
     assert set(back) == set(originals)
@@ -247,7 +266,7 @@ def test_a_collection_exported_and_imported_again_comes_back_equal(name, fmt, ex
         for field in sorted(set(want) | set(got)):
             if want.get(field) != got.get(field):
                 differences.append((title[:50], field, want.get(field), got.get(field)))
-    assert differences == []
+    return differences
 
 
 def test_full_dates_ranges_and_abstracts_survive_bibtex(cli, tmp_path):
@@ -286,3 +305,29 @@ def test_the_ris_of_a_book_and_a_thesis_has_their_place_isbn_edition_series_and_
     thesis = {"id": "t", "title": "T", "type": "phdthesis", "bib": {"school": "KU Leuven"}}
     (entry,) = rispy.loads(ris_text(thesis, "u"))
     assert (entry["type_of_reference"], entry["publisher"]) == ("THES", "KU Leuven")
+
+
+def test_a_reference_shows_the_multi_volume_work_a_volume_belongs_to():
+    from generator.citation import formatted_reference
+
+    data = {"id": "b", "title": "The TeXbook", "authors": [{"name": "Donald E. Knuth"}],
+            "date": "1984", "type": "book",
+            "bib": {"maintitle": "Computers & Typesetting", "volume": "A"}}
+    for style in ("acm", "apa"):
+        assert "Computers & Typesetting. The TeXbook" in formatted_reference(data, "u", style)
+
+
+def test_biblatex_thesis_and_report_kinds_become_the_types_classic_bibtex_knows(cli, tmp_path):
+    root = new_project(tmp_path / "p")
+    imported(cli, root, FIXTURES / "biblatex-examples.bib", "bibtex")
+    by_key = {r["citekey"]: r for r in records(root).values()}
+    assert (by_key["geer"]["type"], by_key["geer"]["bib"]["school"]) == (
+        "phdthesis", "Uppsala Universitet")
+    assert by_key["loh"]["type"] == "mastersthesis" and by_key["padhye"]["type"] == "techreport"
+    assert by_key["chiu"]["type"] == "report"  # a research report: no classic type for it
+    entries = {e.key: e for e in bibtexparser.parse_string(
+        exported(root)["downloads/papers.bib"]).entries}
+    geer = entries["geer"]
+    assert (geer.entry_type, geer["school"]) == ("phdthesis", "Uppsala Universitet")
+    knuth = entries["knuth:ct:a"]
+    assert (knuth["maintitle"], knuth["address"]) == ("Computers \\& Typesetting", "Reading, Mass.")

@@ -53,6 +53,10 @@ TITLE_MAX = 1000  # the longest title (and booktitle) a record holds
 VENUE_MAX = 300
 # biblatex entry types that hold no paper of their own (their members or users are entries).
 NOT_PAPERS = {"set": "a set of entries (biblatex @set)", "xdata": "shared data (biblatex @xdata)"}
+# biblatex's @thesis and @report with the kind `type` names: the BibTeX types classic styles know
+# (a thesis's university is their `school`).
+KINDS = {("thesis", "phdthesis"): "phdthesis", ("thesis", "mathesis"): "mastersthesis",
+         ("report", "techreport"): "techreport"}
 # Types whose title is the booktitle of the entries that crossref them.
 CONTAINER_TYPES = {"proceedings", "book", "collection", "mvbook", "mvproceedings", "mvcollection",
                    "periodical"}
@@ -106,6 +110,7 @@ def parse_bibtex(text: str, display: str) -> tuple[list[Candidate], list]:
         kept = set(record.get("links", ())) | ({"eprint", "archiveprefix", "eprinttype"}
                                                 if "arxiv" in record else set())
         kept |= _subtitles_kept(fields, record, convert)
+        kept |= {"type"} if record["type"] != entry.entry_type.lower() else set()
         left = unkept(names, KEPT | kept)
         candidates.append(Candidate(record, display, candidate.line, entry.key, left))
     return candidates, problems
@@ -340,8 +345,10 @@ def entry_record(entry_type: str, key: str, fields: dict, convert=latex_field) -
     if doi:
         record["doi"] = doi
     record["citekey"] = key
-    record["type"] = entry_type
+    record["type"] = KINDS.get((entry_type, fields.get("type", "").strip().lower()), entry_type)
     bib = bib_fields(fields, convert)
+    if record["type"] in ("phdthesis", "mastersthesis") and "school" not in bib:
+        bib |= {"school": bib.pop("institution")} if "institution" in bib else {}
     if bib.get("month") and _month_of(date) == int(bib["month"]):
         del bib["month"]  # the date holds it
     if bib:
