@@ -163,6 +163,8 @@ def csl_item(data: dict, url: str) -> dict:
         item["container-title"] = where
     bib = data.get("bib", {})
     for field, csl in CSL_BIB_FIELDS:
+        if field == "number" and item["type"] == "report":
+            csl = "number"  # a report's number; a journal's issue
         if bib.get(field) and csl not in item:
             item[csl] = bib[field].replace("--", "–") if field == "pages" else bib[field]
     if bib.get("editor"):

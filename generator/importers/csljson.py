@@ -94,6 +94,8 @@ def parse_csl_json(text: str, display: str) -> tuple[list[Candidate], list[Probl
         kept |= {"genre"} if "thesis" in record["type"] else set()  # a thesis's kind: its type
         if "arxiv" in record and "arxiv" in _text(item, "number").lower():
             kept.add("number")  # the arXiv id it holds
+        if _report_number(item, record["type"]):
+            kept.add("number")
         candidates.append(Candidate(record, display, 0, label, unkept(names, kept)))
     return candidates, problems
 
@@ -302,6 +304,11 @@ def _date_number(part) -> int | None:
     return int(text) if re.fullmatch(r"-?[0-9]{1,6}", text) else None
 
 
+def _report_number(item: dict, entry_type: str) -> str:
+    """A report's number (CSL `number`), which BibTeX keeps in `number` as it keeps an issue."""
+    return _text(item, "number") if entry_type == "techreport" else ""
+
+
 def _container_variable(item: dict) -> str:
     """Where the item was published: its container, or for a conference paper without
     proceedings (Zotero's proceedings title) the conference (its conference name)."""
@@ -313,8 +320,8 @@ def _container_variable(item: dict) -> str:
 def _bib(item: dict, entry_type: str) -> dict:
     container = "journal" if entry_type == "article" else "booktitle"
     bib = {container: _text(item, _container_variable(item)), "volume": _text(item, "volume"),
-           "number": _text(item, "issue"), "pages": _text(item, "page"),
-           PUBLISHER_FIELDS.get(entry_type, "publisher"): _text(item, "publisher"),
+           "number": _text(item, "issue") or _report_number(item, entry_type),
+           "pages": _text(item, "page"), PUBLISHER_FIELDS.get(entry_type, "publisher"): _text(item, "publisher"),
            "note": without_extra_lines(_value(item.get("note"), "note"))}
     bib |= {name: _text(item, variable) for name, variable in DETAILS}
     editors = _names(item, "editor")
