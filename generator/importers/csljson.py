@@ -321,7 +321,8 @@ def _bib(item: dict, entry_type: str) -> dict:
     container = "journal" if entry_type == "article" else "booktitle"
     bib = {container: _text(item, _container_variable(item)), "volume": _text(item, "volume"),
            "number": _text(item, "issue") or _report_number(item, entry_type),
-           "pages": _text(item, "page"), PUBLISHER_FIELDS.get(entry_type, "publisher"): _text(item, "publisher"),
+           "pages": _text(item, "page"),
+           PUBLISHER_FIELDS.get(entry_type, "publisher"): _text(item, "publisher"),
            "note": without_extra_lines(_value(item.get("note"), "note"))}
     bib |= {name: _text(item, variable) for name, variable in DETAILS}
     editors = _names(item, "editor")
