@@ -237,6 +237,7 @@ def _home(collection, newest: list, facets: dict[str, FacetTerms], settings: Pla
         "nonempty": sorted(n for n, f in facets.items() if not f.empty),
         "feed": MAIN_FEED if settings.feeds else None, "charts": charts,
         "added": [added[p.id] for p in recent],  # `added`, or the day from git
+        "bib_abstracts": BIBTEX_ABSTRACTS if settings.bibtex_abstracts else None,
     }
     return Page(HOME, "home.md.j2", "home", context, tuple(p.id for p in recent))
 

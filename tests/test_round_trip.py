@@ -284,6 +284,7 @@ def test_full_dates_ranges_and_abstracts_survive_bibtex(cli, tmp_path):
     assert {e["title"]: e.fields_dict.get("date") and e["date"] for e in plain.entries} == {
         "Dated": "2019-06-15", "Ranged": "1984/1986", "Seasoned": "2020-22"}
     assert "abstract" not in files["downloads/papers.bib"]  # the small file stays small
+    assert "downloads/papers-with-abstracts.bib" in files["_generated/home.md"]  # linked
     (tmp_path / "x.bib").write_text(files["downloads/papers-with-abstracts.bib"], "utf-8")
     second = new_project(tmp_path / "second", abstracts=False)
     imported(cli, second, tmp_path / "x.bib", "bibtex")
@@ -291,7 +292,9 @@ def test_full_dates_ranges_and_abstracts_survive_bibtex(cli, tmp_path):
     assert (back["Dated"]["date"], back["Ranged"]["date"], back["Seasoned"]["date"]) == (
         "2019-06-15", "1984/1986", "2020-22")
     assert back["Dated"]["abstract"] == "One.\n\nTwo."
-    assert "downloads/papers-with-abstracts.bib" not in exported(second)  # off by default
+    files = exported(second)
+    assert "downloads/papers-with-abstracts.bib" not in files  # off by default
+    assert "with abstracts" not in files["_generated/home.md"]
 
 
 def test_the_ris_of_a_book_and_a_thesis_has_their_place_isbn_edition_series_and_page_count():
