@@ -35,7 +35,7 @@ def bibtex_entry(paper: Paper, abstract: bool = False) -> str:
     if paper.bibtex:
         return paper.bibtex.strip() + "\n"
     fields = [("author", " and ".join(bibtex_name(a.name) for a in paper.authors)),
-              ("title", bibtex_text(paper.title, protect_case=True))]
+              ("title", _title(paper.title))]
     entry_type, container, where = publication(paper.type, dict(paper.bib), paper.venue)
     places = {"journal": paper.bib_field("journal"), "booktitle": paper.bib_field("booktitle")}
     if container:
@@ -82,6 +82,28 @@ def _month(paper: Paper, year: str | None) -> str:
     if not number and len(start) >= 7 and start[:4] == year:
         number = start[5:7]
     return MONTH_NAMES[int(number) - 1] if number.isdigit() and 1 <= int(number) <= 12 else ""
+
+
+def _title(title: str) -> str:
+    """The title, its case protected where a style would change it: words with a capital after
+    the first letter (BERT), and in a title in sentence case every capitalized word after the
+    first, a name whose braces the source had (`{P}ython`, `{P}areto`) and an import drops."""
+    words = title.split()
+    if "$" in title or not _sentence_case(words):
+        return bibtex_text(title, protect_case=True)
+    out = [bibtex_text(words[0], protect_case=True)]
+    for word in words[1:]:
+        text = bibtex_text(word, protect_case=True)
+        out.append(f"{{{text}}}" if word[:1].isupper() and not text.startswith("{") else text)
+    return " ".join(out)
+
+
+def _sentence_case(words: list[str]) -> bool:
+    """Whether most words after the first start in lower case, small words and acronyms (which
+    are protected anyway) aside."""
+    rest = [w for w in words[1:] if w[:1].isalpha() and w.lower() not in STOP_WORDS
+            and not any(c.isupper() for c in w[1:])]
+    return len(rest) >= 2 and 2 * sum(w[0].isupper() for w in rest) < len(rest)
 
 
 def _link_fields(paper: Paper, url: str | None) -> list[tuple[str, str]]:

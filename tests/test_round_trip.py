@@ -336,3 +336,17 @@ def test_biblatex_thesis_and_report_kinds_become_the_types_classic_bibtex_knows(
     assert (geer.entry_type, geer["school"]) == ("phdthesis", "Uppsala Universitet")
     knuth = entries["knuth:ct:a"]
     assert (knuth["maintitle"], knuth["address"]) == ("Computers \\& Typesetting", "Reading, Mass.")
+
+
+def test_a_name_the_source_protected_in_a_sentence_case_title_stays_capitalized(cli, tmp_path):
+    """`Guided {P}areto local search` comes back with Pareto braced, so a style does not lower
+    it; a title in title case keeps only its acronyms braced, as styles need."""
+    root = new_project(tmp_path / "p")
+    imported(cli, root, FIXTURES / "bibtex-iridia-biblio-head-unresolved-macros.bib", "bibtex")
+    titles = [e["title"] for e in bibtexparser.parse_string(
+        exported(root)["downloads/papers.bib"]).entries]
+    assert any(t.startswith("Guided {Pareto} local search and its") for t in titles), titles
+    assert "{Local}" not in " ".join(titles)
+    from generator.bibtex import _title
+
+    assert _title("Attention Is All You Need for BERT") == "Attention Is All You Need for {BERT}"
