@@ -88,6 +88,8 @@ def _title(title: str) -> str:
     """The title, its case protected where a style would change it: words with a capital after
     the first letter (BERT), and in a title in sentence case every capitalized word after the
     first, a name whose braces the source had (`{P}ython`, `{P}areto`) and an import drops."""
+    if "<" in title and TAG.search(title):
+        return _tags_as_commands(title)
     words = title.split()
     if "$" in title or not _sentence_case(words):
         return bibtex_text(title, protect_case=True)
@@ -96,6 +98,29 @@ def _title(title: str) -> str:
         text = bibtex_text(word, protect_case=True)
         out.append(f"{{{text}}}" if word[:1].isupper() and not text.startswith("{") else text)
     return " ".join(out)
+
+
+TAG = re.compile(r"<(i|sub|sup)>([^<]*)</\1>")
+COMMAND_OF = {"i": "textit", "sub": "textsubscript", "sup": "textsuperscript"}
+
+
+def _tags_as_commands(title: str) -> str:
+    """A title with Zotero's <i>, <sub> and <sup> as the LaTeX commands they stand for."""
+    out, last = [], 0
+    for match in TAG.finditer(title):
+        out.append(_spaced(title[last:match.start()]))
+        inner = bibtex_text(match.group(2), protect_case=True)
+        out.append(f"\\{COMMAND_OF[match.group(1)]}{{{inner}}}")
+        last = match.end()
+    out.append(_spaced(title[last:]))
+    return "".join(out)
+
+
+def _spaced(text: str) -> str:
+    """bibtex_text of a piece of a title, with the space it starts or ends with."""
+    inner = bibtex_text(text, protect_case=True)
+    start = " " if text[:1].isspace() and inner else ""
+    return start + inner + (" " if text[-1:].isspace() and inner else "")
 
 
 def _sentence_case(words: list[str]) -> bool:

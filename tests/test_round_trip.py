@@ -350,3 +350,16 @@ def test_a_name_the_source_protected_in_a_sentence_case_title_stays_capitalized(
     from generator.bibtex import _title
 
     assert _title("Attention Is All You Need for BERT") == "Attention Is All You Need for {BERT}"
+
+
+def test_zoteros_title_tags_are_latex_commands_in_the_generated_bibtex_and_back(cli, tmp_path):
+    """`Frithuswith (<i>d.</i> 727)` of a Better BibTeX CSL export: `\\textit{d.}` in
+    papers.bib (not a raw tag), and the tag again when that file is imported."""
+    root = new_project(tmp_path / "p")
+    imported(cli, root, FIXTURES / "csl-bbt-creator-fields-365-825.json", "csl-json")
+    text = exported(root)["downloads/papers.bib"]
+    assert "Frithuswith (\\textit{d.} 727)" in text and "<i>" not in text
+    (tmp_path / "x.bib").write_text(text, "utf-8")
+    again = new_project(tmp_path / "again")
+    imported(cli, again, tmp_path / "x.bib", "bibtex")
+    assert "Frithuswith (<i>d.</i> 727)" in records(again)

@@ -57,6 +57,9 @@ NOT_PAPERS = {"set": "a set of entries (biblatex @set)", "xdata": "shared data (
 # (a thesis's university is their `school`).
 KINDS = {("thesis", "phdthesis"): "phdthesis", ("thesis", "mathesis"): "mastersthesis",
          ("report", "techreport"): "techreport"}
+# LaTeX commands for what a title's tags mark (an argument without braces or commands in it)
+TAG_OF = {"textit": "i", "emph": "i", "textsubscript": "sub", "textsuperscript": "sup"}
+LATEX_TAG = re.compile(r"\\(textit|emph|textsubscript|textsuperscript)\s*\{([^{}\\$]*)\}")
 # Types whose title is the booktitle of the entries that crossref them.
 CONTAINER_TYPES = {"proceedings", "book", "collection", "mvbook", "mvproceedings", "mvcollection",
                    "periodical"}
@@ -316,10 +319,11 @@ def _with_crossref(fields: dict, entries: dict, copies: Budget, where: Candidate
 
 def entry_record(entry_type: str, key: str, fields: dict, convert=latex_field) -> dict | None:
     """The record for one entry's resolved fields; None when it has no title."""
-    title = _text(fields, "title", convert)
+    title = convert(tagged(fields.get("title", "")), "title")
     if not title:
         return None
-    record: dict = {"title": with_subtitle(title, _text(fields, "subtitle", convert))}
+    subtitle = convert(tagged(fields.get("subtitle", "")), "subtitle")
+    record: dict = {"title": with_subtitle(title, subtitle)}
     authors = person_names(fields, "author", convert)
     if authors:
         record["authors"] = authors
@@ -375,6 +379,14 @@ def entry_links(fields: dict, arxiv: str | None) -> dict[str, str]:
     url = fields.get("url", "").strip()
     links = {} if url in named.values() else link_for(url, arxiv)
     return links | {name: value for name, value in named.items() if name not in links}
+
+
+def tagged(latex: str) -> str:
+    """Title LaTeX with its italics, subscripts and superscripts as the tags a record's title
+    shows as markup (`\\emph{in vivo}` is `<i>in vivo</i>`, as Zotero imports it); the generated
+    BibTeX writes them back as commands."""
+    return LATEX_TAG.sub(lambda m: f"<{TAG_OF[m.group(1)]}>{m.group(2)}</{TAG_OF[m.group(1)]}>",
+                         latex) if "\\" in latex else latex
 
 
 def _subtitles_kept(fields: dict, record: dict, convert) -> set[str]:
