@@ -363,3 +363,12 @@ def test_zoteros_title_tags_are_latex_commands_in_the_generated_bibtex_and_back(
     again = new_project(tmp_path / "again")
     imported(cli, again, tmp_path / "x.bib", "bibtex")
     assert "Frithuswith (<i>d.</i> 727)" in records(again)
+
+
+def test_issns_crossref_gives_as_a_list_are_kept_together(cli, tmp_path):
+    root = new_project(tmp_path / "p")
+    item = {"id": "x", "type": "article-journal", "title": "Listed",
+            "ISSN": ["0036-8075", "1095-9203", "0036-8075"], "ISBN": []}
+    (tmp_path / "x.json").write_text(json.dumps([item]), "utf-8")
+    imported(cli, root, tmp_path / "x.json", "csl-json")
+    assert records(root)["Listed"]["bib"] == {"issn": "0036-8075, 1095-9203"}

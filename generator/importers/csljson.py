@@ -304,6 +304,15 @@ def _date_number(part) -> int | None:
     return int(text) if re.fullmatch(r"-?[0-9]{1,6}", text) else None
 
 
+def _texts(item: dict, name: str) -> str:
+    """Text, or a list of texts joined (Crossref gives ISSN and ISBN as lists: print, online)."""
+    value = item.get(name)
+    if isinstance(value, list):
+        found = [_value(v, f"{name}[{n}]").strip() for n, v in enumerate(value)]
+        return ", ".join(dict.fromkeys(v for v in found if v))
+    return _text(item, name)
+
+
 def _report_number(item: dict, entry_type: str) -> str:
     """A report's number (CSL `number`), which BibTeX keeps in `number` as it keeps an issue."""
     return _text(item, "number") if entry_type == "techreport" else ""
@@ -324,7 +333,7 @@ def _bib(item: dict, entry_type: str) -> dict:
            "pages": _text(item, "page"),
            PUBLISHER_FIELDS.get(entry_type, "publisher"): _text(item, "publisher"),
            "note": without_extra_lines(_value(item.get("note"), "note"))}
-    bib |= {name: _text(item, variable) for name, variable in DETAILS}
+    bib |= {name: _texts(item, variable) for name, variable in DETAILS}
     editors = _names(item, "editor")
     if editors:
         bib["editor"] = " and ".join(editors)
