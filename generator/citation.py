@@ -198,7 +198,9 @@ RIS_BIB_FIELDS = (("volume", "volume"), ("number", "number"), ("publisher", "pub
                   ("series", "tertiary_title"))
 CONTAINER_TAGS = {"journal": "citation_journal_title", "booktitle": "citation_conference_title"}
 BIB_TAGS = (("volume", "citation_volume"), ("number", "citation_issue"),
-            ("publisher", "citation_publisher"))
+            ("publisher", "citation_publisher"), ("isbn", "citation_isbn"),
+            ("issn", "citation_issn"), ("school", "citation_dissertation_institution"),
+            ("institution", "citation_technical_report_institution"))
 
 
 def ris_text(data: dict, url: str) -> str:

@@ -372,3 +372,13 @@ def test_issns_crossref_gives_as_a_list_are_kept_together(cli, tmp_path):
     (tmp_path / "x.json").write_text(json.dumps([item]), "utf-8")
     imported(cli, root, tmp_path / "x.json", "csl-json")
     assert records(root)["Listed"]["bib"] == {"issn": "0036-8075, 1095-9203"}
+
+
+def test_scholar_tags_name_a_books_isbn_and_a_thesiss_university():
+    from generator.citation import head_tags
+
+    data = {"id": "t", "title": "T", "type": "phdthesis",
+            "bib": {"school": "KU Leuven", "isbn": "9783642002304", "issn": "0036-8075"}}
+    tags = {name: content for _, name, content in head_tags(data, "u")}
+    assert (tags["citation_dissertation_institution"], tags["citation_isbn"],
+            tags["citation_issn"]) == ("KU Leuven", "9783642002304", "0036-8075")
