@@ -8,7 +8,7 @@ from anyascii import anyascii
 
 from .bibtex_text import bibtex_name, bibtex_text
 from .latex import plain_text
-from .model import Paper
+from .model import Author, Paper
 from .publication import cited_year, publication
 from .slug import STOP_WORDS
 
@@ -21,33 +21,57 @@ def _verbatim(text: str) -> str:
     return text.replace("{", "%7B").replace("}", "%7D")
 
 
-def bibtex_entry(paper: Paper) -> str:
+# `bib` fields written after volume, number and pages, in this order, as they are kept
+DETAILS = ("pagetotal", "publisher", "address", "institution", "school", "edition", "isbn", "issn")
+# Record links written as al-folio's link fields, which the BibTeX import reads back.
+LINK_FIELDS = ("pdf", "code", "html", "slides", "video", "poster", "website", "blog", "supp",
+               "project", "data")
+
+
+def bibtex_entry(paper: Paper, abstract: bool = False) -> str:
     """The record's `bibtex` override, or an entry built from what the record says: where it was
-    published (`publication`), with the arXiv preprint as its eprint."""
+    published (`publication`), with the arXiv preprint as its eprint; abstract: with the
+    abstract (paragraphs kept)."""
     if paper.bibtex:
         return paper.bibtex.strip() + "\n"
     fields = [("author", " and ".join(bibtex_name(a.name) for a in paper.authors)),
-              ("title", bibtex_text(paper.title, protect_case=True))]
+              ("title", _title(paper.title))]
     entry_type, container, where = publication(paper.type, dict(paper.bib), paper.venue)
     places = {"journal": paper.bib_field("journal"), "booktitle": paper.bib_field("booktitle")}
     if container:
         places[container] = places.get(container) or where
     fields += [(name, bibtex_text(text or "")) for name, text in places.items()]
     fields += [(name, bibtex_text(paper.bib_field(name) or ""))
-               for name in ("volume", "number", "pages", "publisher")]
+               for name in ("maintitle", "series", "volume", "number", "pages", *DETAILS)]
     editors = paper.bib_field("editor")
     names = editors.split(" and ") if editors else []
     fields.append(("editor", " and ".join(bibtex_name(n) for n in names)))
     year = cited_year(paper.venue, paper.date, paper.arxiv)
-    fields += [("year", year or ""), ("month", _month(paper, year))]
+    fields += [("year", year or ""), ("month", _month(paper, year)), ("date", _date(paper, year))]
     if paper.arxiv:
         fields += [("eprint", paper.arxiv), ("archiveprefix", "arXiv")]
     fields.append(("doi", _verbatim(paper.doi or "")))
     url = paper.link("pdf") or paper.link("project")
     fields.append(("url", _verbatim(url) if url and "://" in url else ""))
+    fields += _link_fields(paper, url)
     fields.append(("note", bibtex_text(paper.bib_field("note") or "")))
+    fields.append(("keywords", ", ".join(bibtex_text(tag) for tag in paper.tags)))
+    if abstract and paper.abstract:
+        fields.append(("abstract", _paragraphs(paper.abstract)))
     body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields if value)
     return f"@{entry_type}{{{paper.citekey or citation_key(paper)},\n{body}}}\n"
+
+
+def paper_of_data(data: dict) -> Paper:
+    """The Paper whose `paper_data` data is (as the build cache keeps it)."""
+    names = {f for f in Paper.__dataclass_fields__ if f != "origin"}
+    values = {name: value for name, value in data.items() if name in names}
+    values["authors"] = tuple(Author(**a) for a in data.get("authors", ()))
+    for name in ("topics", "tags"):
+        values[name] = tuple(data.get(name, ()))
+    for name in ("bib", "links"):
+        values[name] = tuple(data.get(name, {}).items())
+    return Paper(**values)
 
 
 def _month(paper: Paper, year: str | None) -> str:
@@ -58,6 +82,74 @@ def _month(paper: Paper, year: str | None) -> str:
     if not number and len(start) >= 7 and start[:4] == year:
         number = start[5:7]
     return MONTH_NAMES[int(number) - 1] if number.isdigit() and 1 <= int(number) <= 12 else ""
+
+
+def _title(title: str) -> str:
+    """The title, its case protected where a style would change it: words with a capital after
+    the first letter (BERT), and in a title in sentence case every capitalized word after the
+    first, a name whose braces the source had (`{P}ython`, `{P}areto`) and an import drops."""
+    if "<" in title and TAG.search(title):
+        return _tags_as_commands(title)
+    words = title.split()
+    if "$" in title or not _sentence_case(words):
+        return bibtex_text(title, protect_case=True)
+    out = [bibtex_text(words[0], protect_case=True)]
+    for word in words[1:]:
+        text = bibtex_text(word, protect_case=True)
+        out.append(f"{{{text}}}" if word[:1].isupper() and not text.startswith("{") else text)
+    return " ".join(out)
+
+
+TAG = re.compile(r"<(i|sub|sup)>([^<]*)</\1>")
+COMMAND_OF = {"i": "textit", "sub": "textsubscript", "sup": "textsuperscript"}
+
+
+def _tags_as_commands(title: str) -> str:
+    """A title with Zotero's <i>, <sub> and <sup> as the LaTeX commands they stand for."""
+    out, last = [], 0
+    for match in TAG.finditer(title):
+        out.append(_spaced(title[last:match.start()]))
+        inner = bibtex_text(match.group(2), protect_case=True)
+        out.append(f"\\{COMMAND_OF[match.group(1)]}{{{inner}}}")
+        last = match.end()
+    out.append(_spaced(title[last:]))
+    return "".join(out)
+
+
+def _spaced(text: str) -> str:
+    """bibtex_text of a piece of a title, with the space it starts or ends with."""
+    inner = bibtex_text(text, protect_case=True)
+    start = " " if text[:1].isspace() and inner else ""
+    return start + inner + (" " if text[-1:].isspace() and inner else "")
+
+
+def _sentence_case(words: list[str]) -> bool:
+    """Whether most words after the first start in lower case, small words and acronyms (which
+    are protected anyway) aside."""
+    rest = [w for w in words[1:] if w[:1].isalpha() and w.lower() not in STOP_WORDS
+            and not any(c.isupper() for c in w[1:])]
+    return len(rest) >= 2 and 2 * sum(w[0].isupper() for w in rest) < len(rest)
+
+
+def _link_fields(paper: Paper, url: str | None) -> list[tuple[str, str]]:
+    """Links as al-folio's fields, but not the `url` when an import names it right from the URL
+    alone (a link ending in .pdf is the pdf, another the project)."""
+    guess = "pdf" if (url or "").lower().endswith(".pdf") else "project"
+    return [(name, _verbatim(link)) for name, link in paper.links
+            if name in LINK_FIELDS and "://" in link and not (link == url and name == guess)]
+
+
+def _date(paper: Paper, year: str | None) -> str:
+    """biblatex's `date` (which BibTeX ignores) when the record's date says more than the year:
+    a day, a month, a season or a range; only when it is in the year cited."""
+    date = paper.date or ""
+    return date if len(date) > 4 and date[:4] == year else ""
+
+
+def _paragraphs(text: str) -> str:
+    """Text whose paragraphs stay apart: a blank line in a field is a paragraph break to TeX."""
+    paragraphs = (bibtex_text(p) for p in re.split(r"\n\s*\n", text))
+    return "\n\n".join(p for p in paragraphs if p)
 
 
 def citation_key(paper: Paper) -> str:

@@ -29,7 +29,9 @@ CSL_TYPES = {"article": "article-journal", "inproceedings": "paper-conference",
              "conference": "paper-conference", "book": "book", "incollection": "chapter",
              "inbook": "chapter", "phdthesis": "thesis", "mastersthesis": "thesis",
              "techreport": "report", "proceedings": "book", "manual": "report",
-             "unpublished": "manuscript", "online": "webpage"}
+             "unpublished": "manuscript", "online": "webpage", "thesis": "thesis",
+             "report": "report", "patent": "patent", "collection": "book",
+             "periodical": "periodical", "misc": "article"}
 
 
 def _published(data: dict) -> tuple[str, str | None, str | None]:
@@ -122,26 +124,53 @@ def moment(text: str | None) -> datetime | None:
         return datetime(year, 1, 1, tzinfo=UTC)
 
 
-# (field of `bib`, its CSL variable)
+# (field of `bib`, its CSL variable); a report's institution and a thesis's school are its
+# publisher, as Zotero has them
 CSL_BIB_FIELDS = (("volume", "volume"), ("number", "issue"), ("pages", "page"),
-                  ("publisher", "publisher"), ("note", "note"))
+                  ("publisher", "publisher"), ("institution", "publisher"),
+                  ("school", "publisher"), ("note", "note"), ("series", "collection-title"),
+                  ("pagetotal", "number-of-pages"), ("address", "publisher-place"),
+                  ("edition", "edition"), ("isbn", "ISBN"), ("issn", "ISSN"))
+
+
+def _issued(data: dict) -> dict | None:
+    """CSL's `issued`: the date (both ends of a range) when it is in the year cited, else that
+    year alone."""
+    parts, year = _dated(data, date_parts)
+    if not (parts or year):
+        return None
+    dates = [parts or [int(year)]]
+    end = (data.get("date") or "").partition("/")[2]
+    if parts and date_parts(end):
+        dates.append(date_parts(end))
+    return {"date-parts": dates}
 
 
 def csl_item(data: dict, url: str) -> dict:
     """A CSL-JSON item (the format Zotero, Pandoc and citeproc read)."""
     entry_type, place, where = _published(data)
     item: dict = {"id": data["id"], "type": _csl_type(entry_type, place), "title": data["title"]}
+    if data.get("citekey"):
+        item["citation-key"] = data["citekey"]  # as Better BibTeX writes it
+    if entry_type == "mastersthesis":
+        item["genre"] = "Master's thesis"
     if data.get("authors"):
         item["author"] = [split_name(a["name"]) for a in data["authors"]]
-    parts, year = _dated(data, date_parts)
-    if parts or year:
-        item["issued"] = {"date-parts": [parts or [int(year)]]}
+    issued = _issued(data)
+    if issued:
+        item["issued"] = issued
     if place in CONTAINER_TYPES:
         item["container-title"] = where
     bib = data.get("bib", {})
     for field, csl in CSL_BIB_FIELDS:
-        if bib.get(field):
+        if field == "number" and item["type"] == "report":
+            csl = "number"  # a report's number; a journal's issue
+        if bib.get(field) and csl not in item:
             item[csl] = bib[field].replace("--", "–") if field == "pages" else bib[field]
+    if bib.get("editor"):
+        item["editor"] = [split_name(name) for name in bib["editor"].split(" and ")]
+    if data.get("tags"):
+        item["keyword"] = ", ".join(data["tags"])
     if data.get("abstract"):
         item["abstract"] = data["abstract"]
     if data.get("doi"):
@@ -151,20 +180,33 @@ def csl_item(data: dict, url: str) -> dict:
     if data.get("arxiv") and not where:
         item["number"] = f"arXiv:{data['arxiv']}"
         item.setdefault("publisher", "arXiv")
+    elif data.get("arxiv"):  # a line of the note, as Zotero keeps an id in Extra
+        item["note"] = "\n".join(filter(None, [item.get("note"), f"arXiv: {data['arxiv']}"]))
     item["URL"] = url
     return item
 
 
 RIS_TYPES = {"journal": "JOUR", "booktitle": "CPAPER"}
+# RIS types by entry type, as Zotero's RIS export writes them; others go by where it appeared
+RIS_ENTRY_TYPES = {"book": "BOOK", "incollection": "CHAP", "inbook": "CHAP",
+                   "phdthesis": "THES", "mastersthesis": "THES", "thesis": "THES",
+                   "techreport": "RPRT", "report": "RPRT"}
+# (field of `bib`, rispy's name of its tag): VL, IS, PB, CY, ET, T3
+RIS_BIB_FIELDS = (("volume", "volume"), ("number", "number"), ("publisher", "publisher"),
+                  ("institution", "publisher"), ("school", "publisher"),
+                  ("address", "place_published"), ("edition", "edition"),
+                  ("series", "tertiary_title"))
 CONTAINER_TAGS = {"journal": "citation_journal_title", "booktitle": "citation_conference_title"}
 BIB_TAGS = (("volume", "citation_volume"), ("number", "citation_issue"),
-            ("publisher", "citation_publisher"))
+            ("publisher", "citation_publisher"), ("isbn", "citation_isbn"),
+            ("issn", "citation_issn"), ("school", "citation_dissertation_institution"),
+            ("institution", "citation_technical_report_institution"))
 
 
 def ris_text(data: dict, url: str) -> str:
-    _, place, container = _published(data)
-    entry: dict = {"type_of_reference": RIS_TYPES.get(place or "", "GEN"),
-                   "title": plain_text(data["title"])}
+    entry_type, place, container = _published(data)
+    kind = RIS_ENTRY_TYPES.get(entry_type) or RIS_TYPES.get(place or "", "GEN")
+    entry: dict = {"type_of_reference": kind, "title": plain_text(data["title"])}
     if data.get("authors"):
         entry["authors"] = [a["name"] for a in data["authors"]]
     parts, year = _dated(data, calendar_parts)
@@ -176,11 +218,31 @@ def ris_text(data: dict, url: str) -> str:
         entry["year"] = year
     if container:
         entry["secondary_title"] = container
+    entry |= _ris_bib(data.get("bib", {}), kind)
     if data.get("doi"):
         entry["doi"] = data["doi"]
     # no abstract: the page shows it once already, and a reference manager has the link
     entry["urls"] = [url]
     return rispy.dumps([entry], implementation=_RisWriter, skip_unknown_tags=True).strip() + "\n"
+
+
+def _ris_bib(bib: dict, kind: str) -> dict:
+    """The `bib` fields RIS has tags for: SP and EP of pages, but SP of a book or thesis is its
+    number of pages; SN is the ISBN or ISSN (rispy's `issn` names the tag)."""
+    entry = {}
+    for field, name in RIS_BIB_FIELDS:
+        if bib.get(field):
+            entry.setdefault(name, bib[field])
+    pages = re.split(r"\s*[-–]+\s*", bib.get("pages", ""), maxsplit=1)
+    if kind in ("BOOK", "THES"):
+        pages = [bib.get("pagetotal", "")]
+    if pages[0]:
+        entry["start_page"] = pages[0]
+    if len(pages) > 1 and pages[1]:
+        entry["end_page"] = pages[1]
+    if bib.get("isbn") or bib.get("issn"):
+        entry["issn"] = bib.get("isbn") or bib["issn"]
+    return entry
 
 
 def _slashed(parts: list[int]) -> str:
@@ -266,12 +328,21 @@ def reference_in(style, data: dict, url: str) -> str:
     from citeproc.source.json import CiteProcJSON
 
     # math and inline tags as readable text
-    item = {**csl_item(data, url), "title": plain_text(data["title"])}
+    item = {**csl_item(data, url), "title": _whole_title(data)}
+    item.pop("citation-key", None)  # citeproc-py warns of variables it does not know
     bibliography = CitationStylesBibliography(style, CiteProcJSON([item]), formatter.plain)
     bibliography.register(Citation([CitationItem(data["id"])]))
     text = " ".join(str(bibliography.bibliography()[0]).split())
     # a numeric style numbers its one entry: a reference to copy has no number
     return re.sub(r"^\[1\]\s*", "", text)
+
+
+def _whole_title(data: dict) -> str:
+    """The title as a reference shows it: after the multi-volume work's (biblatex `maintitle`),
+    which CSL styles (as citeproc-py formats them) would leave out."""
+    main = data.get("bib", {}).get("maintitle")
+    title = plain_text(data["title"])
+    return f"{plain_text(main)}. {title}" if main else title
 
 
 def head_tags(data: dict, url: str, address: Callable[[str], str] = str) -> list[list[str]]:

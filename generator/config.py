@@ -94,6 +94,8 @@ class PapersConfig(base.Config):
     search_index = c.Type(bool, default=True)
     # venue (or a pattern with `*`) -> the short name pages show (`ICLR`, `ICLR 2015`)
     venues = VenueNamesOption()
+    # also downloads/papers-with-abstracts.bib: every paper's BibTeX with its abstract
+    bibtex_abstracts = c.Type(bool, default=PLAN_DEFAULTS.bibtex_abstracts)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -133,6 +135,7 @@ def settings_from(config_file: Path, docs_dir: str | Path, directory_urls: bool,
         feeds=bool(absolute),
         related=options.related,
         venues=tuple(options.venues.items()),
+        bibtex_abstracts=options.bibtex_abstracts,
     )
     site = SiteSettings(directory_urls=bool(directory_urls), site_url=absolute,
                         site_name=str(site_name or ""), reference_style=options.reference_style,

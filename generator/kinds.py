@@ -33,6 +33,7 @@ DECLARED = (
     Kind("venue", context="venue"),  # a venue series: its years, each with its papers
     Kind("map-page"),
     Kind("bibtex", output="bibtex", part="bib"),
+    Kind("bibtex-abstracts", output="bibtex-abstracts", part="data"),
     Kind("json", output="json", part="data", pieces=True),
     Kind("csl-json", output="csl-json", part="data", pieces=True),
     Kind("map", output="map", part="data", pieces=True, points=True),

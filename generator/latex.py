@@ -55,12 +55,15 @@ def _contexts():
     walker.add_context_category("papersite", prepend=True, macros=[
         MacroSpec("mbox", "{"), MacroSpec("url", "{"), MacroSpec("href", "{{"),
         MacroSpec("LaTeX", ""), MacroSpec("TeX", ""),
+        MacroSpec("textbraceleft", ""), MacroSpec("textbraceright", ""),
     ])
     text = get_default_latex_context_db()
     text.add_context_category("papersite", prepend=True, macros=[
         MacroTextSpec("mbox", "%(1)s"), MacroTextSpec("url", "%(1)s"),
         MacroTextSpec("href", "%(2)s"),
         MacroTextSpec("LaTeX", "LaTeX"), MacroTextSpec("TeX", "TeX"), MacroTextSpec("cite", ""),
+        # as the generated BibTeX writes a brace of the text
+        MacroTextSpec("textbraceleft", "{"), MacroTextSpec("textbraceright", "}"),
     ])
     return walker, text
 

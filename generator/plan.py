@@ -19,6 +19,7 @@ from .venues import VenueNames
 FULL, ENTRY = "full", "entry"  # what a page shows of each of its papers
 HOME = "_generated/home.md"
 BIBTEX = "downloads/papers.bib"
+BIBTEX_ABSTRACTS = "downloads/papers-with-abstracts.bib"
 PAPERS_JSON = "downloads/papers.json"
 CSL_JSON = "downloads/papers.csl.json"
 MAP_PAGE = "map/index.md"
@@ -59,6 +60,7 @@ class PlanSettings:
     feeds: bool = False  # only with an absolute site_url: a feed's links must be absolute
     related: int = 5  # related papers on a paper page; 0: none, and no map
     venues: tuple[tuple[str, str], ...] = ()  # venue (or pattern with `*`) -> short name
+    bibtex_abstracts: bool = False  # also the BibTeX of every paper with its abstract
 
 
 @dataclass
@@ -145,6 +147,8 @@ def _downloads(collection, facets: dict[str, FacetTerms], settings: PlanSettings
     pages = [Page(BIBTEX, "", "bibtex", {}, every, FULL),
              Page(PAPERS_JSON, "", "json", {}, every, FULL),
              Page(CSL_JSON, "", "csl-json", {}, every, FULL)]
+    if settings.bibtex_abstracts:
+        pages.append(Page(BIBTEX_ABSTRACTS, "", "bibtex-abstracts", {}, every, FULL))
     if settings.related:
         areas = [t.id for t in collection.topics if t.parent is None]
         pages += [Page(MAP_DATA, "", "map", {}, every, FULL),
@@ -242,6 +246,7 @@ def _home(collection, newest: list, facets: dict[str, FacetTerms], settings: Pla
         "nonempty": sorted(n for n, f in facets.items() if not f.empty),
         "feed": MAIN_FEED if settings.feeds else None, "charts": charts,
         "added": [added[p.id] for p in recent],  # `added`, or the day from git
+        "bib_abstracts": BIBTEX_ABSTRACTS if settings.bibtex_abstracts else None,
     }
     return Page(HOME, "home.md.j2", "home", context, tuple(p.id for p in recent))
 

@@ -21,7 +21,7 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from .bibtex import bibtex_entry, distinct_keys, unlisted
+from .bibtex import bibtex_entry, distinct_keys, paper_of_data, unlisted
 from .citation import formatted_reference, head_tags, ris_text
 from .entries import paper_links
 from .exports import csl_export, feed_export, json_export
@@ -226,6 +226,11 @@ class Renderer:
         listed = (unlisted(self.parts(paper_id)["bib"]) for paper_id in page.paper_ids)
         return "\n".join(distinct_keys(listed))
 
+    def _bibtex_abstracts(self, page: Page) -> str:
+        entries = ((bibtex_entry(paper_of_data(data), abstract=True), bool(data.get("citekey")))
+                   for data in map(self._data, page.paper_ids))
+        return "\n".join(distinct_keys(entries))
+
     def _map(self, page: Page) -> str:
         urls = self.site.directory_urls
         return map_json(page, self._data, self.topics, urls, self.source.fragment)
@@ -246,7 +251,8 @@ class Renderer:
         return EMPTY_SITEMAP
 
     WRITERS: dict[str, Callable[[Renderer, Page], str]] = {
-        "bibtex": _bibtex, "map": _map, "json": _json, "csl-json": _csl_json, "feed": _feed,
+        "bibtex": _bibtex, "bibtex-abstracts": _bibtex_abstracts, "map": _map, "json": _json,
+        "csl-json": _csl_json, "feed": _feed,
         "stylesheet": _stylesheet,
         "empty-sitemap": _empty_sitemap,
     }

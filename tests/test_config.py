@@ -18,6 +18,7 @@ OPTIONS = {
     "per_page": 3, "terms_per_page": 4, "cards_per_page": 5, "recent": 6, "author_pages_from": 7,
     "nav_topics": 8, "reference_style": "apa", "related": 9, "search_index": False,
     "venues": {"Learning Representations*": "ICLR"},
+    "bibtex_abstracts": True,
 }
 SITE = {"site_name": "Mine", "site_url": "https://example.org/", "use_directory_urls": False,
         "docs_dir": "my-docs"}
@@ -40,7 +41,8 @@ def test_every_option_reaches_the_setting_of_its_name(tmp_path):
     settings = load_settings(write_config(tmp_path, OPTIONS))
     assert settings.plan == PlanSettings(per_page=3, terms_per_page=4, cards_per_page=5, recent=6,
                                          author_pages_from=7, feeds=True, related=9,
-                                         venues=(("Learning Representations*", "ICLR"),))
+                                         venues=(("Learning Representations*", "ICLR"),),
+                                         bibtex_abstracts=True)
     assert settings.site == SiteSettings(directory_urls=False, site_url="https://example.org/",
                                          site_name="Mine", reference_style="apa",
                                          venues=(("Learning Representations*", "ICLR"),))

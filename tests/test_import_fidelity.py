@@ -157,19 +157,19 @@ def test_ris_is_read_by_item_type_as_zotero_reads_it(tmp_path, cli):
     book, out = seen["BOOK"]
     assert book["bib"]["editor"] == "Editor"  # A3 of a book; A2 is its series editor
     assert "pages" not in book["bib"] and "venue" not in book  # SP: its number of pages; T2: series
-    assert (
-        "SP (pages, or a book's number of pages) (1)" in out and "A2 (secondary authors) (1)" in out
-    )
+    assert book["bib"]["pagetotal"] == "Number of Pages" and "SP (" not in out
+    assert book["bib"]["series"] == "Series Title" and "A2 (secondary authors) (1)" in out
     chapter, out = seen["CHAP"]
     assert chapter["venue"] == chapter["bib"]["booktitle"] == "Book Title"  # T2, not T3 (series)
     assert chapter["bib"]["editor"] == "Editor" and chapter["bib"]["pages"] == "Pages"
-    assert "T3 (series) (1)" in out
+    assert chapter["bib"]["series"] == "Series Title" and "T3 (" not in out
     conference, out = seen["CONF"]
     assert conference["venue"] == conference["bib"]["booktitle"] == "Proceedings Title"  # C3
     assert conference["bib"]["editor"] == "Editor"  # A2; A3 is the series editor
     assert seen["CPAPER"][0]["venue"] == "Conference Name"
     thesis, out = seen["THES"]
     assert "pages" not in thesis["bib"] and "editor" not in thesis["bib"]  # A3: its advisor
+    assert (thesis["bib"]["pagetotal"], thesis["bib"]["school"]) == ("Number of Pages", "University")
     assert "venue" not in thesis and "A3 (tertiary authors) (1)" in out
 
 
@@ -203,7 +203,8 @@ def test_ris_book_series_is_no_venue_and_a_file_path_never_replaces_the_link(pro
         "venue" not in record and "booktitle" not in record["bib"]
     )  # T2: Bibliothek des Eigentums
     assert record["links"] == {"project": "http://dx.doi.org/10.1007/978-3-642-00230-4"}
-    assert "T2 (secondary title) (1)" in out and "L1 (file) (1)" in out and "warning:" not in out
+    assert record["bib"]["series"] == "Bibliothek des Eigentums" and "T2 (" not in out
+    assert "L1 (file) (1)" in out and "warning:" not in out
 
 
 def test_one_long_sub_field_leaves_out_only_itself(project, cli, tmp_path):
@@ -278,8 +279,10 @@ def test_fields_no_record_holds_are_counted_and_named(project, cli):
     )
     assert code == 0, out + err
     (line,) = [line for line in out.splitlines() if line.startswith("not kept")]
-    for name in ("ISBN (1)", "number-of-pages (1)", "publisher-place (1)", "collection-title (1)"):
+    for name in ("event-place (1)", "language (1)"):
         assert name in line
+    for name in ("ISBN", "number-of-pages", "publisher-place", "collection-title"):
+        assert name not in line  # kept in `bib`
     jabref = FIXTURES / "bibtex-bbt-jabref-comments-1730.bib"
     code, out, err = cli(root, "import", "bibtex", str(jabref), "--topic", "vision")
     assert code == 0, out + err
@@ -332,8 +335,9 @@ def test_csl_particles_and_al_folio_links_are_kept(project, cli, tmp_path):
     assert by_title(root)["Linked"]["links"] == {
         "html": "https://example.org/paper",
         "code": "https://github.com/x/y",
+        "pdf": "assets/pdf/example_pdf.pdf",  # where al-folio keeps the file it names
     }
-    assert "not kept (no record field holds them): pdf (1)" in out  # a file of the old site
+    assert "not kept" not in out
 
 
 def test_a_biblatex_subtitle_completes_its_title_as_zotero_joins_them(project, cli):
@@ -397,7 +401,8 @@ ZOTERO_RECORDS = {
         "date": "2013-01-01",
         "topics": ["vision"],
         "type": "book",
-        "bib": {"volume": "2058", "publisher": "Springer"},
+        "bib": {"volume": "2058", "publisher": "Springer", "series": "Lecture notes in mathematics",
+                "pagetotal": "206", "address": "Heidelberg", "isbn": "978-3-642-32156-6"},
     },
     "ris-zotero-testcase-jour-y1-py-da.ris": {
         "title": "From Basic to Applied Research to Improve Outcomes for Individuals Who Require "
@@ -414,6 +419,7 @@ ZOTERO_RECORDS = {
             "volume": "30",
             "number": "2",
             "pages": "99–105",
+            "issn": "0743-4618",
             "publisher": "Informa Allied Health",
             "note": "doi: 10.3109/07434618.2014.906498",
         },
@@ -433,17 +439,18 @@ ZOTERO_RECORDS = {
         ],
         "doi": "10.1007/978-3-642-00230-4",
         "type": "book",
-        "bib": {"volume": "7", "publisher": "Springer Berlin Heidelberg"},
+        "bib": {"volume": "7", "publisher": "Springer Berlin Heidelberg",
+                "series": "Bibliothek des Eigentums", "address": "Berlin, Heidelberg",
+                "isbn": "9783642002304"},
         "links": {"project": "http://dx.doi.org/10.1007/978-3-642-00230-4"},
     },
 }
 ZOTERO_UNKEPT = {
-    "csl-zotero-testcase-uri-id.json": "ISBN (1), collection-title (1), event-place (1), "
-    "language (1), number-of-pages (1), publisher-place (1)",
+    "csl-zotero-testcase-uri-id.json": "event-place (1), language (1)",
     "ris-zotero-testcase-jour-y1-py-da.ris": "JO (journal abbreviation) (1), M3 (type of work) (1), "
-    "SN (ISBN/ISSN) (1), Y2 (access date) (1)",
-    "ris-zotero-testcase-book-series-l1.ris": "CY (place) (1), H1 (1), H2 (1), L1 (file) (1), "
-    "LA (language) (1), SN (ISBN/ISSN) (1), T2 (secondary title) (1), TS (1)",
+    "Y2 (access date) (1)",
+    "ris-zotero-testcase-book-series-l1.ris": "H1 (1), H2 (1), L1 (file) (1), "
+    "LA (language) (1), TS (1)",
 }
 
 

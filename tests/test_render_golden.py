@@ -46,6 +46,7 @@ def test_every_kind_the_plan_makes_is_declared_once_and_every_declared_kind_is_p
 
     project = GOLDEN / "project"
     collection, _ = load_collection(project / "data", project)
-    planned = {page.kind for page in plan_site(collection, PlanSettings(feeds=True)).pages}
+    settings = PlanSettings(feeds=True, bibtex_abstracts=True)
+    planned = {page.kind for page in plan_site(collection, settings).pages}
     assert len(KINDS) == len(DECLARED)
     assert planned == set(KINDS)

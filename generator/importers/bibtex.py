@@ -33,19 +33,33 @@ MACRO_TEXT_EXTRA = 1_000_000
 CROSSREF_TEXT_EXTRA = 1_000_000
 # Record `bib` keys and the fields they come from, the first with a value winning.
 BIB_SOURCES = (("journal", "journal"), ("journal", "journaltitle"), ("booktitle", "booktitle"),
-               ("volume", "volume"), ("number", "number"), ("number", "issue"), ("pages", "pages"),
-               ("publisher", "publisher"), ("note", "note"))
+               ("maintitle", "maintitle"), ("series", "series"), ("volume", "volume"),
+               ("number", "number"), ("number", "issue"), ("pages", "pages"),
+               ("pagetotal", "pagetotal"), ("publisher", "publisher"), ("address", "address"),
+               ("address", "location"), ("institution", "institution"), ("school", "school"),
+               ("edition", "edition"), ("isbn", "isbn"), ("issn", "issn"), ("note", "note"))
 # The fields a record holds (crossref is resolved); the rest are named as not kept.
-KEPT = {"title", "author", "date", "year", "month", "abstract", "keywords", "journal",
-        "journaltitle", "booktitle", "doi", "url", "volume", "number", "issue", "pages",
-        "publisher", "note", "editor", "crossref"}
+KEPT = {"title", "author", "date", "year", "month", "abstract", "keywords", "crossref", "doi",
+        "url", "editor", "issue", "journaltitle", "location"} | {name for name, _ in BIB_SOURCES}
 # Fields that al-folio (a common academic site theme) gives links in; kept when they are URLs
 # (a bare file name there is a file of that site, not a link).
-LINK_FIELDS = ("pdf", "code", "html", "slides", "video", "poster", "website", "blog", "supp")
+LINK_FIELDS = ("pdf", "code", "html", "slides", "video", "poster", "website", "blog", "supp",
+               "project", "data")
 URL = re.compile(r"https?://\S+")
+# al-folio's `pdf = {name.pdf}`: a file of that site, which it links under assets/pdf/.
+ALFOLIO_PDF = re.compile(r"(?!.*(^|/)\.\.?(/|$))[A-Za-z0-9_][A-Za-z0-9_./ -]*\.pdf")
+ALFOLIO_PDF_DIR = "assets/pdf/"
 TITLE_MAX = 1000  # the longest title (and booktitle) a record holds
+VENUE_MAX = 300
 # biblatex entry types that hold no paper of their own (their members or users are entries).
 NOT_PAPERS = {"set": "a set of entries (biblatex @set)", "xdata": "shared data (biblatex @xdata)"}
+# biblatex's @thesis and @report with the kind `type` names: the BibTeX types classic styles know
+# (a thesis's university is their `school`).
+KINDS = {("thesis", "phdthesis"): "phdthesis", ("thesis", "mathesis"): "mastersthesis",
+         ("report", "techreport"): "techreport"}
+# LaTeX commands for what a title's tags mark (an argument without braces or commands in it)
+TAG_OF = {"textit": "i", "emph": "i", "textsubscript": "sub", "textsuperscript": "sup"}
+LATEX_TAG = re.compile(r"\\(textit|emph|textsubscript|textsuperscript)\s*\{([^{}\\$]*)\}")
 # Types whose title is the booktitle of the entries that crossref them.
 CONTAINER_TYPES = {"proceedings", "book", "collection", "mvbook", "mvproceedings", "mvcollection",
                    "periodical"}
@@ -99,6 +113,7 @@ def parse_bibtex(text: str, display: str) -> tuple[list[Candidate], list]:
         kept = set(record.get("links", ())) | ({"eprint", "archiveprefix", "eprinttype"}
                                                 if "arxiv" in record else set())
         kept |= _subtitles_kept(fields, record, convert)
+        kept |= {"type"} if record["type"] != entry.entry_type.lower() else set()
         left = unkept(names, KEPT | kept)
         candidates.append(Candidate(record, display, candidate.line, entry.key, left))
     return candidates, problems
@@ -304,10 +319,11 @@ def _with_crossref(fields: dict, entries: dict, copies: Budget, where: Candidate
 
 def entry_record(entry_type: str, key: str, fields: dict, convert=latex_field) -> dict | None:
     """The record for one entry's resolved fields; None when it has no title."""
-    title = _text(fields, "title", convert)
+    title = convert(tagged(fields.get("title", "")), "title")
     if not title:
         return None
-    record: dict = {"title": with_subtitle(title, _text(fields, "subtitle", convert))}
+    subtitle = convert(tagged(fields.get("subtitle", "")), "subtitle")
+    record: dict = {"title": with_subtitle(title, subtitle)}
     authors = person_names(fields, "author", convert)
     if authors:
         record["authors"] = authors
@@ -320,8 +336,10 @@ def entry_record(entry_type: str, key: str, fields: dict, convert=latex_field) -
     tags = split_tags(_text(fields, "keywords", convert))
     if tags:
         record["tags"] = tags
-    container = (n for n in ("journal", "journaltitle", "booktitle") if fields.get(n))
-    venue = _text(fields, next(container, "journal"), convert)
+    container = next((n for n in ("journal", "journaltitle", "booktitle") if fields.get(n)), "")
+    venue = _text(fields, container or "journal", convert)
+    if container == "booktitle":  # as the booktitle kept in `bib`: with its subtitle
+        venue = with_subtitle(venue, _text(fields, "booksubtitle", convert), VENUE_MAX)
     if venue:
         record["venue"] = venue
     arxiv = arxiv_from(fields)
@@ -331,33 +349,63 @@ def entry_record(entry_type: str, key: str, fields: dict, convert=latex_field) -
     if doi:
         record["doi"] = doi
     record["citekey"] = key
-    record["type"] = entry_type
+    record["type"] = KINDS.get((entry_type, fields.get("type", "").strip().lower()), entry_type)
     bib = bib_fields(fields, convert)
+    if record["type"] in ("phdthesis", "mastersthesis") and "school" not in bib:
+        bib |= {"school": bib.pop("institution")} if "institution" in bib else {}
+    if bib.get("month") and _month_of(date) == int(bib["month"]):
+        del bib["month"]  # the date holds it
     if bib:
         record["bib"] = bib
-    links = link_for(fields.get("url", ""), arxiv)
-    links |= {name: fields[name].strip() for name in LINK_FIELDS
-              if name not in links and URL.fullmatch(fields.get(name, "").strip())}
+    links = entry_links(fields, arxiv)
     if links:
         record["links"] = links
     return record
 
 
+def _month_of(date: str | None) -> int | None:
+    month = (date or "")[5:7]
+    return int(month) if month.isdigit() else None
+
+
+def entry_links(fields: dict, arxiv: str | None) -> dict[str, str]:
+    """`url` as a link, and al-folio's link fields: a URL, or al-folio's local PDF file under the
+    folder al-folio keeps it in. A `url` that one of them repeats is that link only."""
+    named = {name: fields[name].strip() for name in LINK_FIELDS
+             if URL.fullmatch(fields.get(name, "").strip())}
+    pdf = fields.get("pdf", "").strip()
+    if "pdf" not in named and ALFOLIO_PDF.fullmatch(pdf):
+        named["pdf"] = ALFOLIO_PDF_DIR + pdf
+    url = fields.get("url", "").strip()
+    links = {} if url in named.values() else link_for(url, arxiv)
+    return links | {name: value for name, value in named.items() if name not in links}
+
+
+def tagged(latex: str) -> str:
+    """Title LaTeX with its italics, subscripts and superscripts as the tags a record's title
+    shows as markup (`\\emph{in vivo}` is `<i>in vivo</i>`, as Zotero imports it); the generated
+    BibTeX writes them back as commands."""
+    return LATEX_TAG.sub(lambda m: f"<{TAG_OF[m.group(1)]}>{m.group(2)}</{TAG_OF[m.group(1)]}>",
+                         latex) if "\\" in latex else latex
+
+
 def _subtitles_kept(fields: dict, record: dict, convert) -> set[str]:
     """subtitle and booksubtitle when the title and booktitle hold them (not when too long)."""
-    held = {"subtitle": record["title"], "booksubtitle": record.get("bib", {}).get("booktitle", "")}
+    bib = record.get("bib", {})
+    held = {"subtitle": record["title"], "booksubtitle": bib.get("booktitle", ""),
+            "mainsubtitle": bib.get("maintitle", "")}
     return {name for name, text in held.items()
             if fields.get(name, "").strip() and text.endswith(convert(fields[name], name))}
 
 
-def with_subtitle(title: str, subtitle: str) -> str:
+def with_subtitle(title: str, subtitle: str, most: int = TITLE_MAX) -> str:
     """The title with its subtitle, joined as Zotero joins them ("Title: Subtitle", no colon
     after a title's own punctuation); the title alone when both would be too long to keep."""
     if not subtitle:
         return title
     joint = " " if title[-1:] in "-–—:!?.;" else ": "
     whole = title + joint + subtitle
-    return whole if len(whole) <= TITLE_MAX else title
+    return whole if len(whole) <= most else title
 
 
 def bib_fields(fields: dict, convert=latex_field) -> dict:
@@ -366,8 +414,10 @@ def bib_fields(fields: dict, convert=latex_field) -> dict:
         value = _text(fields, source, convert)
         if value and name not in bib:
             bib[name] = value
-    if "booktitle" in bib:
-        bib["booktitle"] = with_subtitle(bib["booktitle"], _text(fields, "booksubtitle", convert))
+    for name in ("booktitle", "maintitle"):
+        if name in bib:  # booksubtitle, mainsubtitle
+            sub = _text(fields, name[:-5] + "subtitle", convert)
+            bib[name] = with_subtitle(bib[name], sub)
     month = month_number(fields.get("month", ""))
     if month:
         bib["month"] = str(int(month))

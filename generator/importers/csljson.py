@@ -35,7 +35,14 @@ TYPES = {
 # The CSL variables a record holds (id and type name the item); the rest are named as not kept.
 KEPT = {"id", "type", "title", "author", "issued", "abstract", "keyword", "container-title", "url",
         "doi", "citation-key", "citationkey", "note", "volume", "issue", "page", "publisher",
-        "editor"}
+        "editor", "publisher-place", "isbn", "issn", "edition", "collection-title",
+        "number-of-pages"}
+# (`bib` field, CSL variable) of the details kept as they are
+DETAILS = (("series", "collection-title"), ("pagetotal", "number-of-pages"),
+           ("address", "publisher-place"), ("edition", "edition"), ("isbn", "ISBN"),
+           ("issn", "ISSN"))
+# Who published a report or thesis, in BibTeX's field for it (CSL, as Zotero, says publisher).
+PUBLISHER_FIELDS = {"techreport": "institution", "phdthesis": "school", "mastersthesis": "school"}
 SEASONS = {"1": "21", "2": "22", "3": "23", "4": "24"}
 # Items nest five levels deep (issued, date-parts, a date); far deeper nesting is refused.
 DEPTH_MAX = 64
@@ -81,6 +88,10 @@ def parse_csl_json(text: str, display: str) -> tuple[list[Candidate], list[Probl
         names = [name for name, value in item.items() if value not in (None, "", [], {})]
         kept = KEPT | {_container_variable(item)}
         kept |= {"genre"} if "thesis" in record["type"] else set()  # a thesis's kind: its type
+        if "arxiv" in record and "arxiv" in _text(item, "number").lower():
+            kept.add("number")  # the arXiv id it holds
+        if _report_number(item, record["type"]):
+            kept.add("number")
         candidates.append(Candidate(record, display, 0, label, unkept(names, kept)))
     return candidates, problems
 
@@ -217,6 +228,8 @@ def item_record(item, too_deep: bool = False) -> dict | None:
     if record["type"] == "phdthesis" and _text(item, "genre"):
         record["type"] = thesis_type(_text(item, "genre"))  # genre: the thesis's kind
     bib = _bib(item, record["type"])
+    if arxiv and not container and bib.get("publisher") == "arXiv":
+        del bib["publisher"]  # a preprint's: its arXiv id says it
     if bib:
         record["bib"] = bib
     links = link_for(_text(item, "URL"), arxiv)
@@ -299,6 +312,20 @@ def _date_number(part) -> int | None:
     return int(text) if re.fullmatch(r"-?[0-9]{1,6}", text) else None
 
 
+def _texts(item: dict, name: str) -> str:
+    """Text, or a list of texts joined (Crossref gives ISSN and ISBN as lists: print, online)."""
+    value = item.get(name)
+    if isinstance(value, list):
+        found = [_value(v, f"{name}[{n}]").strip() for n, v in enumerate(value)]
+        return ", ".join(dict.fromkeys(v for v in found if v))
+    return _text(item, name)
+
+
+def _report_number(item: dict, entry_type: str) -> str:
+    """A report's number (CSL `number`), which BibTeX keeps in `number` as it keeps an issue."""
+    return _text(item, "number") if entry_type == "techreport" else ""
+
+
 def _container_variable(item: dict) -> str:
     """Where the item was published: its container, or for a conference paper without
     proceedings (Zotero's proceedings title) the conference (its conference name)."""
@@ -310,9 +337,11 @@ def _container_variable(item: dict) -> str:
 def _bib(item: dict, entry_type: str) -> dict:
     container = "journal" if entry_type == "article" else "booktitle"
     bib = {container: _text(item, _container_variable(item)), "volume": _text(item, "volume"),
-           "number": _text(item, "issue"), "pages": _text(item, "page"),
-           "publisher": _text(item, "publisher"),
+           "number": _text(item, "issue") or _report_number(item, entry_type),
+           "pages": _text(item, "page"),
+           PUBLISHER_FIELDS.get(entry_type, "publisher"): _text(item, "publisher"),
            "note": without_extra_lines(_value(item.get("note"), "note"))}
+    bib |= {name: _texts(item, variable) for name, variable in DETAILS}
     editors = _names(item, "editor")
     if editors:
         bib["editor"] = " and ".join(editors)

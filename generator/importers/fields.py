@@ -25,6 +25,8 @@ URI = re.compile(r"^[a-z][a-z0-9+.-]*:/", re.IGNORECASE)
 # Zotero keeps a pinned key in the Extra field (CSL `note`) as a line "Citation Key: x".
 EXTRA_DOI = re.compile(r"^\s*DOI:\s*(10\.[0-9]{4,9}/\S+)\s*$", re.IGNORECASE | re.MULTILINE)
 EXTRA_KEY = re.compile(r"^\s*citation key\s*:\s*(\S+)\s*$", re.IGNORECASE | re.MULTILINE)
+# An arXiv id on a line of its own ("arXiv: 2401.12345"), which the record holds as `arxiv`.
+EXTRA_ARXIV = re.compile(r"^\s*arxiv\s*:\s*\S+\s*$", re.IGNORECASE | re.MULTILINE)
 
 
 def month_number(value: str) -> str | None:
@@ -88,8 +90,11 @@ def extra_doi(note: str) -> str | None:
 
 
 def without_extra_lines(note: str) -> str:
-    """The note less its "Citation Key:" and "DOI:" lines, which the record holds elsewhere."""
-    return " ".join(EXTRA_KEY.sub("", EXTRA_DOI.sub("", note)).split())
+    """The note less its "Citation Key:", "DOI:" and "arXiv:" lines, which the record holds
+    elsewhere."""
+    for line in (EXTRA_KEY, EXTRA_DOI, EXTRA_ARXIV):
+        note = line.sub("", note)
+    return " ".join(note.split())
 
 
 def unkept(names, kept: set[str]) -> tuple[str, ...]:

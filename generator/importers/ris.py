@@ -36,6 +36,11 @@ CONTAINERS = {"article": JOURNAL, "misc": JOURNAL, "unpublished": JOURNAL,
               "book": (), "phdthesis": (), "mastersthesis": (), "techreport": ()}
 BOOKS = {"book"}  # BT is the title of a book, the book of anything else
 PAGE_COUNTS = {"book", "phdthesis", "mastersthesis"}
+# T2 of these is their series (T3 is everyone's), as Zotero reads it.
+SERIES = {"book": ("T3", "T2"), "techreport": ("T3", "T2")}
+# Who published a report or thesis, in BibTeX's field for it (PB in RIS).
+PUBLISHER_FIELDS = {"techreport": "institution", "phdthesis": "school", "mastersthesis": "school"}
+ISSN = re.compile(r"[0-9]{4}-?[0-9]{3}[0-9Xx]")
 # A2 and A3 by type: editors, or series editors and advisors (not kept: no field holds them).
 EDITORS = {"article": ("A2",), "incollection": ("A2",), "inproceedings": ("A2",),
            "misc": ("A2",), "book": ("A3",)}
@@ -231,13 +236,19 @@ def _date(tags: Tags) -> str | None:
 
 
 def _bib(tags: Tags, entry_type: str, container: str) -> dict:
-    pages = ""
-    if entry_type not in PAGE_COUNTS:  # in a book or thesis, SP is its number of pages
+    pages = total = ""
+    if entry_type not in PAGE_COUNTS:
         start, end = tags.first("SP"), tags.first("EP")
         pages = f"{start}–{end}" if start and end and start != end else start or end
+    else:  # in a book or thesis, SP is its number of pages
+        total = tags.first("SP")
     bib = {"journal" if entry_type == "article" else "booktitle": container,
+           "series": tags.first(*SERIES.get(entry_type, ("T3",))),
            "volume": tags.first("VL", "VO"), "number": tags.first("IS"), "pages": pages,
-           "publisher": tags.first("PB"), "note": tags.first("N1")}
+           "pagetotal": total, PUBLISHER_FIELDS.get(entry_type, "publisher"): tags.first("PB"),
+           "address": tags.first("CY"), "edition": tags.first("ET"), "note": tags.first("N1")}
+    number = tags.first("SN")  # ISBN or ISSN, as its form says
+    bib["issn" if ISSN.fullmatch(number) else "isbn"] = number
     editors = tags.names("ED", *EDITORS.get(entry_type, ()))
     if editors:
         bib["editor"] = " and ".join(editors)
