@@ -9,6 +9,7 @@ from anyascii import anyascii
 from .bibtex_text import bibtex_name, bibtex_text
 from .latex import plain_text
 from .model import Paper
+from .names import editor_parts, family_word, name_parts
 from .publication import cited_year, publication
 from .slug import STOP_WORDS
 
@@ -26,7 +27,7 @@ def bibtex_entry(paper: Paper) -> str:
     published (`publication`), with the arXiv preprint as its eprint."""
     if paper.bibtex:
         return paper.bibtex.strip() + "\n"
-    fields = [("author", " and ".join(bibtex_name(a.name) for a in paper.authors)),
+    fields = [("author", " and ".join(bibtex_name(vars(a)) for a in paper.authors)),
               ("title", bibtex_text(paper.title, protect_case=True))]
     entry_type, container, where = publication(paper.type, dict(paper.bib), paper.venue)
     places = {"journal": paper.bib_field("journal"), "booktitle": paper.bib_field("booktitle")}
@@ -36,8 +37,7 @@ def bibtex_entry(paper: Paper) -> str:
     fields += [(name, bibtex_text(paper.bib_field(name) or ""))
                for name in ("volume", "number", "pages", "publisher")]
     editors = paper.bib_field("editor")
-    names = editors.split(" and ") if editors else []
-    fields.append(("editor", " and ".join(bibtex_name(n) for n in names)))
+    fields.append(("editor", " and ".join(bibtex_name(n) for n in editor_parts(editors or ""))))
     year = cited_year(paper.venue, paper.date, paper.arxiv)
     fields += [("year", year or ""), ("month", _month(paper, year))]
     if paper.arxiv:
@@ -64,7 +64,8 @@ def citation_key(paper: Paper) -> str:
     """A stable key for a record without one: lastnameYEARword (vaswani2017attention)."""
     last = ""
     if paper.authors:
-        words = re.findall(r"[a-z]+", anyascii(paper.authors[0].name.split(", ")[0]).lower())
+        family = family_word(name_parts(vars(paper.authors[0])))
+        words = re.findall(r"[a-z]+", anyascii(family).lower())
         last = words[-1] if words else ""
     folded = anyascii(plain_text(paper.title)).lower()
     title_words = [w for w in re.findall(r"[a-z0-9]+", folded) if w not in STOP_WORDS]

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import cache
 
 from .latex import MATH
+from .names import display_name, name_parts, split_name
 
 # BibTeX counts braces even after a backslash, so `\{` would unbalance a field.
 ASCII_SPECIALS = str.maketrans({
@@ -93,12 +95,24 @@ def _protected_word(match: re.Match) -> str:
     return "{" + _plain(word) + "}" if _needs_protection(word) else _plain(word)
 
 
-def bibtex_name(name: str) -> str:
-    """A person's name as BibTeX reads it: `First Last, Jr.` written as `Last, Jr., First`, and a
-    name containing " and " (a company) braced so it stays one name."""
-    base, _, jr = name.partition(", ")
-    if jr and " " in base.strip():
-        first, last = base.rsplit(" ", 1)
-        return f"{bibtex_text(last)}, {bibtex_text(jr)}, {bibtex_text(first)}"
-    text = bibtex_text(name)
-    return f"{{{text}}}" if " and " in f" {name.lower()} " or "," in name else text
+def bibtex_name(author: str | Mapping[str, str | None]) -> str:
+    """A name as BibTeX reads it back into the same parts: "von Last, Jr, First"; a literal
+    (a company) braced whole so that BibTeX never splits it; a part that holds a comma or
+    " and " braced. author: a plain name, or a mapping with the parts (see `names`)."""
+    parts = split_name(author) if isinstance(author, str) else name_parts(author)
+    if "literal" in parts:
+        return "{" + bibtex_text(parts["literal"]) + "}"
+    if "suffix" not in parts and split_name(display_name(parts)) == parts:
+        return " ".join(_name_part(parts[p]) for p in ("given", "particle", "family") if p in parts)
+    family = " ".join(_name_part(parts[p]) for p in ("particle", "family") if parts.get(p))
+    rest = [_name_part(parts[p]) for p in ("suffix", "given") if parts.get(p)]
+    if not rest:  # a family name alone: braced when BibTeX would split its words
+        return family if " " not in parts["family"] else "{" + family + "}"
+    if parts.get("suffix") and not parts.get("given"):
+        rest.append("")
+    return ", ".join([family, *rest])
+
+
+def _name_part(text: str) -> str:
+    braced = "," in text or " and " in f" {text.lower()} "
+    return "{" + bibtex_text(text) + "}" if braced else bibtex_text(text)

@@ -16,14 +16,14 @@ from pathlib import Path
 
 import rispy
 
+from . import names
 from .latex import plain_text
 from .model import Author
+from .names import csl_name, name_parts, sorted_form
 from .publication import cited_year, publication
 
 STYLES = {"apa": Path(__file__).parent / "styles" / "apa.csl",
           "acm": Path(__file__).parent / "styles" / "acm-sig-proceedings.csl"}
-# BibTeX's rule: a name part starting in lower case is a particle
-PARTICLE = re.compile(r"^[a-z\u00df-\u00ff]")
 DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 CSL_TYPES = {"article": "article-journal", "inproceedings": "paper-conference",
              "conference": "paper-conference", "book": "book", "incollection": "chapter",
@@ -80,18 +80,8 @@ def paper_data(paper) -> dict:
 
 
 def split_name(name: str) -> dict[str, str]:
-    """CSL name parts by BibTeX's rules: "Family, Given"
-    or "Given von Family"; one word is a family name."""
-    if "," in name:
-        family, _, given = name.partition(",")
-        if not given.strip():
-            return {"family": family.strip()}
-        return {"family": family.strip(), "given": given.strip()}
-    words = name.split()
-    if len(words) == 1:
-        return {"family": words[0]}
-    start = next((i for i, w in enumerate(words[1:-1], 1) if PARTICLE.match(w)), len(words) - 1)
-    return {"family": " ".join(words[start:]), "given": " ".join(words[:start])}
+    """CSL name parts of a plain name (see `names.split_name`)."""
+    return csl_name(names.split_name(name))
 
 
 def date_parts(text: str | None) -> list[int] | None:
@@ -132,7 +122,7 @@ def csl_item(data: dict, url: str) -> dict:
     entry_type, place, where = _published(data)
     item: dict = {"id": data["id"], "type": _csl_type(entry_type, place), "title": data["title"]}
     if data.get("authors"):
-        item["author"] = [split_name(a["name"]) for a in data["authors"]]
+        item["author"] = [csl_name(name_parts(a)) for a in data["authors"]]
     parts, year = _dated(data, date_parts)
     if parts or year:
         item["issued"] = {"date-parts": [parts or [int(year)]]}
@@ -166,7 +156,7 @@ def ris_text(data: dict, url: str) -> str:
     entry: dict = {"type_of_reference": RIS_TYPES.get(place or "", "GEN"),
                    "title": plain_text(data["title"])}
     if data.get("authors"):
-        entry["authors"] = [a["name"] for a in data["authors"]]
+        entry["authors"] = [sorted_form(name_parts(a)) for a in data["authors"]]
     parts, year = _dated(data, calendar_parts)
     if parts:
         # RIS dates are YYYY/MM/DD/other, empty parts kept: 2023///, 2014/09//, 2024/03/13/
@@ -274,13 +264,20 @@ def reference_in(style, data: dict, url: str) -> str:
     return re.sub(r"^\[1\]\s*", "", text)
 
 
+def _scholar_name(author: dict) -> str:
+    """As Google Scholar reads an author: "Family, Given" when a particle or suffix would make
+    "Given Family" ambiguous; a literal and a plain name as shown."""
+    parts = name_parts(author)
+    return sorted_form(parts) if {"particle", "suffix"} & set(parts) else author["name"]
+
+
 def head_tags(data: dict, url: str, address: Callable[[str], str] = str) -> list[list[str]]:
     """[attribute, name, content] of the <meta> tags that Google Scholar, Zotero's connector and
     link previews read (Highwire Press, Open Graph, Twitter cards); address: where a file under
     docs/ (a local PDF) is found from the page."""
     title = plain_text(data["title"])
     tags = [["name", "citation_title", title]]
-    tags += [["name", "citation_author", a["name"]] for a in data.get("authors", [])]
+    tags += [["name", "citation_author", _scholar_name(a)] for a in data.get("authors", [])]
     parts, year = _dated(data, calendar_parts)
     if parts:
         tags.append(["name", "citation_publication_date", _slashed(parts)])

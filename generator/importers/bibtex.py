@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import re
 
+from ..names import bibtex_parts, editor_text, record_name
 from ..problems import NOTE
 from .common import Candidate, EntryError, latex_field
 from .fields import (
@@ -371,9 +372,9 @@ def bib_fields(fields: dict, convert=latex_field) -> dict:
     month = month_number(fields.get("month", ""))
     if month:
         bib["month"] = str(int(month))
-    editors = person_names(fields, "editor", convert)
+    editors = person_parts(fields, "editor", convert)
     if editors:
-        bib["editor"] = " and ".join(editors)
+        bib["editor"] = " and ".join(editor_text(parts) for parts in editors)
     return bib
 
 
@@ -381,24 +382,17 @@ def _text(fields: dict, name: str, convert=latex_field, paragraphs: bool = False
     return convert(fields.get(name, ""), name, paragraphs)
 
 
-def person_names(fields: dict, field: str, convert=latex_field) -> list[str]:
-    """Names as people write them (`First von Last, Jr`) from BibTeX's `Last, First and ...`."""
-    from bibtexparser.middlewares.names import (
-        parse_single_name_into_parts,
-        split_multiple_persons_names,
-    )
+def person_names(fields: dict, field: str, convert=latex_field) -> list[str | dict]:
+    """Names as a record holds them (`record_name`) from BibTeX's `Last, First and ...`."""
+    return [record_name(parts) for parts in person_parts(fields, field, convert)]
 
-    value, names = fields.get(field, ""), []
-    for raw in split_multiple_persons_names(" ".join(value.split())) if value.strip() else []:
-        if raw.strip().lower() == "others":
-            continue
-        try:
-            parts = parse_single_name_into_parts(raw, strict=False)
-        except Exception:  # an odd name is kept as written rather than lost
-            names.append(convert(raw, field))
-            continue
-        name = " ".join(parts.first + parts.von + parts.last)
-        name += "".join(f", {jr}" for jr in parts.jr)
-        names.append(convert(name, field))
-    return [n for n in names if n.strip()]
 
+def person_parts(fields: dict, field: str, convert=latex_field) -> list[dict]:
+    """The parts of each name of a field: a name braced whole is a literal (a company)."""
+    from bibtexparser.middlewares.names import split_multiple_persons_names
+
+    value = fields.get(field, "")
+    raws = split_multiple_persons_names(" ".join(value.split())) if value.strip() else []
+    parts = [bibtex_parts(raw, lambda text: convert(text, field)) for raw in raws
+             if raw.strip().lower() != "others"]
+    return [p for p in parts if any(p.values())]
