@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from functools import cache
 
 from .latex import MATH
-from .names import display_name, name_parts, split_name
+from .names import PARTICLE, display_name, name_parts, split_name
 
 # BibTeX counts braces even after a backslash, so `\{` would unbalance a field.
 ASCII_SPECIALS = str.maketrans({
@@ -104,13 +104,22 @@ def bibtex_name(author: str | Mapping[str, str | None]) -> str:
         return "{" + bibtex_text(parts["literal"]) + "}"
     if "suffix" not in parts and split_name(display_name(parts)) == parts:
         return " ".join(_name_part(parts[p]) for p in ("given", "particle", "family") if p in parts)
-    family = " ".join(_name_part(parts[p]) for p in ("particle", "family") if parts.get(p))
+    family = " ".join([*([_name_part(parts["particle"])] if parts.get("particle") else []),
+                       _family_part(parts["family"])])
     rest = [_name_part(parts[p]) for p in ("suffix", "given") if parts.get(p)]
     if not rest:  # a family name alone: braced when BibTeX would split its words
         return family if " " not in parts["family"] else "{" + family + "}"
     if parts.get("suffix") and not parts.get("given"):
         rest.append("")
     return ", ".join([family, *rest])
+
+
+def _family_part(text: str) -> str:
+    """A family name braced when a word of it after the first starts in lower case
+    ("Vázques de Parga"): BibTeX would take the words up to that one for a particle."""
+    if any(PARTICLE.match(word) for word in text.split()[1:]):
+        return "{" + bibtex_text(text) + "}"
+    return _name_part(text)
 
 
 def _name_part(text: str) -> str:

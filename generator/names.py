@@ -108,12 +108,13 @@ def csl_name(parts: Mapping[str, str]) -> dict[str, str]:
 
 
 def editor_text(parts: Mapping[str, str]) -> str:
-    """An editor as `bib.editor` writes it between ` and `: as shown when its plain form
-    splits back into its parts, else in BibTeX's order ("von Last, Jr, First") or braced
-    (a literal), so that `editor_parts` reads the same parts back."""
+    """An editor as `bib.editor` writes it between ` and `: as shown when BibTeX reads that back
+    into its parts, else in BibTeX's order ("von Last, Jr, First") or braced (a literal), so
+    that `editor_parts` reads the same parts back."""
     held = record_name(parts)
-    if isinstance(held, str):
+    if isinstance(held, str) and "," not in held and " and " not in f" {held} ":
         return held
+    held = held_parts(held)
     if "literal" in held:
         return "{" + held["literal"] + "}"
     return ", ".join([" ".join(held[p] for p in ("particle", "family") if held.get(p)),
