@@ -70,9 +70,50 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
+# Rich text in record titles (as Zotero and CSL write it) and what LaTeX says for it: a nocase
+# span is text whose case was protected in the source (`{P}ython`), braced again on the way out.
+MARKUP = re.compile(r'<(/?)(i|b|sub|sup)>|<(span) class="nocase">|<(/)(span)>')
+LATEX_MARKUP = {"i": "\\textit{", "b": "\\textbf{", "sub": "\\textsubscript{",
+                "sup": "\\textsuperscript{", "span": "{"}
+
+
 def bibtex_text(text: str, protect_case: bool = False) -> str:
-    """Field text for BibTeX; protect_case for titles, whose case styles change."""
+    """Field text for BibTeX; protect_case for titles, whose case styles change. Rich-text
+    tags (`<i>`, `<b>`, `<sub>`, `<sup>`, a nocase span) become LaTeX when they are balanced."""
     text = " ".join(text.split())
+    if "<" not in text:
+        return _with_math(text, protect_case)
+    tokens = list(MARKUP.finditer(text))
+    paired = _paired(tokens)
+    out, last, nocase = [], 0, 0
+    for n, token in enumerate(tokens):
+        if n not in paired:
+            continue
+        out.append(_with_math(text[last:token.start()], protect_case and not nocase))
+        closing = token.group(1) or token.group(4)
+        name = token.group(2) or token.group(3) or token.group(5)
+        out.append("}" if closing else LATEX_MARKUP[name])
+        nocase += (-1 if closing else 1) if name == "span" else 0
+        last = token.end()
+    out.append(_with_math(text[last:], protect_case and not nocase))
+    return "".join(out)
+
+
+def _paired(tokens: list[re.Match]) -> set[int]:
+    """Indexes of the tags that open and close in pairs, properly nested."""
+    stack, paired = [], set()
+    for n, token in enumerate(tokens):
+        name = token.group(2) or token.group(3) or token.group(5)
+        if not (token.group(1) or token.group(4)):
+            stack.append((n, name))
+        elif stack and stack[-1][1] == name:
+            paired |= {stack.pop()[0], n}
+        else:
+            stack.clear()  # a tag closed out of order: what is open stays text
+    return paired
+
+
+def _with_math(text: str, protect_case: bool) -> str:
     out, last = [], 0
     for match in MATH.finditer(text) if "$" in text else ():
         if not _balanced(match.group(1)) or "\\\\" in match.group(1):

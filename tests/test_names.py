@@ -234,3 +234,41 @@ def test_a_name_mapping_that_is_neither_a_name_nor_parts_is_a_clear_error(projec
             " or `family`, not both") in err
     assert ("data/papers/x.yml:5:5: authors[1]: expected a name, or a mapping with `name`,"
             " `family` or `literal`, got a mapping") in err
+
+
+IRIDIA = FIXTURES / "bibtex-iridia-biblio-head-unresolved-macros.bib"
+
+
+def test_case_protection_written_in_the_source_is_kept_in_the_generated_bibtex(project, cli):
+    root = project()
+    code, out, err = cli(root, "import", "bibtex", str(IRIDIA), "--topic", "vision")
+    site = render_site(load_settings(root / "mkdocs.yml"))
+    bib = site["downloads/papers.bib"]
+    # `Guided {P}areto local search`: a sentence-case style must not lower "Pareto"
+    assert "title = {Guided {P}areto local search and its application to" in bib
+    assert "title = {{SCIP:} {S}olving constraint integer programs}" in bib
+    assert "title = {Chained {Lin-Kernighan} for large traveling salesman problems}" in bib
+    found = records(root)
+    # the record says it as Zotero and CSL do; pages show the words alone
+    assert found["Ach2009mpc"]["title"] == ('SCIP: <span class="nocase">S</span>olving constraint'
+                                         ' integer programs')
+    assert "<h1 class=\"paper-title\">SCIP: Solving constraint integer programs</h1>" in site[
+        f"papers/{stem(root, 'Ach2009mpc')}.md"]
+    back = reread(parse_bibtex, bib)
+    assert {key: back[key]["title"] for key in found} == {
+        key: record["title"] for key, record in found.items()}
+
+
+def test_zotero_rich_text_in_titles_is_latex_markup_in_the_generated_bibtex(project, cli):
+    root, site = imported(project, cli, ("csl-json", CREATORS))
+    bib = site["downloads/papers.bib"]
+    assert "title = {Frithuswith (\\textit{d.} 727)}," in bib
+    assert "<i>" not in bib
+    # CSL-JSON has the same rich text as Zotero wrote it
+    assert '"title": "Frithuswith (<i>d.</i> 727)"' in site["downloads/papers.csl.json"]
+
+
+def test_a_brace_written_as_math_in_an_abstract_is_kept():
+    # `$\{$` prints a brace; in a title it is taken for case protection, in running text not
+    text = "Sets $\\{$a, b$\\}$ of {USENIX} papers, with $x^2$."
+    assert latex_to_unicode(text, paragraphs=True) == "Sets {a, b} of USENIX papers, with $x^2$."

@@ -305,7 +305,7 @@ def _with_crossref(fields: dict, entries: dict, copies: Budget, where: Candidate
 
 def entry_record(entry_type: str, key: str, fields: dict, convert=latex_field) -> dict | None:
     """The record for one entry's resolved fields; None when it has no title."""
-    title = _text(fields, "title", convert)
+    title = protected_title(fields.get("title", ""), convert)
     if not title:
         return None
     record: dict = {"title": with_subtitle(title, _text(fields, "subtitle", convert))}
@@ -342,6 +342,79 @@ def entry_record(entry_type: str, key: str, fields: dict, convert=latex_field) -
     if links:
         record["links"] = links
     return record
+
+
+# Marks put around a braced group before the LaTeX is converted (private-use characters, which
+# the conversion keeps as they are), and made into the nocase spans of the record's title.
+OPEN_MARK, CLOSE_MARK = "\ue000", "\ue001"
+ARGUMENT_BEFORE = re.compile(r"(?:\\(?:[A-Za-z]+|[^A-Za-z\s])|[\^_])\s*$")
+
+
+def protected_title(latex: str, convert=latex_field) -> str:
+    """The title's text, with the words the source protected from case changes (`{P}ython`,
+    `{Deep Learning}`) marked as nocase spans, so that the generated BibTeX braces them again.
+    Words that BibTeX output protects anyway (`{BERT}`: a capital after the first letter) and
+    groups holding no capital are not marked."""
+    marked = _marked_groups(latex)
+    text = convert(marked, "title")
+    if OPEN_MARK not in text:
+        return text
+    return re.sub(f"{OPEN_MARK}([^{OPEN_MARK}{CLOSE_MARK}]*){CLOSE_MARK}",
+                  lambda m: _nocase(m, text), text).replace(OPEN_MARK, "").replace(CLOSE_MARK, "")
+
+
+def _nocase(match: re.Match, text: str) -> str:
+    start = text.rfind(" ", 0, match.start()) + 1
+    end = text.find(" ", match.end())
+    words = text[start:end if end >= 0 else len(text)].replace(OPEN_MARK, "").replace(
+        CLOSE_MARK, "").split()
+    inner = match.group(1)
+    if not any(c.isupper() for c in inner) or all(_protected_anyway(w) for w in words):
+        return inner
+    return f'<span class="nocase">{inner}</span>'
+
+
+def _protected_anyway(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return any(c.isupper() for c in letters[1:])
+
+
+def _marked_groups(latex: str) -> str:
+    """latex with each top-level braced group that protects case (not a command's argument,
+    not a special character such as `{\\"O}`, not math) between OPEN_MARK and CLOSE_MARK."""
+    if "{" not in latex:
+        return latex
+    out, i, math = [], 0, False
+    while i < len(latex):
+        char = latex[i]
+        if char == "\\":
+            out.append(latex[i:i + 2])
+            i += 2
+            continue
+        if char == "$":
+            math = not math
+        if char == "{" and not math and not ARGUMENT_BEFORE.search(latex[:i]):
+            end = _group_end(latex, i)
+            if end and not latex[i + 1:end].lstrip().startswith(("\\", "$")):  # math keeps case
+                out.append(OPEN_MARK + latex[i + 1:end] + CLOSE_MARK)
+                i = end + 1
+                continue
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def _group_end(latex: str, start: int) -> int | None:
+    depth, i = 0, start
+    while i < len(latex):
+        if latex[i] == "\\":
+            i += 2
+            continue
+        depth += {"{": 1, "}": -1}.get(latex[i], 0)
+        if depth == 0:
+            return i
+        i += 1
+    return None
 
 
 def _subtitles_kept(fields: dict, record: dict, convert) -> set[str]:
