@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from functools import cache
 
 from .latex import MATH
-from .names import PARTICLE, display_name, name_parts, split_name
+from .names import braced_family, name_parts, plain_in_bibtex, split_name
 
 # BibTeX counts braces even after a backslash, so `\{` would unbalance a field.
 ASCII_SPECIALS = str.maketrans({
@@ -143,7 +143,7 @@ def bibtex_name(author: str | Mapping[str, str | None]) -> str:
     parts = split_name(author) if isinstance(author, str) else name_parts(author)
     if "literal" in parts:
         return "{" + bibtex_text(parts["literal"]) + "}"
-    if "suffix" not in parts and split_name(display_name(parts)) == parts:
+    if plain_in_bibtex(parts):
         return " ".join(_name_part(parts[p]) for p in ("given", "particle", "family") if p in parts)
     family = " ".join([*([_name_part(parts["particle"])] if parts.get("particle") else []),
                        _family_part(parts["family"])])
@@ -156,9 +156,7 @@ def bibtex_name(author: str | Mapping[str, str | None]) -> str:
 
 
 def _family_part(text: str) -> str:
-    """A family name braced when a word of it after the first starts in lower case
-    ("Vázques de Parga"): BibTeX would take the words up to that one for a particle."""
-    if any(PARTICLE.match(word) for word in text.split()[1:]):
+    if braced_family(text):
         return "{" + bibtex_text(text) + "}"
     return _name_part(text)
 

@@ -107,18 +107,35 @@ def csl_name(parts: Mapping[str, str]) -> dict[str, str]:
     return {keys[key]: parts[key] for key in PARTS if parts.get(key)}
 
 
+def plain_in_bibtex(parts: Mapping[str, str]) -> bool:
+    """Whether BibTeX reads "Given particle Family" back into these parts: a person's name with
+    no suffix, no given name in lower case (BibTeX would take it for a particle: "danah boyd"),
+    that splits into the same parts."""
+    if "literal" in parts or "suffix" in parts or PARTICLE.match(parts.get("given", "")):
+        return False
+    return split_name(display_name(parts)) == dict(parts)
+
+
 def editor_text(parts: Mapping[str, str]) -> str:
     """An editor as `bib.editor` writes it between ` and `: as shown when BibTeX reads that back
     into its parts, else in BibTeX's order ("von Last, Jr, First") or braced (a literal), so
     that `editor_parts` reads the same parts back."""
-    held = record_name(parts)
-    if isinstance(held, str) and "," not in held and " and " not in f" {held} ":
-        return held
-    held = held_parts(held)
+    held = held_parts(record_name(parts))
+    if plain_in_bibtex(held):
+        return display_name(held)
     if "literal" in held:
         return "{" + held["literal"] + "}"
-    return ", ".join([" ".join(held[p] for p in ("particle", "family") if held.get(p)),
+    family = "{" + held["family"] + "}" if braced_family(held["family"]) else held["family"]
+    return ", ".join([" ".join([*([held["particle"]] if held.get("particle") else []), family]),
                       *([held["suffix"]] if held.get("suffix") else []), held.get("given", "")])
+
+
+def braced_family(family: str) -> bool:
+    """Whether BibTeX needs a family name braced: of several words, one in lower case
+    ("Vázques de Parga", "van Gogh" given as the family name), which BibTeX would take for
+    the end of a particle."""
+    words = family.split()
+    return len(words) > 1 and any(PARTICLE.match(word) for word in words)
 
 
 def editor_parts(text: str) -> list[dict[str, str]]:
@@ -127,7 +144,11 @@ def editor_parts(text: str) -> list[dict[str, str]]:
 
     if not text.strip():
         return []
-    return [bibtex_parts(raw) for raw in split_multiple_persons_names(" ".join(text.split()))
+    def ungrouped(part: str) -> str:  # the text is Unicode: its braces only group words
+        return part.replace("{", "").replace("}", "")
+
+    return [bibtex_parts(raw, ungrouped)
+            for raw in split_multiple_persons_names(" ".join(text.split()))
             if raw.strip() and raw.strip().lower() != "others"]
 
 

@@ -272,3 +272,19 @@ def test_a_brace_written_as_math_in_an_abstract_is_kept():
     # `$\{$` prints a brace; in a title it is taken for case protection, in running text not
     text = "Sets $\\{$a, b$\\}$ of {USENIX} papers, with $x^2$."
     assert latex_to_unicode(text, paragraphs=True) == "Sets {a, b} of USENIX papers, with $x^2$."
+
+
+def test_bibtex_and_editor_forms_read_back_into_the_same_parts():
+    from generator.bibtex_text import bibtex_name
+    from generator.names import bibtex_parts, editor_text
+
+    names = [{"given": "danah", "family": "boyd"},  # BibTeX would take "danah" for a particle
+             {"given": "Vincent", "family": "van Gogh"},  # the particle in the family name
+             {"given": "Luis", "family": "Vázques de Parga"},
+             {"given": "Jan", "particle": "van der", "family": "Horst", "suffix": "III"},
+             {"given": "Martin Luther", "family": "King", "suffix": "Jr."},
+             {"literal": "Barnes and Noble"}, {"literal": "Merck Sharp & Dohme LLC"},
+             {"given": "Yann", "family": "Le Cun"}, {"given": "Ada", "family": "Lovelace"}]
+    for parts in names:
+        assert bibtex_parts(bibtex_name(parts), latex_to_unicode) == parts, parts
+    assert editor_parts(" and ".join(editor_text(parts) for parts in names)) == names
