@@ -265,10 +265,11 @@ def reference_in(style, data: dict, url: str) -> str:
 
 
 def _scholar_name(author: dict) -> str:
-    """As Google Scholar reads an author: "Family, Given" when a particle or suffix would make
-    "Given Family" ambiguous; a literal and a plain name as shown."""
-    parts = name_parts(author)
-    return sorted_form(parts) if {"particle", "suffix"} & set(parts) else author["name"]
+    """As Google Scholar reads an author: "Family, Given" when the record gives a name's parts
+    with a particle or suffix, which would make "Given Family" ambiguous; else as shown."""
+    if author.get("family") and (author.get("particle") or author.get("suffix")):
+        return sorted_form(name_parts(author))
+    return author["name"]
 
 
 def head_tags(data: dict, url: str, address: Callable[[str], str] = str) -> list[list[str]]:

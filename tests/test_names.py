@@ -98,7 +98,7 @@ def test_csl_particles_are_kept_and_every_output_says_them(project, cli):
         {"given": "John", "non-dropping-particle": "de la", "family": "Doe"}]
     text = page(site, root, "ITEM-1")
     assert "AU  - de la Doe, John\n" in ris_of(text)
-    assert '["name", "citation_author", "de la Doe, John"]' in text
+    assert '["name", "citation_author", "John de la Doe"]' in text
     [back] = reread(parse_bibtex, bib_entry(site, "ITEM-1")).values()
     assert [held_parts(a) for a in back["authors"]] == [
         {"given": "John", "particle": "de la", "family": "Doe"}]
@@ -219,6 +219,9 @@ def test_a_record_may_give_name_parts_and_author_pages_group_them(project, cli):
     assert code == 0, err
     site = render_site(load_settings(root / "mkdocs.yml"))
     assert "Martin Luther King, Jr." in site["papers/a.md"]
+    # Scholar reads "Family, Given" unambiguously where a particle or suffix is given
+    assert '["name", "citation_author", "van der Horst, Jan"]' in site["papers/a.md"]
+    assert '["name", "citation_author", "King, Martin Luther, Jr."]' in site["papers/a.md"]
     assert "author = {Jan van der Horst and King, Jr., Martin Luther}," in site["papers/a.md"]
     author_page = site["authors/jan-van-der-horst.md"]
     assert 'href="../../papers/a/"' in author_page and 'href="../../papers/b/"' in author_page
