@@ -267,8 +267,20 @@ def test_zotero_rich_text_in_titles_is_latex_markup_in_the_generated_bibtex(proj
     bib = site["downloads/papers.bib"]
     assert "title = {Frithuswith (\\textit{d.} 727)}," in bib
     assert "<i>" not in bib
-    # CSL-JSON has the same rich text as Zotero wrote it
+    # CSL-JSON has the same rich text as Zotero wrote it, and the BibTeX reads back into it
     assert '"title": "Frithuswith (<i>d.</i> 727)"' in site["downloads/papers.csl.json"]
+    back = reread(parse_bibtex, bib)
+    assert back["Blair2004"]["title"] == records(root)["Blair2004"]["title"]
+
+
+def test_latex_markup_in_a_bibtex_title_is_kept_as_rich_text(project, cli):
+    root, site = imported(project, cli, ("bibtex", BIBLATEX))
+    # `Le \emph{De Anima} dans la tradition gr{\`e}cque`
+    title = records(root)["moraux"]["title"]
+    assert title.startswith("Le <i>De Anima</i> dans la tradition grècque: Quelques aspects")
+    assert "title = {Le \\textit{De Anima} dans la tradition gr{\\`e}cque: Quelques" in bib_entry(
+        site, "moraux")
+    assert reread(parse_bibtex, bib_entry(site, "moraux"))["moraux"]["title"] == title
 
 
 def test_a_brace_written_as_math_in_an_abstract_is_kept():

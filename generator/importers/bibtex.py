@@ -348,6 +348,12 @@ def entry_record(entry_type: str, key: str, fields: dict, convert=latex_field) -
 # the conversion keeps as they are), and made into the nocase spans of the record's title.
 OPEN_MARK, CLOSE_MARK = "\ue000", "\ue001"
 ARGUMENT_BEFORE = re.compile(r"(?:\\(?:[A-Za-z]+|[^A-Za-z\s])|[\^_])\s*$")
+# LaTeX markup that titles keep as the rich text Zotero and pages know (<i>, <sup>, <sub>), so
+# that generated BibTeX read back is the same; marked like case protection while converting.
+MARKUP_COMMAND = re.compile(r"\\(textit|emph|textsuperscript|textsubscript)\s*\{")
+MARKUP_TAGS = {"textit": ("\ue002", "\ue003", "i"), "emph": ("\ue002", "\ue003", "i"),
+               "textsuperscript": ("\ue004", "\ue005", "sup"),
+               "textsubscript": ("\ue006", "\ue007", "sub")}
 
 
 def protected_title(latex: str, convert=latex_field) -> str:
@@ -355,12 +361,14 @@ def protected_title(latex: str, convert=latex_field) -> str:
     `{Deep Learning}`) marked as nocase spans, so that the generated BibTeX braces them again.
     Words that BibTeX output protects anyway (`{BERT}`: a capital after the first letter) and
     groups holding no capital are not marked."""
-    marked = _marked_groups(latex)
-    text = convert(marked, "title")
-    if OPEN_MARK not in text:
-        return text
-    return re.sub(f"{OPEN_MARK}([^{OPEN_MARK}{CLOSE_MARK}]*){CLOSE_MARK}",
-                  lambda m: _nocase(m, text), text).replace(OPEN_MARK, "").replace(CLOSE_MARK, "")
+    text = convert(_marked_groups(latex), "title")
+    if OPEN_MARK in text:
+        text = re.sub(f"{OPEN_MARK}([^{OPEN_MARK}{CLOSE_MARK}]*){CLOSE_MARK}",
+                      lambda m: _nocase(m, text), text)
+        text = text.replace(OPEN_MARK, "").replace(CLOSE_MARK, "")
+    for opening, closing, tag in MARKUP_TAGS.values():
+        text = text.replace(opening, f"<{tag}>").replace(closing, f"</{tag}>")
+    return text
 
 
 def _nocase(match: re.Match, text: str) -> str:
@@ -387,6 +395,13 @@ def _marked_groups(latex: str) -> str:
     out, i, math = [], 0, False
     while i < len(latex):
         char = latex[i]
+        command = MARKUP_COMMAND.match(latex, i) if char == "\\" and not math else None
+        end = _group_end(latex, command.end() - 1) if command else None
+        if command and end:
+            opening, closing, _ = MARKUP_TAGS[command.group(1)]
+            out.append(opening + _marked_groups(latex[command.end():end]) + closing)
+            i = end + 1
+            continue
         if char == "\\":
             out.append(latex[i:i + 2])
             i += 2
