@@ -80,7 +80,8 @@ def test_a_csl_literal_name_is_one_name_in_every_output(project, cli):
     assert records(root)["institution-name-1"]["authors"] == [{"literal": "Multi-National United"}]
     entry = bib_entry(site, "institution-name-1")
     assert "  author = {{Multi-National United}},\n" in entry
-    assert csl_items(site, root)["institution-name-1"]["author"] == [{"literal": "Multi-National United"}]
+    item = csl_items(site, root)["institution-name-1"]
+    assert item["author"] == [{"literal": "Multi-National United"}]
     text = page(site, root, "institution-name-1")
     assert "<p><strong>Authors:</strong> Multi-National United</p>" in text
     assert "AU  - Multi-National United\n" in ris_of(text)
