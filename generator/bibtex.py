@@ -9,6 +9,7 @@ from anyascii import anyascii
 from .bibtex_text import bibtex_name, bibtex_text
 from .latex import plain_text
 from .model import Author, Paper
+from .names import editor_parts, family_word, name_parts
 from .publication import cited_year, publication
 from .slug import STOP_WORDS
 
@@ -34,8 +35,8 @@ def bibtex_entry(paper: Paper, abstract: bool = False) -> str:
     abstract (paragraphs kept)."""
     if paper.bibtex:
         return paper.bibtex.strip() + "\n"
-    fields = [("author", " and ".join(bibtex_name(a.name) for a in paper.authors)),
-              ("title", _title(paper.title))]
+    fields = [("author", " and ".join(bibtex_name(vars(a)) for a in paper.authors)),
+              ("title", bibtex_text(paper.title, protect_case=True))]
     entry_type, container, where = publication(paper.type, dict(paper.bib), paper.venue)
     places = {"journal": paper.bib_field("journal"), "booktitle": paper.bib_field("booktitle")}
     if container:
@@ -44,8 +45,7 @@ def bibtex_entry(paper: Paper, abstract: bool = False) -> str:
     fields += [(name, bibtex_text(paper.bib_field(name) or ""))
                for name in ("maintitle", "series", "volume", "number", "pages", *DETAILS)]
     editors = paper.bib_field("editor")
-    names = editors.split(" and ") if editors else []
-    fields.append(("editor", " and ".join(bibtex_name(n) for n in names)))
+    fields.append(("editor", " and ".join(bibtex_name(n) for n in editor_parts(editors or ""))))
     year = cited_year(paper.venue, paper.date, paper.arxiv)
     fields += [("year", year or ""), ("month", _month(paper, year)), ("date", _date(paper, year))]
     if paper.arxiv:
@@ -84,53 +84,6 @@ def _month(paper: Paper, year: str | None) -> str:
     return MONTH_NAMES[int(number) - 1] if number.isdigit() and 1 <= int(number) <= 12 else ""
 
 
-def _title(title: str) -> str:
-    """The title, its case protected where a style would change it: words with a capital after
-    the first letter (BERT), and in a title in sentence case every capitalized word after the
-    first, a name whose braces the source had (`{P}ython`, `{P}areto`) and an import drops."""
-    if "<" in title and TAG.search(title):
-        return _tags_as_commands(title)
-    words = title.split()
-    if "$" in title or not _sentence_case(words):
-        return bibtex_text(title, protect_case=True)
-    out = [bibtex_text(words[0], protect_case=True)]
-    for word in words[1:]:
-        text = bibtex_text(word, protect_case=True)
-        out.append(f"{{{text}}}" if word[:1].isupper() and not text.startswith("{") else text)
-    return " ".join(out)
-
-
-TAG = re.compile(r"<(i|sub|sup)>([^<]*)</\1>")
-COMMAND_OF = {"i": "textit", "sub": "textsubscript", "sup": "textsuperscript"}
-
-
-def _tags_as_commands(title: str) -> str:
-    """A title with Zotero's <i>, <sub> and <sup> as the LaTeX commands they stand for."""
-    out, last = [], 0
-    for match in TAG.finditer(title):
-        out.append(_spaced(title[last:match.start()]))
-        inner = bibtex_text(match.group(2), protect_case=True)
-        out.append(f"\\{COMMAND_OF[match.group(1)]}{{{inner}}}")
-        last = match.end()
-    out.append(_spaced(title[last:]))
-    return "".join(out)
-
-
-def _spaced(text: str) -> str:
-    """bibtex_text of a piece of a title, with the space it starts or ends with."""
-    inner = bibtex_text(text, protect_case=True)
-    start = " " if text[:1].isspace() and inner else ""
-    return start + inner + (" " if text[-1:].isspace() and inner else "")
-
-
-def _sentence_case(words: list[str]) -> bool:
-    """Whether most words after the first start in lower case, small words and acronyms (which
-    are protected anyway) aside."""
-    rest = [w for w in words[1:] if w[:1].isalpha() and w.lower() not in STOP_WORDS
-            and not any(c.isupper() for c in w[1:])]
-    return len(rest) >= 2 and 2 * sum(w[0].isupper() for w in rest) < len(rest)
-
-
 def _link_fields(paper: Paper, url: str | None) -> list[tuple[str, str]]:
     """Links as al-folio's fields, but not the `url` when an import names it right from the URL
     alone (a link ending in .pdf is the pdf, another the project)."""
@@ -156,7 +109,8 @@ def citation_key(paper: Paper) -> str:
     """A stable key for a record without one: lastnameYEARword (vaswani2017attention)."""
     last = ""
     if paper.authors:
-        words = re.findall(r"[a-z]+", anyascii(paper.authors[0].name.split(", ")[0]).lower())
+        family = family_word(name_parts(vars(paper.authors[0])))
+        words = re.findall(r"[a-z]+", anyascii(family).lower())
         last = words[-1] if words else ""
     folded = anyascii(plain_text(paper.title)).lower()
     title_words = [w for w in re.findall(r"[a-z0-9]+", folded) if w not in STOP_WORDS]

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import cache
 
 from .latex import MATH
+from .names import braced_family, name_parts, plain_in_bibtex, split_name
 
 # BibTeX counts braces even after a backslash, so `\{` would unbalance a field.
 ASCII_SPECIALS = str.maketrans({
@@ -68,9 +70,50 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
+# Rich text in record titles (as Zotero and CSL write it) and what LaTeX says for it: a nocase
+# span is text whose case was protected in the source (`{P}ython`), braced again on the way out.
+MARKUP = re.compile(r'<(/?)(i|b|sub|sup)>|<(span) class="nocase">|<(/)(span)>')
+LATEX_MARKUP = {"i": "\\textit{", "b": "\\textbf{", "sub": "\\textsubscript{",
+                "sup": "\\textsuperscript{", "span": "{"}
+
+
 def bibtex_text(text: str, protect_case: bool = False) -> str:
-    """Field text for BibTeX; protect_case for titles, whose case styles change."""
+    """Field text for BibTeX; protect_case for titles, whose case styles change. Rich-text
+    tags (`<i>`, `<b>`, `<sub>`, `<sup>`, a nocase span) become LaTeX when they are balanced."""
     text = " ".join(text.split())
+    if "<" not in text:
+        return _with_math(text, protect_case)
+    tokens = list(MARKUP.finditer(text))
+    paired = _paired(tokens)
+    out, last, nocase = [], 0, 0
+    for n, token in enumerate(tokens):
+        if n not in paired:
+            continue
+        out.append(_with_math(text[last:token.start()], protect_case and not nocase))
+        closing = token.group(1) or token.group(4)
+        name = token.group(2) or token.group(3) or token.group(5)
+        out.append("}" if closing else LATEX_MARKUP[name])
+        nocase += (-1 if closing else 1) if name == "span" else 0
+        last = token.end()
+    out.append(_with_math(text[last:], protect_case and not nocase))
+    return "".join(out)
+
+
+def _paired(tokens: list[re.Match]) -> set[int]:
+    """Indexes of the tags that open and close in pairs, properly nested."""
+    stack, paired = [], set()
+    for n, token in enumerate(tokens):
+        name = token.group(2) or token.group(3) or token.group(5)
+        if not (token.group(1) or token.group(4)):
+            stack.append((n, name))
+        elif stack and stack[-1][1] == name:
+            paired |= {stack.pop()[0], n}
+        else:
+            stack.clear()  # a tag closed out of order: what is open stays text
+    return paired
+
+
+def _with_math(text: str, protect_case: bool) -> str:
     out, last = [], 0
     for match in MATH.finditer(text) if "$" in text else ():
         if not _balanced(match.group(1)) or "\\\\" in match.group(1):
@@ -93,12 +136,31 @@ def _protected_word(match: re.Match) -> str:
     return "{" + _plain(word) + "}" if _needs_protection(word) else _plain(word)
 
 
-def bibtex_name(name: str) -> str:
-    """A person's name as BibTeX reads it: `First Last, Jr.` written as `Last, Jr., First`, and a
-    name containing " and " (a company) braced so it stays one name."""
-    base, _, jr = name.partition(", ")
-    if jr and " " in base.strip():
-        first, last = base.rsplit(" ", 1)
-        return f"{bibtex_text(last)}, {bibtex_text(jr)}, {bibtex_text(first)}"
-    text = bibtex_text(name)
-    return f"{{{text}}}" if " and " in f" {name.lower()} " or "," in name else text
+def bibtex_name(author: str | Mapping[str, str | None]) -> str:
+    """A name as BibTeX reads it back into the same parts: "von Last, Jr, First"; a literal
+    (a company) braced whole so that BibTeX never splits it; a part that holds a comma or
+    " and " braced. author: a plain name, or a mapping with the parts (see `names`)."""
+    parts = split_name(author) if isinstance(author, str) else name_parts(author)
+    if "literal" in parts:
+        return "{" + bibtex_text(parts["literal"]) + "}"
+    if plain_in_bibtex(parts):
+        return " ".join(_name_part(parts[p]) for p in ("given", "particle", "family") if p in parts)
+    family = " ".join([*([_name_part(parts["particle"])] if parts.get("particle") else []),
+                       _family_part(parts["family"])])
+    rest = [_name_part(parts[p]) for p in ("suffix", "given") if parts.get(p)]
+    if not rest:  # a family name alone: braced when BibTeX would split its words
+        return family if " " not in parts["family"] else "{" + family + "}"
+    if parts.get("suffix") and not parts.get("given"):
+        rest.append("")
+    return ", ".join([family, *rest])
+
+
+def _family_part(text: str) -> str:
+    if braced_family(text):
+        return "{" + bibtex_text(text) + "}"
+    return _name_part(text)
+
+
+def _name_part(text: str) -> str:
+    braced = "," in text or " and " in f" {text.lower()} "
+    return "{" + bibtex_text(text) + "}" if braced else bibtex_text(text)

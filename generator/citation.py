@@ -16,14 +16,14 @@ from pathlib import Path
 
 import rispy
 
+from . import names
 from .latex import plain_text
 from .model import Author
+from .names import csl_name, name_parts, sorted_form
 from .publication import cited_year, publication
 
 STYLES = {"apa": Path(__file__).parent / "styles" / "apa.csl",
           "acm": Path(__file__).parent / "styles" / "acm-sig-proceedings.csl"}
-# BibTeX's rule: a name part starting in lower case is a particle
-PARTICLE = re.compile(r"^[a-z\u00df-\u00ff]")
 DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 CSL_TYPES = {"article": "article-journal", "inproceedings": "paper-conference",
              "conference": "paper-conference", "book": "book", "incollection": "chapter",
@@ -82,18 +82,8 @@ def paper_data(paper) -> dict:
 
 
 def split_name(name: str) -> dict[str, str]:
-    """CSL name parts by BibTeX's rules: "Family, Given"
-    or "Given von Family"; one word is a family name."""
-    if "," in name:
-        family, _, given = name.partition(",")
-        if not given.strip():
-            return {"family": family.strip()}
-        return {"family": family.strip(), "given": given.strip()}
-    words = name.split()
-    if len(words) == 1:
-        return {"family": words[0]}
-    start = next((i for i, w in enumerate(words[1:-1], 1) if PARTICLE.match(w)), len(words) - 1)
-    return {"family": " ".join(words[start:]), "given": " ".join(words[:start])}
+    """CSL name parts of a plain name (see `names.split_name`)."""
+    return csl_name(names.split_name(name))
 
 
 def date_parts(text: str | None) -> list[int] | None:
@@ -155,7 +145,7 @@ def csl_item(data: dict, url: str) -> dict:
     if entry_type == "mastersthesis":
         item["genre"] = "Master's thesis"
     if data.get("authors"):
-        item["author"] = [split_name(a["name"]) for a in data["authors"]]
+        item["author"] = [csl_name(name_parts(a)) for a in data["authors"]]
     issued = _issued(data)
     if issued:
         item["issued"] = issued
@@ -208,7 +198,7 @@ def ris_text(data: dict, url: str) -> str:
     kind = RIS_ENTRY_TYPES.get(entry_type) or RIS_TYPES.get(place or "", "GEN")
     entry: dict = {"type_of_reference": kind, "title": plain_text(data["title"])}
     if data.get("authors"):
-        entry["authors"] = [a["name"] for a in data["authors"]]
+        entry["authors"] = [sorted_form(name_parts(a)) for a in data["authors"]]
     parts, year = _dated(data, calendar_parts)
     if parts:
         # RIS dates are YYYY/MM/DD/other, empty parts kept: 2023///, 2014/09//, 2024/03/13/
@@ -345,13 +335,21 @@ def _whole_title(data: dict) -> str:
     return f"{plain_text(main)}. {title}" if main else title
 
 
+def _scholar_name(author: dict) -> str:
+    """As Google Scholar reads an author: "Family, Given" when the record gives a name's parts
+    with a particle or suffix, which would make "Given Family" ambiguous; else as shown."""
+    if author.get("family") and (author.get("particle") or author.get("suffix")):
+        return sorted_form(name_parts(author))
+    return author["name"]
+
+
 def head_tags(data: dict, url: str, address: Callable[[str], str] = str) -> list[list[str]]:
     """[attribute, name, content] of the <meta> tags that Google Scholar, Zotero's connector and
     link previews read (Highwire Press, Open Graph, Twitter cards); address: where a file under
     docs/ (a local PDF) is found from the page."""
     title = plain_text(data["title"])
     tags = [["name", "citation_title", title]]
-    tags += [["name", "citation_author", a["name"]] for a in data.get("authors", [])]
+    tags += [["name", "citation_author", _scholar_name(a)] for a in data.get("authors", [])]
     parts, year = _dated(data, calendar_parts)
     if parts:
         tags.append(["name", "citation_publication_date", _slashed(parts)])

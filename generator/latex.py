@@ -35,6 +35,9 @@ LATEX_DEPTH_MAX = 50
 NESTING = re.compile(r"\\(?:begin|end)(?![a-zA-Z])|\\.|[{}]", re.DOTALL)
 # Zotero keeps rich text in titles as these HTML tags, and only these.
 INLINE_TAG = re.compile(r"<(/?)(i|sub|sup)>")
+# Text whose case the source protected (`{P}ython` in BibTeX), as Zotero and CSL mark it: the
+# marks matter to BibTeX and CSL only, and are shown as the text.
+NOCASE_TAG = re.compile(r'<span class="nocase">|</span>')
 
 
 class LatexError(ValueError):
@@ -118,6 +121,8 @@ def latex_to_unicode(text: str, paragraphs: bool = False) -> str:
     inline math kept as `$...$`. With paragraphs, blank lines between paragraphs are kept.
     Raises LatexError for groups nested more than LATEX_DEPTH_MAX deep."""
     if paragraphs:
+        # In running text (an abstract) `$\{$` is the brace it prints, not case protection.
+        text = MATH_BRACE.sub(r"\\\1", text)
         parts = (latex_to_unicode(p) for p in re.split(r"\n\s*\n", text))
         return "\n\n".join(p for p in parts if p)
     if LATEX_HINT.search(text):
@@ -135,7 +140,7 @@ def plain_text(text: str) -> str:
     if "$" in text:
         text = MATH.sub(lambda m: " ".join(_convert(m.group(1), "text").split()), text)
     if "<" in text:
-        text = INLINE_TAG.sub("", text)
+        text = NOCASE_TAG.sub("", INLINE_TAG.sub("", text))
     return text
 
 
@@ -190,6 +195,7 @@ class FieldMath:
 def _inline(text: str, tags: bool) -> str:
     if not tags or "<" not in text:
         return str(escape(text))
+    text = NOCASE_TAG.sub("", text)
     out, open_tags, last = [], [], 0
     for match in INLINE_TAG.finditer(text):
         out.append(str(escape(text[last:match.start()])))

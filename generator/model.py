@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from .names import display_name
 from .problems import ERROR, Problem
 from .yamlread import Document, field_label
 
@@ -31,10 +32,18 @@ class Origin:
 
 @dataclass(frozen=True)
 class Author:
+    """name: as shown (and as author pages group names); the parts, when the record gives
+    them, are what citations use instead of splitting the name."""
+
     name: str
     affiliation: str | None = None
     orcid: str | None = None
     url: str | None = None
+    literal: str | None = None
+    family: str | None = None
+    given: str | None = None
+    particle: str | None = None
+    suffix: str | None = None
 
 
 def year_of(date: str | None, arxiv: str | None) -> str | None:
@@ -179,7 +188,9 @@ SEASON_MONTHS = {"21": "03", "22": "06", "23": "09", "24": "12"}
 
 
 def _author(value: str | dict) -> Author:
-    return Author(name=value) if isinstance(value, str) else Author(**value)
+    if isinstance(value, str):
+        return Author(name=value)
+    return Author(**{"name": value.get("name") or display_name(value), **value})
 
 
 def topic_from_record(record: dict, origin: Origin) -> Topic:

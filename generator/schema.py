@@ -135,6 +135,8 @@ def _explain(err) -> list[tuple[tuple, str]]:
             more = len(extra) - MAX_UNKNOWN_FIELDS
             found.append((path, f"{more} more unknown fields; is this a paper record?"))
         return found
+    if kind == "not" and "x-expected" in err.validator_value:  # says what is wanted instead
+        return [(path, f"expected {err.validator_value['x-expected']}")]
     if kind == "maxLength" and "at most" in _expected(err):  # the expectation names the limit
         return [(path, f"expected {_expected(err)}, got {len(err.instance)} characters")]
     if kind == "maxLength":

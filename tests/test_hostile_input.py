@@ -54,6 +54,8 @@ def title(yaml_value: str, expected: str):
     return (f"title-{yaml_value[:20]}", {X: f"title: {yaml_value}\ntopics: [vision]\n"}, [f"{X}:1:1: title: {expected}"])
 
 
+A_NAME = "a name, or a mapping with `name`, `family` or `literal`"  # an author of neither kind
+
 CASES = [
     # YAML
     ("syntax-error", {X: "title: [unclosed\n"}, [f"{X}:2:1: YAML syntax error:"]),
@@ -91,9 +93,11 @@ CASES = [
     field("authors", "Ada Lovelace", "expected a list of names, got 'Ada Lovelace'"),
     field("authors", "{name: Ada}", "expected a list of names, got a mapping"),
     field("authors", "null", "expected a list of names, got nothing (null)"),
-    field("authors", "[[Ada, Bob]]", "expected a name or a mapping with `name`, got a list", col=11, label="authors[0]"),
-    field("authors", '[""]', "expected a name or a mapping with `name`, got an empty string", col=11, label="authors[0]"),
-    field("authors", "[{affiliation: Lab}]", "required field is missing", col=11, label="authors[0].name"),
+    field("authors", "[[Ada, Bob]]", f"expected {A_NAME}, got a list", col=11, label="authors[0]"),
+    field("authors", '[""]', f"expected {A_NAME}, got an empty string", col=11,
+          label="authors[0]"),
+    field("authors", "[{affiliation: Lab}]", f"expected {A_NAME}, got a mapping", col=11,
+          label="authors[0]"),
     field("authors", "[{name: Ada, age: 3}]", "unknown field", col=23, label="authors[0].age"),
     field("date", "[2024]", "expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got a list"),
     field("date", "null", "expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got nothing (null)"),

@@ -14,7 +14,8 @@ ERRORS = [
     ("authors-string", {"x.yml": GOOD + "authors: Ada Lovelace\n"},
      "data/papers/x.yml:4:1: authors: expected a list of names, got 'Ada Lovelace'"),
     ("author-mapping-without-name", {"x.yml": GOOD + "authors:\n  - affiliation: Lab\n"},
-     "data/papers/x.yml:5:5: authors[0].name: required field is missing"),
+     "data/papers/x.yml:5:5: authors[0]: expected a name, or a mapping with `name`, `family` or"
+     " `literal`, got a mapping"),
     ("topics-string", {"x.yml": "title: T\ntopics: vision\n"}, "data/papers/x.yml:2:1: topics: expected a list of topic ids, got 'vision'"),
     ("arxiv-malformed", {"x.yml": GOOD + "arxiv: 2401.1\n"},
      "data/papers/x.yml:4:1: arxiv: expected an arXiv id like 2401.12345, 2401.12345v2 or cs/0101001, got '2401.1'"),

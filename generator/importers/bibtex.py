@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import re
 
+from ..names import bibtex_parts, editor_text, record_name
 from ..problems import NOTE
 from .common import Candidate, EntryError, latex_field
 from .fields import (
@@ -57,9 +58,6 @@ NOT_PAPERS = {"set": "a set of entries (biblatex @set)", "xdata": "shared data (
 # (a thesis's university is their `school`).
 KINDS = {("thesis", "phdthesis"): "phdthesis", ("thesis", "mathesis"): "mastersthesis",
          ("report", "techreport"): "techreport"}
-# LaTeX commands for what a title's tags mark (an argument without braces or commands in it)
-TAG_OF = {"textit": "i", "emph": "i", "textsubscript": "sub", "textsuperscript": "sup"}
-LATEX_TAG = re.compile(r"\\(textit|emph|textsubscript|textsuperscript)\s*\{([^{}\\$]*)\}")
 # Types whose title is the booktitle of the entries that crossref them.
 CONTAINER_TYPES = {"proceedings", "book", "collection", "mvbook", "mvproceedings", "mvcollection",
                    "periodical"}
@@ -319,10 +317,10 @@ def _with_crossref(fields: dict, entries: dict, copies: Budget, where: Candidate
 
 def entry_record(entry_type: str, key: str, fields: dict, convert=latex_field) -> dict | None:
     """The record for one entry's resolved fields; None when it has no title."""
-    title = convert(tagged(fields.get("title", "")), "title")
+    title = protected_title(fields.get("title", ""), convert)
     if not title:
         return None
-    subtitle = convert(tagged(fields.get("subtitle", "")), "subtitle")
+    subtitle = protected_title(fields.get("subtitle", ""), convert, "subtitle")
     record: dict = {"title": with_subtitle(title, subtitle)}
     authors = person_names(fields, "author", convert)
     if authors:
@@ -381,12 +379,92 @@ def entry_links(fields: dict, arxiv: str | None) -> dict[str, str]:
     return links | {name: value for name, value in named.items() if name not in links}
 
 
-def tagged(latex: str) -> str:
-    """Title LaTeX with its italics, subscripts and superscripts as the tags a record's title
-    shows as markup (`\\emph{in vivo}` is `<i>in vivo</i>`, as Zotero imports it); the generated
-    BibTeX writes them back as commands."""
-    return LATEX_TAG.sub(lambda m: f"<{TAG_OF[m.group(1)]}>{m.group(2)}</{TAG_OF[m.group(1)]}>",
-                         latex) if "\\" in latex else latex
+# Marks put around a braced group before the LaTeX is converted (private-use characters, which
+# the conversion keeps as they are), and made into the nocase spans of the record's title.
+OPEN_MARK, CLOSE_MARK = "\ue000", "\ue001"
+ARGUMENT_BEFORE = re.compile(r"(?:\\(?:[A-Za-z]+|[^A-Za-z\s])|[\^_])\s*$")
+# LaTeX markup that titles keep as the rich text Zotero and pages know (<i>, <sup>, <sub>), so
+# that generated BibTeX read back is the same; marked like case protection while converting.
+MARKUP_COMMAND = re.compile(r"\\(textit|emph|textsuperscript|textsubscript)\s*\{")
+MARKUP_TAGS = {"textit": ("\ue002", "\ue003", "i"), "emph": ("\ue002", "\ue003", "i"),
+               "textsuperscript": ("\ue004", "\ue005", "sup"),
+               "textsubscript": ("\ue006", "\ue007", "sub")}
+
+
+def protected_title(latex: str, convert=latex_field, field: str = "title") -> str:
+    """The title's text, with the words the source protected from case changes (`{P}ython`,
+    `{Deep Learning}`) marked as nocase spans, so that the generated BibTeX braces them again.
+    Words that BibTeX output protects anyway (`{BERT}`: a capital after the first letter) and
+    groups holding no capital are not marked."""
+    text = convert(_marked_groups(latex), field)
+    if OPEN_MARK in text:
+        text = re.sub(f"{OPEN_MARK}([^{OPEN_MARK}{CLOSE_MARK}]*){CLOSE_MARK}",
+                      lambda m: _nocase(m, text), text)
+        text = text.replace(OPEN_MARK, "").replace(CLOSE_MARK, "")
+    for opening, closing, tag in MARKUP_TAGS.values():
+        text = text.replace(opening, f"<{tag}>").replace(closing, f"</{tag}>")
+    return text
+
+
+def _nocase(match: re.Match, text: str) -> str:
+    start = text.rfind(" ", 0, match.start()) + 1
+    end = text.find(" ", match.end())
+    words = text[start:end if end >= 0 else len(text)].replace(OPEN_MARK, "").replace(
+        CLOSE_MARK, "").split()
+    inner = match.group(1)
+    if not any(c.isupper() for c in inner) or all(_protected_anyway(w) for w in words):
+        return inner
+    return f'<span class="nocase">{inner}</span>'
+
+
+def _protected_anyway(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return any(c.isupper() for c in letters[1:])
+
+
+def _marked_groups(latex: str) -> str:
+    """latex with each top-level braced group that protects case (not a command's argument,
+    not a special character such as `{\\"O}`, not math) between OPEN_MARK and CLOSE_MARK."""
+    if "{" not in latex:
+        return latex
+    out, i, math = [], 0, False
+    while i < len(latex):
+        char = latex[i]
+        command = MARKUP_COMMAND.match(latex, i) if char == "\\" and not math else None
+        end = _group_end(latex, command.end() - 1) if command else None
+        if command and end:
+            opening, closing, _ = MARKUP_TAGS[command.group(1)]
+            out.append(opening + _marked_groups(latex[command.end():end]) + closing)
+            i = end + 1
+            continue
+        if char == "\\":
+            out.append(latex[i:i + 2])
+            i += 2
+            continue
+        if char == "$":
+            math = not math
+        if char == "{" and not math and not ARGUMENT_BEFORE.search(latex[:i]):
+            end = _group_end(latex, i)
+            if end and not latex[i + 1:end].lstrip().startswith(("\\", "$")):  # math keeps case
+                out.append(OPEN_MARK + latex[i + 1:end] + CLOSE_MARK)
+                i = end + 1
+                continue
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def _group_end(latex: str, start: int) -> int | None:
+    depth, i = 0, start
+    while i < len(latex):
+        if latex[i] == "\\":
+            i += 2
+            continue
+        depth += {"{": 1, "}": -1}.get(latex[i], 0)
+        if depth == 0:
+            return i
+        i += 1
+    return None
 
 
 def _subtitles_kept(fields: dict, record: dict, convert) -> set[str]:
@@ -421,9 +499,9 @@ def bib_fields(fields: dict, convert=latex_field) -> dict:
     month = month_number(fields.get("month", ""))
     if month:
         bib["month"] = str(int(month))
-    editors = person_names(fields, "editor", convert)
+    editors = person_parts(fields, "editor", convert)
     if editors:
-        bib["editor"] = " and ".join(editors)
+        bib["editor"] = " and ".join(editor_text(parts) for parts in editors)
     return bib
 
 
@@ -431,24 +509,17 @@ def _text(fields: dict, name: str, convert=latex_field, paragraphs: bool = False
     return convert(fields.get(name, ""), name, paragraphs)
 
 
-def person_names(fields: dict, field: str, convert=latex_field) -> list[str]:
-    """Names as people write them (`First von Last, Jr`) from BibTeX's `Last, First and ...`."""
-    from bibtexparser.middlewares.names import (
-        parse_single_name_into_parts,
-        split_multiple_persons_names,
-    )
+def person_names(fields: dict, field: str, convert=latex_field) -> list[str | dict]:
+    """Names as a record holds them (`record_name`) from BibTeX's `Last, First and ...`."""
+    return [record_name(parts) for parts in person_parts(fields, field, convert)]
 
-    value, names = fields.get(field, ""), []
-    for raw in split_multiple_persons_names(" ".join(value.split())) if value.strip() else []:
-        if raw.strip().lower() == "others":
-            continue
-        try:
-            parts = parse_single_name_into_parts(raw, strict=False)
-        except Exception:  # an odd name is kept as written rather than lost
-            names.append(convert(raw, field))
-            continue
-        name = " ".join(parts.first + parts.von + parts.last)
-        name += "".join(f", {jr}" for jr in parts.jr)
-        names.append(convert(name, field))
-    return [n for n in names if n.strip()]
 
+def person_parts(fields: dict, field: str, convert=latex_field) -> list[dict]:
+    """The parts of each name of a field: a name braced whole is a literal (a company)."""
+    from bibtexparser.middlewares.names import split_multiple_persons_names
+
+    value = fields.get(field, "")
+    raws = split_multiple_persons_names(" ".join(value.split())) if value.strip() else []
+    parts = [bibtex_parts(raw, lambda text: convert(text, field)) for raw in raws
+             if raw.strip().lower() != "others"]
+    return [p for p in parts if any(p.values())]

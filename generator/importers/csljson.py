@@ -10,6 +10,7 @@ import json
 import math
 import re
 
+from ..names import display_name, editor_text, record_name
 from ..problems import WARNING, Problem
 from .common import Candidate, EntryError
 from .fields import (
@@ -249,29 +250,42 @@ def _citekey(item: dict) -> str | None:
         None if item_id.isdigit() else citation_key(item_id))
 
 
-def _names(item: dict, field: str) -> list[str]:
+def _names(item: dict, field: str) -> list[str | dict]:
+    """Names as a record holds them (`record_name`)."""
+    return [record_name(parts) for parts in _name_parts(item, field)]
+
+
+def _name_parts(item: dict, field: str) -> list[dict]:
     people = item.get(field)
     if people in (None, ""):
         return []
     if not isinstance(people, list):
         raise EntryError(field, f"expected a list of names, got {_kind(people)}")
-    names = []
+    found = []
     for n, person in enumerate(people):
         if not isinstance(person, dict):
             why = f"expected a name (family and given, or literal), got {_kind(person)}"
             raise EntryError(f"{field}[{n}]", why)
-        names.append(_name(person, f"{field}[{n}]"))
-    return [name for name in names if name]
+        found.append(_name(person, f"{field}[{n}]"))
+    return [parts for parts in found if parts]
 
 
-def _name(person: dict, field: str) -> str:
+def _name(person: dict, field: str) -> dict:
+    """The parts of a CSL name. Both of CSL's particles ("de" dropping, "la" non-dropping) go
+    in one: written out in full they stand together, "John de la Doe"."""
     if person.get("literal"):
-        return _text(person, "literal", f"{field}.literal")
-    # as CSL writes a name in full: "Jan" "van der" "Horst"; a particle is never lost
-    names = ("given", "dropping-particle", "non-dropping-particle", "family")
-    parts = [_text(person, part, f"{field}.{part}") for part in names]
-    suffix = _text(person, "suffix", f"{field}.suffix")
-    return " ".join(p for p in parts if p) + (f", {suffix}" if suffix else "")
+        return {"literal": _text(person, "literal", f"{field}.literal")}
+    text = {part: _text(person, part, f"{field}.{part}") for part in CSL_NAME_PARTS}
+    particle = " ".join(p for p in (text["dropping-particle"], text["non-dropping-particle"]) if p)
+    parts = {"given": text["given"], "particle": particle, "family": text["family"],
+             "suffix": text["suffix"]}
+    parts = {key: value for key, value in parts.items() if value}
+    if "family" not in parts and parts:  # a name in one field: kept whole
+        return {"literal": display_name(parts)}
+    return parts
+
+
+CSL_NAME_PARTS = ("given", "dropping-particle", "non-dropping-particle", "family", "suffix")
 
 
 def _date(value) -> str | None:
@@ -342,7 +356,7 @@ def _bib(item: dict, entry_type: str) -> dict:
            PUBLISHER_FIELDS.get(entry_type, "publisher"): _text(item, "publisher"),
            "note": without_extra_lines(_value(item.get("note"), "note"))}
     bib |= {name: _texts(item, variable) for name, variable in DETAILS}
-    editors = _names(item, "editor")
+    editors = _name_parts(item, "editor")
     if editors:
-        bib["editor"] = " and ".join(editors)
+        bib["editor"] = " and ".join(editor_text(parts) for parts in editors)
     return {k: v for k, v in bib.items() if v}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ..names import editor_text, held_parts, record_name, split_name
 from ..problems import WARNING, Problem
 from .common import Candidate
 from .fields import (
@@ -132,7 +133,7 @@ class Tags:
                 found.append(value)
         return found
 
-    def names(self, *tags: str) -> list[str]:
+    def names(self, *tags: str) -> list[str | dict]:
         return [_person(line) for value in self.every(*tags) for line in value.split("\n")
                 if line.strip()]
 
@@ -145,12 +146,16 @@ class Tags:
         return found
 
 
-def _person(value: str) -> str:
-    """`Last, First` (as RIS writes names) as `First Last`."""
-    parts = [p.strip() for p in value.split(",")]
+def _person(value: str) -> str | dict:
+    """A name as RIS writes it (`Last, First, Suffix`) as a record holds it. A name of several
+    words without a comma is one field, as Zotero reads it: a company's, kept whole."""
+    parts = [" ".join(p.split()) for p in value.split(",")]
     if len(parts) >= 2 and parts[1]:
-        return " ".join([parts[1], parts[0]]) + "".join(f", {p}" for p in parts[2:] if p)
-    return " ".join(value.split())
+        family = split_name(f"{parts[0]}, {parts[1]}")  # "van der Horst": particle and family
+        return record_name({**family, "suffix": ", ".join(p for p in parts[2:] if p)})
+    if len(parts[0].split()) > 1:
+        return {"literal": parts[0]}
+    return parts[0]
 
 
 def tags_record(values: dict) -> tuple[dict | None, list[str]]:
@@ -251,7 +256,7 @@ def _bib(tags: Tags, entry_type: str, container: str) -> dict:
     bib["issn" if ISSN.fullmatch(number) else "isbn"] = number
     editors = tags.names("ED", *EDITORS.get(entry_type, ()))
     if editors:
-        bib["editor"] = " and ".join(editors)
+        bib["editor"] = " and ".join(editor_text(held_parts(e)) for e in editors)
     return {k: v for k, v in bib.items() if v}
 
 
