@@ -31,6 +31,8 @@ DECLARED = (
     Kind("facet-index", context="facet"),
     Kind("term", context="facet"),
     Kind("map-page"),
+    Kind("person"),
+    Kind("members"),
     Kind("bibtex", output="bibtex", part="bib"),
     Kind("json", output="json", part="data", pieces=True),
     Kind("csl-json", output="csl-json", part="data", pieces=True),

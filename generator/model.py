@@ -58,6 +58,7 @@ class Paper:
     authors: tuple[Author, ...] = ()
     date: str | None = None
     added: str | None = None
+    selected: bool = False
     abstract: str | None = None
     topics: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
@@ -103,6 +104,7 @@ class PaperSummary:
     authors: tuple[Author, ...] = ()
     date: str | None = None
     added: str | None = None
+    selected: bool = False
     topics: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     venue: str | None = None
@@ -150,6 +152,7 @@ def paper_from_record(record: dict, default_id: str, origin: Origin) -> Paper:
     links = (values.get("links") or {}).items()
     values["links"] = tuple((name, encode_url(url)) for name, url in links)
     values["bib"] = tuple((values.get("bib") or {}).items())
+    values["selected"] = values.get("selected") in ("true", True)
     return Paper(**values, origin=origin)
 
 

@@ -12,6 +12,17 @@ from .charts import home_charts
 from .facets import FACETS, Facet, FacetTerms, Term, group_terms
 from .feeds import STYLESHEET, added_day, feed_date, newest_for_feed
 from .order import OTHER_LETTER, initial, orders
+from .people import People, Person
+from .peopleplan import (
+    Targets,
+    author_facet,
+    author_terms,
+    members_page,
+    people_feed_path,
+    person_pages,
+    person_papers,
+    with_bylines,
+)
 
 FULL, ENTRY = "full", "entry"  # what a page shows of each of its papers
 HOME = "_generated/home.md"
@@ -22,7 +33,7 @@ MAP_PAGE = "map/index.md"
 MAP_DATA = "downloads/map.json"
 MAIN_FEED = "feeds/all.xml"
 GENERATED_DIRS = ("papers", "topics", *(f.name for f in FACETS), "_generated", "downloads", "feeds",
-                  "map")
+                  "map", "people")
 LETTERS = (OTHER_LETTER, *"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
@@ -105,31 +116,60 @@ def topic_terms(collection, newest: list) -> FacetTerms:
     return FacetTerms(facet, terms)
 
 
-def plan_site(collection, settings: PlanSettings, since: dict[str, str] | None = None) -> SitePlan:
-    """since: paper id -> the day its file entered the git history, for papers without `added`."""
+def plan_site(collection, settings: PlanSettings, since: dict[str, str] | None = None,
+              people: tuple[Person, ...] = ()) -> SitePlan:
+    """since: paper id -> the day its file entered the git history, for papers without `added`;
+    people: the declared people."""
     since = since or {}
+    known = People(people)
     by_title, newest, by_letter = orders(collection.papers)
     facets = {"topics": topic_terms(collection, newest)}
     for facet in FACETS:
-        least = settings.author_pages_from if facet.name == "authors" else None
         ordered = by_title if facet.paper_order == "title" else newest
-        facets[facet.name] = group_terms(facet, ordered, least)
+        if facet.name == "authors":
+            facet_terms = author_terms(author_facet(facet, known), ordered,
+                                       settings.author_pages_from)
+        else:
+            facet_terms = group_terms(facet, ordered)
+        facets[facet.name] = facet_terms
+    targets = Targets(known, facets["authors"])
     pages = [
         _home(collection, newest, facets, settings, since),
-        *(Page(paper_path(p.id), "paper.md.j2", "paper", {"terms": _term_links(p, facets)},
-               (p.id,), FULL) for p in collection.papers),
+        *(Page(paper_path(p.id), "paper.md.j2", "paper",
+               {"terms": _term_links(p, facets), "authors": targets.of(p)}, (p.id,), FULL)
+          for p in collection.papers),
         *_a_to_z(by_letter, settings),
         *_topics(collection, facets["topics"], settings),
     ]
     for facet in FACETS:
         pages += _facet_pages(facets[facet.name], settings)
+    pages += _people(known, newest, settings, since)
     pages += _downloads(collection, facets, settings)
     left_out = None
     if settings.feeds:
         pages += _feeds(collection, facets, since)
         left_out = sum(1 for p in collection.papers if feed_date(p, since) is None)
+    pages = with_bylines(pages, collection.papers, targets)
     top = tuple(t.id for t in collection.topics if t.parent is None)
     return SitePlan(pages, facets, top, left_out)
+
+
+def _people(people: People, newest: list, settings: PlanSettings, since: dict[str, str]):
+    """A page (and a feed) per declared person, and the members page."""
+    if not people.people:
+        return []
+    papers = person_papers(people, newest)
+    pages = [members_page(people, papers)]
+    for person in people.people:
+        feed = people_feed_path(person.id) if settings.feeds else None
+        pages += person_pages(person, papers[person.id], settings.per_page, feed)
+        if feed:
+            context = {"page": person.page, "facet": "people", "term": person.id,
+                       "label": person.name}
+            pages.append(_feed(feed, context, papers[person.id], since))
+    if settings.feeds and all(person.id != "sitemap" for person in people.people):
+        pages.append(Page("feeds/people/sitemap.xml", "", "feed-sitemap", {}))
+    return pages
 
 
 def _downloads(collection, facets: dict[str, FacetTerms], settings: PlanSettings) -> list[Page]:
@@ -204,6 +244,8 @@ def _term_links(paper, facets: dict[str, FacetTerms]) -> dict[str, dict[str, str
     inputs, since a term's page name can change when other papers change."""
     links: dict[str, dict[str, str]] = {}
     for facet in FACETS:
+        if facet.name == "authors":
+            continue  # told by position, in the page's "authors"
         slugs = facets[facet.name].slugs
         # the terms with a page
         keys = [key for key in (facet.key(term) for term in facet.terms_of(paper)) if key in slugs]
