@@ -134,7 +134,7 @@ def plan_site(collection, settings: PlanSettings, since: dict[str, str] | None =
         facets[facet.name] = facet_terms
     targets = Targets(known, facets["authors"])
     pages = [
-        _home(collection, newest, facets, settings, since),
+        _home(collection, newest, facets, settings, since, people),
         *(Page(paper_path(p.id), "paper.md.j2", "paper",
                {"terms": _term_links(p, facets), "authors": targets.of(p)}, (p.id,), FULL)
           for p in collection.papers),
@@ -255,10 +255,12 @@ def _term_links(paper, facets: dict[str, FacetTerms]) -> dict[str, dict[str, str
 
 
 def _home(collection, newest: list, facets: dict[str, FacetTerms], settings: PlanSettings,
-          since: dict[str, str]) -> Page:
+          since: dict[str, str], people: tuple[Person, ...] = ()) -> Page:
     added = {p.id: day for p in newest if (day := added_day(p, since))}
     recent = sorted((p for p in newest if p.id in added), key=lambda p: added[p.id], reverse=True)
     recent = recent[: settings.recent]
+    # the curator's choice, newest first; bounded as a listing page is
+    selected = [p for p in newest if p.selected][: settings.per_page]
     top = [t.id for t in collection.topics if t.parent is None]
     cards = top[: settings.cards_per_page]
     sizes = _counts(facets, top)
@@ -275,8 +277,10 @@ def _home(collection, newest: list, facets: dict[str, FacetTerms], settings: Pla
         "nonempty": sorted(n for n, f in facets.items() if not f.empty),
         "feed": MAIN_FEED if settings.feeds else None, "charts": charts,
         "added": [added[p.id] for p in recent],  # `added`, or the day from git
+        "selected": len(selected),  # the first papers are the selected ones, then the recent
+        "members": bool(people),  # the members page is there
     }
-    return Page(HOME, "home.md.j2", "home", context, tuple(p.id for p in recent))
+    return Page(HOME, "home.md.j2", "home", context, tuple(p.id for p in [*selected, *recent]))
 
 
 def _a_to_z(ordered: list, settings: PlanSettings) -> list[Page]:
