@@ -16,7 +16,7 @@ from .model import Origin
 from .problems import Problem, display_path
 from .records import _unshowable
 from .schema import check
-from .yamlread import read_yaml
+from .yamlread import field_label, read_yaml
 
 PROFILES = (("homepage", "Homepage"), ("scholar", "Google Scholar"), ("dblp", "DBLP"),
             ("semantic_scholar", "Semantic Scholar"))
@@ -97,17 +97,28 @@ def _clashes(people: tuple[Person, ...]) -> list[Problem]:
                 continue
             first = seen.setdefault((path, value), person)
             if first is not person:
-                problems.append(person.origin.problem(
-                    (path,), f"{value!r} is already the {path} of {first.name!r}"))
+                problems.append(_problem(person, (path,),
+                                         f"{value!r} is already the {path} of {first.name!r}"))
         if person.id == "index":
-            problems.append(person.origin.problem(("id",), "`index` is the members page"))
-    for key, owners in _spelling_owners(people).items():
+            problems.append(_problem(person, ("id",), "`index` is the members page"))
+    for owners in _spelling_owners(people).values():
         if len(owners) > 1 and not all(p.orcid for p, _ in owners):
             person, path = owners[1]
-            why = (f"{key!r} is also a spelling of {owners[0][0].name!r}: give both an orcid "
-                   "to tell their papers apart, or remove one")
-            problems.append(person.origin.problem(path, why))
+            why = (f"{_spelling(person, path)!r} is also a spelling of {owners[0][0].name!r}: "
+                   "give both an orcid to tell their papers apart, or remove one")
+            problems.append(_problem(person, path, why))
     return problems
+
+
+def _spelling(person: Person, path: tuple) -> str:
+    return person.name if path == ("name",) else person.spellings[path[1]]
+
+
+def _problem(person: Person, path: tuple, message: str) -> Problem:
+    """A problem at the value under path in the person's entry, named from the file's top."""
+    line, col = person.origin.at(*path)
+    return Problem(person.origin.file, line, col, field_label(person.origin.prefix + path),
+                   message)
 
 
 def _spelling_owners(people: tuple[Person, ...]) -> dict[str, list[tuple[Person, tuple]]]:
@@ -132,7 +143,7 @@ def _photo_problems(people: tuple[Person, ...], docs_dir: Path) -> list[Problem]
         path = docs_dir / str(photo["path"])
         if not path.resolve().is_relative_to(inside) or not path.is_file():
             why = f"no file {photo['path']!r} under the docs folder"
-            problems.append(person.origin.problem(("photo", "path"), why))
+            problems.append(_problem(person, ("photo", "path"), why))
     return problems
 
 
