@@ -155,6 +155,7 @@ class People:
         self.by_orcid = {p.orcid: p for p in people if p.orcid}
         self.by_spelling = {key: [p for p, _ in owners]
                             for key, owners in _spelling_owners(people).items()}
+        self.keys: dict[tuple[str, str | None], str] = {}  # most names recur
 
     def person_of(self, name: str, orcid: str | None) -> Person | None:
         if orcid and orcid in self.by_orcid:
@@ -169,7 +170,12 @@ class People:
 
     def author_key(self, name: str, orcid: str | None) -> str:
         """One key per person: a declared person, else the ORCID iD, else the folded name."""
-        person = self.person_of(name, orcid)
-        if person is not None:
-            return PERSON + person.id
-        return ORCID + orcid if orcid else name_key(name)
+        key = self.keys.get((name, orcid))
+        if key is None:
+            person = self.person_of(name, orcid)
+            if person is not None:
+                key = PERSON + person.id
+            else:
+                key = ORCID + orcid if orcid else name_key(name)
+            self.keys[(name, orcid)] = key
+        return key
