@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import quote
+from urllib.parse import quote_plus
 
 from jinja2 import (
     ChoiceLoader,
@@ -136,7 +136,7 @@ def _term_path(terms: dict, facet: str, term: str) -> str | None:
 
 def _author_search(url: Callable[[str], Markup], name: str) -> Markup:
     """The search page filtered to an author with no page of their own."""
-    value = quote(filter_text(plain_text(name)), safe="")
+    value = quote_plus(filter_text(plain_text(name)), safe="")
     return Markup(url("search.md") + "?author=" + value)
 
 

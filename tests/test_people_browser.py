@@ -61,7 +61,8 @@ def test_declared_people_are_highlighted_in_listings_and_on_paper_pages(lab_url,
         style = names.nth(index).evaluate(STYLE)
         assert style["weight"] >= 700 and style["background"] != "rgba(0, 0, 0, 0)", style
         assert style["contrast"] >= 4.5, style
-    others = page.locator("article a.author:not(.author--member)")
+    others = page.locator("article :is(.paper-authors, .paper-entry__byline)"
+                          " > a:not(.author--member):not(.paper-badge)")
     assert others.count() >= 1
     assert others.first.evaluate("el => getComputedStyle(el).backgroundColor") == "rgba(0, 0, 0, 0)"
     href = names.first.get_attribute("href")
@@ -98,7 +99,7 @@ def test_a_persons_page_lists_their_papers_by_year_and_links_their_feed(lab_url,
 
 def test_an_author_without_a_page_leads_to_their_papers_in_the_search(lab_url, page):
     page.goto(lab_url + "/papers/doe-spelling/")
-    page.locator("article a.author", has_text="Single Author Person").click()
+    page.locator("article .paper-authors a", has_text="Single Author Person").click()
     page.wait_for_url(re.compile(r"/search/\?author=Single"))
     results = page.locator(".papers-result")
     results.first.wait_for(state="visible")
