@@ -189,3 +189,37 @@ def test_selected_must_be_true_or_false(project, cli):
     code, out, err = cli(root, "validate")
     assert code != 0
     assert "data/papers/p.yml:3:1: selected: expected true or false" in out + err
+
+
+def _generated(docs) -> dict[str, bytes]:
+    from generator.plan import GENERATED_DIRS
+
+    return {p.relative_to(docs).as_posix(): p.read_bytes() for folder in GENERATED_DIRS
+            for p in sorted((docs / folder).rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("edit", ["people", "orcid"])
+def test_a_cached_build_after_editing_people_or_an_authors_orcid_writes_what_a_cold_one_does(
+        tmp_path, cli, edit):
+    import shutil
+
+    project = lab_project(tmp_path / "lab")
+    assert cli(project, "build")[0] == 0
+    if edit == "people":  # "A. Lima" is no longer one of Ana Lima's spellings
+        people = project / "data" / "people.yml"
+        people.write_text(people.read_text("utf-8").replace("[A. Lima, Ana P. Lima]",
+                                                            "[Ana P. Lima]"), "utf-8")
+    else:  # the other Wei Zhang's record now gives the declared one's ORCID iD
+        paper = project / "data" / "papers" / "zhang-other.yml"
+        paper.write_text(paper.read_text("utf-8").replace("0000-0001-5109-3700",
+                                                          "0000-0002-1825-0097"), "utf-8")
+    assert cli(project, "build")[0] == 0
+    cold = tmp_path / "cold"
+    shutil.copytree(project, cold, ignore=shutil.ignore_patterns("docs", ".cache"))
+    (cold / "docs" / PHOTO).parent.mkdir(parents=True)
+    shutil.copy(project / "docs" / PHOTO, cold / "docs" / PHOTO)
+    assert cli(cold, "build", "--no-cache")[0] == 0
+    assert _generated(project / "docs") == _generated(cold / "docs")
+    # Ana Lima: one spelling fewer, one paper fewer; Wei Zhang: one more paper, by ORCID iD
+    person = "ana-lima" if edit == "people" else "wei-zhang"
+    assert len(listed((project / "docs" / f"people/{person}.md").read_text("utf-8"))) == 2
