@@ -47,7 +47,7 @@ def summary_payload(paper: Paper, full: str, digests: dict[str, str]) -> dict:
         "digests": {"full": full, **digests},
         # what the plan tells people and authors apart by; only when a record has them
         **({"orcids": orcids} if any(orcids := [a.orcid for a in paper.authors]) else {}),
-        **({"selected": True} if getattr(paper, "selected", False) else {}),
+        **({"selected": True} if paper.selected else {}),
     }
 
 

@@ -198,8 +198,8 @@ def _generated(docs) -> dict[str, bytes]:
             for p in sorted((docs / folder).rglob("*")) if p.is_file()}
 
 
-@pytest.mark.parametrize("edit", ["people", "orcid"])
-def test_a_cached_build_after_editing_people_or_an_authors_orcid_writes_what_a_cold_one_does(
+@pytest.mark.parametrize("edit", ["people", "orcid", "selected"])
+def test_a_cached_build_after_editing_people_an_orcid_or_selected_writes_what_a_cold_one_does(
         tmp_path, cli, edit):
     import shutil
 
@@ -209,6 +209,9 @@ def test_a_cached_build_after_editing_people_or_an_authors_orcid_writes_what_a_c
         people = project / "data" / "people.yml"
         people.write_text(people.read_text("utf-8").replace("[A. Lima, Ana P. Lima]",
                                                             "[Ana P. Lima]"), "utf-8")
+    elif edit == "selected":  # Megatron-LM is no longer selected
+        paper = project / "data" / "papers" / "megatron.yml"
+        paper.write_text(paper.read_text("utf-8").replace("selected: true\n", ""), "utf-8")
     else:  # the other Wei Zhang's record now gives the declared one's ORCID iD
         paper = project / "data" / "papers" / "zhang-other.yml"
         paper.write_text(paper.read_text("utf-8").replace("0000-0001-5109-3700",
@@ -220,6 +223,10 @@ def test_a_cached_build_after_editing_people_or_an_authors_orcid_writes_what_a_c
     shutil.copy(project / "docs" / PHOTO, cold / "docs" / PHOTO)
     assert cli(cold, "build", "--no-cache")[0] == 0
     assert _generated(project / "docs") == _generated(cold / "docs")
+    if edit == "selected":
+        home = (project / "docs" / "_generated" / "home.md").read_text("utf-8")
+        assert "papers/megatron/" not in home.split('id="recently-added"')[0]
+        return
     # Ana Lima: one spelling fewer, one paper fewer; Wei Zhang: one more paper, by ORCID iD
     person = "ana-lima" if edit == "people" else "wei-zhang"
     assert len(listed((project / "docs" / f"people/{person}.md").read_text("utf-8"))) == 2
