@@ -46,6 +46,9 @@ def summary_payload(paper: Paper, full: str, digests: dict[str, str]) -> dict:
         "citekey": paper.citekey, "has_abstract": paper.has_abstract, "file": paper.origin.file,
         "prefix": list(paper.origin.prefix), "marks": marks, "local_pdf": paper.local_pdf,
         "digests": {"full": full, **digests},
+        # what the plan tells people and authors apart by; only when a record has them
+        **({"orcids": orcids} if any(orcids := [a.orcid for a in paper.authors]) else {}),
+        **({"selected": True} if paper.selected else {}),
     }
 
 
@@ -57,12 +60,19 @@ def summary_from_payload(value: dict, documents: dict[str, Document]) -> PaperSu
         doc.marks[tuple(path)] = (line, col)
     return PaperSummary(
         id=value["id"], title=value["title"],
-        authors=tuple(Author(name) for name in value["authors"]), date=value["date"],
+        authors=_authors(value),
+        date=value["date"], selected=value.get("selected", False),
         added=value["added"], topics=tuple(value["topics"]), tags=tuple(value["tags"]),
         venue=value["venue"], venue_short=value["venue_short"], arxiv=value["arxiv"],
         doi=value["doi"], citekey=value["citekey"], has_abstract=value["has_abstract"],
         local_pdf=value["local_pdf"], origin=Origin(doc, tuple(value["prefix"])),
     )
+
+
+def _authors(value: dict) -> tuple[Author, ...]:
+    orcids = value.get("orcids") or [None] * len(value["authors"])
+    return tuple(Author(name, orcid=orcid)
+                 for name, orcid in zip(value["authors"], orcids, strict=True))
 
 
 def problem_payload(problem: Problem) -> list:

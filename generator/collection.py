@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .checks import check_collection, missing_pdfs, pdf_references
 from .model import Collection
+from .people import load_people
 from .problems import DataError, Problem, errors_of
 from .records import load_papers, load_topics
 
@@ -23,6 +24,7 @@ def load_collection(data_dir: Path, root: Path | None = None, strict: bool = Fal
     problems += check_collection(papers, topics)
     if docs_dir is not None:
         problems += missing_pdfs(pdf_references(papers), docs_dir, root)
+        problems += load_people(data_dir / "people.yml", root, docs_dir)[1]
     if errors_of(problems, strict):
         raise DataError(problems)
     collection = Collection(

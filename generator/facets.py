@@ -63,6 +63,7 @@ class Facet:
     feeds: bool = False
     index_template: str = "facet-index.md.j2"
     term_template: str = "facet-term.md.j2"
+    spelled: Callable = str  # a term as terms_of gives it -> its spelling
 
 
     def term_heading(self, label: str) -> str:
@@ -117,9 +118,11 @@ def most_common_spelling(spellings: Counter) -> str:
     return min(spellings.items(), key=lambda item: (-item[1], item[0]))[0]
 
 
-def group_terms(facet: Facet, papers: Iterable, min_papers: int | None = None) -> FacetTerms:
+def group_terms(facet: Facet, papers: Iterable, min_papers: int | None = None,
+                wanted: Callable[[str, int], bool] | None = None) -> FacetTerms:
     """Every term of the facet with its papers (kept in the order given: pass them in the
-    facet's paper order); one page name per term, never two terms on one."""
+    facet's paper order); one page name per term, never two terms on one. wanted(key, papers):
+    which terms get a page, instead of the least number of papers."""
     spellings: dict[str, Counter] = defaultdict(Counter)
     members: dict[str, list] = defaultdict(list)
     known: dict[str, tuple[str, str]] = {}  # term as written -> (key, spelling): most terms repeat
@@ -127,15 +130,16 @@ def group_terms(facet: Facet, papers: Iterable, min_papers: int | None = None) -
         seen = set()
         for term in facet.terms_of(paper):
             if term not in known:
-                known[term] = (facet.key(term), fold_spacing(term))
+                known[term] = (facet.key(term), fold_spacing(facet.spelled(term)))
             key, spelling = known[term]
             spellings[key][spelling] += 1
             if key not in seen:
                 seen.add(key)
                 members[key].append(paper)
     least = facet.min_papers if min_papers is None else min_papers
+    wanted = wanted or (lambda key, count: count >= least)
     labels = {key: most_common_spelling(counts) for key, counts in spellings.items()
-              if len(members[key]) >= least}
+              if wanted(key, len(members[key]))}
     slugs = term_slugs(labels, facet.singular.lower())
     terms = [Term(facet.name, key, labels[key], slugs[key], tuple(p.id for p in members[key]))
              for key in labels]

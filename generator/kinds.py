@@ -32,6 +32,8 @@ DECLARED = (
     Kind("term", context="facet"),
     Kind("venue", context="venue"),  # a venue series: its years, each with its papers
     Kind("map-page"),
+    Kind("person"),
+    Kind("members"),
     Kind("bibtex", output="bibtex", part="bib"),
     Kind("bibtex-abstracts", output="bibtex-abstracts", part="data"),
     Kind("json", output="json", part="data", pieces=True),

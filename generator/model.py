@@ -67,6 +67,7 @@ class Paper:
     authors: tuple[Author, ...] = ()
     date: str | None = None
     added: str | None = None
+    selected: bool | None = None  # True, or None
     abstract: str | None = None
     topics: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
@@ -113,6 +114,7 @@ class PaperSummary:
     authors: tuple[Author, ...] = ()
     date: str | None = None
     added: str | None = None
+    selected: bool = False
     topics: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     venue: str | None = None
@@ -161,6 +163,8 @@ def paper_from_record(record: dict, default_id: str, origin: Origin) -> Paper:
     links = (values.get("links") or {}).items()
     values["links"] = tuple((name, encode_url(url)) for name, url in links)
     values["bib"] = tuple((values.get("bib") or {}).items())
+    # None, not False, when not selected: exports list the fields a record has
+    values["selected"] = True if values.get("selected") in ("true", True) else None
     return Paper(**values, origin=origin)
 
 

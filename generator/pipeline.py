@@ -18,6 +18,7 @@ from .discovery import Discovery, Terms, attach, discover, discovery_key
 from .gitdates import first_added, history_key, is_shallow, undated_days
 from .kinds import PART_OF_KIND
 from .model import Collection, Listed, Topic
+from .people import Person, load_people
 from .plan import FULL, Page, SitePlan, plan_site
 from .previous import Previous
 from .problems import DataError, Problem, display_path, errors_of
@@ -55,6 +56,7 @@ class Inputs:
     global_key: str
     history: str | None  # HEAD, and whether the clone is shallow (gitdates)
     fingerprint: str
+    people: tuple[Person, ...] = ()  # declared in data/people.yml
 
 
 @dataclass
@@ -79,6 +81,8 @@ def scan(run: Run) -> Inputs:
     topics, problems = load_topics(s.data_dir / "topics.yml", s.root)
     files, file_problems = paper_files(s.data_dir / "papers", s.root)
     problems += file_problems
+    people, people_problems = load_people(s.data_dir / "people.yml", s.root, s.docs_dir)
+    problems += people_problems
     # The local PDFs the last build found linked are looked for anew, as the folders are.
     known_pdfs = cache.get_meta("local_pdfs") if cache is not None else None
     stale_pdfs = _missing_pdfs(run, known_pdfs if isinstance(known_pdfs, list) else [])
@@ -86,14 +90,15 @@ def scan(run: Run) -> Inputs:
     env = environment(s.templates_dir)
     sources = template_sources(env)
     global_key = digest(canonical([__version__, sources, repr(s.plan), repr(s.site),
-                                   [repr(t) for t in topics]]))
+                                   [repr(t) for t in topics], [repr(p) for p in people]]))
     # Which commit the records are dated by (`git rev-parse`, a few ms): `git log` runs only
     # when it changes.
     history = history_key(s.root)
     stats = [[d, st] for d, (_, st) in files.items()]
     found = sorted(map(str, problems))
     fingerprint = digest(canonical([global_key, history, stats, found]))
-    return Inputs(topics, files, problems, stale_pdfs, env, global_key, history, fingerprint)
+    return Inputs(topics, files, problems, stale_pdfs, env, global_key, history, fingerprint,
+                  people)
 
 
 def _missing_pdfs(run: Run, refs: list[list]) -> list[Problem]:
@@ -130,7 +135,8 @@ def read_and_check(run: Run, inputs: Inputs) -> Checked:
 # plan ----------
 def plan(run: Run, inputs: Inputs, collection: Collection) -> SitePlan:
     run.progress.stage("planning pages")
-    return plan_site(collection, run.settings.plan, _days_from_git(run, inputs, collection.papers))
+    since = _days_from_git(run, inputs, collection.papers)
+    return plan_site(collection, run.settings.plan, since, inputs.people)
 
 
 def _days_from_git(run: Run, inputs: Inputs, papers: tuple[Listed, ...]) -> dict[str, str]:

@@ -14,6 +14,17 @@ from .charts import home_charts
 from .facets import FACETS, Facet, FacetTerms, Term, group_terms
 from .feeds import STYLESHEET, added_day, feed_date, newest_for_feed
 from .order import OTHER_LETTER, initial, orders
+from .people import People, Person
+from .peopleplan import (
+    Targets,
+    author_facet,
+    author_terms,
+    members_page,
+    people_feed_path,
+    person_pages,
+    person_papers,
+    with_bylines,
+)
 from .venues import VenueNames
 
 FULL, ENTRY = "full", "entry"  # what a page shows of each of its papers
@@ -26,7 +37,7 @@ MAP_PAGE = "map/index.md"
 MAP_DATA = "downloads/map.json"
 MAIN_FEED = "feeds/all.xml"
 GENERATED_DIRS = ("papers", "topics", *(f.name for f in FACETS), "_generated", "downloads", "feeds",
-                  "map")
+                  "map", "people")
 LETTERS = (OTHER_LETTER, *"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
@@ -111,35 +122,64 @@ def topic_terms(collection, newest: list) -> FacetTerms:
     return FacetTerms(facet, terms)
 
 
-def plan_site(collection, settings: PlanSettings, since: dict[str, str] | None = None) -> SitePlan:
-    """since: paper id -> the day its file entered the git history, for papers without `added`."""
+def plan_site(collection, settings: PlanSettings, since: dict[str, str] | None = None,
+              people: tuple[Person, ...] = ()) -> SitePlan:
+    """since: paper id -> the day its file entered the git history, for papers without `added`;
+    people: the declared people."""
     since = since or {}
+    known = People(people)
     by_title, newest, by_letter = orders(collection.papers)
     facets = {"topics": topic_terms(collection, newest)}
     venues = VenueNames(settings.venues)
     for facet in FACETS:
-        least = settings.author_pages_from if facet.name == "authors" else None
         ordered = by_title if facet.paper_order == "title" else newest
-        if facet.name == "venues":  # series named by the settings too
-            facet = replace(facet, terms_of=venues.terms)
-        facets[facet.name] = group_terms(facet, ordered, least)
+        if facet.name == "authors":
+            facet_terms = author_terms(author_facet(facet, known), ordered,
+                                       settings.author_pages_from)
+        elif facet.name == "venues":  # series named by the settings too
+            facet_terms = group_terms(replace(facet, terms_of=venues.terms), ordered)
+        else:
+            facet_terms = group_terms(facet, ordered)
+        facets[facet.name] = facet_terms
+    targets = Targets(known, facets["authors"])
     pages = [
-        _home(collection, newest, facets, settings, since),
-        *(Page(paper_path(p.id), "paper.md.j2", "paper", {"terms": _term_links(p, facets)},
-               (p.id,), FULL) for p in collection.papers),
+        _home(collection, newest, facets, settings, since, people),
+        *(Page(paper_path(p.id), "paper.md.j2", "paper",
+               {"terms": _term_links(p, facets), "authors": targets.of(p)}, (p.id,), FULL)
+          for p in collection.papers),
         *_a_to_z(by_letter, settings),
         *_topics(collection, facets["topics"], settings),
     ]
     for facet in FACETS:
         pages += _facet_pages(facets[facet.name], settings)
     pages += _series_pages(facets["venues"], settings, venues, collection.papers)
+    pages += _people(known, newest, settings, since)
     pages += _downloads(collection, facets, settings)
     left_out = None
     if settings.feeds:
         pages += _feeds(collection, facets, since)
         left_out = sum(1 for p in collection.papers if feed_date(p, since) is None)
+    pages = with_bylines(pages, collection.papers, targets)
     top = tuple(t.id for t in collection.topics if t.parent is None)
     return SitePlan(pages, facets, top, left_out)
+
+
+def _people(people: People, newest: list, settings: PlanSettings, since: dict[str, str]):
+    """A page (and a feed) per declared person, and the members page."""
+    if not people.people:
+        return []
+    papers = person_papers(people, newest)
+    pages = [members_page(people, papers)]
+    for person in people.people:
+        feed = people_feed_path(person.id) if settings.feeds else None
+        pages += person_pages(person, papers[person.id], settings.per_page, feed)
+        if feed:
+            context = {"page": person.page, "facet": "people", "term": person.id,
+                       "label": person.name}
+            pages.append(_feed(feed, context, papers[person.id], since))
+    if settings.feeds and all(person.id != "sitemap" for person in people.people):
+        pages.append(Page("feeds/people/sitemap.xml", "", "feed-sitemap", {}))
+    return pages
 
 
 def _downloads(collection, facets: dict[str, FacetTerms], settings: PlanSettings) -> list[Page]:
@@ -216,6 +256,8 @@ def _term_links(paper, facets: dict[str, FacetTerms]) -> dict[str, dict[str, str
     inputs, since a term's page name can change when other papers change."""
     links: dict[str, dict[str, str]] = {}
     for facet in FACETS:
+        if facet.name == "authors":
+            continue  # told by position, in the page's "authors"
         slugs = facets[facet.name].slugs
         terms_of = facets[facet.name].facet.terms_of  # venues: as the settings name them
         # the terms with a page
@@ -226,10 +268,12 @@ def _term_links(paper, facets: dict[str, FacetTerms]) -> dict[str, dict[str, str
 
 
 def _home(collection, newest: list, facets: dict[str, FacetTerms], settings: PlanSettings,
-          since: dict[str, str]) -> Page:
+          since: dict[str, str], people: tuple[Person, ...] = ()) -> Page:
     added = {p.id: day for p in newest if (day := added_day(p, since))}
     recent = sorted((p for p in newest if p.id in added), key=lambda p: added[p.id], reverse=True)
     recent = recent[: settings.recent]
+    # the curator's choice, newest first; bounded as a listing page is
+    selected = [p for p in newest if p.selected][: settings.per_page]
     top = [t.id for t in collection.topics if t.parent is None]
     cards = top[: settings.cards_per_page]
     sizes = _counts(facets, top)
@@ -247,8 +291,10 @@ def _home(collection, newest: list, facets: dict[str, FacetTerms], settings: Pla
         "feed": MAIN_FEED if settings.feeds else None, "charts": charts,
         "added": [added[p.id] for p in recent],  # `added`, or the day from git
         "bib_abstracts": BIBTEX_ABSTRACTS if settings.bibtex_abstracts else None,
+        "selected": len(selected),  # the first papers are the selected ones, then the recent
+        "members": bool(people),  # the members page is there
     }
-    return Page(HOME, "home.md.j2", "home", context, tuple(p.id for p in recent))
+    return Page(HOME, "home.md.j2", "home", context, tuple(p.id for p in [*selected, *recent]))
 
 
 def _a_to_z(ordered: list, settings: PlanSettings) -> list[Page]:

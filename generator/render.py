@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import quote_plus
 
 from jinja2 import (
     ChoiceLoader,
@@ -133,6 +134,12 @@ def template_sources(env: Environment) -> list[tuple[str, str]]:
 def _term_path(terms: dict, facet: str, term: str) -> str | None:
     slug = terms.get(facet, {}).get(FACETS_BY_NAME[facet].key(term))
     return None if slug is None else f"{facet}/{slug}.md"
+
+
+def _author_search(url: Callable[[str], Markup], name: str) -> Markup:
+    """The search page filtered to an author with no page of their own."""
+    value = quote_plus(filter_text(plain_text(name)), safe="")
+    return Markup(url("search.md") + "?author=" + value)
 
 
 def pager_numbers(current: int, total: int, around: int = 2) -> list[int | None]:
@@ -263,13 +270,14 @@ class Renderer:
 
         return url
 
-    def _entries_html(self, paper_ids: tuple[str, ...], prefix: str) -> Markup:
-        """The listing entries of paper_ids, each rendered once per build, for a page at prefix."""
+    def _entries_html(self, paper_ids, prefix: str, bylines: dict) -> Markup:
+        """The listing entries of paper_ids, each rendered once per build, for a page at prefix;
+        bylines: where their authors' names lead (the same on every page of a build)."""
         missing = [i for i in paper_ids if i not in self.entry_html]
         if missing:
             context = {**self._globals(self._url_function(ROOT), "index.md"), "e": None}
             for paper_id in missing:
-                context["e"] = self.parts(paper_id)["entry"]
+                context["e"] = {**self.parts(paper_id)["entry"], "byline": bylines.get(paper_id)}
                 self.entry_html[paper_id] = self.entry_template.render(context)
         return Markup("\n".join(self.entry_html[i] for i in paper_ids).replace(ROOT, prefix))
 
@@ -280,6 +288,7 @@ class Renderer:
             "children": lambda t: self.children.get(t, []),
             "paper_links": paper_links, "pager_numbers": pager_numbers, "facets": self.facets,
             "venue_name": self.venues.name,
+            "author_search": lambda name: _author_search(url, name),
         }
 
     def _context(self, page: Page) -> dict:
@@ -298,7 +307,9 @@ class Renderer:
             context["term_path"] = lambda facet, term: _term_path(terms, facet, term)
         if page.shows == ENTRY:
             context["entries"] = [self.parts(paper_id)["entry"] for paper_id in page.paper_ids]
-            context["entries_html"] = lambda: self._entries_html(page.paper_ids, prefix)
+            bylines = dict(zip(page.paper_ids, page.context.get("bylines", ()), strict=False))
+            context["entries_html"] = lambda: self._entries_html(page.paper_ids, prefix, bylines)
+            context["entries_of"] = lambda ids: self._entries_html(ids, prefix, bylines)
         else:
             context["p"] = self.source.paper(page.paper_ids[0]) if page.paper_ids else None
         return {**context, **self._kind_context(page, context)}
@@ -351,11 +362,10 @@ class Renderer:
 
     def _venue(self, page: Page, context: dict) -> dict:
         """A series page's years on this page, each with its entries."""
-        prefix = root_prefix(page.path, self.site.directory_urls)
         groups, at = [], 0
         for year, count, titles in page.context["groups"]:
             ids = page.paper_ids[at : at + count]
-            groups.append((year, titles, self._entries_html(ids, prefix)))
+            groups.append((year, titles, context["entries_of"](ids)))
             at += count
         return {**self._facet(page, context), "groups": groups}
 

@@ -42,11 +42,14 @@ def test_output_is_deterministic():
 def test_every_kind_the_plan_makes_is_declared_once_and_every_declared_kind_is_planned():
     from generator.collection import load_collection
     from generator.kinds import DECLARED, KINDS
+    from generator.people import load_people
     from generator.plan import PlanSettings, plan_site
 
     project = GOLDEN / "project"
     collection, _ = load_collection(project / "data", project)
-    settings = PlanSettings(feeds=True, bibtex_abstracts=True)
-    planned = {page.kind for page in plan_site(collection, settings).pages}
+    people, _ = load_people(project / "data" / "people.yml", project, project / "docs")
+    assert people  # the fixture declares people: their pages are planned
+    planned = {page.kind for page in plan_site(collection, PlanSettings(feeds=True, bibtex_abstracts=True), None,
+                                               people).pages}
     assert len(KINDS) == len(DECLARED)
     assert planned == set(KINDS)
