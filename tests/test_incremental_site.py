@@ -3,10 +3,17 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
-from sitetools import copy_project, mkdocs_build
+import pytest
+from sitetools import REPO, copy_project, mkdocs_build, mkdocs_env
 
+from generator.plan import GENERATED_DIRS
 from generator.searchindex import index_site
 
 PAGE = """<!doctype html><html lang="en"><head><title>{n}</title></head><body><article>
@@ -55,3 +62,134 @@ def test_two_cold_builds_in_two_folders_give_the_same_bytes(tmp_path):
         sites.append(project / "site")
     assert len(tree_bytes(sites[0])) > 300
     assert differing(*sites) == []
+
+
+# ---- `make site` again from the last build's output: the same bytes as a cold build ----
+
+BENCH = REPO / "bench"
+sys.path.insert(0, str(BENCH))
+import synthetic  # noqa: E402
+
+HELD_BACK = 50  # papers written later, as a day's addition
+COPYRIGHT = "overrides/partials/copyright.html"
+
+
+def site_command() -> list[str]:
+    """The recipe of the Makefile's `site` target (the README's build command), as written."""
+    text = (REPO / "Makefile").read_text("utf-8")
+    recipe = re.search(r"^site:.*\n\t(.+)$", text, re.M).group(1)
+    words = recipe.split()
+    assert words[0] == "$(BIN)/mkdocs"
+    return [sys.executable, "-m", "mkdocs", *words[1:]]
+
+
+def build_env() -> dict[str, str]:
+    # the sitemap's dates are the build's day: one fixed day for the builds compared
+    return {**mkdocs_env(), "SOURCE_DATE_EPOCH": "1767225600"}
+
+
+def make_project(root: Path, count: int) -> Path:
+    synthetic.make(root, count)
+    held = root / "held-back"
+    held.mkdir()
+    singles = sorted((root / "data" / "papers").glob("paper-*.yml"))
+    for path in singles[-HELD_BACK:]:
+        path.rename(held / path.name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    (root / "docs").mkdir()
+    for page in sorted((REPO / "docs").glob("*.md")):
+        shutil.copy(page, root / "docs" / page.name)
+    shutil.copytree(REPO / "docs" / "assets", root / "docs" / "assets")
+    return root
+
+
+def inputs_copy(project: Path, dest: Path) -> Path:
+    """What a fresh checkout of the project holds: no generated pages, no cache, no site."""
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        left_out = GENERATED_DIRS if Path(folder) == project / "docs" else ()
+        if Path(folder) == project:
+            left_out = ("site", ".cache", "held-back")
+        return set(names) & set(left_out)
+
+    shutil.copytree(project, dest, ignore=ignore)
+    return dest
+
+
+def run_build(project: Path, command: list[str]) -> str:
+    done = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=900,
+                          env=build_env())
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stderr
+
+
+def assert_same_as_cold(project: Path, work: Path) -> str:
+    log = run_build(project, site_command())
+    cold = inputs_copy(project, work / f"cold-{len(list(work.iterdir()))}")
+    run_build(cold, [sys.executable, "-m", "mkdocs", "build", "--strict"])
+    assert differing(project / "site", cold / "site") == []
+    shutil.rmtree(cold)
+    return log
+
+
+def add_papers(project: Path, count: int = HELD_BACK) -> None:
+    for path in sorted((project / "held-back").glob("*.yml"))[:count]:
+        path.rename(project / "data" / "papers" / path.name)
+
+
+def edit_title(project: Path, n: int = 0) -> None:
+    paper = sorted((project / "data" / "papers").glob("paper-*.yml"))[n]
+    text = paper.read_text("utf-8")
+    paper.write_text(text.replace("title: ", "title: Edited ", 1), "utf-8")
+
+
+def add_topic(project: Path, n: int = 0) -> None:
+    topic = f"added-{n}"
+    with (project / "data" / "topics.yml").open("a", encoding="utf-8") as topics:
+        topics.write(f"- id: {topic}\n  title: Added {n}\n  description: A new topic.\n")
+    paper = sorted((project / "data" / "papers").glob("paper-*.yml"))[n + 1]
+    text = paper.read_text("utf-8")
+    paper.write_text(text.replace("topics:\n", f"topics:\n- {topic}\n", 1), "utf-8")
+
+
+def remove_paper(project: Path, n: int = 0) -> None:
+    sorted((project / "data" / "papers").glob("paper-*.yml"))[-1 - n].unlink()
+
+
+def change_template(project: Path, n: int = 0) -> None:
+    """A theme template of the project's own (a change every page shows)."""
+    config = project / "mkdocs.yml"
+    if "custom_dir" not in config.read_text("utf-8"):
+        edit_config(project, "theme:\n  name: material\n", "  custom_dir: overrides\n")
+    path = project / COPYRIGHT
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'<div class="md-copyright">Collection, version {n}</div>\n', "utf-8")
+
+
+def edit_config(project: Path, after: str = "site_name: Paper collection\n",
+                line: str | None = None, n: int = 0) -> None:
+    config = project / "mkdocs.yml"
+    text = config.read_text("utf-8")
+    config.write_text(text.replace(after, after + (line or f"copyright: Edition {n}\n"), 1),
+                      "utf-8")
+
+
+@pytest.mark.slow
+def test_make_site_again_gives_the_bytes_of_a_cold_build(tmp_path):
+    """After each change, `make site` in the project (starting from its last output) and a cold
+    `mkdocs build` of a fresh copy of the same inputs give the same files, byte for byte."""
+    project = make_project(tmp_path / "project", 110)
+    work = tmp_path / "cold"
+    work.mkdir()
+    assert "full build" in assert_same_as_cold(project, work)
+    steps = [add_papers, edit_title, add_topic, remove_paper, change_template, edit_config]
+    logs = {}
+    for step in steps:
+        time.sleep(0.01)  # a later modification time than the last output
+        step(project)
+        logs[step.__name__] = assert_same_as_cold(project, work)
+    # the data changes took the incremental path; a new topic changes the nav (it lists the
+    # topics), and with the theme and the config, what every page shows: a full build
+    for name in ("add_papers", "edit_title", "remove_paper"):
+        assert "papers: incremental build" in logs[name], name
+    for name in ("add_topic", "change_template", "edit_config"):
+        assert "papers: full build" in logs[name], name
