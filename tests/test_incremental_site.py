@@ -7,10 +7,14 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from sitetools import REPO, copy_project, mkdocs_build, mkdocs_env
 
 from generator.plan import GENERATED_DIRS
@@ -100,6 +104,8 @@ def make_project(root: Path, count: int) -> Path:
     for page in sorted((REPO / "docs").glob("*.md")):
         shutil.copy(page, root / "docs" / page.name)
     shutil.copytree(REPO / "docs" / "assets", root / "docs" / "assets")
+    insert_after(root, "theme:\n  name: material\n", "  custom_dir: overrides\n")
+    change_template(root, -1)
     return root
 
 
@@ -152,25 +158,30 @@ def add_topic(project: Path, n: int = 0) -> None:
 
 
 def remove_paper(project: Path, n: int = 0) -> None:
-    sorted((project / "data" / "papers").glob("paper-*.yml"))[-1 - n].unlink()
+    """One built before (the first papers are never held back)."""
+    sorted((project / "data" / "papers").glob("paper-*.yml"))[5 + n].unlink()
 
 
 def change_template(project: Path, n: int = 0) -> None:
     """A theme template of the project's own (a change every page shows)."""
-    config = project / "mkdocs.yml"
-    if "custom_dir" not in config.read_text("utf-8"):
-        edit_config(project, "theme:\n  name: material\n", "  custom_dir: overrides\n")
     path = project / COPYRIGHT
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f'<div class="md-copyright">Collection, version {n}</div>\n', "utf-8")
 
 
-def edit_config(project: Path, after: str = "site_name: Paper collection\n",
-                line: str | None = None, n: int = 0) -> None:
+def insert_after(project: Path, after: str, line: str) -> None:
     config = project / "mkdocs.yml"
     text = config.read_text("utf-8")
-    config.write_text(text.replace(after, after + (line or f"copyright: Edition {n}\n"), 1),
-                      "utf-8")
+    config.write_text(text.replace(after, after + line, 1), "utf-8")
+
+
+def edit_config(project: Path, n: int = 0) -> None:
+    config = project / "mkdocs.yml"
+    text = config.read_text("utf-8")
+    if "\ncopyright:" in text:
+        config.write_text(re.sub(r"\ncopyright: .*\n", f"\ncopyright: Edition {n}\n", text))
+    else:
+        insert_after(project, "site_name: Paper collection\n", f"copyright: Edition {n}\n")
 
 
 @pytest.mark.slow
@@ -193,3 +204,82 @@ def test_make_site_again_gives_the_bytes_of_a_cold_build(tmp_path):
         assert "papers: incremental build" in logs[name], name
     for name in ("add_topic", "change_template", "edit_config"):
         assert "papers: full build" in logs[name], name
+
+
+# ---- the publishing workflow: restore the last build, build, save; twice in a row ----
+
+WORKFLOW = REPO / ".github" / "workflows" / "site.yml"
+
+
+def workflow_steps() -> dict[str, dict]:
+    steps = yaml.safe_load(WORKFLOW.read_text("utf-8"))["jobs"]["build"]["steps"]
+    found = {"build": next(s for s in steps if s.get("name") == "Build the site")}
+    for kind in ("restore", "save"):
+        found[kind] = next(s for s in steps if s.get("uses", "").startswith(f"actions/cache/{kind}@"))
+    return found
+
+
+def test_the_workflow_keeps_what_the_next_build_starts_from():
+    steps = workflow_steps()
+    paths = steps["restore"]["with"]["path"].split()
+    assert steps["save"]["with"]["path"].split() == paths
+    assert set(paths) == {"site", ".cache", *(f"docs/{name}" for name in GENERATED_DIRS)}
+    assert steps["save"]["with"]["key"] == "${{ steps.last-build.outputs.cache-primary-key }}"
+    assert steps["restore"]["id"] == "last-build"
+    # the same command as `make site`
+    assert steps["build"]["run"].split() == ["mkdocs", *site_command()[3:]]
+
+
+def run_workflow(source: Path, runner: Path, store: Path) -> str:
+    """One run of the build job on a fresh checkout: restore (as actions/cache does, a tar of
+    the paths), build, save."""
+    steps = workflow_steps()
+    paths = steps["restore"]["with"]["path"].split()
+    checkout = runner / "repo"  # the same folder on every run, as on GitHub's runners
+    shutil.rmtree(checkout, ignore_errors=True)
+    inputs_copy(source, checkout)
+    archive = store / "cache.tar"
+    if archive.is_file():
+        subprocess.run(["tar", "-xf", str(archive), "-C", str(checkout)], check=True)
+    command = steps["build"]["run"].split()
+    log = run_build(checkout, [sys.executable, "-m", *command])
+    kept = [path for path in paths if (checkout / path).exists()]
+    subprocess.run(["tar", "-cf", str(archive), "-C", str(checkout), *kept], check=True)
+    return log
+
+
+@pytest.mark.slow
+def test_the_workflow_builds_from_its_last_run_and_equals_a_cold_build(tmp_path):
+    source = make_project(tmp_path / "source", 110)
+    runner, store, work = tmp_path / "runner", tmp_path / "store", tmp_path / "cold"
+    for folder in (runner, store, work):
+        folder.mkdir()
+    assert "papers: full build" in run_workflow(source, runner, store)  # nothing to restore
+    add_papers(source, 10)
+    edit_title(source)
+    remove_paper(source)
+    assert "papers: incremental build" in run_workflow(source, runner, store)
+    cold = inputs_copy(source, work / "cold")
+    run_build(cold, [sys.executable, "-m", "mkdocs", "build", "--strict"])
+    assert differing(runner / "repo" / "site", cold / "site") == []
+
+
+CHANGES = {"add_papers": lambda project, n: add_papers(project, 5), "edit_title": edit_title,
+           "add_topic": add_topic, "remove_paper": remove_paper,
+           "change_template": change_template, "edit_config": edit_config}
+
+
+@pytest.mark.slow
+@settings(max_examples=2, deadline=None, phases=[Phase.generate],
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(sorted(CHANGES)), min_size=2, max_size=3))
+def test_any_sequence_of_changes_builds_the_bytes_of_a_cold_build(changes):
+    with tempfile.TemporaryDirectory(prefix="papers-incremental-") as tmp:
+        project = make_project(Path(tmp) / "project", 110)
+        work = Path(tmp) / "cold"
+        work.mkdir()
+        run_build(project, site_command())
+        for n, change in enumerate(changes):
+            time.sleep(0.01)
+            CHANGES[change](project, n)
+            assert_same_as_cold(project, work)
