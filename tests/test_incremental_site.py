@@ -20,20 +20,22 @@ from sitetools import REPO, copy_project, mkdocs_build, mkdocs_env
 from generator.plan import GENERATED_DIRS
 from generator.searchindex import index_site
 
+sys.path.insert(0, str(REPO / "bench"))
+from incremental_site import (  # noqa: E402
+    add_papers,
+    differing,
+    inputs_copy,
+    insert_after,
+    make_project,
+    site_command,
+    tree_bytes,
+    write_copyright,
+)
+
 PAGE = """<!doctype html><html lang="en"><head><title>{n}</title></head><body><article>
 <div data-pagefind-body><h1>Paper {n}</h1><p>words about topic {n}</p>
 <span hidden data-pagefind-filter="year">{year}</span>
 <span hidden data-pagefind-filter="tag">tag {tag}</span></div></article></body></html>"""
-
-
-def tree_bytes(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def differing(a: Path, b: Path) -> list[str]:
-    one, two = tree_bytes(a), tree_bytes(b)
-    return sorted(name for name in one.keys() | two.keys() if one.get(name) != two.get(name))
 
 
 def write_pages(root: Path, count: int) -> None:
@@ -70,55 +72,9 @@ def test_two_cold_builds_in_two_folders_give_the_same_bytes(tmp_path):
 
 # ---- `make site` again from the last build's output: the same bytes as a cold build ----
 
-BENCH = REPO / "bench"
-sys.path.insert(0, str(BENCH))
-import synthetic  # noqa: E402
-
-HELD_BACK = 50  # papers written later, as a day's addition
-COPYRIGHT = "overrides/partials/copyright.html"
-
-
-def site_command() -> list[str]:
-    """The recipe of the Makefile's `site` target (the README's build command), as written."""
-    text = (REPO / "Makefile").read_text("utf-8")
-    recipe = re.search(r"^site:.*\n\t(.+)$", text, re.M).group(1)
-    words = recipe.split()
-    assert words[0] == "$(BIN)/mkdocs"
-    return [sys.executable, "-m", "mkdocs", *words[1:]]
-
-
 def build_env() -> dict[str, str]:
     # the sitemap's dates are the build's day: one fixed day for the builds compared
     return {**mkdocs_env(), "SOURCE_DATE_EPOCH": "1767225600"}
-
-
-def make_project(root: Path, count: int) -> Path:
-    synthetic.make(root, count)
-    held = root / "held-back"
-    held.mkdir()
-    singles = sorted((root / "data" / "papers").glob("paper-*.yml"))
-    for path in singles[-HELD_BACK:]:
-        path.rename(held / path.name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    (root / "docs").mkdir()
-    for page in sorted((REPO / "docs").glob("*.md")):
-        shutil.copy(page, root / "docs" / page.name)
-    shutil.copytree(REPO / "docs" / "assets", root / "docs" / "assets")
-    insert_after(root, "theme:\n  name: material\n", "  custom_dir: overrides\n")
-    change_template(root, -1)
-    return root
-
-
-def inputs_copy(project: Path, dest: Path) -> Path:
-    """What a fresh checkout of the project holds: no generated pages, no cache, no site."""
-    def ignore(folder: str, names: list[str]) -> set[str]:
-        left_out = GENERATED_DIRS if Path(folder) == project / "docs" else ()
-        if Path(folder) == project:
-            left_out = ("site", ".cache", "held-back")
-        return set(names) & set(left_out)
-
-    shutil.copytree(project, dest, ignore=ignore)
-    return dest
 
 
 def run_build(project: Path, command: list[str]) -> str:
@@ -135,11 +91,6 @@ def assert_same_as_cold(project: Path, work: Path) -> str:
     assert differing(project / "site", cold / "site") == []
     shutil.rmtree(cold)
     return log
-
-
-def add_papers(project: Path, count: int = HELD_BACK) -> None:
-    for path in sorted((project / "held-back").glob("*.yml"))[:count]:
-        path.rename(project / "data" / "papers" / path.name)
 
 
 def edit_title(project: Path, n: int = 0) -> None:
@@ -163,16 +114,7 @@ def remove_paper(project: Path, n: int = 0) -> None:
 
 
 def change_template(project: Path, n: int = 0) -> None:
-    """A theme template of the project's own (a change every page shows)."""
-    path = project / COPYRIGHT
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f'<div class="md-copyright">Collection, version {n}</div>\n', "utf-8")
-
-
-def insert_after(project: Path, after: str, line: str) -> None:
-    config = project / "mkdocs.yml"
-    text = config.read_text("utf-8")
-    config.write_text(text.replace(after, after + line, 1), "utf-8")
+    write_copyright(project, n + 1)
 
 
 def edit_config(project: Path, n: int = 0) -> None:
