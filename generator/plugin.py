@@ -25,7 +25,8 @@ from .facets import FACET_NAMES
 from .plan import MAIN_FEED
 from .problems import ERROR, NOTE, WARNING, DataError, Problem, headline, summarize_notes
 from .progress import ConsoleProgress
-from .searchindex import SearchIndexer
+from .searchindex import INDEXED, SearchIndexer
+from .searchindex import OUTPUT as INDEX_OUTPUT
 from .serve import DirtyBuilds
 from .sitestate import SiteState, global_key
 
@@ -139,6 +140,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
 
     def on_page_context(self, context, *, page, config, nav):
         self.dirty.page_built(page)
+        if self.site_state is not None:
+            self.site_state.page_built(page)
         return context
 
     def on_post_page(self, output: str, *, page, config) -> str:
@@ -155,13 +158,20 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             if self.config.search_index:
                 self.search_index.start(site, config.use_directory_urls)
             return
-        if self.config.search_index:
+        if self.config.search_index and self._index_kept(site):
+            log.info("papers: search index: no paper page changed, the last one kept")
+        elif self.config.search_index:
             try:
                 log.info(f"papers: {self.search_index.build(site, config.use_directory_urls)}")
             except DataError as err:
                 raise PluginError("\n".join(map(str, err.problems))) from None
         if self.site_state is not None:
             self.site_state.finish(self.files)
+
+    def _index_kept(self, site: Path) -> bool:
+        entry = site / INDEX_OUTPUT / "pagefind-entry.json"
+        state = self.site_state
+        return state is not None and state.index_still_whole(self.dirty_build, INDEXED, entry)
 
     def on_shutdown(self) -> None:
         self.search_index.stop()

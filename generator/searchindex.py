@@ -38,6 +38,7 @@ from .problems import DataError, Problem
 NOT_INDEXED = (".paper-bibtex, .paper-reference, .paper-ris, .cite-format, .papers-related, "
                ".paper-buttons, .paper-meta strong, .headerlink")
 OUTPUT = "pagefind"
+INDEXED = "papers"  # the folder of the site whose pages are indexed
 # pagefind/parts/1/, 2/, …: the parts after the first, which is pagefind/ itself
 PARTS_DIR = "parts"
 PARTS_LIST = "parts.json"  # pagefind/parts.json: the parts' folders, relative to pagefind/

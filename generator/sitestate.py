@@ -109,6 +109,13 @@ def _remove(site: Path, dest: str) -> None:
         folder = folder.parent
 
 
+def _digest(path: Path) -> bytes:
+    try:
+        return hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        return b""
+
+
 def _hand_written(file) -> bool:
     return file.src_uri.split("/", 1)[0] not in GENERATED_DIRS
 
@@ -122,6 +129,8 @@ class SiteState:
         self.key = key
         self.last = _load(self.path)
         self.full = self.last is None or self.last.get("key") != key
+        self.touched: set[str] = set()  # output this build wrote or removed
+        self.forced: dict[str, bytes] = {}  # pages rendered again by rule: their last digest
 
     def start(self, dirty: bool) -> str:
         """Before MkDocs writes anything. Returns what kind of build this is, for the log."""
@@ -140,15 +149,32 @@ class SiteState:
         now = {f.dest_uri for f in files}
         for dest in sorted(set(self.last.get("files", [])) - now):
             _remove(self.site, dest)
+            self.touched.add(dest)
         for file in files.documentation_pages():
             if _hand_written(file):
-                (self.site / file.dest_uri).unlink(missing_ok=True)
+                self._force(file.dest_uri)
 
     def prepare_nav(self, nav, dirty: bool) -> None:
         if not dirty or self.full:
             return
         for page in nav.pages:
-            (self.site / page.file.dest_uri).unlink(missing_ok=True)
+            self._force(page.file.dest_uri)
+
+    def _force(self, dest: str) -> None:
+        """Makes MkDocs render a page again, remembering what it was."""
+        self.forced.setdefault(dest, _digest(self.site / dest))
+        (self.site / dest).unlink(missing_ok=True)
+
+    def page_built(self, page) -> None:
+        self.touched.add(page.file.dest_uri)
+
+    def index_still_whole(self, dirty: bool, folder: str, index: Path) -> bool:
+        """The last build's search index serves this one: it was whole (the state is written
+        after it), and no output in the indexed folder was written or removed since."""
+        prefix = folder.rstrip("/") + "/"
+        changed = (dest for dest in self.touched if dest.startswith(prefix)
+                   and (dest not in self.forced or self.forced[dest] != _digest(self.site / dest)))
+        return dirty and not self.full and index.is_file() and not any(changed)
 
     def finish(self, files) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -148,6 +148,21 @@ def test_make_site_again_gives_the_bytes_of_a_cold_build(tmp_path):
         assert "papers: full build" in logs[name], name
 
 
+@pytest.mark.slow
+def test_the_search_index_is_kept_when_no_paper_page_changed(tmp_path):
+    project = make_project(tmp_path / "project", 110)
+    work = tmp_path / "cold"
+    work.mkdir()
+    run_build(project, site_command())
+    about = project / "docs" / "about.md"
+    about.write_text(about.read_text("utf-8") + "\nOne more line.\n", "utf-8")
+    log = assert_same_as_cold(project, work)
+    assert "search index: no paper page changed, the last one kept" in log
+    edit_title(project)
+    log = assert_same_as_cold(project, work)
+    assert "search index: 60 paper pages" in log
+
+
 # ---- the publishing workflow: restore the last build, build, save; twice in a row ----
 
 WORKFLOW = REPO / ".github" / "workflows" / "site.yml"
