@@ -10,8 +10,8 @@ export NO_MKDOCS_2_WARNING := 1
 serve: $(VENV)/.site  ## preview on http://127.0.0.1:8000, reloading on edits to data/ and docs/
 	$(BIN)/mkdocs serve --livereload --dirty --dev-addr $(HOST)
 
-site: $(VENV)/.site  ## build the static site into site/
-	$(BIN)/mkdocs build --strict
+site: $(VENV)/.site  ## build the static site into site/ (again from the last build's output: only what changed)
+	$(BIN)/mkdocs build --strict --dirty
 
 validate: $(VENV)/.site  ## check every record and topic
 	$(BIN)/python -m generator validate --strict

@@ -3,6 +3,7 @@
     python bench/run.py N [N ...] [--out BENCHMARKS.md] [--mkdocs-timeout SECONDS] [--serve]
     make bench N=10000
     make bench N=10000 BENCH_ARGS="--against REV"   (two generators interleaved: compare.py)
+    make bench N=10000 BENCH_ARGS="--incremental-site --check"   (incremental_site.py)
 
 For each size it generates a collection (bench/synthetic.py) and measures, in one run, on the
 same files (wall time, CPU time, peak memory of each step as a child process):
@@ -311,6 +312,11 @@ def _memory_gb() -> float:
 
 
 def main() -> None:
+    if "--incremental-site" in sys.argv:  # `make site` from the last build's output instead
+        import incremental_site
+
+        incremental_site.main([a for a in sys.argv[1:] if a != "--incremental-site"])
+        return
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sizes", type=int, nargs="+")

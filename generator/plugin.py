@@ -25,8 +25,10 @@ from .facets import FACET_NAMES
 from .plan import MAIN_FEED
 from .problems import ERROR, NOTE, WARNING, DataError, Problem, headline, summarize_notes
 from .progress import ConsoleProgress
-from .searchindex import SearchIndexer
+from .searchindex import INDEXED, SearchIndexer
+from .searchindex import OUTPUT as INDEX_OUTPUT
 from .serve import DirtyBuilds
+from .sitestate import SiteState, global_key
 
 log = logging.getLogger("mkdocs.plugins.papers")
 TOPICS_NAV_ENTRY = "topics/index.md"
@@ -43,10 +45,15 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.dirty = DirtyBuilds()
         self.search_index = SearchIndexer()
         self.notes_seen: set[str] = set()
+        self.dirty_build = False
+        self.cache_dir: Path | None = None
+        self.site_state: SiteState | None = None
+        self.files = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
-        self.dirty.enabled = dirty
+        self.dirty_build = dirty
+        self.dirty.enabled = dirty and command == "serve"
         if dirty:
             logging.getLogger("mkdocs.commands.build").addFilter(_drop_dirty_warning)
 
@@ -62,6 +69,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             if not serving:  # serve builds into a folder of its own, outside the project
                 check_site_dir(Path(config.site_dir), settings.root)
             self._watch(config, settings)
+            self.cache_dir = settings.cache_dir
             result = generate(settings, strict=bool(config.strict) and not serving,
                               use_cache=settings.use_cache, progress=ConsoleProgress())
         except (DataError, OSError) as err:
@@ -111,11 +119,29 @@ class PapersPlugin(BasePlugin[PapersConfig]):
     def on_serve(self, server, *, config, builder):
         return self.dirty.on_serve(server, config)
 
+    def on_pre_build(self, *, config) -> None:
+        """`mkdocs build`: start from the last build's output when nothing global changed."""
+        if self.command == "serve" or self.cache_dir is None:
+            return
+        key = global_key(config, self.config)
+        self.site_state = SiteState(self.cache_dir, Path(config.site_dir), key)
+        log.info(f"papers: {self.site_state.start(self.dirty_build)}")
+
     def on_files(self, files, *, config):
+        self.files = files
+        if self.site_state is not None:
+            self.site_state.prepare(files, self.dirty_build)
         return self.dirty.on_files(files, config)
+
+    def on_nav(self, nav, *, config, files):
+        if self.site_state is not None:
+            self.site_state.prepare_nav(nav, self.dirty_build)
+        return nav
 
     def on_page_context(self, context, *, page, config, nav):
         self.dirty.page_built(page)
+        if self.site_state is not None:
+            self.site_state.page_built(page)
         return context
 
     def on_post_page(self, output: str, *, page, config) -> str:
@@ -126,18 +152,26 @@ class PapersPlugin(BasePlugin[PapersConfig]):
 
     def on_post_build(self, *, config) -> None:
         self.dirty.after_build(config)
-        if self.command == "serve":
-            write_problems(Path(config.site_dir), self.problems)
-        if not self.config.search_index:
-            return
         site = Path(config.site_dir)
         if self.command == "serve":
-            self.search_index.start(site, config.use_directory_urls)
+            write_problems(site, self.problems)
+            if self.config.search_index:
+                self.search_index.start(site, config.use_directory_urls)
             return
-        try:
-            log.info(f"papers: {self.search_index.build(site, config.use_directory_urls)}")
-        except DataError as err:
-            raise PluginError("\n".join(map(str, err.problems))) from None
+        if self.config.search_index and self._index_kept(site):
+            log.info("papers: search index: no paper page changed, the last one kept")
+        elif self.config.search_index:
+            try:
+                log.info(f"papers: {self.search_index.build(site, config.use_directory_urls)}")
+            except DataError as err:
+                raise PluginError("\n".join(map(str, err.problems))) from None
+        if self.site_state is not None:
+            self.site_state.finish(self.files)
+
+    def _index_kept(self, site: Path) -> bool:
+        entry = site / INDEX_OUTPUT / "pagefind-entry.json"
+        state = self.site_state
+        return state is not None and state.index_still_whole(self.dirty_build, INDEXED, entry)
 
     def on_shutdown(self) -> None:
         self.search_index.stop()

@@ -28,6 +28,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from .pagefindfiles import canonicalize
 from .parallel import threads
 from .problems import DataError, Problem
 
@@ -37,6 +38,7 @@ from .problems import DataError, Problem
 NOT_INDEXED = (".paper-bibtex, .paper-reference, .paper-ris, .cite-format, .papers-related, "
                ".paper-buttons, .paper-meta strong, .headerlink")
 OUTPUT = "pagefind"
+INDEXED = "papers"  # the folder of the site whose pages are indexed
 # pagefind/parts/1/, 2/, …: the parts after the first, which is pagefind/ itself
 PARTS_DIR = "parts"
 PARTS_LIST = "parts.json"  # pagefind/parts.json: the parts' folders, relative to pagefind/
@@ -69,6 +71,10 @@ def _pagefind(site: Path, output: Path, pattern: str) -> None:
     if result.returncode != 0:
         why = "Pagefind failed (is `pagefind[bin]` installed?): "
         raise RuntimeError(why + _last_lines(result))
+    try:  # the same pages give the same bytes (see pagefindfiles)
+        canonicalize(output)
+    except (OSError, ValueError, KeyError, IndexError) as err:
+        raise RuntimeError(f"Pagefind's output could not be put in order: {err}") from None
 
 
 def _last_lines(result: subprocess.CompletedProcess) -> str:
