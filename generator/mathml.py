@@ -64,6 +64,16 @@ CHARACTER_REFERENCE = re.compile(r"(&#x[0-9A-Fa-f]{1,6};)")
 HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 # Function application, invisible times, separator and plus: MathML's own, drawn as nothing.
 MATH_OPERATORS = frozenset("\u2061\u2062\u2063\u2064")
+# Text commands and font switches the converter does not know, as the ones it does, or dropped
+# (a switch MathML has no variant for: small capitals, emphasis in math, \xspace).
+ALIASES = {"textsc": r"\text", "textup": r"\text", "textnormal": r"\text", "textmd": r"\text",
+           "textsl": r"\textit", "em": r"\it", "sl": r"\it", "itshape": r"\it",
+           "bfseries": r"\bf", "upshape": r"\rm", "normalfont": r"\rm", "sc": "", "up": "",
+           "scshape": "", "mdseries": "", "xspace": ""}
+ALIAS = re.compile(rf"\\({'|'.join(ALIASES)})(?![A-Za-z])")
+# A command the converter does not know (a user's \newcommand, `\R`) comes out as an identifier
+# spelled with its backslash: shown as its name, as one would read it aloud.
+UNKNOWN_COMMAND = re.compile(r"\\[A-Za-z]+")
 
 
 @lru_cache(maxsize=4096)  # a title is rendered on every page that lists it
@@ -76,6 +86,8 @@ def to_mathml(latex: str) -> tuple[str, float] | None:
     # by the browser rather than shown, so every reference in its output must be its own.
     if "&#" in latex:
         return None
+    if "\\" in latex:
+        latex = ALIAS.sub(lambda match: ALIASES[match.group(1)] + " ", latex)
     try:
         root = latex2mathml.converter.convert_to_element(latex)
     except Exception:  # the converter raises many kinds; unconvertible math is shown as written
@@ -83,6 +95,19 @@ def to_mathml(latex: str) -> tuple[str, float] | None:
     out: list[str] = []
     formula = _Formula()
     return ("".join(out), formula.shift) if _write(root, formula, 1.0, out) else None
+
+
+@lru_cache(maxsize=4096)
+def unknown_command(name: str) -> bool:
+    """Whether the converter does not know `\\name` (and so shows it as its name)."""
+    import latex2mathml.converter
+
+    try:
+        root = latex2mathml.converter.convert_to_element(f"\\{name}")
+    except Exception:
+        return False
+    known = name in ALIASES
+    return not known and [(e.tag, e.text) for e in root.iter() if e.text] == [("mi", f"\\{name}")]
 
 
 class _Formula:
@@ -101,7 +126,10 @@ def _write(element, formula: _Formula, scale: float, out: list[str]) -> bool:
         out.append(" />")
         return True
     out.append(">")
-    if not _append_text(element.text, out):
+    text = element.text
+    if element.tag == "mi" and text and UNKNOWN_COMMAND.fullmatch(text):
+        text = text[1:]
+    if not _append_text(text, out):
         return False
     for child in element:
         if not _write(child, formula, scale, out) or not _append_text(child.tail, out):
