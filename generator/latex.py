@@ -23,6 +23,9 @@ MATH = re.compile(r"(?<!\\)\$([^$]{1,400})(?<!\\)\$")
 # `$\{$USENIX$\}$` is a common mistake for case protection: taken as the braces it meant.
 MATH_BRACE = re.compile(r"\$\\([{}])\$")
 UNESCAPED_PERCENT = re.compile(r"(?<!\\)%")
+# An accent on nothing (`{\^{}}`, as DBLP escapes the `^` of a formula) is the character itself.
+EMPTY_ACCENT = re.compile(r"(?<!\\)\\([\^~])\{\}")
+ACCENT_CHARACTERS = {"^": r"\textasciicircum{}", "~": r"\textasciitilde{}"}
 # Math between `\(` and `\)` (how DBLP writes it) or `\[` and `\]`, with the braces around
 # it if any: records and pages know `$...$`, so it is kept as that; bounded as MATH is.
 DELIMITED_MATH = re.compile(
@@ -75,6 +78,8 @@ def _contexts():
         MacroTextSpec("LaTeX", "LaTeX"), MacroTextSpec("TeX", "TeX"), MacroTextSpec("cite", ""),
         # as the generated BibTeX writes a brace of the text
         MacroTextSpec("textbraceleft", "{"), MacroTextSpec("textbraceright", "}"),
+        # the character its name says, which the generated BibTeX writes for `^` (not `ˆ`)
+        MacroTextSpec("textasciicircum", "^"),
         *(MacroTextSpec(name, "%(1)s") for name in TEXT_FONTS),
     ])
     return walker, text
@@ -155,7 +160,7 @@ def latex_to_unicode(text: str, paragraphs: bool = False) -> str:
         if _nesting(text) > LATEX_DEPTH_MAX:
             why = f"LaTeX nested more than {LATEX_DEPTH_MAX} levels deep"
             raise LatexError(f"{why} (braces or \\begin...\\end)")
-        text = dollar_math(text)
+        text = EMPTY_ACCENT.sub(lambda m: ACCENT_CHARACTERS[m.group(1)], dollar_math(text))
         # In a field value `%` is a percent sign, not the start of a comment.
         text = _convert(UNESCAPED_PERCENT.sub(r"\\%", MATH_BRACE.sub(r"\1", text)), "verbatim")
     return unicodedata.normalize("NFC", " ".join(text.split()))

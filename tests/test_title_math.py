@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.bibtex_text import bibtex_text
 from generator.importers.bibtex import parse_bibtex
 from generator.latex import latex_to_unicode, plain_text, rich_title
 from generator.mathml import to_mathml
@@ -37,6 +38,19 @@ def test_dblp_inline_math_is_imported_as_dollar_math_and_drawn():
     counting = [t for t in titles if t.lower().startswith("counting paths in vpa") and "$" in t]
     assert len(counting) == 2 and all(plain_text(t).endswith("#NC^1") for t in counting)
     assert not [t for t in titles if "\\(" in t or "\\)" in t]
+
+
+def test_dblp_escaped_formula_keeps_its_superscript():
+    """DBLP escapes the LaTeX of some titles (`{\\^{}}` for `^`): the formula comes back whole."""
+    journal = next(t for t in dblp_titles() if t.startswith("A Fixed-Depth"))
+    formula = r"$\mathrm{AC}^0[\oplus]$"
+    assert journal == f"A Fixed-Depth Size-Hierarchy Theorem for {formula} via the Coin Problem"
+    assert "<msup>" in str(rich_title(journal))
+
+
+def test_a_caret_comes_back_from_the_generated_bibtex():
+    title = "Scaling n^2 attention"  # plain text, not math
+    assert latex_to_unicode(bibtex_text(title)) == title
 
 
 @pytest.mark.parametrize("latex, shown", [
