@@ -92,9 +92,18 @@ def to_mathml(latex: str) -> tuple[str, float] | None:
         root = latex2mathml.converter.convert_to_element(latex)
     except Exception:  # the converter raises many kinds; unconvertible math is shown as written
         return None
+    _unspaced_operator(root)
     out: list[str] = []
     formula = _Formula()
     return ("".join(out), formula.shift) if _write(root, formula, 1.0, out) else None
+
+
+def _unspaced_operator(root) -> None:
+    """A formula that is one operator (`AC$^0$[$\\oplus$]`, `$-$50`) is drawn without the spaces
+    around it, as TeX draws an operator with nothing to operate on."""
+    rows = list(root)
+    if len(rows) == 1 and rows[0].tag == "mrow" and len(rows[0]) == 1 and rows[0][0].tag == "mo":
+        rows[0][0].attrib.update(lspace="0em", rspace="0em")
 
 
 @lru_cache(maxsize=4096)

@@ -3,6 +3,7 @@ know are shown as math or readable text, never as raw LaTeX commands."""
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -77,3 +78,16 @@ def test_math_delimiters_take_linear_time():
     seconds(100)
     small, large = min(seconds(200) for _ in range(3)), min(seconds(1_600) for _ in range(3))
     assert large < 8 * small * 3, (small, large)
+
+
+def test_a_lone_operator_is_drawn_without_spaces_around_it(page):
+    """`[$\\oplus$]` (the DBLP title) and `$-$50` (the Better BibTeX fixture) in Chromium: the
+    operator is as narrow as its glyph, with no spaces for operands that are not there."""
+    for latex in (r"\oplus", "-"):
+        drawn = to_mathml(latex)[0]
+        glyph = re.search(r">(&#x[0-9A-F]+;)</mo>", drawn).group(1)
+        spaced = f"<math><mrow><mo>{glyph}</mo></mrow></math>"  # as the converter draws it
+        page.set_content(f'<p style="font-size:40px"><span id="a">{drawn}</span>'
+                         f'<span id="b">{spaced}</span></p>')
+        width = {s: page.locator(f"#{s} math").bounding_box()["width"] for s in "ab"}
+        assert width["a"] < width["b"] - 0.3 * 40, (latex, width)
