@@ -93,6 +93,7 @@ def to_mathml(latex: str) -> tuple[str, float] | None:
     except Exception:  # the converter raises many kinds; unconvertible math is shown as written
         return None
     _unspaced_operator(root)
+    _upright_capital_greek(root)
     out: list[str] = []
     formula = _Formula()
     return ("".join(out), formula.shift) if _write(root, formula, 1.0, out) else None
@@ -104,6 +105,16 @@ def _unspaced_operator(root) -> None:
     rows = list(root)
     if len(rows) == 1 and rows[0].tag == "mrow" and len(rows[0]) == 1 and rows[0][0].tag == "mo":
         rows[0][0].attrib.update(lspace="0em", rspace="0em")
+
+
+def _upright_capital_greek(root) -> None:
+    """Capital Greek letters upright, as TeX sets them (`$\\Sigma\\Pi\\Sigma$` circuits): a
+    lone letter in an identifier is otherwise drawn italic."""
+    for element in root.iter("mi"):
+        text = element.text or ""
+        if "mathvariant" not in element.attrib and CHARACTER_REFERENCE.fullmatch(text):
+            if "\u0391" <= _character(text) <= "\u03a9":
+                element.set("mathvariant", "normal")
 
 
 @lru_cache(maxsize=4096)

@@ -36,6 +36,7 @@ def test_dblp_inline_math_is_imported_as_dollar_math_and_drawn():
     assert heading.count("<math") == 2 and "&#x02295;" in heading and "<mtext>0</mtext>" in heading
     sigma = next(t for t in titles if t.startswith("An Almost Cubic"))
     assert "$\\Sigma\\Pi\\Sigma$" in sigma and "ΣΠΣ" in plain_text(sigma)
+    assert str(rich_title(sigma)).count('<mi mathvariant="normal">&#x003A') == 3  # upright, as TeX
     counting = [t for t in titles if t.lower().startswith("counting paths in vpa") and "$" in t]
     assert len(counting) == 2 and all(plain_text(t).endswith("#NC^1") for t in counting)
     assert not [t for t in titles if "\\(" in t or "\\)" in t]
