@@ -19,7 +19,8 @@ from .mathml import MAX_SHIFT, ROUNDING, to_mathml, unknown_command
 # Text without any of these has no LaTeX to convert: most of it, left untouched.
 LATEX_HINT = re.compile(r"[\\{}$~%]|--|``|''")
 # Inline math: bounded, so a stray `$` cannot make one span of a whole abstract.
-MATH = re.compile(r"(?<!\\)\$([^$]{1,400})(?<!\\)\$")
+MATH_CHARACTERS = 400
+MATH = re.compile(rf"(?<!\\)\$([^$]{{1,{MATH_CHARACTERS}}})(?<!\\)\$")
 # `$\{$USENIX$\}$` is a common mistake for case protection: taken as the braces it meant.
 MATH_BRACE = re.compile(r"\$\\([{}])\$")
 UNESCAPED_PERCENT = re.compile(r"(?<!\\)%")
@@ -29,7 +30,8 @@ ACCENT_CHARACTERS = {"^": r"\textasciicircum{}", "~": r"\textasciitilde{}"}
 # Math between `\(` and `\)` (how DBLP writes it) or `\[` and `\]`, with the braces around
 # it if any: records and pages know `$...$`, so it is kept as that; bounded as MATH is.
 DELIMITED_MATH = re.compile(
-    r"((?<!\\)\{)?(?<!\\)\\(?:\(([^$]{1,400}?)(?<!\\)\\\)|\[([^$]{1,400}?)(?<!\\)\\\])(\})?")
+    rf"((?<!\\)\{{)?(?<!\\)\\(?:\(([^$]{{1,{MATH_CHARACTERS}}}?)(?<!\\)\\\)"
+    rf"|\[([^$]{{1,{MATH_CHARACTERS}}}?)(?<!\\)\\\])(\}})?")
 # MathML is many times longer than its LaTeX: past this many characters of it in one field,
 # the rest of the math is shown as written, so a record cannot make its page grow without bound.
 MATHML_BUDGET = 40_000
@@ -172,14 +174,18 @@ def dollar_math(latex: str) -> str:
     math."""
     if "\\(" not in latex and "\\[" not in latex:
         return latex
-    out, last, open_end = [], 0, False
+    out, last, size, open_end = [], 0, 0, False
     for match in DELIMITED_MATH.finditer(latex):
         before, inner, after = _formula_parts(match)
-        if open_end and not before and match.start() == last:
+        adjacent = open_end and not before and match.start() == last
+        if adjacent and size + len(inner) <= MATH_CHARACTERS:
             out[-1] = out[-1][:-1]  # right after the one before: the same formula
             out.append(inner + "$" + after)
+            size += len(inner)
         else:
-            out.append(latex[last:match.start()] + before + "$" + inner + "$" + after)
+            space = " " if adjacent else ""  # `$$` would open display math
+            out.append(latex[last:match.start()] + space + before + "$" + inner + "$" + after)
+            size = len(inner)
         last, open_end = match.end(), not after
     out.append(latex[last:])
     return "".join(out)

@@ -12,7 +12,7 @@ import yaml
 
 from generator.bibtex_text import bibtex_text
 from generator.importers.bibtex import parse_bibtex
-from generator.latex import latex_to_unicode, plain_text, rich_title
+from generator.latex import latex_to_unicode, plain_text, rich_html, rich_title
 from generator.mathml import to_mathml
 
 DBLP = Path(__file__).parent / "fixtures" / "sources" / "dblp.yaml"
@@ -92,3 +92,11 @@ def test_a_lone_operator_is_drawn_without_spaces_around_it(page):
                          f'<span id="b">{spaced}</span></p>')
         width = {s: page.locator(f"#{s} math").bounding_box()["width"] for s in "ab"}
         assert width["a"] < width["b"] - 0.3 * 40, (latex, width)
+
+
+def test_formulas_side_by_side_are_joined_only_up_to_the_formula_bound():
+    """DBLP's `{\\(\\Sigma\\)}{\\(\\Pi\\)}` is one formula, but a hundred of them are not one too
+    long to draw: each drawn formula stays within the bound and none is left as written."""
+    text = latex_to_unicode(r"{\(\Sigma\)}" * 100)
+    assert "$$" not in text
+    assert str(rich_html(text)).count("&#x003A3;") == 100
