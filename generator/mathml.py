@@ -71,6 +71,17 @@ ALIASES = {"textsc": r"\text", "textup": r"\text", "textnormal": r"\text", "text
            "bfseries": r"\bf", "upshape": r"\rm", "normalfont": r"\rm", "sc": "", "up": "",
            "scshape": "", "mdseries": "", "xspace": ""}
 ALIAS = re.compile(rf"\\({'|'.join(ALIASES)})(?![A-Za-z])")
+# Commands whose argument the converter copies as text, LaTeX and all (`\\textbf{\\textit{x}}`
+# would show `\\textit{x` and a stray brace): their argument is made plain text first.
+TEXT_COMMAND = re.compile(
+    r"\\(text|textbf|textit|textrm|textsf|texttt|textnormal|textup|textmd|textsl|textsc|emph"
+    r"|mbox|hbox)\s*\{")
+# In such an argument: font commands and switches are dropped, an escaped character is itself,
+# another command is its name, braces and dollars go.
+TEXT_MARKUP = re.compile(r"\\([$%&_#])|\\([A-Za-z]+)\s*|\\.|[{}$]")
+FONT_COMMANDS = frozenset(TEXT_COMMAND.pattern.split("(")[1].split(")")[0].split("|")) | {
+    "bf", "it", "em", "rm", "sf", "tt", "sc", "sl", "up", "normalfont", "itshape", "bfseries",
+    "upshape", "scshape", "mdseries", "xspace"}
 # A command the converter does not know (a user's \newcommand, `\R`) comes out as an identifier
 # spelled with its backslash: shown as its name, as one would read it aloud.
 UNKNOWN_COMMAND = re.compile(r"\\[A-Za-z]+")
@@ -87,7 +98,7 @@ def to_mathml(latex: str) -> tuple[str, float] | None:
     if "&#" in latex:
         return None
     if "\\" in latex:
-        latex = ALIAS.sub(lambda match: ALIASES[match.group(1)] + " ", latex)
+        latex = ALIAS.sub(lambda match: ALIASES[match.group(1)] + " ", _plain_text_arguments(latex))
     try:
         root = latex2mathml.converter.convert_to_element(latex)
     except Exception:  # the converter raises many kinds; unconvertible math is shown as written
@@ -97,6 +108,44 @@ def to_mathml(latex: str) -> tuple[str, float] | None:
     out: list[str] = []
     formula = _Formula()
     return ("".join(out), formula.shift) if _write(root, formula, 1.0, out) else None
+
+
+def _plain_text_arguments(latex: str) -> str:
+    """latex with the argument of each text command as plain text (see TEXT_COMMAND)."""
+    out, last = [], 0
+    for match in TEXT_COMMAND.finditer(latex):
+        if match.start() < last:
+            continue  # inside the argument of the one before
+        end = _argument_end(latex, match.end())
+        if end is None:
+            break
+        argument = TEXT_MARKUP.sub(_text_of_markup, latex[match.end():end])
+        out += [latex[last:match.end()], argument, "}"]
+        last = end + 1
+    out.append(latex[last:])
+    return "".join(out)
+
+
+def _argument_end(latex: str, start: int) -> int | None:
+    """Where the braced argument opened just before start closes, or None if it does not."""
+    depth, i = 1, start
+    while i < len(latex):
+        char = latex[i]
+        if char == "\\":
+            i += 2
+            continue
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if not depth:
+            return i
+        i += 1
+    return None
+
+
+def _text_of_markup(match: re.Match) -> str:
+    escaped, command = match.group(1), match.group(2)
+    if escaped:
+        return escaped
+    return "" if command is None or command in FONT_COMMANDS else command
 
 
 def _unspaced_operator(root) -> None:

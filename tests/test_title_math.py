@@ -61,6 +61,9 @@ def test_a_caret_comes_back_from_the_generated_bibtex():
     (r"\lambda_{\rm max}", "max"),  # PMLR proceedings abstract
     (r"\textit{poly}(n)", "poly"), (r"\bf x", "x"), (r"\it x", "x"), (r"\mathbf{x}", "&#x1D431;"),
     (r"\emph{k}", "k"), (r"\mbox{0}", "0"), (r"\text{c}", "c"), (r"\mathrm{AC}^0", "A"),
+    # commands inside the argument of a text command, which the converter copies as text
+    (r"\textbf{\textit{poly}}", "poly"), (r"\emph{\bf x}", "x"), (r"\mbox{\em log}", "log"),
+    (r"\text{\textit{w.h.p.}}", "w.h.p."), (r"\textit{\mytool}", "mytool"),
 ])
 def test_commands_in_math_are_drawn_or_shown_by_name_never_raw(latex, shown):
     drawn = to_mathml(latex)
