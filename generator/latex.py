@@ -14,15 +14,24 @@ from functools import cache
 
 from markupsafe import Markup, escape
 
-from .mathml import MAX_SHIFT, ROUNDING, to_mathml
+from .mathml import MAX_SHIFT, ROUNDING, to_mathml, unknown_command
 
 # Text without any of these has no LaTeX to convert: most of it, left untouched.
 LATEX_HINT = re.compile(r"[\\{}$~%]|--|``|''")
 # Inline math: bounded, so a stray `$` cannot make one span of a whole abstract.
-MATH = re.compile(r"(?<!\\)\$([^$]{1,400})(?<!\\)\$")
+MATH_CHARACTERS = 400
+MATH = re.compile(rf"(?<!\\)\$([^$]{{1,{MATH_CHARACTERS}}})(?<!\\)\$")
 # `$\{$USENIX$\}$` is a common mistake for case protection: taken as the braces it meant.
 MATH_BRACE = re.compile(r"\$\\([{}])\$")
 UNESCAPED_PERCENT = re.compile(r"(?<!\\)%")
+# An accent on nothing (`{\^{}}`, as DBLP escapes the `^` of a formula) is the character itself.
+EMPTY_ACCENT = re.compile(r"(?<!\\)\\([\^~])\{\}")
+ACCENT_CHARACTERS = {"^": r"\textasciicircum{}", "~": r"\textasciitilde{}"}
+# Math between `\(` and `\)` (how DBLP writes it) or `\[` and `\]`, with the braces around
+# it if any: records and pages know `$...$`, so it is kept as that; bounded as MATH is.
+DELIMITED_MATH = re.compile(
+    rf"((?<!\\)\{{)?(?<!\\)\\(?:\(([^$]{{1,{MATH_CHARACTERS}}}?)(?<!\\)\\\)"
+    rf"|\[([^$]{{1,{MATH_CHARACTERS}}}?)(?<!\\)\\\])(\}})?")
 # MathML is many times longer than its LaTeX: past this many characters of it in one field,
 # the rest of the math is shown as written, so a record cannot make its page grow without bound.
 MATHML_BUDGET = 40_000
@@ -38,6 +47,10 @@ INLINE_TAG = re.compile(r"<(/?)(i|sub|sup)>")
 # Text whose case the source protected (`{P}ython` in BibTeX), as Zotero and CSL mark it: the
 # marks matter to BibTeX and CSL only, and are shown as the text.
 NOCASE_TAG = re.compile(r'<span class="nocase">|</span>')
+
+
+# Font commands that pylatexenc's parser reads with their argument but its text drops whole.
+TEXT_FONTS = ("textsf", "textsc", "textup", "textsl", "textmd", "textnormal", "mathsf")
 
 
 class LatexError(ValueError):
@@ -67,16 +80,36 @@ def _contexts():
         MacroTextSpec("LaTeX", "LaTeX"), MacroTextSpec("TeX", "TeX"), MacroTextSpec("cite", ""),
         # as the generated BibTeX writes a brace of the text
         MacroTextSpec("textbraceleft", "{"), MacroTextSpec("textbraceright", "}"),
+        # the character its name says, which the generated BibTeX writes for `^` (not `ˆ`)
+        MacroTextSpec("textasciicircum", "^"),
+        *(MacroTextSpec(name, "%(1)s") for name in TEXT_FONTS),
     ])
     return walker, text
+
+
+@cache
+def _math_text_context():
+    """The text context for math read as text: a command it does not know (a user's
+    \\newcommand, `\\R`) gives its name, as MathML shows it, rather than nothing."""
+    from copy import deepcopy
+
+    from pylatexenc.latex2text import MacroTextSpec
+
+    context = deepcopy(_contexts()[1])
+    context.set_unknown_macro_spec(MacroTextSpec("", lambda node, **_: _command_text(node)))
+    return context
+
+
+def _command_text(node) -> str:
+    return node.macroname if unknown_command(node.macroname) else ""
 
 
 @cache
 def _converter(math_mode: str):
     from pylatexenc.latex2text import LatexNodes2Text
 
-    return LatexNodes2Text(latex_context=_contexts()[1], math_mode=math_mode,
-                           strict_latex_spaces=True)
+    context = _math_text_context() if math_mode == "text" else _contexts()[1]
+    return LatexNodes2Text(latex_context=context, math_mode=math_mode, strict_latex_spaces=True)
 
 
 def _convert(latex: str, math_mode: str) -> str:
@@ -129,9 +162,41 @@ def latex_to_unicode(text: str, paragraphs: bool = False) -> str:
         if _nesting(text) > LATEX_DEPTH_MAX:
             why = f"LaTeX nested more than {LATEX_DEPTH_MAX} levels deep"
             raise LatexError(f"{why} (braces or \\begin...\\end)")
+        text = EMPTY_ACCENT.sub(lambda m: ACCENT_CHARACTERS[m.group(1)], dollar_math(text))
         # In a field value `%` is a percent sign, not the start of a comment.
         text = _convert(UNESCAPED_PERCENT.sub(r"\\%", MATH_BRACE.sub(r"\1", text)), "verbatim")
     return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
+def dollar_math(latex: str) -> str:
+    """latex with math written `\\(...\\)` or `\\[...\\]` written `$...$`; formulas side by
+    side (`{\\(\\Sigma\\)}{\\(\\Pi\\)}`, as DBLP writes ΣΠ) become one, since `$$` opens display
+    math."""
+    if "\\(" not in latex and "\\[" not in latex:
+        return latex
+    out, last, size, open_end = [], 0, 0, False
+    for match in DELIMITED_MATH.finditer(latex):
+        before, inner, after = _formula_parts(match)
+        adjacent = open_end and not before and match.start() == last
+        if adjacent and size + len(inner) <= MATH_CHARACTERS:
+            out[-1] = out[-1][:-1]  # right after the one before: the same formula
+            out.append(inner + "$" + after)
+            size += len(inner)
+        else:
+            space = " " if adjacent else ""  # `$$` would open display math
+            out.append(latex[last:match.start()] + space + before + "$" + inner + "$" + after)
+            size = len(inner)
+        last, open_end = match.end(), not after
+    out.append(latex[last:])
+    return "".join(out)
+
+
+def _formula_parts(match: re.Match) -> tuple[str, str, str]:
+    """What goes before the formula, the formula, what goes after: the braces around a formula
+    (case protection: math keeps its case) are dropped, a lone one kept."""
+    opening, closing = match.group(1) or "", match.group(4) or ""
+    inner = match.group(2) or match.group(3)
+    return ("", inner, "") if opening and closing else (opening, inner, closing)
 
 
 def plain_text(text: str) -> str:

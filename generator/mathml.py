@@ -64,6 +64,27 @@ CHARACTER_REFERENCE = re.compile(r"(&#x[0-9A-Fa-f]{1,6};)")
 HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 # Function application, invisible times, separator and plus: MathML's own, drawn as nothing.
 MATH_OPERATORS = frozenset("\u2061\u2062\u2063\u2064")
+# Text commands and font switches the converter does not know, as the ones it does, or dropped
+# (a switch MathML has no variant for: small capitals, emphasis in math, \xspace).
+ALIASES = {"textsc": r"\text", "textup": r"\text", "textnormal": r"\text", "textmd": r"\text",
+           "textsl": r"\textit", "em": r"\it", "sl": r"\it", "itshape": r"\it",
+           "bfseries": r"\bf", "upshape": r"\rm", "normalfont": r"\rm", "sc": "", "up": "",
+           "scshape": "", "mdseries": "", "xspace": ""}
+ALIAS = re.compile(rf"\\({'|'.join(ALIASES)})(?![A-Za-z])")
+# Commands whose argument the converter copies as text, LaTeX and all (`\\textbf{\\textit{x}}`
+# would show `\\textit{x` and a stray brace): their argument is made plain text first.
+TEXT_COMMAND = re.compile(
+    r"\\(text|textbf|textit|textrm|textsf|texttt|textnormal|textup|textmd|textsl|textsc|emph"
+    r"|mbox|hbox)\s*\{")
+# In such an argument: font commands and switches are dropped, an escaped character is itself,
+# another command is its name, braces and dollars go.
+TEXT_MARKUP = re.compile(r"\\([$%&_#])|\\([A-Za-z]+)\s*|\\.|[{}$]")
+FONT_COMMANDS = frozenset(TEXT_COMMAND.pattern.split("(")[1].split(")")[0].split("|")) | {
+    "bf", "it", "em", "rm", "sf", "tt", "sc", "sl", "up", "normalfont", "itshape", "bfseries",
+    "upshape", "scshape", "mdseries", "xspace"}
+# A command the converter does not know (a user's \newcommand, `\R`) comes out as an identifier
+# spelled with its backslash: shown as its name, as one would read it aloud.
+UNKNOWN_COMMAND = re.compile(r"\\[A-Za-z]+")
 
 
 @lru_cache(maxsize=4096)  # a title is rendered on every page that lists it
@@ -76,13 +97,86 @@ def to_mathml(latex: str) -> tuple[str, float] | None:
     # by the browser rather than shown, so every reference in its output must be its own.
     if "&#" in latex:
         return None
+    if "\\" in latex:
+        latex = ALIAS.sub(lambda match: ALIASES[match.group(1)] + " ", _plain_text_arguments(latex))
     try:
         root = latex2mathml.converter.convert_to_element(latex)
     except Exception:  # the converter raises many kinds; unconvertible math is shown as written
         return None
+    _unspaced_operator(root)
+    _upright_capital_greek(root)
     out: list[str] = []
     formula = _Formula()
     return ("".join(out), formula.shift) if _write(root, formula, 1.0, out) else None
+
+
+def _plain_text_arguments(latex: str) -> str:
+    """latex with the argument of each text command as plain text (see TEXT_COMMAND)."""
+    out, last = [], 0
+    for match in TEXT_COMMAND.finditer(latex):
+        if match.start() < last:
+            continue  # inside the argument of the one before
+        end = _argument_end(latex, match.end())
+        if end is None:
+            break
+        argument = TEXT_MARKUP.sub(_text_of_markup, latex[match.end():end])
+        out += [latex[last:match.end()], argument, "}"]
+        last = end + 1
+    out.append(latex[last:])
+    return "".join(out)
+
+
+def _argument_end(latex: str, start: int) -> int | None:
+    """Where the braced argument opened just before start closes, or None if it does not."""
+    depth, i = 1, start
+    while i < len(latex):
+        char = latex[i]
+        if char == "\\":
+            i += 2
+            continue
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if not depth:
+            return i
+        i += 1
+    return None
+
+
+def _text_of_markup(match: re.Match) -> str:
+    escaped, command = match.group(1), match.group(2)
+    if escaped:
+        return escaped
+    return "" if command is None or command in FONT_COMMANDS else command
+
+
+def _unspaced_operator(root) -> None:
+    """A formula that is one operator (`AC$^0$[$\\oplus$]`, `$-$50`) is drawn without the spaces
+    around it, as TeX draws an operator with nothing to operate on."""
+    rows = list(root)
+    if len(rows) == 1 and rows[0].tag == "mrow" and len(rows[0]) == 1 and rows[0][0].tag == "mo":
+        rows[0][0].attrib.update(lspace="0em", rspace="0em")
+
+
+def _upright_capital_greek(root) -> None:
+    """Capital Greek letters upright, as TeX sets them (`$\\Sigma\\Pi\\Sigma$` circuits): a
+    lone letter in an identifier is otherwise drawn italic."""
+    for element in root.iter("mi"):
+        text = element.text or ""
+        if "mathvariant" not in element.attrib and CHARACTER_REFERENCE.fullmatch(text):
+            if "\u0391" <= _character(text) <= "\u03a9":
+                element.set("mathvariant", "normal")
+
+
+@lru_cache(maxsize=4096)
+def unknown_command(name: str) -> bool:
+    """Whether the converter does not know `\\name` (and so shows it as its name)."""
+    import latex2mathml.converter
+
+    try:
+        root = latex2mathml.converter.convert_to_element(f"\\{name}")
+    except Exception:
+        return False
+    known = name in ALIASES
+    return not known and [(e.tag, e.text) for e in root.iter() if e.text] == [("mi", f"\\{name}")]
 
 
 class _Formula:
@@ -101,7 +195,10 @@ def _write(element, formula: _Formula, scale: float, out: list[str]) -> bool:
         out.append(" />")
         return True
     out.append(">")
-    if not _append_text(element.text, out):
+    text = element.text
+    if element.tag == "mi" and text and UNKNOWN_COMMAND.fullmatch(text):
+        text = text[1:]
+    if not _append_text(text, out):
         return False
     for child in element:
         if not _write(child, formula, scale, out) or not _append_text(child.tail, out):

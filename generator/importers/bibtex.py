@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import re
 
+from ..latex import dollar_math
 from ..names import bibtex_parts, editor_text, record_name
 from ..problems import NOTE
 from .common import Candidate, EntryError, latex_field
@@ -396,7 +397,7 @@ def protected_title(latex: str, convert=latex_field, field: str = "title") -> st
     `{Deep Learning}`) marked as nocase spans, so that the generated BibTeX braces them again.
     Words that BibTeX output protects anyway (`{BERT}`: a capital after the first letter) and
     groups holding no capital are not marked."""
-    text = convert(_marked_groups(latex), field)
+    text = convert(_marked_groups(dollar_math(latex)), field)  # math keeps its case
     if OPEN_MARK in text:
         text = re.sub(f"{OPEN_MARK}([^{OPEN_MARK}{CLOSE_MARK}]*){CLOSE_MARK}",
                       lambda m: _nocase(m, text), text)
