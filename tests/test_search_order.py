@@ -28,14 +28,15 @@ def by_title(collection) -> dict:
 
 def all_results(page) -> list[str]:
     """Every result's title, in order, pressing "More results" until none are left."""
-    more = page.locator(".papers-search__more")
     total = int(page.locator(".papers-search__status").inner_text().split()[0])
-    while page.locator(".papers-result").count() < total:
-        shown = page.locator(".papers-result").count()
-        more.click()
-        page.wait_for_function("n => document.querySelectorAll('.papers-result').length > n",
-                               arg=shown)
-    return page.locator(".papers-result__title").all_inner_texts()
+    while True:  # the page of results drawn, then either all of them or a "More results" button
+        page.wait_for_function("n => { const shown = document.querySelectorAll('.papers-result')"
+                               ".length; return shown === n || (shown > 0 && shown % 20 === 0"
+                               " && !document.querySelector('.papers-search__more').hidden); }",
+                               arg=total)
+        if page.locator(".papers-result").count() == total:
+            return page.locator(".papers-result__title").all_inner_texts()
+        page.locator(".papers-search__more").click()
 
 
 def test_excerpts_quote_the_abstract_around_the_words_found(page, site_url, shipped_site):

@@ -382,6 +382,8 @@
     const bar = element("div", { class: "papers-search__bar" });
     status.before(bar);
     bar.append(status, sortControl(state, () => run()));
+    const skip = root.querySelector(".papers-search__skip");
+    if (skip) bar.before(skip);  // the first stop after the search field, as before
     // Every facet's heading is there before anything is counted. On a phone the facets sit above the results, and
     // counting waits for the filter index, so facets drawn only then pushed the results already shown down the page.
     facets.replaceChildren(...FACETS.map(([, label]) => facetDetails(label, { "data-pending": "" })));
@@ -518,6 +520,13 @@
       nameCodeButtons(article);  // Material adds the buttons after the page loads, and again later
       new MutationObserver(() => nameCodeButtons(article)).observe(article, { childList: true, subtree: true });
     }
+    // Material escapes a navigation title that is escaped already in the footer's link names
+    // ("Next: A &amp; B"): named again from the text they show.
+    document.querySelectorAll(".md-footer__link[aria-label]").forEach(link => {
+      const shown = [".md-footer__direction", ".md-ellipsis"]
+        .map(part => (link.querySelector(part) || {}).textContent || "").map(t => t.trim());
+      if (shown[0] && shown[1]) link.setAttribute("aria-label", shown.join(": "));
+    });
     const dialog = document.querySelector(".md-dialog__inner");
     if (dialog) { dialog.setAttribute("role", "status"); dialog.setAttribute("aria-live", "polite"); }
     // Tab reaches the checked (hidden) radio button of the colour scheme, on which Space does
