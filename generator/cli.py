@@ -8,6 +8,7 @@ import shlex
 import sys
 from pathlib import Path
 
+from . import readme
 from .additions import Planner
 from .build import generate
 from .collection import load_collection
@@ -27,6 +28,7 @@ from .problems import (
 )
 from .progress import ConsoleProgress
 from .suggest import ABSTRACT_WEIGHT, DEFAULT_MIN_SCORE, TITLE_WEIGHT, evaluate, suggest_topics
+from .write import write_atomic
 from .yamlread import decode_utf8
 
 
@@ -60,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     add_sync_command(commands)
     _add_build_and_new(commands)
     _add_site_commands(commands)
+    _add_export(commands)
     return parser
 
 
@@ -132,6 +135,18 @@ def _add_site_commands(commands) -> None:
     clear.set_defaults(run=cmd_clear)
 
 
+def _add_export(commands) -> None:
+    export = commands.add_parser("export", help="write the collection in another form")
+    kinds = export.add_subparsers(dest="kind", required=True, metavar="KIND")
+    readme = kinds.add_parser("readme", help="the collection as a Markdown list grouped by topic")
+    readme.add_argument("--topic", metavar="ID", help="only this topic and its sub-topics")
+    readme.add_argument("--output", type=Path, metavar="FILE",
+                        help="update FILE between its marker lines (or create it)")
+    readme.add_argument("--site-url", metavar="URL",
+                        help="link papers to their pages here (default: site_url)")
+    readme.set_defaults(run=cmd_export_readme)
+
+
 def _counted(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
@@ -193,6 +208,23 @@ def cmd_build(args: argparse.Namespace) -> int:
     docs = display_path(settings.docs_dir, settings.root)
     counts = f"{_counted(result.nav.papers, 'paper')}, {_counted(result.nav.topic_count, 'topic')}"
     print(f"{counts} -> {docs}/: {result.report}")
+    return 0
+
+
+def cmd_export_readme(args: argparse.Namespace) -> int:
+    settings, collection = _collection(args)
+    site = args.site_url if args.site_url is not None else settings.site.site_url
+    listing = readme.Listing(collection.papers, collection.topics, readme.public_site(site))
+    if args.topic:
+        readme.check_topic(listing, args.topic)
+    block = readme.readme_block(listing, args.topic)
+    if args.output is None:
+        sys.stdout.write(block)
+        return 0
+    if args.output.exists():
+        block = readme.updated(readme.read_text(args.output), block, str(args.output))
+    write_atomic(args.output, block.encode("utf-8"))
+    print(f"{args.output}: {_counted(len(listing.papers), 'paper')} listed", file=sys.stderr)
     return 0
 
 

@@ -217,10 +217,8 @@ def _site_nav(nav, info: NavInfo, most_topics: int):
         return nav
     empty = {f"{name}/index.md": name not in info.nonempty
              for name in (*FACET_NAMES, "topics", "map")}
-    # Themes print nav titles into HTML as they are: escape them like every other record text.
-    topics = [] if len(info.topics) > most_topics else info.topics
-    pages = [TOPICS_NAV_ENTRY]
-    pages += [{html.escape(title): f"topics/{slug}.md"} for title, slug in topics]
+    top = [entry for entry in info.topics if len(entry) == 2]
+    pages = [TOPICS_NAV_ENTRY] + ([] if len(top) > most_topics else _topic_entries(info.topics))
     expanded = []
     for item in nav:
         target = next(iter(item.values())) if isinstance(item, dict) and len(item) == 1 else item
@@ -229,6 +227,22 @@ def _site_nav(nav, info: NavInfo, most_topics: int):
         elif not (isinstance(target, str) and empty.get(target)):
             expanded.append(item)
     return expanded
+
+
+def _topic_entries(topics: list[tuple[str, ...]]) -> list:
+    """A topic with sub-topics is a section: its own page first, then theirs. A sub-topic's page
+    in the navigation keeps the sidebar and the Topics tab on it."""
+    children: dict[str | None, list[tuple[str, str]]] = {}
+    for title, slug, *parent in topics:
+        children.setdefault(parent[0] if parent else None, []).append((title, slug))
+
+    def entry(title: str, slug: str, seen: frozenset) -> dict:
+        # Themes print nav titles into HTML as they are: escape them like every other record text.
+        name, page = html.escape(title), f"topics/{slug}.md"
+        below = [entry(t, s, seen | {s}) for t, s in children.get(slug, []) if s not in seen]
+        return {name: [page, *below]} if below else {name: page}
+
+    return [entry(title, slug, frozenset({slug})) for title, slug in children.get(None, [])]
 
 
 THEME_TEMPLATES = Path(__file__).parent / "theme"

@@ -306,8 +306,9 @@ class Renderer:
             terms = page.context["terms"]
             context["term_path"] = lambda facet, term: _term_path(terms, facet, term)
         if page.shows == ENTRY:
-            context["entries"] = [self.parts(paper_id)["entry"] for paper_id in page.paper_ids]
             bylines = dict(zip(page.paper_ids, page.context.get("bylines", ()), strict=False))
+            context["entries"] = [{**self.parts(paper_id)["entry"], "byline": bylines.get(paper_id)}
+                                  for paper_id in page.paper_ids]
             context["entries_html"] = lambda: self._entries_html(page.paper_ids, prefix, bylines)
             context["entries_of"] = lambda ids: self._entries_html(ids, prefix, bylines)
         else:

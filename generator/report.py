@@ -17,7 +17,7 @@ class NavInfo:
     """What the MkDocs navigation needs: top-level topics (title, page) and facets with terms;
     and the collection's size, for messages."""
 
-    topics: list[tuple[str, str]]
+    topics: list[tuple[str, ...]]  # (title, page) of top-level ones; (title, page, parent's page)
     nonempty: list[str]
     papers: int = 0
     topic_count: int = 0
@@ -62,7 +62,13 @@ def foreign_warnings(report: WriteReport, settings: Settings) -> list[Problem]:
 
 
 def nav_info(plan: SitePlan, collection: Collection, shallow: bool = False) -> NavInfo:
-    top = [(t.label, t.slug) for t in plan.facets["topics"].terms if t.key in plan.top_level]
+    terms = plan.facets["topics"].terms
+    top = [(t.label, t.slug) for t in terms if t.key in plan.top_level]
+    # sub-topics too, each with its parent's page, so that their pages are in the navigation
+    slugs = {t.key: t.slug for t in terms}
+    parents = {t.id: t.parent for t in collection.topics}
+    top += [(t.label, t.slug, slugs[parents[t.key]]) for t in terms
+            if t.key not in plan.top_level and parents.get(t.key) in slugs]
     nonempty = sorted(name for name, terms in plan.facets.items() if not terms.empty)
     nonempty += ["map"] if any(page.path == MAP_PAGE for page in plan.pages) else []
     return NavInfo(top, nonempty, len(collection.papers), len(collection.topics),

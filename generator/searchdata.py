@@ -1,5 +1,6 @@
 """What the search index knows of a paper page: Pagefind filters (topic, year, venue, tag,
-author) and the metadata a result shows. Values are plain text: LaTeX and markup resolved."""
+author), the metadata a result shows and the keys results can be sorted by. Values are plain
+text: LaTeX and markup resolved."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import re
 from urllib.parse import quote
 
 from .latex import plain_text
+from .model import date_sort_key
+from .order import folded_title
 
 AUTHORS_SHOWN = 6  # a result names the first few authors; the filter keeps them all
 # Pagefind looks a chosen filter value up by its text as written in JSON, escapes included, so a
@@ -30,8 +33,9 @@ def index_value(text: str) -> str:
 
 def search_fields(paper, topic_titles: dict[str, str], parents: dict[str, str | None],
                   venues: tuple[str, ...] = ()) -> dict:
-    """{"filters": {name: [values]}, "meta": {name: text}} for one paper page. A paper in a
-    sub-topic is found under its parent area too; venues: its venue series (venues.py)."""
+    """{"filters": {name: [values]}, "meta": {name: text}, "sort": {name: key}} for one paper
+    page. A paper in a sub-topic is found under its parent area too; venues: its venue series
+    (venues.py)."""
     topics = []
     for topic_id in paper.topics:
         for tid in (topic_id, parents.get(topic_id)):
@@ -49,4 +53,12 @@ def search_fields(paper, topic_titles: dict[str, str], parents: dict[str, str | 
     meta = {"title": plain_text(paper.title), "authors": shown, "year": paper.year or "",
             "topics": " · ".join(topic_titles.get(t, t) for t in paper.topics)}
     indexed = {name: [index_value(v) for v in values] for name, values in filters.items() if values}
-    return {"filters": indexed, "meta": {k: v for k, v in meta.items() if v}}
+    return {"filters": indexed, "meta": {k: v for k, v in meta.items() if v},
+            "sort": sort_keys(paper)}
+
+
+def sort_keys(paper) -> dict[str, str]:
+    """Pagefind compares the keys as text: a date as its start (a year alone before its months),
+    a paper without date or year first ("0"); a title folded as listings order it."""
+    return {"date": date_sort_key(paper.date) or paper.year or "0",
+            "title": folded_title(paper.title) or paper.id}

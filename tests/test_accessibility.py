@@ -269,11 +269,12 @@ def press_and_follow(page, control, pressed: str) -> list:
     """Press a facet control with the keyboard; wait for the facets to be drawn again."""
     control.focus()
     before = control.evaluate(CONTROL)
-    marker = page.evaluate("() => { const f = document.querySelector('.papers-search__facets');"
+    # the facets are drawn again inside their panel
+    marker = page.evaluate("() => { const f = document.querySelector('.papers-search__groups');"
                            " f.firstElementChild.dataset.old = '1'; return true; }")
     assert marker
     page.keyboard.press("Enter")
-    page.wait_for_function("() => !document.querySelector('.papers-search__facets [data-old]')")
+    page.wait_for_function("() => !document.querySelector('.papers-search__groups [data-old]')")
     page.wait_for_timeout(200)
     after = page.evaluate(f"({CONTROL})(document.activeElement)")
     assert after == [before[0], before[1], pressed], (before, after)

@@ -346,10 +346,12 @@ def test_an_abstract_edit_renders_only_the_pages_that_show_that_paper_without_pl
     assert code == 0, err
     after = {p.relative_to(docs).as_posix(): p.read_text("utf-8") for p in docs.rglob("*.*")}
     changed = {path for path in after if after[path] != before.get(path)}
-    # the paper, its topic and tag pages, the collection as JSON and CSL-JSON (no site_url: no feeds),
-    # and what is computed from every paper's words: the map, and related lists that changed
+    # the paper, its topic and tag pages, the A-Z list (it shows the abstract's start too), the
+    # collection as JSON and CSL-JSON (no site_url: no feeds), and what is computed from every
+    # paper's words: the map, and related lists that changed
     assert {p for p in changed if not p.startswith("papers/p")} == {
-        "topics/vision.md", "tags/shared.md", "downloads/papers.json", "downloads/papers.csl.json", "downloads/map.json"}
+        "topics/vision.md", "tags/shared.md", "papers/index.md", "downloads/papers.json",
+        "downloads/papers.csl.json", "downloads/map.json"}
     assert "papers/p3.md" in changed
     for path in changed - {"papers/p3.md"} - {p for p in changed if not p.startswith("papers/p")}:
         assert before[path].split("## Related papers")[0] == after[path].split("## Related papers")[0], path  # only the related list

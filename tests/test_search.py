@@ -27,7 +27,8 @@ def shown_count(page) -> int:
     index arrived) are on the page."""
     status = page.locator(".papers-search__status")
     page.wait_for_function("() => /^\\d+ papers?$/.test(document.querySelector('.papers-search__status').textContent)")
-    page.locator(".papers-facet:not([data-pending])").first.wait_for()
+    # attached: on a phone the facets wait in a closed panel
+    page.locator(".papers-facet:not([data-pending])").first.wait_for(state="attached")
     return int(status.inner_text().split()[0])
 
 
@@ -143,7 +144,7 @@ def test_results_on_a_phone_stay_where_they_appeared_when_the_facets_are_counted
         page.locator(".papers-facet__value").first.wait_for(state="attached")
         tops = page.evaluate("window.resultTops")
         assert tops and max(tops) - min(tops) < 1, tops
-        headings = page.locator(".papers-facet > summary").all_inner_texts()
+        headings = page.locator(".papers-facet > summary").all_text_contents()
         assert headings == ["Topic", "Year", "Venue", "Tag", "Author"]
         assert page.locator(".papers-facet[data-pending]").count() == 0
     finally:

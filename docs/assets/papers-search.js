@@ -1,6 +1,7 @@
 // Search over the Pagefind index that the `papers` plugin builds from the paper pages:
 // a box in the header, the search page with facets (AND across filters, NOT to exclude a
-// value, state kept in the URL), and a filter box on topic pages.
+// value, a range of years, results sorted by relevance, date or title, state kept in the URL),
+// and a filter box on topic pages.
 (function () {
   "use strict";
   const ROOT = new URL("..", document.currentScript.src);  // this file lives in <site>/assets/
@@ -9,6 +10,17 @@
   const FIRST_BATCH = 5;
   const SHOWN_VALUES = 8;
   const MAX_VALUES = 50;
+  const EXCERPT_WORDS = 30;
+  // the sort keys are written by generator/searchdata.py (data-pagefind-sort)
+  const SORTS = [["", "Relevance"], ["newest", "Newest first"], ["oldest", "Oldest first"],
+    ["title", "Title A–Z"]];
+  const SORT_BY = { newest: { date: "desc" }, oldest: { date: "asc" }, title: { title: "asc" } };
+  const WIDE = "(min-width: 45em)";  // below it the facets sit above the results
+  const MAGNIFIER = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" aria-hidden="true"'
+    + ' focusable="false"><path d="M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79'
+    + 'l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1'
+    + ' 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5"/></svg>';
+  let years = [];  // every year the index holds, for a range of years
   let pagefind = null;
   // The index holds some characters of a filter value percent-encoded ("%", '"', "\\", controls,
   // an "&" that could start an entity): Pagefind finds no value whose JSON form has escapes, and
@@ -68,7 +80,9 @@
         // (and its values learnt, so that a value from the address is filtered by its indexed text)
         const withFilters = async () => {
           const instance = await open();
-          shownCounts(await instance.filters());
+          const all = await instance.filters();
+          shownCounts(all);
+          years = Object.keys(all.year || {});
           return instance;
         };
         return { plain, faceted: () => (faceted = faceted || withFilters()) };
@@ -103,12 +117,52 @@
     return holder;
   }
 
+  // The excerpt quotes the abstract: the words of the page's "Abstract" section (Pagefind gives the
+  // page's text, the word positions of its headings and of the words found), around the most
+  // words found there, or its start when none is (a match in the title or the authors is shown
+  // by the result's title and byline). Pagefind's own excerpt would quote the words found
+  // anywhere: the title, authors, venue, topics and tags run together before the abstract.
+  function abstractExcerpt(data) {
+    const anchors = data.anchors || [];
+    const at = anchors.findIndex(anchor => anchor.id === "abstract");
+    if (at < 0 || typeof data.raw_content !== "string") return safeExcerpt(data.excerpt || "");
+    const words = data.raw_content.split(/\s+/);
+    const heading = String(anchors[at].text || "").split(/\s+/).filter(Boolean);
+    const start = anchors[at].location + heading.length;
+    const next = anchors.find(anchor => anchor.location > anchors[at].location);
+    const end = Math.min(words.length, next ? next.location : words.length);
+    const found = new Set((data.locations || []).filter(n => n >= start && n < end));
+    let from = start;
+    let best = -1;
+    for (const n of found) {
+      const before = n - Math.floor(EXCERPT_WORDS / 4);
+      const first = Math.max(start, Math.min(before, end - EXCERPT_WORDS));
+      const count = [...found].filter(m => m >= first && m < first + EXCERPT_WORDS).length;
+      if (count > best) { best = count; from = first; }
+    }
+    const holder = element("span");
+    if (from > start) holder.append("… ");
+    const to = Math.min(end, from + EXCERPT_WORDS);
+    for (let n = from; n < to; n++) {
+      const word = found.has(n) ? element("mark", { text: words[n] }) : words[n];
+      holder.append(word, n + 1 < to ? " " : "");
+    }
+    if (to < end) holder.append(" …");
+    return holder;
+  }
+
   // ---- header box -------------------------------------------------------------------------
   function headerBox() {
     const header = document.querySelector(".md-header__inner");
     if (!header || header.querySelector(".papers-header-search")) return;
     const input = element("input", { type: "search", name: "q", placeholder: "Search papers", "aria-label": "Search papers", autocomplete: "off" });
-    const form = element("form", { class: "papers-header-search", role: "search", "aria-label": "Site", action: searchPage().href }, input);
+    // on a phone a field would cut the site's name to a few letters: a magnifier leads to the
+    // search page instead
+    const icon = element("a", { class: "papers-header-search__icon md-header__button",
+      href: searchPage().href, "aria-label": "Search papers", title: "Search papers" });
+    icon.innerHTML = MAGNIFIER;
+    const form = element("form", { class: "papers-header-search", role: "search",
+      "aria-label": "Site", action: searchPage().href }, input, icon);
     const current = new URLSearchParams(location.search).get("q");
     if (current && location.pathname === searchPage().pathname) input.value = current;
     const before = header.querySelector(".md-header__source");
@@ -119,6 +173,9 @@
   function readState() {
     const params = new URLSearchParams(location.search);
     const state = { q: params.get("q") || "", include: {}, exclude: {}, expanded: new Set() };
+    state.sort = SORT_BY[params.get("sort")] ? params.get("sort") : "";
+    state.from = yearText(params.get("from"));
+    state.to = yearText(params.get("to"));
     for (const [name] of FACETS) {
       state.include[name] = params.getAll(name);
       state.exclude[name] = params.getAll("not-" + name);
@@ -129,6 +186,9 @@
   function writeState(state) {
     const params = new URLSearchParams();
     if (state.q) params.set("q", state.q);
+    if (state.sort) params.set("sort", state.sort);
+    if (state.from) params.set("from", state.from);
+    if (state.to) params.set("to", state.to);
     for (const [name] of FACETS) {
       for (const value of state.include[name]) params.append(name, value);
       for (const value of state.exclude[name]) params.append("not-" + name, value);
@@ -146,11 +206,32 @@
       for (const value of state.exclude[name]) excluded.push({ [name]: indexValue(name, value) });
     }
     if (excluded.length) filters.none = excluded;
+    if (state.from || state.to) {
+      const inRange = years.filter(year => (!state.from || +year >= +state.from)
+        && (!state.to || +year <= +state.to));
+      // no year in the range: a value no page has, so that nothing is found
+      filters.all = [{ year: { any: inRange.length ? inRange : ["\u0000"] } }];
+    }
     return filters;
   }
 
+  function chosenCount(state) {
+    const values = FACETS.reduce(
+      (n, [name]) => n + state.include[name].length + state.exclude[name].length, 0);
+    return values + (state.from || state.to ? 1 : 0);
+  }
+
   function active(state) {
-    return FACETS.some(([name]) => state.include[name].length || state.exclude[name].length);
+    return chosenCount(state) > 0;
+  }
+
+  function yearText(value) {
+    const text = String(value || "").trim();
+    return /^\d{1,4}$/.test(text) ? text : "";
+  }
+
+  function sortOptions(state) {
+    return SORT_BY[state.sort] ? { sort: SORT_BY[state.sort] } : {};
   }
 
   function toggle(list, value) {
@@ -230,18 +311,79 @@
     const meta = data.meta || {};
     const title = element("a", { href: data.url, class: "papers-result__title", text: meta.title || data.url });
     const line = [meta.authors, meta.year, meta.topics].filter(Boolean).join(" · ");
-    return element("li", { class: "papers-result" }, element("h2", {}, title), element("p", { class: "papers-result__byline", text: line }),
-      element("p", { class: "papers-result__excerpt" }, safeExcerpt(data.excerpt || "")));
+    const byline = element("p", { class: "papers-result__byline", text: line });
+    const item = element("li", { class: "papers-result" }, element("h2", {}, title), byline);
+    const excerpt = abstractExcerpt(data);
+    if (excerpt.textContent) {
+      item.append(element("p", { class: "papers-result__excerpt" }, excerpt));
+    }
+    return item;
+  }
+
+  // The facets in one panel: open beside the results on a wide screen; on a phone, where they sit
+  // above the results, closed (its heading counts what is chosen), so the results come first.
+  function filterPanel(state, groups, rerun) {
+    const summary = element("summary", { class: "papers-search__panel-summary" });
+    const panel = element("details", { class: "papers-search__panel" }, summary,
+      yearRange(state, rerun), groups);
+    panel.open = window.matchMedia(WIDE).matches;
+    const label = () => {
+      const n = chosenCount(state);
+      summary.textContent = n ? `Filters (${n} chosen)` : "Filters";
+    };
+    label();
+    return [panel, label];
+  }
+
+  function yearRange(state, rerun) {
+    const box = (name, label) => {
+      const input = element("input", { type: "text", inputmode: "numeric", pattern: "[0-9]*",
+        maxlength: "4", size: "4", name, "aria-label": label, placeholder: name,
+        autocomplete: "off" });
+      input.value = state[name];
+      let timer = null;
+      input.addEventListener("input", () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          const value = yearText(input.value);
+          // a year half typed, or not a year, waits
+          const partial = (input.value.trim() && !value) || (value && value.length < 4);
+          if (value === state[name] || partial) return;
+          state[name] = value;
+          rerun();
+        }, 300);
+      });
+      return input;
+    };
+    const dash = element("span", { "aria-hidden": "true", text: " – " });
+    return element("fieldset", { class: "papers-search__years" },
+      element("legend", { text: "Years" }), box("from", "From year"), dash, box("to", "To year"));
+  }
+
+  function sortControl(state, rerun) {
+    const options = SORTS.map(([value, label]) => element("option", { value, text: label }));
+    const select = element("select", { name: "sort" }, ...options);
+    select.value = state.sort;
+    select.addEventListener("change", () => { state.sort = select.value; rerun(); });
+    return element("label", { class: "papers-search__sort" }, "Sort ", select);
   }
 
   async function searchPageMain(root) {
     const input = root.querySelector("input[name=q]");
     const status = root.querySelector(".papers-search__status");
-    const facets = root.querySelector(".papers-search__facets");
+    const aside = root.querySelector(".papers-search__facets");
+    const facets = element("div", { class: "papers-search__groups" });
     const results = root.querySelector(".papers-search__results");
     const more = root.querySelector(".papers-search__more");
     const state = readState();
     input.value = state.q;
+    const [panel, labelPanel] = filterPanel(state, facets, () => run());
+    aside.replaceChildren(panel);
+    const bar = element("div", { class: "papers-search__bar" });
+    status.before(bar);
+    bar.append(status, sortControl(state, () => run()));
+    const skip = root.querySelector(".papers-search__skip");
+    if (skip) bar.before(skip);  // the first stop after the search field, as before
     // Every facet's heading is there before anything is counted. On a phone the facets sit above the results, and
     // counting waits for the filter index, so facets drawn only then pushed the results already shown down the page.
     facets.replaceChildren(...FACETS.map(([, label]) => facetDetails(label, { "data-pending": "" })));
@@ -249,7 +391,7 @@
     try {
       engine = await loadPagefind();
     } catch (err) {
-      facets.replaceChildren();
+      aside.replaceChildren();
       status.textContent = "The search index is not there: build the site with `mkdocs build` (or wait for `mkdocs serve` to finish indexing).";
       return;
     }
@@ -276,6 +418,7 @@
     async function run() {
       const mine = ++generation;
       writeState(state);
+      labelPanel();
       const query = state.q.trim() || null;
       if (!query && !active(state)) {
         const all = await (await engine.faceted()).filters();
@@ -288,7 +431,9 @@
         return;
       }
       if (active(state)) {
-        const search = await (await engine.faceted()).search(query, { filters: pagefindFilters(state) });
+        const faceted = await engine.faceted();  // it knows the years a range stands for
+        const options = { filters: pagefindFilters(state), ...sortOptions(state) };
+        const search = await faceted.search(query, options);
         if (mine !== generation || !search) return;
         showResults(search);
         drawFacets(search.filters);
@@ -296,7 +441,7 @@
         return;
       }
       // Results first, from the instance that counts nothing; the facets follow from the same query.
-      const search = await engine.plain.search(query);
+      const search = await engine.plain.search(query, sortOptions(state));
       if (mine !== generation || !search) return;
       showResults(search);
       await showMore(mine);
@@ -375,6 +520,13 @@
       nameCodeButtons(article);  // Material adds the buttons after the page loads, and again later
       new MutationObserver(() => nameCodeButtons(article)).observe(article, { childList: true, subtree: true });
     }
+    // Material escapes a navigation title that is escaped already in the footer's link names
+    // ("Next: A &amp; B"): named again from the text they show.
+    document.querySelectorAll(".md-footer__link[aria-label]").forEach(link => {
+      const shown = [".md-footer__direction", ".md-ellipsis"]
+        .map(part => (link.querySelector(part) || {}).textContent || "").map(t => t.trim());
+      if (shown[0] && shown[1]) link.setAttribute("aria-label", shown.join(": "));
+    });
     const dialog = document.querySelector(".md-dialog__inner");
     if (dialog) { dialog.setAttribute("role", "status"); dialog.setAttribute("aria-live", "polite"); }
     // Tab reaches the checked (hidden) radio button of the colour scheme, on which Space does
