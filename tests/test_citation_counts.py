@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlparse
@@ -163,3 +164,31 @@ def test_the_paper_page_loads_nothing_from_another_host(counted_site):
     loads.feed(html.read_text(encoding="utf-8"))
     assert "Cited by" in html.read_text(encoding="utf-8")
     assert loads.loaded and [u for u in loads.loaded if urlparse(u).netloc] == []
+
+
+def test_the_setting_citation_counts_false_hides_them(counted_site, tmp_path):
+    project = tmp_path / "site"
+    shutil.copytree(counted_site, project, ignore=shutil.ignore_patterns("site", ".cache"))
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("  - papers:\n", "  - papers:\n      citation_counts: false\n"),
+                      encoding="utf-8")
+    result, _ = mkdocs_build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    html = project / "site" / "papers" / Path(OA).stem / "index.html"
+    assert "Cited by" not in html.read_text(encoding="utf-8")
+    assert "citations:" in (project / OA).read_text(encoding="utf-8")  # the record keeps it
+
+
+def test_a_bad_count_is_reported_with_its_file_line_and_field(project, cli):
+    root = project({"a.yml": "title: A\ntopics: [vision]\ncitations:\n  count: many\n"
+                             "  date: 2026-02-30\n  source: google-scholar\n",
+                    "b.yml": "title: B\ntopics: [vision]\ncitations:\n  count: 3\n"
+                             "  date: 2026-02-30\n  source: openalex\n"})
+    code, out, err = cli(root, "validate")
+    said = out + err
+    assert code == 1
+    assert "data/papers/a.yml:4:" in said and "citations.count" in said
+    assert "whole number" in said and "semantic-scholar or openalex" in said
+    assert "data/papers/b.yml:5:" in said and "'2026-02-30' is not a date in the calendar" in said
+    assert "Traceback" not in said
