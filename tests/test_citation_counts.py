@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 import yaml
+from httpserve import serve_directory
 from sitetools import mkdocs_build, parse_page
 from sourcetools import FIXTURES, replay
 from test_sync import TOPICS, recorded, summary, tree
@@ -192,3 +193,21 @@ def test_a_bad_count_is_reported_with_its_file_line_and_field(project, cli):
     assert "whole number" in said and "semantic-scholar or openalex" in said
     assert "data/papers/b.yml:5:" in said and "'2026-02-30' is not a date in the calendar" in said
     assert "Traceback" not in said
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_in_a_browser_the_count_shows_and_no_other_host_is_asked(browser, counted_site, width):
+    count = answer("openalex.yaml", 0)["cited_by_count"]
+    with serve_directory(counted_site / "site") as url:
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        asked: list[str] = []
+        page.on("request", lambda request: asked.append(request.url))
+        try:
+            page.goto(f"{url}/papers/{Path(OA).stem}/", wait_until="networkidle")
+            shown = page.locator(".paper-citations")
+            assert shown.is_visible()
+            assert shown.inner_text() == f"Cited by {count} (OpenAlex, 2026-12-07)"
+        finally:
+            context.close()
+    assert asked and [a for a in asked if not a.startswith(url + "/")] == []
