@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from .bibtex import bibtex_entry, distinct_keys, paper_of_data, unlisted
 from .citation import formatted_reference, head_tags, ris_text
+from .citecounts import cited_text
 from .entries import paper_links
 from .exports import csl_export, feed_export, json_export
 from .facets import FACETS
@@ -289,6 +290,7 @@ class Renderer:
             "children": lambda t: self.children.get(t, []),
             "paper_links": paper_links, "pager_numbers": pager_numbers, "facets": self.facets,
             "venue_name": self.venues.name, "citation_counts": self.site.citation_counts,
+            "cited_text": cited_text,
             "author_search": lambda name: _author_search(url, name),
         }
 

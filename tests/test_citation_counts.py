@@ -177,7 +177,8 @@ def test_the_setting_citation_counts_false_hides_them(counted_site, tmp_path):
     result, _ = mkdocs_build(project, project / "site")
     assert result.returncode == 0, result.stderr
     html = project / "site" / "papers" / Path(OA).stem / "index.html"
-    assert "Cited by" not in html.read_text(encoding="utf-8")
+    listing = project / "site" / "topics" / "general" / "index.html"
+    assert "Cited by" not in html.read_text(encoding="utf-8") + listing.read_text(encoding="utf-8")
     assert "citations:" in (project / OA).read_text(encoding="utf-8")  # the record keeps it
 
 
@@ -211,3 +212,10 @@ def test_in_a_browser_the_count_shows_and_no_other_host_is_asked(browser, counte
         finally:
             context.close()
     assert asked and [a for a in asked if not a.startswith(url + "/")] == []
+
+
+def test_listings_show_the_count_too(counted_site):
+    count = answer("openalex.yaml", 0)["cited_by_count"]
+    page = parse_page(counted_site / "site" / "topics" / "general" / "index.html")
+    text = " ".join("".join(page.text).split())
+    assert f"Cited by {count} (OpenAlex, 2026-12-07)" in text
