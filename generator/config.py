@@ -96,7 +96,7 @@ class PapersConfig(base.Config):
     venues = VenueNamesOption()
     # also downloads/papers-with-abstracts.bib: every paper's BibTeX with its abstract
     bibtex_abstracts = c.Type(bool, default=PLAN_DEFAULTS.bibtex_abstracts)
-    # paper pages show the citation counts records hold (`citations`)
+    # paper pages and listings show the citation counts records hold (`citations`)
     citation_counts = c.Type(bool, default=SITE_DEFAULTS.citation_counts)
 
 

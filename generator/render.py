@@ -62,7 +62,7 @@ class SiteSettings:
     # a CSL style shipped in generator/styles ("acm", "apa"), or "none"
     reference_style: str = "acm"
     venues: tuple[tuple[str, str], ...] = ()  # as PlanSettings.venues: the names pages show
-    citation_counts: bool = True  # paper pages show a record's `citations`
+    citation_counts: bool = True  # paper pages and listings show a record's `citations`
 
     def absolute(self, docs_path: str) -> str:
         """The address of a page (or file) under docs/ on the published site; site-relative without
