@@ -70,7 +70,7 @@ def paper_data(paper) -> dict:
             value = [{f.name: getattr(a, f.name) for f in AUTHOR_FIELDS
                       if getattr(a, f.name) is not None}
                      for a in value]
-        elif item.name in ("links", "bib"):
+        elif item.name in ("links", "bib", "citations"):
             value = dict(value)
         elif isinstance(value, tuple):
             value = list(value)

@@ -96,6 +96,8 @@ class PapersConfig(base.Config):
     venues = VenueNamesOption()
     # also downloads/papers-with-abstracts.bib: every paper's BibTeX with its abstract
     bibtex_abstracts = c.Type(bool, default=PLAN_DEFAULTS.bibtex_abstracts)
+    # paper pages and listings show the citation counts records hold (`citations`)
+    citation_counts = c.Type(bool, default=SITE_DEFAULTS.citation_counts)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -139,7 +141,8 @@ def settings_from(config_file: Path, docs_dir: str | Path, directory_urls: bool,
     )
     site = SiteSettings(directory_urls=bool(directory_urls), site_url=absolute,
                         site_name=str(site_name or ""), reference_style=options.reference_style,
-                        venues=tuple(options.venues.items()))
+                        venues=tuple(options.venues.items()),
+                        citation_counts=options.citation_counts)
     return Settings(
         root=root,
         docs_dir=root / docs_dir,

@@ -79,6 +79,7 @@ class Paper:
     type: str | None = None
     bib: tuple[tuple[str, str], ...] = ()
     links: tuple[tuple[str, str], ...] = ()
+    citations: tuple[tuple[str, object], ...] = ()  # count, date, source
     notes: str | None = None
     bibtex: str | None = None
     origin: Origin | None = field(default=None, compare=False, repr=False)
@@ -86,6 +87,11 @@ class Paper:
     @property
     def year(self) -> str | None:
         return year_of(self.date, self.arxiv)
+
+    @property
+    def cited(self) -> dict | None:
+        """The citation count a service gave ({count, date, source}), when the record has one."""
+        return dict(self.citations) or None
 
     @property
     def has_abstract(self) -> bool:
@@ -163,6 +169,7 @@ def paper_from_record(record: dict, default_id: str, origin: Origin) -> Paper:
     links = (values.get("links") or {}).items()
     values["links"] = tuple((name, encode_url(url)) for name, url in links)
     values["bib"] = tuple((values.get("bib") or {}).items())
+    values["citations"] = tuple((values.get("citations") or {}).items())
     # None, not False, when not selected: exports list the fields a record has
     values["selected"] = True if values.get("selected") in ("true", True) else None
     return Paper(**values, origin=origin)

@@ -200,6 +200,11 @@ def _value_checks(record: dict, origin: Origin) -> list[Problem]:
             problems.append(origin.problem((name,), f"{value!r} is not a date in the calendar"))
         elif "/" in value and date_sort_key(value.split("/")[1]) < date_sort_key(value):
             problems.append(origin.problem((name,), f"{value!r} ends before it starts"))
+    counted = record.get("citations")
+    if isinstance(counted, dict) and isinstance(counted.get("date"), str):
+        if not _real_date(counted["date"]) or counted["date"].startswith("0000"):
+            why = f"{counted['date']!r} is not a date in the calendar"
+            problems.append(origin.problem(("citations", "date"), why))
     if isinstance(record.get("id"), str):
         problems += _id_checks(record["id"], origin, from_file_name=False)
     if isinstance(record.get("notes"), str) and (why := nesting_problem(record["notes"])):

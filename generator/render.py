@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from .bibtex import bibtex_entry, distinct_keys, paper_of_data, unlisted
 from .citation import formatted_reference, head_tags, ris_text
+from .citecounts import cited_text
 from .entries import paper_links
 from .exports import csl_export, feed_export, json_export
 from .facets import FACETS
@@ -61,6 +62,7 @@ class SiteSettings:
     # a CSL style shipped in generator/styles ("acm", "apa"), or "none"
     reference_style: str = "acm"
     venues: tuple[tuple[str, str], ...] = ()  # as PlanSettings.venues: the names pages show
+    citation_counts: bool = True  # paper pages and listings show a record's `citations`
 
     def absolute(self, docs_path: str) -> str:
         """The address of a page (or file) under docs/ on the published site; site-relative without
@@ -287,7 +289,8 @@ class Renderer:
             "topic_title": lambda t: self.topics[t].title if t in self.topics else t,
             "children": lambda t: self.children.get(t, []),
             "paper_links": paper_links, "pager_numbers": pager_numbers, "facets": self.facets,
-            "venue_name": self.venues.name,
+            "venue_name": self.venues.name, "citation_counts": self.site.citation_counts,
+            "cited_text": cited_text,
             "author_search": lambda name: _author_search(url, name),
         }
 

@@ -28,6 +28,7 @@ from .sync_state import (
     dump_state,
     load_state,
     merge_fields,
+    settled_counts,
     state_path,
     unit_label,
     upstream_fields,
@@ -159,6 +160,7 @@ def _plan_updates(matched: list[tuple[Paper, Candidate]], state: State, report: 
         if doc is None or not isinstance(doc.value, dict) or new is None:
             continue  # validation reports a broken record; a broken entry was reported
         change = Change(paper.origin.file, candidate)
+        new = settled_counts(new, state.get(paper.id), doc.value)
         edits, kept = merge_fields(new, state.get(paper.id), doc.value)
         change.kept = [unit_label(u) for u in kept]
         text = _updated_text(path, paper, doc.value, edits, change, report)

@@ -22,6 +22,9 @@ HEADER = ("# What the sources of data/sources.yml last said of each record, by r
 CURATED = frozenset({"id", "topics", "tags", "added", "notes"})
 MAPPINGS = ("bib", "links")  # compared key by key: a hand-edited `bib.note` leaves `bib.pages`
 MISSING = object()
+# The source's alone while the record has it: a new count replaces the record's, whatever it
+# holds; deleting the field is the curator's (it hides the count) and is kept, unreported.
+COUNTS = "citations"
 
 State = dict[str, dict]
 Unit = tuple[str, ...]  # a field, or a field and one key of it
@@ -49,9 +52,15 @@ def load_state(path: Path, root: Path) -> State:
 def dump_state(state: State) -> str:
     if not state:
         return ""
-    body = yaml.dump({k: state[k] for k in sorted(state)}, Dumper=yaml.CSafeDumper,
+    body = yaml.dump({k: _counted(state[k]) for k in sorted(state)}, Dumper=yaml.CSafeDumper,
                      sort_keys=False, allow_unicode=True, width=1_000_000)
     return HEADER + body
+
+
+def _counted(fields: dict) -> dict:
+    if COUNTS not in fields:
+        return fields
+    return {**fields, COUNTS: _whole_count(fields[COUNTS])}
 
 
 def upstream_fields(record: dict) -> dict:
@@ -96,11 +105,41 @@ def merge_fields(new: dict, last: dict | None,
         before = value_at(last, unit)
         if theirs == before or now == theirs:
             continue
-        if now == before:
+        if now == before or (unit == (COUNTS,) and now is not MISSING):
             changes[unit] = theirs
         else:
             kept.append(unit)
     return changes, kept
+
+
+def settled_counts(new: dict, last: dict | None, current: dict) -> dict:
+    """new, with the citation count the record is to keep: its own while the source counts the
+    same (a later day alone changes no file), the last one while the curator has deleted it
+    (so the merge sees no change), its own when the source gave none."""
+    theirs, now = new.get(COUNTS), current.get(COUNTS)
+    before = (last or {}).get(COUNTS)
+    if theirs is None or (now is not None and _same_count(now, theirs)):
+        keep = now
+    elif now is None and before is not None:
+        keep = before
+    else:
+        return {**new, COUNTS: _whole_count(theirs)}
+    settled = {k: v for k, v in new.items() if k != COUNTS}
+    return settled if keep is None else {**settled, COUNTS: keep}
+
+
+def _same_count(a: object, b: object) -> bool:
+    return (isinstance(a, dict) and isinstance(b, dict)
+            and (str(a.get("count")), a.get("source")) == (str(b.get("count")), b.get("source")))
+
+
+def _whole_count(value: object) -> object:
+    """The count as a number, as `import` writes it (records are read with every value a
+    string, and would be written back quoted)."""
+    count = value.get("count") if isinstance(value, dict) else None
+    if isinstance(count, str) and count.isdigit():
+        return {**value, "count": int(count)}
+    return value
 
 
 def changed_fields(current: dict, changes: dict[Unit, object]) -> dict[str, object]:

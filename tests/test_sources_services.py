@@ -130,7 +130,7 @@ def test_semantic_scholar_refused_key_is_one_line_and_nothing_written(project, c
     with replay("semanticscholar.yaml") as mock:
         mock.get("https://api.semanticscholar.org/graph/v1/paper/CorpusId:1?fields="
                  "title,authors,year,publicationDate,venue,journal,externalIds,abstract,"
-                 "publicationTypes", status=403)
+                 "publicationTypes,citationCount", status=403)
         code, out, err = cli(root, "import", "semantic-scholar", "10.1093/mind/lix.236.433",
                              "CorpusId:1")
     assert code == 1 and out == "" and papers(root) == []

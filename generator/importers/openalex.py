@@ -20,6 +20,7 @@ from .fields import arxiv_id, clean_doi
 from .serviceitems import (
     arxiv_url,
     candidates,
+    counted,
     entries,
     fetch_each,
     field,
@@ -87,7 +88,7 @@ def fetch_author(author: str, client: Client, log: Callable[[str], None]
         cursor = following if isinstance(following, str) and following != cursor else None
         if cursor:
             log(f"OpenAlex: author {author}: {len(works)} works so far")
-    items = [(_short(w.get("id")), work_item(w)) for w in works]
+    items = [(_short(w.get("id")), work_item(w), _counted(w, client)) for w in works]
     return candidates(items, f"openalex.org/{author}")
 
 
@@ -96,7 +97,12 @@ def fetch_work(work: str, client: Client) -> tuple[list[Candidate], list[Problem
                      f"OpenAlex work {work}")
     if isinstance(answer, Problem):
         return [], [answer]
-    return candidates([(_short(answer.get("id")) or work, work_item(answer))], "openalex.org")
+    return candidates([(_short(answer.get("id")) or work, work_item(answer),
+                        _counted(answer, client))], "openalex.org")
+
+
+def _counted(work: dict, client: Client) -> dict:
+    return counted(work.get("cited_by_count"), "openalex", client)
 
 
 def _key() -> str:

@@ -15,6 +15,7 @@ from .common import Candidate
 from .serviceitems import (
     arxiv_url,
     candidates,
+    counted,
     entries,
     fetch_each,
     issued,
@@ -30,7 +31,7 @@ KEY_ENV = "SEMANTIC_SCHOLAR_API_KEY"
 S2 = Service("Semantic Scholar", per_second=1.0)
 API = "https://api.semanticscholar.org/graph/v1"
 FIELDS = ("title,authors,year,publicationDate,venue,journal,externalIds,abstract,"
-          "publicationTypes")
+          "publicationTypes,citationCount")
 PAGE = 100
 AUTHOR = re.compile(r"^(?:author:|https?://(?:www\.)?semanticscholar\.org/author/(?:[^/]+/)?)"
                     r"(\d+)/?$", re.IGNORECASE)
@@ -78,7 +79,7 @@ def fetch_author(author: str, client: Client, log: Callable[[str], None]
         offset = following if type(following) is int and following > offset else None
         if offset is not None:
             log(f"Semantic Scholar: author {author}: {len(papers)} papers so far")
-    items = [(f"paper {p.get('paperId')}", paper_item(p)) for p in papers]
+    items = [(f"paper {p.get('paperId')}", paper_item(p), _counted(p, client)) for p in papers]
     return candidates(items, f"semanticscholar.org/author/{author}")
 
 
@@ -87,7 +88,12 @@ def fetch_paper(paper: str, client: Client) -> tuple[list[Candidate], list[Probl
     answer = _answer(client, url, f"Semantic Scholar paper {paper}")
     if isinstance(answer, Problem):
         return [], [answer]
-    return candidates([(paper, paper_item(answer))], "semanticscholar.org")
+    return candidates([(paper, paper_item(answer), _counted(answer, client))],
+                      "semanticscholar.org")
+
+
+def _counted(paper: dict, client: Client) -> dict:
+    return counted(paper.get("citationCount"), "semantic-scholar", client)
 
 
 def _answer(client: Client, url: str, what: str) -> dict | Problem:

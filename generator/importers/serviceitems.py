@@ -10,19 +10,31 @@ from ..problems import Problem
 from .common import Candidate
 from .csljson import checked_record
 
+COUNT_MAX = 999_999_999  # as the schema allows
 
-def candidates(items: list[tuple[str, dict]], display: str
+
+def candidates(items: list[tuple], display: str
                ) -> tuple[list[Candidate], list[Problem]]:
-    """Each (label, CSL item) as a candidate named display (label); an item without a title or
-    with a field no record can hold is reported and left out."""
+    """Each (label, CSL item) as a candidate named display (label), with the record fields of a
+    third member (fields CSL-JSON has none for) added; an item without a title or with a field
+    no record can hold is reported and left out."""
     found, problems = [], []
-    for label, item in items:
+    for label, item, *more in items:
         record, problem = checked_record(item, Candidate({}, display, 0, label))
         if problem:
             problems.append(problem)
         else:
-            found.append(Candidate(record, display, 0, label))
+            found.append(Candidate({**record, **(more[0] if more else {})}, display, 0, label))
     return found, problems
+
+
+def counted(count, source: str, client) -> dict:
+    """The record field `citations` of a service's citation count, dated the day it was fetched
+    (client.now, so that tests set the day); nothing when the answer holds no count."""
+    if type(count) is not int or not 0 <= count <= COUNT_MAX:
+        return {}
+    return {"citations": {"count": count, "date": client.now().date().isoformat(),
+                          "source": source}}
 
 
 def issued(year=None, month=None, day=None) -> dict | None:
