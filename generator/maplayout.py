@@ -171,7 +171,9 @@ def _unit_square(points: np.ndarray) -> np.ndarray:
     # to [0, 1].
     flat = span <= SPREAD
     scaled = (points - low) / np.where(flat, 1, span)
-    ranks = stats.rankdata(points, axis=0)  # equal coordinates share their mean rank
+    # Ranked as rounded, so that coordinates equal but for rounding noise (identical texts) share
+    # their mean rank rather than be set apart by it.
+    ranks = stats.rankdata(np.round(scaled, 6), axis=0)
     ranks = (ranks - ranks.min(axis=0)) / np.where(flat, 1, np.ptp(ranks, axis=0))
     return np.round(np.where(flat, 0.5, (scaled + 3 * ranks) / 4), 4)
 

@@ -1,8 +1,8 @@
 // The map page: every paper as a dot on a canvas (a few thousand SVG nodes would make the page
-// slow), coloured by research area; pointing shows the title, clicking opens the paper. A tap (on a
-// touch screen, where nothing hovers) shows the title and a link to the paper; a tap elsewhere hides
-// it. From the keyboard, the arrow keys move from dot to dot and Enter opens the paper; the list
-// under the map names every paper by area for those who do not see the canvas.
+// slow), coloured by research area; pointing shows the title, clicking opens the paper. A tap (on
+// a touch screen, where nothing hovers) shows the title and a link to the paper; a tap elsewhere
+// hides it. From the keyboard, the arrow keys move from dot to dot and Enter opens the paper; the
+// list under the map names every paper by area for those who do not see the canvas.
 (function () {
   "use strict";
   const ROOT = new URL("..", document.currentScript.src);  // this file lives in <site>/assets/
@@ -73,7 +73,8 @@
     const context = canvas.getContext("2d");
     context.scale(scale, scale);
     const palette = colours();
-    const radius = data.papers.length > 2000 ? RADIUS.many : width < 600 ? RADIUS.narrow : RADIUS.wide;
+    const radius = data.papers.length > 2000 ? RADIUS.many
+      : width < 600 ? RADIUS.narrow : RADIUS.wide;
     const margin = radius + 6;
     const ring = getComputedStyle(box).color;  // the text colour: it reads on both schemes
     const ground = getComputedStyle(document.body).backgroundColor;
