@@ -150,7 +150,7 @@ def test_the_map_spreads_its_dots_over_the_plot(shipped_site):
 
 def test_the_map_says_what_its_places_mean(shipped_site):
     html = (shipped_site[0] / "map" / "index.html").read_text("utf-8")
-    caption = html.split('class="papers-map__caption"', 1)[1].split("</p>", 1)[0]
+    caption = " ".join(html.split('class="papers-map__caption"', 1)[1].split("</p>", 1)[0].split())
     assert "no units" in caption and "similar words" in caption and "own words" in caption
 
 
