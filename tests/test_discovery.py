@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 
 import pytest
+from colourvision import VISION, ciede2000, contrast, rgb, seen
 
 from generator.plan import PlanSettings
 
@@ -43,19 +45,30 @@ def test_related_links_open_the_papers_they_name(page, site_url, shipped_site):
         assert page.locator("article h1").inner_text().rstrip("¶") == titles[paper_id] == text
 
 
+def dot_on_screen(page, x: float, y: float) -> tuple[float, float]:
+    """Where the script draws the map point (x, y): inside the margin it leaves at the edges."""
+    canvas = page.locator(".papers-map canvas")
+    box, margin = canvas.bounding_box(), float(canvas.get_attribute("data-margin"))
+    return (box["x"] + margin + x * (box["width"] - 2 * margin),
+            box["y"] + margin + (1 - y) * (box["height"] - 2 * margin))
+
+
+def lone_dot(site) -> list:
+    """A paper of the map that no other paper shares its place with."""
+    data = json.loads((site / "downloads" / "map.json").read_text("utf-8"))
+    places = [(x, y) for x, y, *_ in data["papers"]]
+    return next(p for p in data["papers"] if places.count((p[0], p[1])) == 1)
+
+
 @pytest.mark.browser
 def test_a_map_dot_shows_its_title_and_opens_its_paper(page, site_url, shipped_site):
     site, collection, _ = shipped_site
     data = json.loads((site / "downloads" / "map.json").read_text("utf-8"))
     assert len(data["papers"]) == len(collection.papers)
-    places = [(x, y) for x, y, *_ in data["papers"]]
-    x, y, _, title, url, _ = next(p for p in data["papers"] if places.count((p[0], p[1])) == 1)
+    x, y, _, title, url, _ = lone_dot(site)
     page.goto(f"{site_url}/map/")
     page.wait_for_selector(".papers-map[data-drawn]")
-    box = page.locator(".papers-map canvas").bounding_box()
-    margin = 3.5 + 4  # the dot radius and the gap the script leaves at the canvas edge
-    px = box["x"] + margin + x * (box["width"] - 2 * margin)
-    py = box["y"] + margin + (1 - y) * (box["height"] - 2 * margin)
+    px, py = dot_on_screen(page, x, y)
     page.mouse.move(px, py)
     assert page.locator(".papers-map__tip").inner_text().startswith(title)
     page.mouse.click(px, py)
@@ -75,6 +88,100 @@ def test_map_colours_follow_the_legend_in_both_schemes(browser, site_url):
         background = page.evaluate("getComputedStyle(document.body).backgroundColor")
         assert len(set(swatches)) == len(swatches) and background not in swatches
         context.close()
+
+
+@pytest.mark.browser
+def test_a_tap_on_a_map_dot_shows_its_title_and_a_link_and_a_tap_elsewhere_hides_it(
+        browser, site_url, shipped_site):
+    x, y, _, title, url, _ = lone_dot(shipped_site[0])
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(f"{site_url}/map/")
+        page.wait_for_selector(".papers-map[data-drawn]")
+        px, py = dot_on_screen(page, x, y)
+        page.touchscreen.tap(px + 6, py - 6)  # a fingertip a little off the dot's centre
+        tip = page.locator(".papers-map__tip")
+        assert tip.inner_text().startswith(title)
+        assert tip.locator("a").get_attribute("href").endswith(url)
+        assert page.url == f"{site_url}/map/"  # a tap does not leave the page
+        assert tip.bounding_box()["y"] < page.viewport_size["height"]  # shown where it is seen
+        page.tap("h1")
+        assert tip.inner_text().strip() == ""
+        page.touchscreen.tap(px, py)
+        tip.locator("a").tap()
+        page.wait_for_url(re.compile(re.escape(url) + "$"))
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_map_legend_shows_with_the_plot_at_390_and_1280_px(browser, site_url, scheme):
+    """Above the plot on a phone, beside it on a wide screen; in the first screenful either way."""
+    for width, height in ((390, 844), (1280, 900)):
+        context = browser.new_context(viewport={"width": width, "height": height},
+                                      color_scheme=scheme)
+        page = context.new_page()
+        page.goto(f"{site_url}/map/")
+        page.wait_for_selector(".papers-map[data-drawn]")
+        legend = page.locator(".papers-map__legend").bounding_box()
+        plot = page.locator(".papers-map__canvas").bounding_box()
+        assert legend["y"] + legend["height"] <= height, (width, legend)
+        if width < 600:
+            assert legend["y"] + legend["height"] <= plot["y"], (legend, plot)
+            assert plot["y"] + plot["height"] / 2 <= height  # and the plot's upper half too
+        else:
+            assert legend["x"] >= plot["x"] + plot["width"], (legend, plot)
+            assert plot["y"] + plot["height"] <= height  # the whole plot
+        context.close()
+
+
+def test_the_map_spreads_its_dots_over_the_plot(shipped_site):
+    """The middle 80% of the papers on each axis span most of the plot, not a corner of it (18%
+    of the plot on the shipped collection when a few outliers set the scale)."""
+    data = json.loads((shipped_site[0] / "downloads" / "map.json").read_text("utf-8"))
+    area = 1.0
+    for axis in (0, 1):
+        values = sorted(paper[axis] for paper in data["papers"])
+        area *= values[int(0.9 * (len(values) - 1))] - values[int(0.1 * (len(values) - 1))]
+    assert area >= 0.4, area
+
+
+def test_the_map_says_what_its_places_mean(shipped_site):
+    html = (shipped_site[0] / "map" / "index.html").read_text("utf-8")
+    caption = " ".join(html.split('class="papers-map__caption"', 1)[1].split("</p>", 1)[0].split())
+    assert "no units" in caption and "similar words" in caption and "own words" in caption
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_map_colours_are_told_apart_with_colour_blindness_and_read_on_the_page(
+        browser, site_url, scheme):
+    """Every two area colours (and the grey of no topic) at least 8 apart in CIEDE2000 as seen with
+    normal vision, protanopia, deuteranopia and tritanopia; each at least 3:1 against the page."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(f"{site_url}/map/")
+    page.wait_for_selector(".papers-map[data-drawn]")
+    names = [f"--papers-map-{n}" for n in range(10)] + ["--papers-map-other"]
+    found = page.evaluate("""names => names.map(name => {
+      const probe = document.createElement("span");
+      probe.style.color = `var(${name})`;
+      document.body.append(probe);
+      const colour = getComputedStyle(probe).color;
+      probe.remove();
+      return colour;
+    })""", names)
+    page_colour = rgb(page.evaluate("getComputedStyle(document.body).backgroundColor"))
+    context.close()
+    colours = [rgb(colour) for colour in found]
+    low = min(contrast(colour, page_colour) for colour in colours)
+    assert low >= 3, low
+    for vision in VISION:
+        closest = min((ciede2000(seen(a, vision), seen(b, vision)), found[i], found[j])
+                      for (i, a), (j, b) in itertools.combinations(enumerate(colours), 2))
+        assert closest[0] >= 8, (vision, closest)
 
 
 SPARSE_ATTENTION = {f"p{n}.yml": f"title: Paper {n} on sparse attention\ntopics: [vision]\nabstract: Sparse attention, part {n}.\n"

@@ -1,12 +1,16 @@
 // The map page: every paper as a dot on a canvas (a few thousand SVG nodes would make the page
-// slow), coloured by research area; pointing shows the title, clicking opens the paper. From the
-// keyboard, the arrow keys move from dot to dot and Enter opens the paper; the list under the map
-// names every paper by area for those who do not see the canvas.
+// slow), coloured by research area; pointing shows the title, clicking opens the paper. A tap (on
+// a touch screen, where nothing hovers) shows the title and a link to the paper; a tap elsewhere
+// hides it. From the keyboard, the arrow keys move from dot to dot and Enter opens the paper; the
+// list under the map names every paper by area for those who do not see the canvas.
 (function () {
   "use strict";
   const ROOT = new URL("..", document.currentScript.src);  // this file lives in <site>/assets/
-  const RADIUS = 3.5;
-  const PICK = 9;  // pixels from a dot that still count as pointing at it
+  // A dot's radius: larger on a wide plot, smaller where thousands of dots would cover each other.
+  const RADIUS = { many: 3.5, narrow: 5, wide: 6 };
+  // Pixels from a dot's centre that still count as pointing at it: a fingertip is wider than a
+  // mouse pointer (about 44 px across, so half of that).
+  const PICK = { mouse: 12, touch: 22 };
   const CELL = 24;
   const STEPS = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] };
 
@@ -34,11 +38,33 @@
     return best;
   }
 
+  // The tip beside a dot: its text, and for a tap a link to the paper (built as nodes: titles are
+  // not markup); no dot, an empty tip.
+  function showTip(tip, dot, text, url) {
+    tip.replaceChildren(...(dot ? [text] : []));
+    if (!dot) return;
+    if (url) {
+      const link = document.createElement("a");
+      link.className = "papers-map__open";
+      link.href = new URL(url, ROOT).href;
+      link.textContent = "Open the paper";
+      tip.append(" ", link);
+    }
+    // above the dot, or below it near the top; kept inside the plot
+    const room = tip.offsetParent ? tip.offsetParent.clientWidth : tip.offsetWidth;
+    const left = Math.max(0, Math.min(dot.px - tip.offsetWidth / 2, room - tip.offsetWidth));
+    const above = dot.py - tip.offsetHeight - 14;
+    tip.style.left = left + "px";
+    tip.style.top = (above >= 0 ? above : dot.py + 14) + "px";
+  }
+
   function draw(box, data, state) {
     const canvas = box.querySelector("canvas");
     const tip = box.querySelector(".papers-map__tip");
     const width = box.clientWidth;
-    const height = Math.round(Math.min(width * 0.75, 640));
+    // square on a phone, where the width is scarce; never taller than most of the window
+    const height = Math.round(Math.min(width * (width < 600 ? 1 : 0.75), 640,
+                                       Math.max(window.innerHeight * 0.7, 240)));
     const scale = window.devicePixelRatio || 1;
     canvas.width = width * scale;
     canvas.height = height * scale;
@@ -47,7 +73,11 @@
     const context = canvas.getContext("2d");
     context.scale(scale, scale);
     const palette = colours();
-    const margin = RADIUS + 4;
+    const radius = data.papers.length > 2000 ? RADIUS.many
+      : width < 600 ? RADIUS.narrow : RADIUS.wide;
+    const margin = radius + 6;
+    const ring = getComputedStyle(box).color;  // the text colour: it reads on both schemes
+    const ground = getComputedStyle(document.body).backgroundColor;
     const grid = new Map();
     const dots = data.papers.map(([x, y, area, title, url, year], index) => {
       const dot = { px: margin + x * (width - 2 * margin), py: margin + (1 - y) * (height - 2 * margin), area, title, url, year, index };
@@ -59,26 +89,34 @@
 
     function paint() {
       context.clearRect(0, 0, width, height);
-      context.globalAlpha = dots.length > 2000 ? 0.55 : 0.85;
+      context.globalAlpha = dots.length > 2000 ? 0.55 : 0.9;
+      // an edge in the page's colour keeps overlapping dots apart
+      context.lineWidth = dots.length > 2000 ? 0 : 1;
+      context.strokeStyle = ground;
       for (const dot of dots) {
         context.fillStyle = dot.area >= 0 && dot.area < palette.area.length ? palette.area[dot.area] : palette.other;
         context.beginPath();
-        context.arc(dot.px, dot.py, RADIUS, 0, 2 * Math.PI);
+        context.arc(dot.px, dot.py, radius, 0, 2 * Math.PI);
         context.fill();
+        if (context.lineWidth) context.stroke();
       }
-      const chosen = dots[state.chosen];
-      if (!chosen) return;
       context.globalAlpha = 1;
       context.lineWidth = 2;
-      context.strokeStyle = getComputedStyle(box).color;  // the text colour: it reads on both schemes
-      context.beginPath();
-      context.arc(chosen.px, chosen.py, RADIUS + 4, 0, 2 * Math.PI);
-      context.stroke();
+      context.strokeStyle = ring;
+      for (const dot of [dots[state.hover], dots[state.chosen]]) {
+        if (!dot) continue;
+        context.beginPath();
+        context.arc(dot.px, dot.py, radius + 4, 0, 2 * Math.PI);
+        context.stroke();
+      }
     }
 
-    function choose(dot) {
+    // how: "key" (the tip says Enter opens it), "tap" (the tip links to it)
+    function choose(dot, how = "key") {
       state.chosen = dot ? dot.index : -1;
-      tip.textContent = dot ? label(dot) + ": Enter opens it" : "\u00a0";
+      if (!dot) showTip(tip, null);
+      else if (how === "tap") showTip(tip, dot, label(dot), dot.url);
+      else showTip(tip, dot, label(dot) + ": Enter opens it");
       paint();
     }
 
@@ -97,9 +135,9 @@
       return best;
     }
 
-    function pointed(event) {
+    function pointed(event, reach = PICK.mouse) {
       const rect = canvas.getBoundingClientRect();
-      return nearest(event.clientX - rect.left, event.clientY - rect.top, PICK);
+      return nearest(event.clientX - rect.left, event.clientY - rect.top, reach);
     }
 
     function centre() {
@@ -112,14 +150,24 @@
     }
 
     canvas.onmousemove = event => {
+      if (state.pointer === "touch") return;  // the mouse events a tap sends after it
       const dot = pointed(event);
       canvas.style.cursor = dot ? "pointer" : "default";
-      tip.textContent = dot ? label(dot) : "\u00a0";
+      const hover = dot ? dot.index : -1;
+      if (hover !== state.hover) { state.hover = hover; paint(); }
+      if (dot) showTip(tip, dot, label(dot));
+      else if (!dots[state.chosen]) showTip(tip, null);
     };
+    canvas.onmouseleave = () => { if (state.hover >= 0) { state.hover = -1; paint(); } };
     canvas.onclick = event => {
+      if (state.pointer === "touch" || state.pointer === "pen") {
+        choose(pointed(event, PICK.touch), "tap");
+        return;
+      }
       const dot = pointed(event);
       if (dot) window.location.href = new URL(dot.url, ROOT).href;
     };
+    state.hide = () => choose(null);
     canvas.onfocus = () => { if (!dots[state.chosen]) choose(centre()); };
     canvas.onkeydown = event => {
       const chosen = dots[state.chosen];
@@ -134,6 +182,7 @@
       }
     };
     paint();
+    canvas.dataset.margin = String(margin);  // where the plot's corners are, for tests and tools
     box.dataset.drawn = String(dots.length);
   }
 
@@ -169,8 +218,15 @@
     if (!box || box.dataset.drawn) return;
     const response = await fetch(new URL(box.dataset.src, window.location.href));
     const data = await response.json();
-    const state = { chosen: -1 };
+    const state = { chosen: -1, hover: -1, pointer: "mouse" };
     draw(box, data, state);
+    // what the last press was made with: a tap shows a title where a click opens the paper
+    document.addEventListener("pointerdown", event => { state.pointer = event.pointerType; }, true);
+    // a tap anywhere but the map and its tip hides the paper a tap chose
+    document.addEventListener("click", event => {
+      if (state.pointer === "mouse" || box.contains(event.target)) return;
+      if (box.isConnected && state.chosen >= 0) state.hide();
+    });
     const holder = document.querySelector(".papers-map__list");
     if (holder) {
       holder.hidden = false;
