@@ -47,4 +47,4 @@ $(VENV)/.test: $(VENV)/.site requirements-test.txt Makefile
 	touch $@
 
 clean:
-	rm -rf $(VENV) site .cache docs/papers docs/topics docs/years docs/tags docs/authors docs/venues docs/_generated docs/downloads docs/feeds docs/map
+	rm -rf $(VENV) site .cache docs/papers docs/topics docs/years docs/tags docs/authors docs/venues docs/people docs/_generated docs/downloads docs/feeds docs/map

@@ -130,6 +130,7 @@ def broken_links(site: Path) -> list[str]:
             if parsed.scheme or parsed.netloc or ref.startswith("mailto:"):
                 continue
             url, fragment = urldefrag(ref)
+            url = url.split("?")[0]  # a query (search/?author=...) is read by the page's script
             target = path if not url else page_file(site, _join(base, url))
             if not target.is_file():
                 problems.append(f"{base}: <{tag}> {ref} -> missing {target.relative_to(site) if target.is_relative_to(site) else target}")

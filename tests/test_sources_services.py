@@ -237,7 +237,7 @@ def test_zotero_public_library_items_become_records(project, cli, monkeypatch):
     article = items["PQKBRC33"]
     got = record(root, "sherlock-holmes-in-babylon.yml")
     assert got["title"] == article["title"] and got["doi"] == article["DOI"]
-    assert got["authors"] == [article["creators"][0]["lastName"]] == ["R. Creighton Buck"]
+    assert got["authors"] == [{"family": article["creators"][0]["lastName"]}]
     assert got["venue"] == article["publicationTitle"] and got["date"] == "1980-05-01"
     assert got["bib"]["pages"] == article["pages"] and got["bib"]["number"] == article["issue"]
     paper = items["85MTWF4F"]  # parsedDate 2007-00-06: the day of an unknown month is dropped

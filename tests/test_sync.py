@@ -94,8 +94,8 @@ def test_new_papers_go_to_the_declared_topic_with_the_declared_tags(site, cli):
     with recorded():
         code, out, err = cli(site, "sync")
     assert code == 0, err
-    assert summary(out) == ("65 new, 0 updated, 0 unchanged, 0 with hand edits kept, "
-                            "11 preprint(s) merged, 43 listed twice")
+    assert summary(out) == ("63 new, 0 updated, 0 unchanged, 0 with hand edits kept, "
+                            "11 preprint(s) merged, 45 listed twice")
     assert f"create {WATER} (doi.org (10.1126/science.169.3946.635)) in topic physics" in out
     water = yaml.safe_load((site / WATER).read_text(encoding="utf-8"))
     assert water["topics"] == ["physics"] and "tags" not in water
@@ -103,7 +103,7 @@ def test_new_papers_go_to_the_declared_topic_with_the_declared_tags(site, cli):
     assert stoc["topics"] == ["complexity"] and stoc["tags"] == ["lower-bounds"]
     # the preprint and its published version, one record citing the published one
     assert stoc["doi"] == "10.1145/3618260.3649616" and stoc["arxiv"] == "2412.20114"
-    assert len(records(site)) == 65
+    assert len(records(site)) == 63
     state = yaml.safe_load((site / "data/sync-state.yml").read_text(encoding="utf-8"))
     assert sorted(state) == sorted(Path(r).stem for r in records(site))
     assert "topics" not in state[Path(PAPER).stem]  # the curator's fields are not the source's
@@ -118,8 +118,8 @@ def test_a_second_sync_changes_no_file(site, cli):
         # asked again, not answered from the cache: a daily sync must see each day's changes
         assert len(mock.calls) == 3  # DBLP's list; the DOI's redirect and its answer
     assert code == 0 and tree(site) == before
-    assert summary(out) == ("0 new, 0 updated, 65 unchanged, 0 with hand edits kept, "
-                            "43 listed twice; no file changed")
+    assert summary(out) == ("0 new, 0 updated, 63 unchanged, 0 with hand edits kept, "
+                            "45 listed twice; no file changed")
 
 
 def test_an_upstream_change_updates_the_fields_not_edited_by_hand(site, cli):
@@ -139,7 +139,7 @@ def test_an_upstream_change_updates_the_fields_not_edited_by_hand(site, cli):
     assert record["doi"] == "10.1145/3618260.3649616" and record["arxiv"] == "2412.20114"
     assert record["type"] == "inproceedings" and record["bib"]["pages"] == "1396–1404"
     assert "journal" not in record["bib"] and record["added"] == day_one["added"]
-    assert summary(out).startswith("0 new, 1 updated, 64 unchanged, 0 with hand edits kept")
+    assert summary(out).startswith("0 new, 1 updated, 62 unchanged, 0 with hand edits kept")
 
 
 HAND_EDITED = {
@@ -167,7 +167,7 @@ def test_a_hand_edited_field_survives_a_sync(site, cli):
     for new in HAND_EDITED.values():
         assert new in text  # the edited values, their comments and the curator's own comment
     assert "type: inproceedings" in text and "doi: 10.1145/3618260.3649616" in text
-    assert summary(out).startswith("0 new, 1 updated, 64 unchanged, 1 with hand edits kept")
+    assert summary(out).startswith("0 new, 1 updated, 62 unchanged, 1 with hand edits kept")
     before = tree(site)
     with recorded():
         code, out, _ = cli(site, "sync")
@@ -208,7 +208,7 @@ def test_dry_run_reports_and_writes_nothing(site, cli):
         code, out, _ = cli(site, "sync", "--dry-run")
     assert code == 0 and tree(site) == before
     assert f"would create {WATER} (doi.org (10.1126/science.169.3946.635)) in topic physics" in out
-    assert summary(out).endswith("43 listed twice; nothing was written")
+    assert summary(out).endswith("45 listed twice; nothing was written")
 
 
 ARXIV_FEED = FIXTURES.parent / "import" / "arxiv-arxivpy-oldstyle-hep-ex_0406020v1.atom.xml"
@@ -393,17 +393,17 @@ def runner(site, tmp_path_factory):
 def test_the_workflow_opens_a_pull_request_with_the_new_records_then_none(runner):
     project, work, env = runner
     steps = run_steps(project, env)
-    assert steps[0].stdout.splitlines()[-1].startswith("65 new, 0 updated")
+    assert steps[0].stdout.splitlines()[-1].startswith("63 new, 0 updated")
     origin = work / "origin.git"
     changed = git(origin, "diff", "--name-status", "main", "sync/sources").splitlines()
-    assert len(changed) == 66 and f"A\t{WATER}" in changed and "A\tdata/sync-state.yml" in changed
+    assert len(changed) == 64 and f"A\t{WATER}" in changed and "A\tdata/sync-state.yml" in changed
     assert all(line.startswith("A\tdata/") for line in changed)
     calls = (work / "gh.log").read_text(encoding="utf-8").splitlines()
     assert calls[0] == "pr list --head sync/sources --base main --state open --json number " \
                        "--jq .[].number"
-    assert calls[1].startswith("pr create --base main --head sync/sources --title Sync: 65 new")
+    assert calls[1].startswith("pr create --base main --head sync/sources --title Sync: 63 new")
     body = (work / "temp" / "sync-pull-request.md").read_text(encoding="utf-8")
-    assert body.startswith("```text\n") and body.endswith("43 listed twice\n```\n")
+    assert body.startswith("```text\n") and body.endswith("45 listed twice\n```\n")
     assert f"create {WATER} (doi.org (10.1126/science.169.3946.635)) in topic physics" in body
     # the pull request is merged; the next day's run finds nothing new
     git(project, "checkout", "--quiet", "main")

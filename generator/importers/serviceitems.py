@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..names import csl_name, split_name
 from ..problems import Problem
 from .common import Candidate
 from .csljson import checked_record
@@ -56,8 +57,10 @@ def arxiv_url(arxiv) -> str | None:
 
 
 def person(name) -> dict | None:
+    """A person's name as these services give it, one string ("Given Family"): its CSL parts,
+    split as a record's plain name is (a literal would mark a company's name)."""
     text = " ".join(str(name or "").split())
-    return {"literal": text} if text else None
+    return csl_name(split_name(text)) if text else None
 
 
 def field(value, *keys):

@@ -144,4 +144,5 @@ def _name(creator: dict) -> dict | None:
     family, given = str(creator.get("lastName") or ""), str(creator.get("firstName") or "")
     if not (family or given):
         return None
-    return {"family": family, "given": given} if given else {"literal": family}
+    # a last name alone is a family name, as Zotero's own CSL-JSON export gives it
+    return {"family": family, "given": given} if given else {"family": family}
