@@ -96,6 +96,8 @@ class PapersConfig(base.Config):
     venues = VenueNamesOption()
     # also downloads/papers-with-abstracts.bib: every paper's BibTeX with its abstract
     bibtex_abstracts = c.Type(bool, default=PLAN_DEFAULTS.bibtex_abstracts)
+    # a record's local PDF without an `image`: its first page drawn as the paper's picture
+    thumbnails = c.Type(bool, default=SITE_DEFAULTS.thumbnails)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -139,6 +141,7 @@ def settings_from(config_file: Path, docs_dir: str | Path, directory_urls: bool,
     )
     site = SiteSettings(directory_urls=bool(directory_urls), site_url=absolute,
                         site_name=str(site_name or ""), reference_style=options.reference_style,
+                        thumbnails=options.thumbnails,
                         venues=tuple(options.venues.items()))
     return Settings(
         root=root,
