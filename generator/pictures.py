@@ -31,37 +31,31 @@ def refresh_thumbnails(refs: list[list], docs_dir: Path, cache_dir: Path, enable
                        shown) -> list[Problem]:
     """Draws (or takes from the cache) the first page of each linked local PDF into docs/_thumbs/
     and removes the others there; a warning for each PDF that cannot be drawn."""
-    wanted: dict[str, bytes] = {}
+    kept: set[str] = set()
     problems: list[Problem] = []
     store = _ThumbCache(cache_dir / "thumbs") if enabled else None
     for pdf, file, line, column, label in refs:
         path = docs_dir / unquote(pdf)
         if store is None or not pdf.endswith(".pdf") or not path.is_file():
             continue
-        png, why = store.png(path)
-        if png is None:
+        why = store.place(path, docs_dir / thumb_path(pdf))
+        if why:
             message = (f"cannot draw the first page of {shown(path)} ({why}): the paper is "
                        "shown without a picture")
             problems.append(Problem(file, line, column, label, message, WARNING))
         else:
-            wanted[thumb_path(pdf)] = png
+            kept.add(thumb_path(pdf))
     if store is not None:
         store.save()
-    _sync_folder(docs_dir, wanted)
+    _remove_others(docs_dir / THUMBS_DIR, kept)
     return problems
 
 
-def _sync_folder(docs_dir: Path, wanted: dict[str, bytes]) -> None:
-    folder = docs_dir / THUMBS_DIR
+def _remove_others(folder: Path, kept: set[str]) -> None:
     if folder.is_dir():
         for old in folder.iterdir():
-            if f"{THUMBS_DIR}/{old.name}" not in wanted and old.suffix == ".png":
+            if old.suffix == ".png" and f"{THUMBS_DIR}/{old.name}" not in kept:
                 old.unlink()
-    for name, png in wanted.items():
-        path = docs_dir / name
-        if not path.is_file() or path.read_bytes() != png:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, png)
 
 
 class _ThumbCache:
@@ -77,23 +71,26 @@ class _ThumbCache:
             self.index = {}
         self.seen: dict[str, list] = {}
 
-    def png(self, path: Path) -> tuple[bytes | None, str]:
+    def place(self, path: Path, target: Path) -> str:
+        """Puts the PDF's drawn first page at target; why it cannot, or ""."""
         stat = path.stat()
-        key = str(path)
-        known = self.index.get(key)
-        if isinstance(known, list) and known[:2] == [stat.st_size, stat.st_mtime_ns]:
-            sha = known[2]
-        else:
-            sha = hashlib.sha256(path.read_bytes()).hexdigest()
-        self.seen[key] = [stat.st_size, stat.st_mtime_ns, sha]
+        known = self.index.get(str(path))
+        unchanged = isinstance(known, list) and known[:2] == [stat.st_size, stat.st_mtime_ns]
+        sha = known[2] if unchanged else hashlib.sha256(path.read_bytes()).hexdigest()
+        self.seen[str(path)] = [stat.st_size, stat.st_mtime_ns, sha]
+        if unchanged and target.is_file():
+            return ""  # what the last build placed there: an unchanged PDF is not read again
         cached = self.folder / f"{sha}.png"
         if cached.is_file():
-            return cached.read_bytes(), ""
-        png, why = draw_first_page(path)
-        if png is not None:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(cached, png)
-        return png, why
+            png = cached.read_bytes()
+        else:
+            png, why = draw_first_page(path)
+            if png is None:
+                return why
+            write_atomic(cached, png)  # makes the folder when it is not there
+        if not target.is_file() or target.read_bytes() != png:
+            write_atomic(target, png)
+        return ""
 
     def save(self) -> None:
         if self.seen != self.index and self.folder.parent.is_dir():
