@@ -45,6 +45,7 @@ def summary_payload(paper: Paper, full: str, digests: dict[str, str]) -> dict:
         "venue_short": paper.venue_short, "arxiv": paper.arxiv, "doi": paper.doi,
         "citekey": paper.citekey, "has_abstract": paper.has_abstract, "file": paper.origin.file,
         "prefix": list(paper.origin.prefix), "marks": marks, "local_pdf": paper.local_pdf,
+        **({"image": paper.image} if paper.image else {}),
         "digests": {"full": full, **digests},
         # what the plan tells people and authors apart by; only when a record has them
         **({"orcids": orcids} if any(orcids := [a.orcid for a in paper.authors]) else {}),
@@ -65,7 +66,8 @@ def summary_from_payload(value: dict, documents: dict[str, Document]) -> PaperSu
         added=value["added"], topics=tuple(value["topics"]), tags=tuple(value["tags"]),
         venue=value["venue"], venue_short=value["venue_short"], arxiv=value["arxiv"],
         doi=value["doi"], citekey=value["citekey"], has_abstract=value["has_abstract"],
-        local_pdf=value["local_pdf"], origin=Origin(doc, tuple(value["prefix"])),
+        local_pdf=value["local_pdf"], image=value.get("image"),
+        origin=Origin(doc, tuple(value["prefix"])),
     )
 
 

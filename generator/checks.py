@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .model import Paper, Topic
-from .problems import NOTE, WARNING, Problem, display_path
+from .problems import ERROR, NOTE, WARNING, Problem, display_path
 from .slug import RESERVED_NAMES
 
 
@@ -102,9 +102,10 @@ def pdf_references(papers: Iterable) -> list[list]:
     by the build cache, so that a build which reads no record still looks for the files."""
     refs = []
     for paper in papers:
-        if paper.local_pdf:
-            where = paper.origin.problem(("links", "pdf"), "")
-            refs.append([paper.local_pdf, where.file, where.line, where.column, where.field])
+        for path, field in ((paper.local_pdf, ("links", "pdf")), (paper.image, ("image",))):
+            if path:
+                where = paper.origin.problem(field, "")
+                refs.append([path, where.file, where.line, where.column, where.field])
     return refs
 
 
@@ -114,6 +115,10 @@ def missing_pdfs(refs: list[list], docs_dir: Path, root: Path) -> list[Problem]:
     for pdf, file, line, column, label in refs:
         path = docs_dir / unquote(pdf)
         if not path.is_file():
+            if label == "image":  # a picture in a page cannot be a link that leads nowhere
+                message = f"no file {display_path(path, root)}: expected the picture there"
+                problems.append(Problem(file, line, column, label, message, ERROR))
+                continue
             message = f"no file {display_path(path, root)}: the PDF link would lead nowhere"
             problems.append(Problem(file, line, column, label, message, WARNING))
     return problems

@@ -98,6 +98,8 @@ class PapersConfig(base.Config):
     bibtex_abstracts = c.Type(bool, default=PLAN_DEFAULTS.bibtex_abstracts)
     # paper pages and listings show the citation counts records hold (`citations`)
     citation_counts = c.Type(bool, default=SITE_DEFAULTS.citation_counts)
+    # a record's local PDF without an `image`: its first page drawn as the paper's picture
+    thumbnails = c.Type(bool, default=SITE_DEFAULTS.thumbnails)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -142,7 +144,7 @@ def settings_from(config_file: Path, docs_dir: str | Path, directory_urls: bool,
     site = SiteSettings(directory_urls=bool(directory_urls), site_url=absolute,
                         site_name=str(site_name or ""), reference_style=options.reference_style,
                         venues=tuple(options.venues.items()),
-                        citation_counts=options.citation_counts)
+                        citation_counts=options.citation_counts, thumbnails=options.thumbnails)
     return Settings(
         root=root,
         docs_dir=root / docs_dir,

@@ -71,6 +71,7 @@ def entry_data(paper) -> dict:
         "topic": paper.topics[0] if paper.topics else None,
         "badges": [list(link) for link in paper_links(paper)[:SHOWN_BADGES]],
         "head": head, "tail": tail, "cut": cut,
+        "image": paper.image, "image_alt": paper.image_alt, "local_pdf": paper.local_pdf,
         # only when the record has one, so that other entries (and their digests) stay as they were
         **({"cited": paper.cited} if paper.cited else {}),
     }

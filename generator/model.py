@@ -82,6 +82,8 @@ class Paper:
     citations: tuple[tuple[str, object], ...] = ()  # count, date, source
     notes: str | None = None
     bibtex: str | None = None
+    image: str | None = None  # a picture's path under docs/
+    image_alt: str | None = None
     origin: Origin | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -130,6 +132,7 @@ class PaperSummary:
     citekey: str | None = None
     has_abstract: bool = False
     local_pdf: str | None = None
+    image: str | None = None
     origin: Origin | None = field(default=None, compare=False, repr=False)
 
     @property

@@ -19,6 +19,7 @@ from .gitdates import first_added, history_key, is_shallow, undated_days
 from .kinds import PART_OF_KIND
 from .model import Collection, Listed, Topic
 from .people import Person, load_people
+from .pictures import refresh_thumbnails
 from .plan import FULL, Page, SitePlan, plan_site
 from .previous import Previous
 from .problems import DataError, Problem, display_path, errors_of
@@ -102,7 +103,12 @@ def scan(run: Run) -> Inputs:
 
 
 def _missing_pdfs(run: Run, refs: list[list]) -> list[Problem]:
-    return missing_pdfs(refs, run.settings.docs_dir, run.settings.root)
+    """The local files records name that are not there, and the PDFs whose first page (the
+    paper's picture) cannot be drawn."""
+    s = run.settings
+    drawn = refresh_thumbnails(refs, s.docs_dir, s.cache_dir, s.site.thumbnails,
+                               lambda path: display_path(path, s.root))
+    return missing_pdfs(refs, s.docs_dir, s.root) + drawn
 
 
 # read and check ----------

@@ -160,6 +160,7 @@ def located_paths(paper: Paper) -> list[tuple]:
     prefix = paper.origin.prefix
     fields = [(), ("id",), ("arxiv",), ("doi",), *(("topics", i) for i in range(len(paper.topics)))]
     fields += [("links", "pdf")] if paper.local_pdf else []
+    fields += [("image",)] if paper.image else []
     fields += [("citekey",)] if paper.citekey else []
     return [prefix + path for path in fields]
 

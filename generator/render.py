@@ -35,6 +35,7 @@ from .mapdata import map_json
 from .notes import render_notes
 from .order import OTHER_LETTER, initial
 from .pageurls import root_prefix, site_url
+from .pictures import Pictures
 from .plan import ENTRY, Page, numbered_path
 from .problems import DataError, Problem
 from .searchdata import filter_text, search_fields
@@ -63,6 +64,7 @@ class SiteSettings:
     reference_style: str = "acm"
     venues: tuple[tuple[str, str], ...] = ()  # as PlanSettings.venues: the names pages show
     citation_counts: bool = True  # paper pages and listings show a record's `citations`
+    thumbnails: bool = True  # the first page of a local PDF as the paper's picture
 
     def absolute(self, docs_path: str) -> str:
         """The address of a page (or file) under docs/ on the published site; site-relative without
@@ -203,8 +205,10 @@ class Renderer:
     rendered is declared in kinds.py: by a writer of its own, or by a template with the
     kind's extra context."""
 
-    def __init__(self, topics, env: Environment, site: SiteSettings, source: PaperSource):
+    def __init__(self, topics, env: Environment, site: SiteSettings, source: PaperSource,
+                 docs_dir: Path | None = None):
         self.env = env
+        self.pictures = Pictures(docs_dir, site.thumbnails) if docs_dir else None
         self.site = site
         self.source = source
         self.parts = source.parts
@@ -279,9 +283,17 @@ class Renderer:
         if missing:
             context = {**self._globals(self._url_function(ROOT), "index.md"), "e": None}
             for paper_id in missing:
-                context["e"] = {**self.parts(paper_id)["entry"], "byline": bylines.get(paper_id)}
+                e = self.parts(paper_id)["entry"]
+                context["e"] = {**e, "byline": bylines.get(paper_id), "picture": self._picture(e)}
                 self.entry_html[paper_id] = self.entry_template.render(context)
         return Markup("\n".join(self.entry_html[i] for i in paper_ids).replace(ROOT, prefix))
+
+    def _picture(self, paper) -> dict | None:
+        """A paper's (or a listing entry's) picture: src under docs/, width, height, alt."""
+        if self.pictures is None:
+            return None
+        get = paper.get if isinstance(paper, dict) else lambda name: getattr(paper, name)
+        return self.pictures.of(get("image"), get("image_alt"), get("local_pdf"))
 
     def _globals(self, url: Callable[[str], Markup], first: str) -> dict:
         return {
@@ -353,7 +365,8 @@ class Renderer:
                          "bibtex": unlisted(own["bib"])[0]},
                 "search": search_fields(context["p"], self.topic_titles, self.parents,
                                         self.venues.terms(context["p"])),
-                "related": [self.parts(paper_id)["entry"] for paper_id in related]}
+                "related": [self.parts(paper_id)["entry"] for paper_id in related],
+                "picture": self._picture(context["p"])}
 
     def _sections(self, page: Page, context: dict) -> dict:
         sections: list[tuple[str, list]] = []

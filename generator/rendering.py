@@ -101,7 +101,7 @@ class Renderable:
 def render_pages(source: PageSource, what: Renderable, due: list[Page], compress: bool,
                  progress: Progress) -> dict[str, bytes]:
     source.given, source.new_fragments = {}, {}
-    renderer = Renderer(what.topics, what.env, what.site, source)
+    renderer = Renderer(what.topics, what.env, what.site, source, what.docs)
     progress.stage("rendering pages", len(due))
     outputs: dict[str, bytes] = {}
     for page in due:

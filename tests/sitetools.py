@@ -15,7 +15,7 @@ from generator.plan import GENERATED_DIRS
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("mkdocs.yml", "docs", "generator", "data")
-GENERATED = GENERATED_DIRS
+GENERATED = (*GENERATED_DIRS, "_thumbs")
 
 
 def copy_project(dest: Path, data: Path | None = None) -> Path:

@@ -18,7 +18,7 @@ OPTIONS = {
     "per_page": 3, "terms_per_page": 4, "cards_per_page": 5, "recent": 6, "author_pages_from": 7,
     "nav_topics": 8, "reference_style": "apa", "related": 9, "search_index": False,
     "venues": {"Learning Representations*": "ICLR"},
-    "bibtex_abstracts": True, "citation_counts": False,
+    "bibtex_abstracts": True, "citation_counts": False, "thumbnails": False,
 }
 SITE = {"site_name": "Mine", "site_url": "https://example.org/", "use_directory_urls": False,
         "docs_dir": "my-docs"}
@@ -46,7 +46,7 @@ def test_every_option_reaches_the_setting_of_its_name(tmp_path):
     assert settings.site == SiteSettings(directory_urls=False, site_url="https://example.org/",
                                          site_name="Mine", reference_style="apa",
                                          venues=(("Learning Representations*", "ICLR"),),
-                                         citation_counts=False)
+                                         citation_counts=False, thumbnails=False)
     assert (settings.data_dir, settings.templates_dir) == (tmp_path / "my-data", tmp_path / "my-templates")
     assert (settings.docs_dir, settings.cache_file.parent) == (tmp_path / "my-docs", tmp_path / "my-cache")
     assert (settings.use_cache, settings.nav_topics) == (False, 8)

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import write_files
+from conftest import REPO, write_files
 
 PAPERS = {
     "a.yml": "title: Alpha\ntopics: [vision]\nabstract: First.\n",
@@ -261,7 +261,9 @@ def test_a_missing_local_pdf_is_a_warning_in_every_build_until_the_file_is_there
     code, _, err = cli(root, "build", "--strict")
     assert code == 1 and warning in err, err
     (root / "docs/files").mkdir()
-    (root / "docs/files/x.pdf").write_bytes(b"%PDF-1.4\n")
+    # a real PDF: a file that is not one is a warning of its own (no first page to draw)
+    (root / "docs/files/x.pdf").write_bytes((REPO / "tests/fixtures/pictures/crazyones.pdf")
+                                            .read_bytes())
     code, _, err = cli(root, "build", "--strict")
     assert (code, err.count("warning")) == (0, 0), err
     (root / "docs/files/x.pdf").unlink()  # no record changed: the build reads none, and still looks
