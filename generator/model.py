@@ -81,9 +81,9 @@ class Paper:
     links: tuple[tuple[str, str], ...] = ()
     citations: tuple[tuple[str, object], ...] = ()  # count, date, source
     notes: str | None = None
-    bibtex: str | None = None
     image: str | None = None  # a picture's path under docs/
     image_alt: str | None = None
+    bibtex: str | None = None
     origin: Origin | None = field(default=None, compare=False, repr=False)
 
     @property
