@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+from string import ascii_letters
 
 from ..latex import dollar_math
 from ..names import bibtex_parts, editor_text, record_name
@@ -383,7 +384,6 @@ def entry_links(fields: dict, arxiv: str | None) -> dict[str, str]:
 # Marks put around a braced group before the LaTeX is converted (private-use characters, which
 # the conversion keeps as they are), and made into the nocase spans of the record's title.
 OPEN_MARK, CLOSE_MARK = "\ue000", "\ue001"
-ARGUMENT_BEFORE = re.compile(r"(?:\\(?:[A-Za-z]+|[^A-Za-z\s])|[\^_])\s*$")
 # LaTeX markup that titles keep as the rich text Zotero and pages know (<i>, <sup>, <sub>), so
 # that generated BibTeX read back is the same; marked like case protection while converting.
 MARKUP_COMMAND = re.compile(r"\\(textit|emph|textsuperscript|textsubscript)\s*\{")
@@ -444,7 +444,7 @@ def _marked_groups(latex: str) -> str:
             continue
         if char == "$":
             math = not math
-        if char == "{" and not math and not ARGUMENT_BEFORE.search(latex[:i]):
+        if char == "{" and not math and not _opens_argument(latex, i):
             end = _group_end(latex, i)
             if end and not latex[i + 1:end].lstrip().startswith(("\\", "$")):  # math keeps case
                 out.append(OPEN_MARK + latex[i + 1:end] + CLOSE_MARK)
@@ -453,6 +453,24 @@ def _marked_groups(latex: str) -> str:
         out.append(char)
         i += 1
     return "".join(out)
+
+
+def _opens_argument(latex: str, i: int) -> bool:
+    """Whether the brace at i is a command's argument (`\\emph {`, `\\'{`, `^{`, `_{`). Read
+    backwards over spaces and one command's name only: never more than the text since the
+    brace before, so a title is read once whatever its braces."""
+    j = i - 1
+    while j >= 0 and latex[j].isspace():
+        j -= 1
+    if j < 0:
+        return False
+    if latex[j] in "^_":
+        return True
+    if latex[j] in ascii_letters:
+        while j >= 0 and latex[j] in ascii_letters:
+            j -= 1
+        return j >= 0 and latex[j] == "\\"
+    return j >= 1 and latex[j - 1] == "\\"
 
 
 def _group_end(latex: str, start: int) -> int | None:
