@@ -319,6 +319,8 @@ def test_the_map_works_from_the_keyboard_and_lists_its_papers_by_area(browser, s
         # the arrows move on the map, not the page
         assert page.evaluate("window.scrollY") == scrolled
         page.locator(".papers-map__list summary").click()
+        # the list is filled on the details' toggle event, which the browser fires a task later
+        page.wait_for_selector(".papers-map__list[data-filled] li a", timeout=10_000)
         links = page.locator(".papers-map__list li a")
         assert links.count() == len(data["papers"])
         headings = page.locator(".papers-map__list h2").all_inner_texts()
