@@ -188,9 +188,15 @@ def _collection(args: argparse.Namespace, strict: bool = False, quiet: bool = Fa
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    _, collection = _collection(args, strict=args.strict)
+    from .sync_config import load_sources, sources_path
+
+    settings, collection = _collection(args, strict=args.strict)
+    # the sources `sync` reads, checked with the records: the scheduled sync fails otherwise
+    sources = load_sources(settings.data_dir, settings.root, {t.id for t in collection.topics})
+    declared = (f", {_counted(len(sources), 'source')}"
+                if sources_path(settings.data_dir).is_file() else "")
     print(f"ok: {_counted(len(collection.papers), 'paper')}, "
-          f"{_counted(len(collection.topics), 'topic')}")
+          f"{_counted(len(collection.topics), 'topic')}{declared}")
     return 0
 
 

@@ -134,6 +134,23 @@ def test_good_collection_passes_strict(project, cli):
     assert out == "ok: 2 papers, 2 topics\n"
 
 
+
+def test_the_sources_sync_reads_are_checked_with_the_records(project, cli):
+    root = project({"a.yml": "title: A\ntopics: [vision]\nabstract: A.\n",
+                    "b.yml": "title: B\ntopics: [speech]\nabstract: B.\n"})
+    sources = root / "data" / "sources.yml"
+    sources.write_text("- kind: doi\n  dois: [10.1126/science.169.3946.635]\n  topic: vision\n"
+                       "- kind: dblp\n  person: https://dblp.org/pid/11/1649.html\n"
+                       "  topic: nowhere\n", encoding="utf-8")
+    code, out, err = cli(root, "validate")
+    assert code == 1 and out == ""
+    assert "data/sources.yml:6" in err and "nowhere" in err, err
+    sources.write_text(sources.read_text("utf-8").replace("nowhere", "vision"), "utf-8")
+    code, out, err = cli(root, "validate", "--strict")
+    assert (code, err) == (0, ""), err
+    assert out == "ok: 2 papers, 2 topics, 2 sources\n"
+
+
 TOPIC_ERRORS = [
     ("missing-description", "- id: vision\n  title: Vision\n", "data/topics.yml:1:3: [0].description: required field is missing"),
     ("unknown-parent", TOPICS_EXTRA := "- id: vision\n  title: V\n  description: D.\n  parent: nowhere\n",
