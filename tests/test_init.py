@@ -43,6 +43,8 @@ def test_init_writes_the_skeleton_with_its_dot_files_and_an_empty_data_folder(tm
     assert names == {
         ".gitignore",
         ".github/workflows/site.yml",
+        ".github/workflows/sync.yml",
+        "scripts/sync-pull-request",
         "mkdocs.yml",
         "requirements.txt",
         "data/topics.yml",

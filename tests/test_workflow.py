@@ -14,8 +14,10 @@ from conftest import REPO
 
 WORKFLOW = REPO / ".github" / "workflows" / "site.yml"
 TESTS = REPO / ".github" / "workflows" / "tests.yml"
-# the workflow `papersite init` gives a new site
+SYNC = REPO / ".github" / "workflows" / "sync.yml"
+# the workflows `papersite init` gives a new site
 SKELETON = REPO / "generator" / "skeleton" / "dot-github" / "workflows" / "site.yml"
+SKELETON_SYNC = SKELETON.with_name("sync.yml")
 PUBLISHING = pytest.mark.parametrize("path", [WORKFLOW, SKELETON], ids=["site", "new-site"])
 
 
@@ -117,6 +119,19 @@ def test_a_new_site_builds_from_its_last_build_as_the_project_does():
     assert build_steps(SKELETON) == build_steps(WORKFLOW)
 
 
+def test_a_new_sites_sync_runs_the_projects_steps_with_the_installed_command():
+    """The project's sync workflow is run step by step in tests/test_sync.py; a new site's
+    differs only in how papersite is installed and called, and runs the same script."""
+    def steps(path: Path) -> list[dict]:
+        found = yaml.safe_load(path.read_text("utf-8"))["jobs"]["sync"]["steps"]
+        return [{k: v.replace("python -m generator ", "papersite ") if k == "run" else v
+                 for k, v in step.items()} for step in found if step.get("name") != "Install"]
+
+    assert steps(SKELETON_SYNC) == steps(SYNC)
+    script = SKELETON.parent.parent.parent / "scripts" / "sync-pull-request"
+    assert script.read_bytes() == (REPO / "scripts" / "sync-pull-request").read_bytes()
+
+
 CI_PACKAGES = "sh scripts/ci-packages"
 
 
@@ -166,7 +181,8 @@ def actionlint(*paths: Path) -> subprocess.CompletedProcess:
     return subprocess.run(command, capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.parametrize("path", [WORKFLOW, TESTS, SKELETON], ids=["site", "tests", "new-site"])
+@pytest.mark.parametrize("path", [WORKFLOW, TESTS, SYNC, SKELETON, SKELETON_SYNC],
+                         ids=["site", "tests", "sync", "new-site", "new-site-sync"])
 def test_actionlint_finds_nothing_wrong(path):
     result = actionlint(path)
     assert result.returncode == 0, result.stdout + result.stderr
