@@ -108,6 +108,21 @@ def test_a_request_no_cassette_holds_fails_the_test_and_never_reaches_the_networ
     assert tried == [] and papers(root) == []
 
 
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("*.yaml")))
+def test_each_recorded_answer_is_played_byte_for_byte(name):
+    cassette = yaml.safe_load((FIXTURES / name).read_text(encoding="utf-8"))
+    with replay(name) as mock:
+        for interaction in cassette["interactions"]:
+            request, recorded = interaction["request"], interaction["response"]
+            answer = requests.request(request["method"], request["uri"], allow_redirects=False)
+            assert answer.status_code == recorded["status"]["code"]
+            assert answer.content == recorded["body"]["string"].encode("utf-8")
+            for key, values in recorded["headers"].items():
+                if key != "transfer-encoding":  # framing: the body is whole
+                    assert answer.headers[key] == ", ".join(values)
+    assert len(mock.asked) == len(cassette["interactions"])
+
+
 def test_a_failure_after_some_answers_writes_nothing(project, cli):
     root = project()
     with replay("doi.yaml", answers=[Answer("https://doi.org/10.1063/1.1749327", 403)]):
