@@ -65,7 +65,7 @@ def test_import_takes_each_services_count_and_the_day_it_was_fetched(project, cl
     root = project()
     with replay("semanticscholar.yaml") as mock:
         code, _, err = cli(root, "import", "semantic-scholar", TURING)
-        assert "citationCount" in mock.calls[0].request.url.split("fields=")[1]
+        assert "citationCount" in mock.asked[0].url.split("fields=")[1]
     assert code == 0, err
     with replay("openalex.yaml"):
         code, _, err = cli(root, "import", "openalex", WORK)

@@ -1,19 +1,18 @@
 """Importers that ask a service, against recorded real answers (VCR.py cassettes in
-tests/fixtures/sources/, replayed with `responses`: a request nothing answers is refused, none
-leaves the machine), and the HTTP client they share, with a fake clock so that backoff and rate
-limits are measured, not slept."""
+tests/fixtures/sources/, played by VCR.py in record mode "none": a request no cassette holds
+fails the test, none leaves the machine), and the HTTP client they share, with a fake clock so
+that backoff and rate limits are measured, not slept."""
 
 from __future__ import annotations
 
 import datetime
+import socket
 
 import pytest
 import requests
-import responses
 import yaml
-
-# FRAMING is imported by the sync tests from here
-from sourcetools import FIXTURES, FRAMING, FakeClock, papers, replay  # noqa: F401
+from sourcetools import FIXTURES, Answer, FakeClock, before_the_stoc_version, papers, replay
+from vcr.errors import CannotOverwriteExistingCassetteException
 
 from generator.importers.web import Client, Service, ServiceError, cached_session, retry_after
 
@@ -30,10 +29,10 @@ def test_doi_import_resolves_to_csl_json_and_writes_a_record(project, cli):
     root = project()
     with replay("doi.yaml") as mock:
         code, out, err = cli(root, "import", "doi", f"https://doi.org/{DOI}", "--topic", "vision")
-        calls = list(mock.calls)
+        calls = list(mock.asked)
     assert code == 0, err
     assert len(calls) == 2  # the redirect to Crossref, then its CSL-JSON
-    request = calls[0].request
+    request = calls[0]
     assert request.headers["Accept"] == "application/vnd.citationstyles.csl+json"
     assert "mailto:" not in request.headers["User-Agent"]
     assert papers(root) == ["the-structure-of-ordinary-water.yml"]
@@ -61,18 +60,17 @@ def test_doi_second_run_is_answered_by_the_cache(project, cli):
     root = project()
     with replay("doi.yaml") as mock:
         cli(root, "import", "doi", DOI, "--dry-run")
-        assert len(mock.calls) == 2
+        assert len(mock.asked) == 2
     with replay("doi.yaml") as mock:
         code, out, _ = cli(root, "import", "doi", DOI, "--dry-run")
-        assert len(mock.calls) == 0
+        assert len(mock.asked) == 0
     assert code == 0 and "1 would be created" in out
     assert (root / ".cache" / "http.sqlite").is_file()
 
 
 def test_not_a_doi_or_an_unknown_one_is_reported_and_the_rest_import(project, cli):
     root = project()
-    with replay("doi.yaml") as mock:
-        mock.get("https://doi.org/10.1063/0", status=404)
+    with replay("doi.yaml", answers=[Answer("https://doi.org/10.1063/0", 404)]):
         code, out, _ = cli(root, "import", "doi", "not-a-doi", DOI, "10.1063/0")
     assert "doi.org: 10.1063/0: not imported: not found (HTTP 404)" in out
     assert code == 1  # as the file importers: the good entries are in, the exit says not all
@@ -93,10 +91,41 @@ def test_offline_is_one_line_exit_1_and_nothing_written(project, cli, monkeypatc
         "unknown)); check the network connection and run again (nothing was written)"]
 
 
+def test_a_request_no_cassette_holds_fails_the_test_and_never_reaches_the_network(
+        project, cli, monkeypatch):
+    tried = []
+
+    def connect(sock, address):
+        tried.append(address)
+        raise OSError("the network was asked")
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    root = project()
+    unrecorded = "GET https://doi.org/10.1063/1.1749327"
+    with (replay("doi.yaml"),
+          pytest.raises(CannotOverwriteExistingCassetteException, match=unrecorded)):
+        cli(root, "import", "doi", DOI, "10.1063/1.1749327", "--no-cache")
+    assert tried == [] and papers(root) == []
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("*.yaml")))
+def test_each_recorded_answer_is_played_byte_for_byte(name):
+    cassette = yaml.safe_load((FIXTURES / name).read_text(encoding="utf-8"))
+    with replay(name) as mock:
+        for interaction in cassette["interactions"]:
+            request, recorded = interaction["request"], interaction["response"]
+            answer = requests.request(request["method"], request["uri"], allow_redirects=False)
+            assert answer.status_code == recorded["status"]["code"]
+            assert answer.content == recorded["body"]["string"].encode("utf-8")
+            for key, values in recorded["headers"].items():
+                if key != "transfer-encoding":  # framing: the body is whole
+                    assert answer.headers[key] == ", ".join(values)
+    assert len(mock.asked) == len(cassette["interactions"])
+
+
 def test_a_failure_after_some_answers_writes_nothing(project, cli):
     root = project()
-    with replay("doi.yaml") as mock:
-        mock.get("https://doi.org/10.1063/1.1749327", status=403)
+    with replay("doi.yaml", answers=[Answer("https://doi.org/10.1063/1.1749327", 403)]):
         code, out, err = cli(root, "import", "doi", DOI, "10.1063/1.1749327", "--no-cache")
     assert code == 1 and papers(root) == []
     assert err.splitlines() == [
@@ -104,44 +133,42 @@ def test_a_failure_after_some_answers_writes_nothing(project, cli):
         "10.1063/1.1749327, then try again later (nothing was written)"]
 
 
-@responses.activate
 def test_retries_back_off_and_honour_retry_after():
     url = "https://api.example.org/works/1"
-    responses.get(url, status=503)
-    responses.get(url, status=429, headers={"Retry-After": "7"})
-    responses.get(url, status=503, headers={"Retry-After": "Tue, 16 Jun 2026 13:00:30 GMT"})
-    responses.get(url, status=200, json={"ok": True})
+    answers = [Answer(url, 503), Answer(url, 429, {"Retry-After": "7"}),
+               Answer(url, 503, {"Retry-After": "Tue, 16 Jun 2026 13:00:30 GMT"}),
+               Answer(url, 200, {"Content-Type": "application/json"}, b'{"ok": true}')]
     clock, lines = FakeClock(), []
-    answer = client(clock, log=lines.append).get(Service("api", 100.0), url, "application/json")
+    with replay(answers=answers):
+        answer = client(clock, log=lines.append).get(Service("api", 100.0), url,
+                                                     "application/json")
     assert answer.json() == {"ok": True}
     assert clock.slept == [2.0, 7.0, 30.0]  # backoff; Retry-After in seconds; as a date
     assert lines[1] == "api: HTTP 429; retrying in 7 s"
 
 
-@responses.activate
 def test_retries_used_up_or_a_long_retry_after_fail_with_one_line():
     url = "https://api.example.org/works/2"
-    responses.get(url, status=502)
     clock = FakeClock()
-    with pytest.raises(ServiceError, match=r"^api: HTTP 502 for .* after 5 attempts; try again"):
+    with (replay(answers=[Answer(url, 502)] * 5),
+          pytest.raises(ServiceError, match=r"^api: HTTP 502 for .* after 5 attempts; try again")):
         client(clock).get(Service("api", 100.0), url, "application/json")
     assert clock.slept == [2.0, 4.0, 8.0, 16.0]
-    responses.replace(responses.GET, url, status=429, headers={"Retry-After": "3600"})
-    with pytest.raises(ServiceError, match="asked to wait 3600 s; run again later"):
+    with (replay(answers=[Answer(url, 429, {"Retry-After": "3600"})]),
+          pytest.raises(ServiceError, match="asked to wait 3600 s; run again later")):
         client(FakeClock()).get(Service("api", 100.0), url, "application/json")
 
 
-@responses.activate
 def test_rate_limit_spaces_requests_to_one_service_but_not_cached_answers():
-    for n in range(4):
-        responses.get(f"https://api.example.org/w/{n}", json={"n": n})
+    urls = [f"https://api.example.org/w/{n}" for n in range(4)]
     clock = FakeClock()
     web = client(clock)
     slow, other = Service("slow", 0.5), Service("other", 0.5)
-    for n in range(3):
-        web.get(slow, f"https://api.example.org/w/{n}", "application/json")
-    web.get(other, "https://api.example.org/w/3", "application/json")  # its own budget
-    web.get(slow, "https://api.example.org/w/0", "application/json")  # cached: no wait
+    with replay(answers=[Answer(url, body=b"{}") for url in urls]):
+        for url in urls[:3]:
+            web.get(slow, url, "application/json")
+        web.get(other, urls[3], "application/json")  # its own budget
+        web.get(slow, urls[0], "application/json")  # cached: no wait
     assert clock.slept == [2.0, 2.0] and web.sent == 4
 
 
@@ -170,7 +197,7 @@ def test_dblp_person_import_merges_each_corr_preprint_into_its_published_version
     root = project()
     with replay("dblp.yaml") as mock:
         code, out, err = cli(root, "import", "dblp", PERSON, "--topic", "vision")
-        assert [c.request.url for c in mock.calls] == ["https://dblp.org/pid/11/1649.bib"]
+        assert [c.url for c in mock.asked] == ["https://dblp.org/pid/11/1649.bib"]
     assert code == 0, err
     lines = out.splitlines()
     assert ("merged dblp.org/pid/11/1649.bib:97 (arXiv 2412.20114) into "
@@ -253,18 +280,18 @@ def test_a_contact_that_is_no_address_is_refused_before_any_request(project, cli
     assert err == f"error: --mailto: {why}\n"
 
 
-@responses.activate
 def test_an_expired_answer_is_revalidated_with_its_etag(tmp_path):
     url = "https://api.example.org/works/3"
-    responses.get(url, json={"title": "A"}, headers={"ETag": '"v1"'})
-    responses.get(url, status=304, headers={"ETag": '"v1"'})
     clock = FakeClock()
     session = cached_session(tmp_path, ttl=datetime.timedelta(0))
     web = Client(session, None, clock=clock, sleep=clock.sleep)
-    assert web.get(Service("api", 100.0), url, "application/json").json() == {"title": "A"}
-    again = web.get(Service("api", 100.0), url, "application/json")
+    answers = [Answer(url, 200, {"ETag": '"v1"'}, b'{"title": "A"}'),
+               Answer(url, 304, {"ETag": '"v1"'})]
+    with replay(answers=answers) as mock:
+        assert web.get(Service("api", 100.0), url, "application/json").json() == {"title": "A"}
+        again = web.get(Service("api", 100.0), url, "application/json")
     assert again.json() == {"title": "A"} and again.status_code == 200
-    assert responses.calls[1].request.headers["If-None-Match"] == '"v1"'
+    assert mock.asked[1].headers["If-None-Match"] == '"v1"'
 
 
 ARXIV_FEED = FIXTURES.parent / "import" / "arxiv-arxivpy-oldstyle-hep-ex_0406020v1.atom.xml"
@@ -276,11 +303,10 @@ def test_arxiv_goes_through_the_shared_client_and_its_retries(project, cli, monk
     monkeypatch.setattr("time.monotonic", clock)
     root = project()
     url = "https://export.arxiv.org/api/query?id_list=hep-ex/0406020&max_results=1"
-    with responses.RequestsMock() as mock:
-        mock.get(url, status=503, headers={"Retry-After": "5"})
-        mock.get(url, body=ARXIV_FEED.read_bytes())
+    answers = [Answer(url, 503, {"Retry-After": "5"}), Answer(url, body=ARXIV_FEED.read_bytes())]
+    with replay(answers=answers) as mock:
         code, out, err = cli(root, "import", "arxiv", "hep-ex/0406020")
-        assert mock.calls[1].request.headers["User-Agent"].startswith("papersite/")
+        assert mock.asked[1].headers["User-Agent"].startswith("papersite/")
     assert code == 0 and "arXiv API: HTTP 503; retrying in 5 s" in err and clock.slept == [5.0]
     assert len(papers(root)) == 1
 
@@ -303,26 +329,14 @@ def test_a_file_of_dois_is_read_and_repeats_are_asked_once(project, cli):
     listing.write_text(f"{DOI}\nhttps://doi.org/{DOI}\ndoi:{DOI}\n", encoding="utf-8")
     with replay("doi.yaml") as mock:
         code, out, _ = cli(root, "import", "doi", str(listing))
-        assert len(mock.calls) == 2
+        assert len(mock.asked) == 2
     assert code == 0 and out.splitlines()[-1].startswith("1 created")
-
-
-STOC = "@inproceedings{DBLP:conf/stoc/HakoniemiLT24,"
-
-
-def before_the_stoc_version(body: str) -> str:
-    """DBLP's list as it was before the STOC version was listed: the recorded export less that
-    one entry (its CoRR preprint stays)."""
-    start = body.index(STOC)
-    return body[:start] + body[body.index("\n}\n", start) + 3:]
 
 
 def test_update_makes_a_preprint_record_cite_its_published_version_a_later_run_finds(
         project, cli):
     root = project()
-    with replay("dblp.yaml") as mock:
-        mock.replace("GET", "https://dblp.org/pid/11/1649.bib",
-                     body=before_the_stoc_version(mock.registered()[0].body))
+    with replay("dblp.yaml", change=before_the_stoc_version):
         assert cli(root, "import", "dblp", "11/1649", "--no-cache")[0] == 0
     preprint = (root / "data/papers" / MERGED).read_bytes()
     assert b"venue: CoRR" in preprint and b"doi: 10.48550/ARXIV.2412.20114" in preprint

@@ -8,7 +8,7 @@ import json
 import pytest
 import requests
 import yaml
-from sourcetools import FIXTURES, FakeClock, papers, replay
+from sourcetools import FIXTURES, Answer, FakeClock, papers, replay
 
 ORCID_ID = "0000-0002-0613-2229"
 EMPTY_ORCID = "0000-0003-1620-1408"  # a researcher with no public works
@@ -38,7 +38,7 @@ def test_orcid_works_become_records_with_their_contributors(project, cli):
     with replay("orcid.yaml") as mock:
         code, out, err = cli(root, "import", "orcid", f"https://orcid.org/{ORCID_ID}",
                              EMPTY_ORCID, "--topic", "vision")
-        asked = [c.request.url for c in mock.calls]
+        asked = [c.url for c in mock.asked]
     assert code == 0, err
     assert asked == [f"https://pub.orcid.org/v3.0/{ORCID_ID}/works",
                      f"https://pub.orcid.org/v3.0/{ORCID_ID}/works/89975745,76065020",
@@ -74,15 +74,15 @@ def test_orcid_ids_are_checked_before_anything_is_asked(project, cli):
     root = project()
     with replay("orcid.yaml") as mock:
         code, out, _ = cli(root, "import", "orcid", "0000-0002-0613-2228", "Di Xu")
-        assert len(mock.calls) == 0
+        assert len(mock.asked) == 0
     assert code == 1 and papers(root) == []
     assert "command line: '0000-0002-0613-2228' is not an ORCID iD" in out
 
 
 def test_orcid_unknown_researcher_is_reported_and_others_import(project, cli):
     root = project()
-    with replay("orcid.yaml") as mock:
-        mock.get("https://pub.orcid.org/v3.0/0000-0002-1825-0097/works", status=404)
+    unknown = Answer("https://pub.orcid.org/v3.0/0000-0002-1825-0097/works", 404)
+    with replay("orcid.yaml", answers=[unknown]):
         code, out, _ = cli(root, "import", "orcid", "0000-0002-1825-0097", ORCID_ID)
     assert code == 1 and len(papers(root)) == 2
     assert "ORCID: ORCID iD 0000-0002-1825-0097: not imported: not found (HTTP 404)" in out
@@ -96,7 +96,7 @@ def test_semantic_scholar_author_pages_through_every_paper(project, cli, clock):
     with replay("semanticscholar.yaml") as mock:
         code, out, err = cli(root, "import", "semantic-scholar",
                              f"https://www.semanticscholar.org/author/L.-Cantley/{AUTHOR}")
-        offsets = [c.request.url.split("offset=")[1].split("&")[0] for c in mock.calls]
+        offsets = [c.url.split("offset=")[1].split("&")[0] for c in mock.asked]
     assert code == 0, err
     assert offsets == [str(n) for n in range(0, 900, 100)]  # until an answer has no `next`
     assert clock.slept == [1.0] * 8  # the published rate: one request a second
@@ -116,7 +116,7 @@ def test_semantic_scholar_paper_by_doi_and_the_api_key_header(project, cli, monk
     root = project()
     with replay("semanticscholar.yaml") as mock:
         code, out, _ = cli(root, "import", "semantic-scholar", "10.1093/mind/lix.236.433")
-        assert mock.calls[0].request.headers["x-api-key"] == "k3y"
+        assert mock.asked[0].headers["x-api-key"] == "k3y"
     paper = recorded("semanticscholar.yaml", 9)
     got = record(root, "computing-machinery-and-intelligence.yml")
     assert code == 0 and got["title"] == paper["title"] == "Computing Machinery and Intelligence"
@@ -127,10 +127,10 @@ def test_semantic_scholar_paper_by_doi_and_the_api_key_header(project, cli, monk
 
 def test_semantic_scholar_refused_key_is_one_line_and_nothing_written(project, cli):
     root = project()
-    with replay("semanticscholar.yaml") as mock:
-        mock.get("https://api.semanticscholar.org/graph/v1/paper/CorpusId:1?fields="
-                 "title,authors,year,publicationDate,venue,journal,externalIds,abstract,"
-                 "publicationTypes,citationCount", status=403)
+    refused = Answer("https://api.semanticscholar.org/graph/v1/paper/CorpusId:1?fields="
+                     "title,authors,year,publicationDate,venue,journal,externalIds,abstract,"
+                     "publicationTypes,citationCount", 403)
+    with replay("semanticscholar.yaml", answers=[refused]):
         code, out, err = cli(root, "import", "semantic-scholar", "10.1093/mind/lix.236.433",
                              "CorpusId:1")
     assert code == 1 and out == "" and papers(root) == []
@@ -172,8 +172,8 @@ def test_openalex_work_by_id_with_the_key_as_a_bearer_token(project, cli, monkey
     with replay("openalex.yaml") as mock:
         code, out, err = cli(root, "import", "openalex", f"https://openalex.org/{WORK}", WORK,
                              "--topic", "vision")
-        assert [c.request.url for c in mock.calls] == [f"https://api.openalex.org/works/{WORK}"]
-        assert mock.calls[0].request.headers["Authorization"] == "Bearer k3y"
+        assert [c.url for c in mock.asked] == [f"https://api.openalex.org/works/{WORK}"]
+        assert mock.asked[0].headers["Authorization"] == "Bearer k3y"
     assert code == 0, err
     assert "OPENALEX_API_KEY" not in err  # a key is set: no word about one
     work = recorded("openalex.yaml", 0)
@@ -197,9 +197,9 @@ def test_openalex_without_a_key_says_how_to_get_one(project, cli, monkeypatch):
         code, out, err = cli(root, "import", "openalex", WORK, "--dry-run")
     assert code == 0 and "OpenAlex: no $OPENALEX_API_KEY" in err
     assert "https://openalex.org/settings/api" in err
-    with replay("openalex.yaml") as mock:
-        mock.get("https://api.openalex.org/works?filter=author.id:A5023888391&per-page=200"
-                 "&cursor=*", status=401)
+    refused = Answer("https://api.openalex.org/works?filter=author.id:A5023888391&per-page=200"
+                     "&cursor=*", 401)
+    with replay("openalex.yaml", answers=[refused]):
         code, out, err = cli(root, "import", "openalex", "author:A5023888391", "--no-cache")
     assert code == 1 and out == "" and papers(root) == []
     assert err.splitlines()[0].startswith("OpenAlex: no $OPENALEX_API_KEY: without a key")
@@ -228,8 +228,8 @@ def test_zotero_public_library_items_become_records(project, cli, monkeypatch):
     root = project()
     with replay("zotero.yaml") as mock:
         code, out, err = cli(root, "import", "zotero", "https://www.zotero.org/users/475425")
-        assert [c.request.url for c in mock.calls] == [ZOTERO_PAGE]  # 20 items: one page
-        headers = mock.calls[0].request.headers
+        assert [c.url for c in mock.asked] == [ZOTERO_PAGE]  # 20 items: one page
+        headers = mock.asked[0].headers
         assert headers["Zotero-API-Version"] == "3" and "Zotero-API-Key" not in headers
     assert code == 0, err
     items = {i["key"]: i["data"] for i in recorded("zotero.yaml", 0)}
@@ -251,10 +251,9 @@ def test_zotero_private_library_needs_a_key_that_can_read_it(project, cli, monke
     monkeypatch.setenv("ZOTERO_API_KEY", "k3y")
     root = project()
     page = "https://api.zotero.org/groups/36222/collections/BX9965IJ/items/top?format=json"
-    with replay("zotero.yaml") as mock:
-        mock.get(f"{page}&limit=100&start=0", status=403)
+    with replay("zotero.yaml", answers=[Answer(f"{page}&limit=100&start=0", 403)]) as mock:
         code, out, err = cli(root, "import", "zotero", "groups/36222/collections/BX9965IJ")
-        assert mock.calls[0].request.headers["Zotero-API-Key"] == "k3y"
+        assert mock.asked[0].headers["Zotero-API-Key"] == "k3y"
     assert code == 1 and out == "" and papers(root) == []
     assert err.splitlines() == [
         f"error: Zotero: HTTP 403 for {page}&limit=100&start=0: the library is private or the "
@@ -293,7 +292,7 @@ def test_dry_run_then_import_then_a_second_run_changes_nothing(project, cli, ser
                for p in written)
     with replay(cassette) as mock:
         code, out, _ = cli(root, "import", service, source, "--update")
-        assert len(mock.calls) == 0  # every answer from the HTTP cache
+        assert len(mock.asked) == 0  # every answer from the HTTP cache
     assert out.splitlines()[-1].startswith(f"0 created, 0 updated, {count} already present")
     assert {p: (root / "data/papers" / p).read_bytes() for p in papers(root)} == written
 

@@ -1,6 +1,6 @@
-"""`sync` against recorded real answers (the cassettes of tests/fixtures/sources/, replayed with
-`responses`; no request leaves the machine), and the scheduled workflow that runs it, its steps
-run here as far as they run offline."""
+"""`sync` against recorded real answers (the cassettes of tests/fixtures/sources/, played by
+VCR.py in record mode "none"; no request leaves the machine), and the scheduled workflow that
+runs it, its steps run here as far as they run offline."""
 
 from __future__ import annotations
 
@@ -8,15 +8,13 @@ import os
 import shutil
 import subprocess
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import requests
-import responses
 import yaml
 from conftest import REPO
-from test_sources import FIXTURES, FRAMING
+from sourcetools import FIXTURES, Answer, before_the_stoc_version, replay
 from test_workflow import actionlint, check
 
 TOPICS = """\
@@ -37,36 +35,13 @@ SOURCES = """\
   dois: [10.1126/science.169.3946.635]
   topic: physics
 """
-STOC = "@inproceedings{DBLP:conf/stoc/HakoniemiLT24,"
 PAPER = "data/papers/functional-lower-bounds-algebraic-proofs-symmetry-lifting.yml"
 WATER = "data/papers/the-structure-of-ordinary-water.yml"
 
 
-def before_the_stoc_version(uri: str, body: str) -> str:
-    """DBLP's list as it was before the STOC version was listed: the recorded export less that
-    one entry (its CoRR preprint and ECCC report stay)."""
-    if STOC not in body:
-        return body
-    start = body.index(STOC)
-    return body[:start] + body[body.index("\n}\n", start) + 3:]
-
-
-@contextmanager
-def recorded(*names: str, change=None):
-    """Answer each request a cassette recorded with its recorded answer (change: the body as
-    a source gave it on another day)."""
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        for name in names or ("dblp.yaml", "doi.yaml"):
-            cassette = yaml.safe_load((FIXTURES / name).read_text(encoding="utf-8"))
-            for interaction in cassette["interactions"]:
-                request, answer = interaction["request"], interaction["response"]
-                body = answer["body"]["string"]
-                headers = [(k, v) for k, values in answer["headers"].items() for v in values
-                           if k.lower() not in FRAMING]
-                mock.add(request["method"], request["uri"], status=answer["status"]["code"],
-                         body=change(request["uri"], body) if change else body,
-                         headers=headers)
-        yield mock
+def recorded(*names: str, **kwargs):
+    """The recorded answers of the named cassettes (those of the sources above if none)."""
+    return replay(*(names or ("dblp.yaml", "doi.yaml")), **kwargs)
 
 
 @pytest.fixture
@@ -116,7 +91,7 @@ def test_a_second_sync_changes_no_file(site, cli):
     with recorded() as mock:
         code, out, _ = cli(site, "sync")
         # asked again, not answered from the cache: a daily sync must see each day's changes
-        assert len(mock.calls) == 3  # DBLP's list; the DOI's redirect and its answer
+        assert len(mock.asked) == 3  # DBLP's list; the DOI's redirect and its answer
     assert code == 0 and tree(site) == before
     assert summary(out) == ("0 new, 0 updated, 63 unchanged, 0 with hand edits kept, "
                             "45 listed twice; no file changed")
@@ -218,10 +193,9 @@ def test_an_arxiv_source_goes_through_the_shared_client(site, cli):
     (site / "data/sources.yml").write_text(
         "- kind: arxiv\n  ids: [hep-ex/0406020]\n  topic: physics\n", encoding="utf-8")
     url = "https://export.arxiv.org/api/query?id_list=hep-ex/0406020&max_results=1"
-    with responses.RequestsMock() as mock:
-        mock.get(url, body=ARXIV_FEED.read_bytes())
+    with replay(answers=[Answer(url, body=ARXIV_FEED.read_bytes())]) as mock:
         code, out, err = cli(site, "sync")
-        assert mock.calls[0].request.headers["User-Agent"].startswith("papersite/")
+        assert mock.asked[0].headers["User-Agent"].startswith("papersite/")
     assert code == 0, err
     assert summary(out) == "1 new, 0 updated, 0 unchanged, 0 with hand edits kept"
     state = yaml.safe_load((site / "data/sync-state.yml").read_text(encoding="utf-8"))
@@ -248,7 +222,7 @@ def test_a_bad_sources_file_names_each_problem_and_nothing_is_asked(site, cli):
     before = tree(site)
     with recorded() as mock:
         code, out, err = cli(site, "sync")
-        assert len(mock.calls) == 0
+        assert len(mock.asked) == 0
     assert code == 1 and out == "" and tree(site) == before
     lines = err.splitlines()
     assert lines[1:-1] == [
@@ -294,9 +268,9 @@ def test_offline_is_one_line_exit_1_and_nothing_written(site, cli, monkeypatch):
 
 
 def test_a_failure_after_some_answers_writes_nothing(site, cli):
-    with recorded() as mock:
-        mock.replace(responses.GET, "https://doi.org/10.1126/science.169.3946.635", status=503)
-        before = tree(site)
+    refusals = [Answer("https://doi.org/10.1126/science.169.3946.635", 503)] * 5  # each try
+    before = tree(site)
+    with recorded(answers=refusals):
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr("generator.importers.web.BACKOFF", 0.0)
             code, out, err = cli(site, "sync")
