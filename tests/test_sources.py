@@ -5,8 +5,12 @@ that backoff and rate limits are measured, not slept."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gzip
+import http.server
 import socket
+import threading
 
 import pytest
 import requests
@@ -157,6 +161,63 @@ def test_retries_used_up_or_a_long_retry_after_fail_with_one_line():
     with (replay(answers=[Answer(url, 429, {"Retry-After": "3600"})]),
           pytest.raises(ServiceError, match="asked to wait 3600 s; run again later")):
         client(FakeClock()).get(Service("api", 100.0), url, "application/json")
+
+
+def capped_client() -> Client:
+    return Client(cached_session(None, answer_max=1000), "curator@example.org")
+
+
+@pytest.mark.parametrize("headers, body, said", [
+    ({}, b"0" * 5000, "more than 1,000 bytes"),
+    ({"Content-Length": "70000000"}, b"0" * 10, "67 MB announced"),
+], ids=["long", "announced"])
+def test_an_answer_over_the_size_cap_fails_with_one_line(headers, body, said):
+    url = "https://api.example.org/works/huge"
+    answer = Answer(url, 200, {"Content-Type": "application/json", **headers}, body)
+    with replay(answers=[answer]), pytest.raises(ServiceError) as failed:
+        capped_client().get(Service("api", 100.0), url, "application/json")
+    assert str(failed.value) == (f"api: the answer from {url} is too large ({said}); ask for less, "
+                                 "or report it to the service (nothing was written)")
+
+
+@contextlib.contextmanager
+def gzip_server(text: bytes):
+    """A server on 127.0.0.1 that answers every GET with text, gzipped (VCR.py's replay hands
+    over bodies without unpacking them, so unpacking is tested against a real answer)."""
+    packed = gzip.compress(text)
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            for name, value in (("Content-Type", "application/json"),
+                                ("Content-Encoding", "gzip"), ("Content-Length", len(packed))):
+                self.send_header(name, str(value))
+            self.end_headers()
+            self.wfile.write(packed)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/works/1"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_small_gzip_answer_that_unpacks_past_the_size_cap_fails():
+    with gzip_server(b"0" * 200_000) as url, pytest.raises(ServiceError) as failed:
+        capped_client().get(Service("api", 100.0), url, "application/json")
+    assert "is too large (more than 1,000 bytes)" in str(failed.value)
+
+
+def test_an_answer_within_the_size_cap_is_read_whole_and_unpacked():
+    with gzip_server(b'{"ok": "' + b"0" * 900 + b'"}') as url:
+        got = capped_client().get(Service("api", 100.0), url, "application/json")
+    assert got.json() == {"ok": "0" * 900}
 
 
 def test_rate_limit_spaces_requests_to_one_service_but_not_cached_answers():

@@ -26,6 +26,7 @@ import requests_cache
 
 from .. import __version__
 from ..problems import Problem
+from .answersize import ANSWER_MAX, AnswerTooLarge, cap_answers
 from .services import CONTACT_ENV
 
 RETRIED = {429, 500, 502, 503, 504}
@@ -67,16 +68,19 @@ def contact_address(given: str | None) -> str | None:
     return address
 
 
-def cached_session(cache_dir: Path | None,
-                   ttl: datetime.timedelta = CACHE_TTL) -> requests.Session:
+def cached_session(cache_dir: Path | None, ttl: datetime.timedelta = CACHE_TTL,
+                   answer_max: int = ANSWER_MAX) -> requests.Session:
     """A session whose answers are kept in cache_dir/http.sqlite (None: kept in memory); an
-    expired answer that carried an ETag or Last-Modified is revalidated, not fetched again."""
+    expired answer that carried an ETag or Last-Modified is revalidated, not fetched again.
+    An answer over answer_max bytes fails its request (AnswerTooLarge)."""
     if cache_dir is None:
-        return requests_cache.CachedSession(backend="memory", expire_after=ttl,
-                                            match_headers=["Accept"])
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    return requests_cache.CachedSession(str(cache_dir / "http"), backend="sqlite",
-                                        expire_after=ttl, match_headers=["Accept"])
+        session = requests_cache.CachedSession(backend="memory", expire_after=ttl,
+                                               match_headers=["Accept"])
+    else:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        session = requests_cache.CachedSession(str(cache_dir / "http"), backend="sqlite",
+                                               expire_after=ttl, match_headers=["Accept"])
+    return cap_answers(session, answer_max)
 
 
 class Client:
@@ -131,6 +135,10 @@ class Client:
     def _send(self, service: Service, url: str, headers: dict) -> requests.Response:
         try:
             response = self.session.get(url, headers=headers, timeout=TIMEOUT)
+        except AnswerTooLarge as err:
+            raise ServiceError(f"{service.name}: the answer from {url} is too large ({err}); "
+                               "ask for less, or report it to the service (nothing was "
+                               "written)") from None
         except requests.Timeout:
             raise ServiceError(f"{service.name}: no answer from {url} within {TIMEOUT[1]} s; "
                                "try again later (nothing was written)") from None
