@@ -15,9 +15,13 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
-@contextlib.contextmanager
 def serve_directory(root: Path):
-    handler = functools.partial(_Quiet, directory=str(root))
+    return serve_handler(functools.partial(_Quiet, directory=str(root)))
+
+
+@contextlib.contextmanager
+def serve_handler(handler):
+    """A server on a free loopback port answering with handler; yields its address."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -10,11 +10,11 @@ import datetime
 import gzip
 import http.server
 import socket
-import threading
 
 import pytest
 import requests
 import yaml
+from httpserve import serve_handler
 from sourcetools import FIXTURES, Answer, FakeClock, before_the_stoc_version, papers, replay
 from vcr.errors import CannotOverwriteExistingCassetteException
 
@@ -198,14 +198,8 @@ def gzip_server(text: bytes):
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/works/1"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_handler(Handler) as address:
+        yield address + "/works/1"
 
 
 def test_a_small_gzip_answer_that_unpacks_past_the_size_cap_fails():
