@@ -384,14 +384,9 @@ def _facet_pages(terms: FacetTerms, settings: PlanSettings) -> list[Page]:
     for term in terms.terms if facet.name != "venues" else ():  # venues: _series_pages
         feed = feed_path(facet.name, term.slug) if facet.feeds and settings.feeds else None
         context = {"facet": facet.name, "term": term.key, "label": term.label, "feed": feed}
-        whole = {"count": len(term.paper_ids)}
-        first = f"{facet.name}/{term.slug}.md"
-        if facet.paper_order == "newest":
-            pages += paginate_newest(first, facet.term_template, "term", term.paper_ids,
-                                     settings.per_page, context, whole)
-        else:  # new papers land anywhere: numbered from the start
-            pages += paginate(first, facet.term_template, "term", term.paper_ids,
-                              settings.per_page, {**context, **whole})
+        pages += paginate_newest(f"{facet.name}/{term.slug}.md", facet.term_template, "term",
+                                 term.paper_ids, settings.per_page, context,
+                                 {"count": len(term.paper_ids)})
     return pages
 
 
