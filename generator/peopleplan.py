@@ -108,12 +108,12 @@ def year_groups(papers: list) -> list[list]:
 
 
 def person_pages(person: Person, papers: list, per_page: int, feed: str | None) -> list:
-    from .plan import paginate
+    from .plan import paginate_newest
 
     ordered = by_year(papers)
-    context = {"person": person.card(), "count": len(ordered), "feed": feed}
-    pages = paginate(person.page, "person.md.j2", "person", tuple(p.id for p in ordered),
-                     per_page, context)
+    context = {"person": person.card(), "feed": feed}
+    pages = paginate_newest(person.page, "person.md.j2", "person", tuple(p.id for p in ordered),
+                            per_page, context, {"count": len(ordered)})
     by_id = {p.id: p for p in ordered}
     return [replace(page, context={**page.context,
                                    "years": year_groups([by_id[i] for i in page.paper_ids])})

@@ -89,22 +89,61 @@ def chunks(items: tuple, size: int) -> list[tuple]:
     return [items[i : i + size] for i in range(0, len(items), size)] or [()]
 
 
+def _pages_folder(first: str) -> str:
+    return first[: -len("index.md")] if first.endswith("index.md") else first[: -len(".md")] + "/"
+
+
 def numbered_path(first: str, number: int) -> str:
     """Page 1 at the listing's own path, page n at `<listing>/page/n`."""
-    if number == 1:
-        return first
-    base = first[: -len("index.md")] if first.endswith("index.md") else first[: -len(".md")] + "/"
-    return f"{base}page/{number}.md"
+    return first if number == 1 else f"{_pages_folder(first)}page/{number}.md"
+
+
+def block_path(first: str, block: int) -> str:
+    """Block 0 (the newest papers) at the listing's own path, block k at `<listing>/page/k`."""
+    return first if block == 0 else f"{_pages_folder(first)}page/{block}.md"
 
 
 def paginate(first: str, template: str, kind: str, ids: tuple, size: int, context: dict,
              shows: str = ENTRY) -> list[Page]:
+    """Pages numbered from the start of the list: for lists whose new items land anywhere (A-Z,
+    indexes of terms)."""
     parts = chunks(ids, size)
     return [
         Page(numbered_path(first, n), template, kind,
              {**context, "number": n, "pages": len(parts), "first": first}, part, shows)
         for n, part in enumerate(parts, 1)
     ]
+
+
+def blocks(ids: tuple, size: int) -> list[tuple[int, tuple]]:
+    """A newest-first list cut into (block, ids), newest first, counted from its OLDEST end: block
+    k >= 1 holds the k-th oldest `size` ids, block 0 the newest full block and the rest (size to
+    2 * size - 1 ids, or all of fewer than 2 * size). Papers newer than all others land in block
+    0 alone, so every other block keeps its ids."""
+    full = len(ids) // size
+    if full < 2:
+        return [(0, ids)]
+    end = len(ids)
+    older = [(k, ids[end - k * size : end - (k - 1) * size]) for k in range(full - 1, 0, -1)]
+    return [(0, ids[: end - (full - 1) * size]), *older]
+
+
+def paginate_newest(first: str, template: str, kind: str, ids: tuple, size: int, context: dict,
+                    whole: dict) -> list[Page]:
+    """A newest-first listing whose older pages keep their papers and bytes as newer papers are
+    added (a stable link to each): context is on every page, whole (what depends on the whole
+    listing: counts, a list of its pages) on the first page alone. Each page links its newer
+    and older neighbours (block 0: the first page; None: none), the first page and the oldest."""
+    parts = blocks(ids, size)
+    newest_older = parts[1][0] if len(parts) > 1 else None
+    pages = [Page(first, template, kind, {**context, **whole, "first": first, "block": 0,
+                                          "newer": None, "older": newest_older}, parts[0][1])]
+    for block, part in parts[1:]:
+        links = {"newer": block + 1 if block + 1 < len(parts) else 0,
+                 "older": block - 1 or None}
+        pages.append(Page(block_path(first, block), template, kind,
+                          {**context, "first": first, "block": block, **links}, part))
+    return pages
 
 
 def topic_terms(collection, newest: list) -> FacetTerms:
@@ -322,11 +361,11 @@ def _topics(collection, topics: FacetTerms, settings: PlanSettings) -> list[Page
         for p in pages]
     for term in topics.terms:
         feed = feed_path("topics", term.slug) if settings.feeds else None
-        context = {"facet": "topics", "term": term.key, "count": len(term.paper_ids),
-                   "counts": _counts(topics, children[term.key]),
-                   "bib": topic_download(term.slug), "feed": feed}
-        pages += paginate(f"topics/{term.slug}.md", "topic.md.j2", "topic", term.paper_ids,
-                          settings.per_page, context)
+        context = {"facet": "topics", "term": term.key, "feed": feed}
+        whole = {"count": len(term.paper_ids), "counts": _counts(topics, children[term.key]),
+                 "bib": topic_download(term.slug)}
+        pages += paginate_newest(f"topics/{term.slug}.md", "topic.md.j2", "topic",
+                                 term.paper_ids, settings.per_page, context, whole)
     return pages
 
 
@@ -344,10 +383,10 @@ def _facet_pages(terms: FacetTerms, settings: PlanSettings) -> list[Page]:
         pages.append(Page(path, facet.index_template, "facet-index", context))
     for term in terms.terms if facet.name != "venues" else ():  # venues: _series_pages
         feed = feed_path(facet.name, term.slug) if facet.feeds and settings.feeds else None
-        context = {"facet": facet.name, "term": term.key, "label": term.label,
-                   "count": len(term.paper_ids), "feed": feed}
-        pages += paginate(f"{facet.name}/{term.slug}.md", facet.term_template, "term",
-                          term.paper_ids, settings.per_page, context)
+        context = {"facet": facet.name, "term": term.key, "label": term.label, "feed": feed}
+        pages += paginate_newest(f"{facet.name}/{term.slug}.md", facet.term_template, "term",
+                                 term.paper_ids, settings.per_page, context,
+                                 {"count": len(term.paper_ids)})
     return pages
 
 
@@ -367,20 +406,28 @@ def _series_pages(terms: FacetTerms, settings: PlanSettings, venues: VenueNames,
             years.setdefault(name.year or "", []).append((paper_id, name))
         order = sorted(years, key=lambda year: (year != "", year), reverse=True)  # undated last
         ids = tuple(paper_id for year in order for paper_id, _ in years[year])
-        year_at = [year for year in order for _ in years[year]]
-        starts, at = [], 0
-        for year in order:
-            starts.append([year, len(years[year]), at // settings.per_page + 1])
-            at += len(years[year])
-        titles = {year: _full_titles(years[year]) for year in order}
-        context = {"facet": "venues", "term": term.key, "label": term.label,
-                   "count": len(ids), "years": starts}
-        for n, page in enumerate(paginate(f"venues/{term.slug}.md", "venue.md.j2", "venue",
-                                          ids, settings.per_page, context)):
-            shown = year_at[n * settings.per_page : (n + 1) * settings.per_page]
-            groups = [[year, len(list(run)), titles[year]] for year, run in groupby(shown)]
-            pages.append(replace(page, context={**page.context, "groups": groups}))
+        block_of = {paper_id: block for block, part in blocks(ids, settings.per_page)
+                    for paper_id in part}
+        starts = [[year, len(years[year]), block_of[years[year][0][0]]] for year in order]
+        context = {"facet": "venues", "term": term.key, "label": term.label}
+        whole = {"count": len(ids), "years": starts}
+        names = dict(paper for year in order for paper in years[year])
+        year_of = {paper_id: year for year in order for paper_id, _ in years[year]}
+        for page in paginate_newest(f"venues/{term.slug}.md", "venue.md.j2", "venue", ids,
+                                    settings.per_page, context, whole):
+            pages.append(replace(page, context={**page.context,
+                                                "groups": _year_groups(page, year_of, names)}))
     return pages
+
+
+def _year_groups(page: Page, year_of: dict, names: dict) -> list[list]:
+    """[year, papers, full titles] of the runs of one year on a series page; the titles from
+    the papers of this page alone, so an older page keeps them as newer papers come."""
+    groups = []
+    for year, run in groupby(page.paper_ids, key=year_of.__getitem__):
+        members = [(paper_id, names[paper_id]) for paper_id in run]
+        groups.append([year, len(members), _full_titles(members)])
+    return groups
 
 
 def _full_titles(members: list) -> list[str]:

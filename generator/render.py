@@ -36,7 +36,7 @@ from .notes import render_notes
 from .order import OTHER_LETTER, initial
 from .pageurls import root_prefix, site_url
 from .pictures import Pictures
-from .plan import ENTRY, Page, numbered_path
+from .plan import ENTRY, Page, block_path, numbered_path
 from .problems import DataError, Problem
 from .searchdata import filter_text, search_fields
 from .venues import VenueNames
@@ -298,6 +298,7 @@ class Renderer:
     def _globals(self, url: Callable[[str], Markup], first: str) -> dict:
         return {
             "url": url, "page_url": lambda n: url(numbered_path(first, n)),
+            "block_url": lambda block: url(block_path(first, block)),
             "topic_title": lambda t: self.topics[t].title if t in self.topics else t,
             "children": lambda t: self.children.get(t, []),
             "paper_links": paper_links, "pager_numbers": pager_numbers, "facets": self.facets,

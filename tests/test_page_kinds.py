@@ -172,23 +172,35 @@ def paged(tmp_path_factory, shipped_site):
         yield url, shipped_site[1]
 
 
-def test_the_second_page_of_a_list_shows_the_next_papers(browser, paged):
+def test_the_older_pages_of_a_list_show_the_next_papers_counted_from_the_oldest(browser, paged):
+    """The first page shows the newest 7 to 13 papers; its Older links lead through page/F-1 ...
+    page/1, 7 papers each, the oldest last; each older page links the newest and the oldest."""
     url, collection = paged
     from generator.order import orders
 
     topic = max(collection.topics, key=lambda t: topic_count(collection, t))
     expected = [p.title for p in orders(topic_papers(collection, topic))[1]]
-    assert len(expected) > 14
+    assert len(expected) > 21
+    older = len(expected) // 7 - 1  # full blocks of 7 but the newest one, on the first page
     context, page = open_page(browser, f"{url}/topics/{topic.id}/")
     try:
         seen = []
-        for number, current in enumerate(all_pages_of(page, f"{url}/topics/{topic.id}/"), 1):
+        for number, current in enumerate(all_pages_of(page, f"{url}/topics/{topic.id}/")):
             titles = [t.rstrip("¶") for t in current.locator("article .paper-entry__title > a").all_inner_texts()]
-            assert titles == expected[(number - 1) * 7 : number * 7], number
-            if number == 2:
-                assert current.url.endswith(f"/topics/{topic.id}/page/2/")
-                assert current.locator("article nav.pager .pager__current").inner_text() == "2"
+            pager = current.locator("article nav.pager[aria-label=Pages]")
+            if number == 0:
+                assert 7 <= len(titles) < 14
+                assert pager.locator(".pager__current").inner_text() == "Newest"
+            else:
+                block = older + 1 - number
+                assert len(titles) == 7
+                assert current.url.endswith(f"/topics/{topic.id}/page/{block}/")
+                assert pager.locator("[aria-current=page]").inner_text() == f"Page {block}"
+                newest = pager.locator(".pager__first").evaluate("a => a.href")
+                assert newest == f"{url}/topics/{topic.id}/"
+                assert pager.locator("a[rel=prev]").count() == 1
             seen += titles
+        assert number == older
         assert seen == expected
     finally:
         context.close()
@@ -329,7 +341,7 @@ def page_kinds(shipped_collection, rich_collection, shipped_dir) -> list[tuple[s
         ("tag", "rich", "/tags/deep-learning/"), ("paper-full", "rich", f"/papers/{special.id}/"), ("about", "shipped", "/about/"),
         ("authors-index", "rich", "/authors/"), ("author", "rich", "/authors/grace-hopper/"),
         ("person", "rich", "/people/ada-lovelace/"), ("members", "rich", "/people/"), ("venues-index", "rich", "/venues/"),
-        ("venue", "rich", "/venues/neurips/"), ("list-page-2", "paged", f"/topics/{topic.id}/page/2/"),
+        ("venue", "rich", "/venues/neurips/"), ("list-page-1", "paged", f"/topics/{topic.id}/page/1/"),
         *((f"shipped-{facet[:-1]}", "shipped", first_term_page(shipped_dir, facet)) for facet in ("years", "tags", "authors", "venues")),
         ("map", "shipped", "/map/"), ("search", "shipped", "/search/?q=learning&topic=Computer+Vision&not-year=2023"),
     ]

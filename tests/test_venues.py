@@ -156,12 +156,16 @@ def test_a_series_page_lists_its_years_newest_first():
                              summary("new", "ICLR 2023", "2023-05"),
                              summary("newer", "ICLR 2023", "2023-05-02"),
                              summary("other", "Some Workshop", "2023-01")])
-    pages = plan_site(collection, PlanSettings(per_page=2)).by_path()
-    first, second = pages["venues/iclr.md"], pages["venues/iclr/page/2.md"]
-    assert first.kind == second.kind == "venue"
-    assert first.paper_ids == ("newer", "new") and second.paper_ids == ("old",)
-    assert first.context["years"] == [["2023", 2, 1], ["2015", 1, 2]]
-    assert [g[:2] for g in first.context["groups"]] == [["2023", 2]]
+    pages = plan_site(collection, PlanSettings(per_page=1)).by_path()
+    first, second, oldest = (pages[path] for path in ("venues/iclr.md", "venues/iclr/page/2.md",
+                                                      "venues/iclr/page/1.md"))
+    assert first.kind == second.kind == oldest.kind == "venue"
+    assert (first.paper_ids, second.paper_ids, oldest.paper_ids) == (("newer",), ("new",), ("old",))
+    # each year's page: the first page (0) or page k counted from the oldest
+    assert first.context["years"] == [["2023", 2, 0], ["2015", 1, 1]]
+    assert "years" not in second.context and "count" not in oldest.context
+    assert [g[:2] for g in first.context["groups"]] == [["2023", 1]]
+    assert [g[:2] for g in second.context["groups"]] == [["2023", 1]]
     assert pages["papers/new.md"].context["terms"]["venues"] == {"iclr": "iclr"}
 
 
