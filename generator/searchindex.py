@@ -47,6 +47,8 @@ DIGESTS = "parts-digests.json"
 BODY = b"<div data-pagefind-body"
 ADDED = re.compile(rb' data-papers-added="([^"]*)"')
 RELATED = b'<ul class="papers-related">'
+HTML = re.compile(rb"<html[^>]*>")
+HREF = re.compile(rb' href="[^"]*"')
 INDEXED = "papers"  # the folder of the site whose pages are indexed
 # pagefind/parts/1/, 2/, …: the parts after the first, which is pagefind/ itself
 PARTS_DIR = "parts"
@@ -79,25 +81,36 @@ def added_day(page: bytes) -> str | None:
 
 
 def indexed_bytes(page: bytes) -> bytes:
-    """A page without its related papers, which Pagefind leaves out (NOT_INDEXED) and which
-    change on old papers' pages when new papers come. The list is the page's last one (record
-    text comes before it, and is escaped or sanitized, so well-formed): from its start to the
-    first `</ul>` after it is inside it, and nothing it holds is indexed."""
+    """What Pagefind reads of a paper page, and more: its `<html>` tag (the language) and all
+    from the indexed element on (outside it Pagefind reads only `data-pagefind-*` attributes, and
+    none is there), without what changes on old papers' pages when new papers come and is not
+    indexed: the related papers (NOT_INDEXED; their heading is indexed, as an anchor) and where
+    links lead (an author's name links to their page once they have two papers; Pagefind keeps
+    a link's text)."""
+    start = page.find(BODY)
+    if start >= 0 and b"data-pagefind" not in page[:start]:
+        html = HTML.search(page, 0, start)
+        page = (html.group() if html else b"") + page[start:]
+    return HREF.sub(b' href=""', _without_related(page))
+
+
+def _without_related(page: bytes) -> bytes:
+    """The related papers are the page's last list (record text comes before it, escaped or
+    sanitized, so well-formed): from its start to the first `</ul>` after it is inside it."""
     start = page.rfind(RELATED)
     end = page.find(b"</ul>", start)
     return page if start < 0 or end < 0 else page[:start] + page[end + len(b"</ul>"):]
 
 
 def ranked(site_dir: Path, pages: list[str]) -> list[tuple[str, bytes]]:
-    """The pages in order of addition: by the day on them (pages without one last, as the
-    newest), then by path; each with the digest of what Pagefind reads of it."""
+    """The pages in order of addition: by the day on them, then by path; each with the digest
+    of what Pagefind reads of it. Pages without a day come first: a record without `added`
+    outside a git history (or in a shallow clone) was there before those imported with one."""
     keyed = []
     for page in pages:
         data = (site_dir / page).read_bytes()
-        day = added_day(data)
-        digest = hashlib.sha256(indexed_bytes(data)).digest()
-        keyed.append(((day is None, day or "", page), digest))
-    return [(key[2], digest) for key, digest in sorted(keyed)]
+        keyed.append(((added_day(data) or "", page), hashlib.sha256(indexed_bytes(data)).digest()))
+    return [(key[1], digest) for key, digest in sorted(keyed)]
 
 
 def split(pages: list, size: int = PART_PAGES) -> list[list]:

@@ -1,31 +1,39 @@
 """The search index cut in parts by order of addition: the papers added last fall in the last
 part, only parts whose pages changed are indexed again, and the index equals one made from
-nothing (the whole-site check is in test_incremental_site.py)."""
+nothing: on pages written here, then on a site `make site` builds."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
-from sitetools import REPO  # noqa: F401  (the repository on the path)
+import pytest
+from test_incremental_site import add_papers, edit_title, insert_after, make_project
+from test_incremental_site import assert_same_as_cold as assert_site_same_as_cold
 
-from generator.searchindex import OUTPUT, index_site, indexed_pages
+from generator.searchindex import OUTPUT, index_site, indexed_pages, paper_pages, ranked
 
 PAGE = """<!doctype html><html lang="en"><head><title>{n}</title></head><body><article>
 <div data-pagefind-body{added}><h1>Paper {n}</h1><p>words about topic {n} and {word}</p>
 <span hidden data-pagefind-filter="year">{year}</span></div>
-<h2>Related papers</h2>
+{related}</article></body></html>"""
+RELATED = """
+<h2 id="related-papers">Related papers<a class="headerlink" \
+href="#related-papers" title="Permanent link">&para;</a></h2>
 <ul class="papers-related">
-<li><a href="../p{other}/">Paper {other}</a></li>
+<li><a href="../p{other:03d}/">Paper {other}</a></li>
 </ul>
-</article></body></html>"""
+"""
 
 
-def write_page(site: Path, n: int, day: str | None, word: str = "memory", other: int = 0) -> None:
+def write_page(site: Path, n: int, day: str | None, word: str = "memory",
+               other: int | None = None) -> None:
     folder = site / "papers" / f"p{n:03d}"
     folder.mkdir(parents=True, exist_ok=True)
     added = f' data-papers-added="{day}"' if day else ""
-    page = PAGE.format(n=n, added=added, word=word, year=2000 + n % 3, other=other)
+    related = "" if other is None else RELATED.format(other=other)
+    page = PAGE.format(n=n, added=added, word=word, year=2000 + n % 3, related=related)
     (folder / "index.html").write_text(page, "utf-8")
 
 
@@ -36,7 +44,7 @@ def day_of(n: int) -> str:
 
 def write_site(site: Path, numbers) -> None:
     for n in numbers:
-        write_page(site, (n * 37) % 100, day_of(n))
+        write_page(site, (n * 37) % 100, day_of(n), other=n + 1)
 
 
 def entries(site: Path) -> dict[str, int]:
@@ -58,7 +66,8 @@ def assert_same_as_cold(site: Path, tmp: Path, size: int) -> None:
 
 def test_papers_added_last_are_indexed_again_alone(tmp_path):
     site = tmp_path / "site"
-    write_site(site, range(8))
+    write_site(site, range(7))
+    write_page(site, 999, None)  # no day: there before the papers that have one
     first = index_site(site, True, part_pages=3)
     assert (first.parts, first.indexed) == (3, (0, 1, 2))
     before = entries(site)
@@ -78,26 +87,27 @@ def test_each_change_indexes_the_parts_it_touches_and_gives_a_cold_index(tmp_pat
     write_site(site, range(9))
     index_site(site, True, part_pages=3)
     oldest = (0 * 37) % 100
-    # a related list changed on the oldest paper's page: Pagefind leaves it out, nothing to do
-    write_page(site, oldest, day_of(0), other=5)
-    assert index_site(site, True, part_pages=3).indexed == ()
-    assert_same_as_cold(site, tmp_path, 3)
+    # other related papers on the oldest paper's page: Pagefind leaves them out
+    for other in (5, 7):
+        write_page(site, oldest, day_of(0), other=other)
+        assert index_site(site, True, part_pages=3).indexed == ()
+        assert_same_as_cold(site, tmp_path, 3)
     # its words edited: its part alone
-    write_page(site, oldest, day_of(0), word="attention", other=5)
+    write_page(site, oldest, day_of(0), word="attention", other=7)
     assert index_site(site, True, part_pages=3).indexed == (0,)
     assert_same_as_cold(site, tmp_path, 3)
     # a paper of the middle part removed: the parts from it on move up
     shutil.rmtree(site / "papers" / f"p{(4 * 37) % 100:03d}")
     assert index_site(site, True, part_pages=3).indexed == (1, 2)
     assert_same_as_cold(site, tmp_path, 3)
-    # a page without a day counts as the newest: the last part
-    write_page(site, 99, None)
-    assert index_site(site, True, part_pages=3).indexed == (2,)
+    # a day's papers again
+    write_site(site, range(9, 11))
+    assert index_site(site, True, part_pages=3).indexed == (2, 3)
     assert_same_as_cold(site, tmp_path, 3)
     # another part size: every part again
     assert index_site(site, True, part_pages=4).indexed == (0, 1, 2)
     assert_same_as_cold(site, tmp_path, 4)
-    assert indexed_pages(site) == 9
+    assert indexed_pages(site) == 10
 
 
 def test_a_part_folder_gone_is_indexed_again(tmp_path):
@@ -107,3 +117,49 @@ def test_a_part_folder_gone_is_indexed_again(tmp_path):
     shutil.rmtree(site / OUTPUT / "parts" / "1")
     assert index_site(site, True, part_pages=3).indexed == (1,)
     assert_same_as_cold(site, tmp_path, 3)
+
+
+# ---- `make site` with the index in parts of 10 papers: the site's own pages ----
+
+def parts_logged(log: str) -> str:
+    return re.search(r"search index: \d+ paper pages in [\d.]+ s \((.*)\)", log).group(1)
+
+
+def folder(k: int) -> str:
+    return OUTPUT if k == 0 else f"{OUTPUT}/parts/{k}"
+
+
+def with_related(site: Path) -> set[str]:
+    """The paper pages that list related papers (the list's heading is indexed)."""
+    return {page for page in paper_pages(site, True)
+            if b'id="related-papers"' in (site / page).read_bytes()}
+
+
+@pytest.mark.slow
+def test_a_days_papers_on_a_built_site_index_the_last_parts_alone(tmp_path):
+    """60 papers in 6 parts, then 50 added later (with a later `added` day): the old papers'
+    parts are kept, though adding papers changed the related lists and author links on their
+    pages, except where a page's list came or went (its heading is indexed); a title edited redoes its part alone; each time the bytes of a cold build."""
+    project = make_project(tmp_path / "project", 110)
+    insert_after(project, "      data_dir: data\n", "      search_part_pages: 10\n")
+    work = tmp_path / "cold"
+    work.mkdir()
+    assert_site_same_as_cold(project, work)
+    site = project / "site"
+    before, listed = entries(site), with_related(site)
+    pages = {page: (site / page).read_bytes() for page in paper_pages(site, True)}
+    assert len(before) == 6
+    add_papers(project)
+    log = assert_site_same_as_cold(project, work)
+    order = [page for page, _ in ranked(site, paper_pages(site, True))]
+    # the scores of all pairs change with the words' weights: some lists come, some go
+    came_or_went = {order.index(page) // 10 for page in with_related(site) ^ listed}
+    kept = {folder(k) for k in range(6)} - {folder(k) for k in came_or_went}
+    changed = {folder(order.index(page) // 10) for page in pages
+               if (site / page).read_bytes() != pages[page]}
+    assert kept and kept <= changed  # kept though their pages changed
+    after = entries(site)
+    assert {name for name in before if after[name] == before[name]} == kept
+    assert parts_logged(log) == f"{11 - len(kept)} of 11 part(s) indexed again"
+    edit_title(project)  # paper-000000's
+    assert parts_logged(assert_site_same_as_cold(project, work)) == "1 of 11 part(s) indexed again"
