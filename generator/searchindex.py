@@ -8,7 +8,16 @@ matching word, and counts facet values by scanning the result list once per valu
 with the square of the matches within one index. At 100,000 papers a word in half of them took
 15 s to rank and 80 s with facet counts in one index; parts keep each square small.
 
-    python -m generator.searchindex SITE_DIR [--flat-urls]
+The parts are cut in the order papers were added: paper pages ranked by the day each carries
+(`data-papers-added`, the record's `added` or its file's day in the git history) and their
+path, then cut in consecutive blocks, so a day's new papers fall in the last part. The part of
+a page depends on the pages alone, never on earlier builds. `parts-digests.json` keeps, for
+each part, a digest of its pages (paths, and what Pagefind reads of each: see `indexed_bytes`)
+and of everything else the index depends on (Pagefind's version, its settings, the part size,
+this code); a part whose digest is the last index's keeps its files, the others are indexed
+again, and the result is the bytes an index made from nothing has.
+
+    python -m generator.searchindex SITE_DIR [--flat-urls] [--part-pages N]
 
 builds the index of a built site (what `mkdocs build` runs, in a process of its own)."""
 

@@ -12,7 +12,7 @@ import pytest
 from test_incremental_site import add_papers, edit_title, insert_after, make_project
 from test_incremental_site import assert_same_as_cold as assert_site_same_as_cold
 
-from generator.searchindex import OUTPUT, index_site, indexed_pages, paper_pages, ranked
+from generator.searchindex import OUTPUT, index_site, indexed_pages, paper_pages
 
 PAGE = """<!doctype html><html lang="en"><head><title>{n}</title></head><body><article>
 <div data-pagefind-body{added}><h1>Paper {n}</h1><p>words about topic {n} and {word}</p>
@@ -28,13 +28,13 @@ href="#related-papers" title="Permanent link">&para;</a></h2>
 
 
 def write_page(site: Path, n: int, day: str | None, word: str = "memory",
-               other: int | None = None) -> None:
-    folder = site / "papers" / f"p{n:03d}"
-    folder.mkdir(parents=True, exist_ok=True)
+               other: int | None = None, flat: bool = False) -> None:
+    path = site / "papers" / (f"p{n:03d}.html" if flat else f"p{n:03d}/index.html")
+    path.parent.mkdir(parents=True, exist_ok=True)
     added = f' data-papers-added="{day}"' if day else ""
     related = "" if other is None else RELATED.format(other=other)
     page = PAGE.format(n=n, added=added, word=word, year=2000 + n % 3, related=related)
-    (folder / "index.html").write_text(page, "utf-8")
+    path.write_text(page, "utf-8")
 
 
 def day_of(n: int) -> str:
@@ -42,9 +42,9 @@ def day_of(n: int) -> str:
     return f"2026-01-{1 + n // 2:02d}"
 
 
-def write_site(site: Path, numbers) -> None:
+def write_site(site: Path, numbers, flat: bool = False) -> None:
     for n in numbers:
-        write_page(site, (n * 37) % 100, day_of(n), other=n + 1)
+        write_page(site, (n * 37) % 100, day_of(n), other=n + 1, flat=flat)
 
 
 def entries(site: Path) -> dict[str, int]:
@@ -57,29 +57,40 @@ def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
-def assert_same_as_cold(site: Path, tmp: Path, size: int) -> None:
+def assert_same_as_cold(site: Path, tmp: Path, size: int, urls: bool = True) -> None:
     cold = tmp / f"cold-{len(list(tmp.glob('cold-*')))}"
     shutil.copytree(site / "papers", cold / "papers")
-    index_site(cold, True, part_pages=size)
+    index_site(cold, urls, part_pages=size)
     assert tree(site / OUTPUT) == tree(cold / OUTPUT)
 
 
-def test_papers_added_last_are_indexed_again_alone(tmp_path):
-    site = tmp_path / "site"
-    write_site(site, range(7))
-    write_page(site, 999, None)  # no day: there before the papers that have one
-    first = index_site(site, True, part_pages=3)
-    assert (first.parts, first.indexed) == (3, (0, 1, 2))
+@pytest.mark.parametrize("flat", [False, True])
+def test_papers_added_last_are_indexed_again_alone(tmp_path, flat):
+    site, urls = tmp_path / "site", not flat
+    write_site(site, range(7), flat)
+    write_page(site, 999, None, flat=flat)  # no day: there before the papers that have one
+    index_site(site, urls, part_pages=3)
     before = entries(site)
-    write_site(site, range(8, 10))  # a day's papers: the last part, and a new one
-    run = index_site(site, True, part_pages=3)
-    assert (run.parts, run.indexed) == (4, (2, 3))
+    write_site(site, range(8, 10), flat)  # a day's papers: the last part, and a new one
+    run = index_site(site, urls, part_pages=3)
     after = entries(site)
     assert after["pagefind"] == before["pagefind"]
     assert after["pagefind/parts/1"] == before["pagefind/parts/1"]
     assert after["pagefind/parts/2"] != before["pagefind/parts/2"]
+    assert (run.parts, run.indexed) == (4, (2, 3))
     assert indexed_pages(site) == 10
-    assert_same_as_cold(site, tmp_path, 3)
+    assert_same_as_cold(site, tmp_path, 3, urls)
+
+
+def test_an_index_of_one_part_keeps_it_when_a_second_part_comes(tmp_path):
+    """One part is indexed from the site itself, the parts of a bigger index each from a folder
+    of their own: the same pages give the same bytes either way."""
+    site = tmp_path / "site"
+    write_site(site, range(4))
+    assert index_site(site, True, part_pages=4).parts == 1
+    write_site(site, range(4, 6))  # added on a later day than all four
+    assert index_site(site, True, part_pages=4).indexed == (1,)
+    assert_same_as_cold(site, tmp_path, 4)
 
 
 def test_each_change_indexes_the_parts_it_touches_and_gives_a_cold_index(tmp_path):
@@ -151,6 +162,8 @@ def test_a_days_papers_on_a_built_site_index_the_last_parts_alone(tmp_path):
     assert len(before) == 6
     add_papers(project)
     log = assert_site_same_as_cold(project, work)
+    from generator.searchindex import ranked
+
     order = [page for page, _ in ranked(site, paper_pages(site, True))]
     # the scores of all pairs change with the words' weights: some lists come, some go
     came_or_went = {order.index(page) // 10 for page in with_related(site) ^ listed}
