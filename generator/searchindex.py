@@ -57,6 +57,9 @@ BODY = b"<div data-pagefind-body"
 ADDED = re.compile(rb' data-papers-added="([^"]*)"')
 RELATED = b'<ul class="papers-related">'
 HTML = re.compile(rb"<html[^>]*>")
+RELATED_HEADING = re.compile(rb'<h2 data-pagefind-ignore="all" id="[\w-]+">Related papers'
+                             rb'<a class="headerlink" href="#[\w-]+" title="Permanent link">'
+                             rb'&para;</a></h2>\s*')
 HREF = re.compile(rb' href="[^"]*"')
 INDEXED = "papers"  # the folder of the site whose pages are indexed
 # pagefind/parts/1/, 2/, …: the parts after the first, which is pagefind/ itself
@@ -93,9 +96,10 @@ def indexed_bytes(page: bytes) -> bytes:
     """What Pagefind reads of a paper page, and more: its `<html>` tag (the language) and all
     from the indexed element on (outside it Pagefind reads only `data-pagefind-*` attributes, and
     none is there), without what changes on old papers' pages when new papers come and is not
-    indexed: the related papers (NOT_INDEXED; their heading is indexed, as an anchor) and where
-    links lead (an author's name links to their page once they have two papers; Pagefind keeps
-    a link's text)."""
+    indexed: the related papers with their heading (NOT_INDEXED, and the heading ignored with
+    its anchor: a list comes or goes as new papers change every pair's score) and where links
+    lead (an author's name links to their page once they have two papers; Pagefind keeps a
+    link's text)."""
     start = page.find(BODY)
     if start >= 0 and b"data-pagefind" not in page[:start]:
         html = HTML.search(page, 0, start)
@@ -105,10 +109,17 @@ def indexed_bytes(page: bytes) -> bytes:
 
 def _without_related(page: bytes) -> bytes:
     """The related papers are the page's last list (record text comes before it, escaped or
-    sanitized, so well-formed): from its start to the first `</ul>` after it is inside it."""
+    sanitized, so well-formed): from its start to the first `</ul>` after it is inside it. Its
+    heading, right before it, goes too, with the blank line before it (a page without the list
+    has neither)."""
     start = page.rfind(RELATED)
     end = page.find(b"</ul>", start)
-    return page if start < 0 or end < 0 else page[:start] + page[end + len(b"</ul>"):]
+    if start < 0 or end < 0:
+        return page
+    heading = RELATED_HEADING.search(page, max(0, start - 400), start)
+    if heading and heading.end() == start:
+        return page[:heading.start()].rstrip() + page[end + len(b"</ul>"):]
+    return page[:start] + page[end + len(b"</ul>"):]
 
 
 def ranked(site_dir: Path, pages: list[str]) -> list[tuple[str, bytes]]:
