@@ -223,10 +223,13 @@ def _keep_part(output: Path, staging: Path, k: int) -> None:
     skip = {PARTS_DIR, PARTS_LIST, DIGESTS} if k == 0 else set()
     for path in sorted(source.rglob("*")):
         relative = path.relative_to(source)
-        if relative.parts[0] in skip or path.is_dir():
+        if relative.parts[0] in skip:
             continue
-        (target / relative).parent.mkdir(parents=True, exist_ok=True)
-        _link(path, target / relative)
+        if path.is_dir():  # empty ones too, as Pagefind leaves them
+            (target / relative).mkdir(parents=True, exist_ok=True)
+        else:
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            _link(path, target / relative)
 
 
 @dataclass(frozen=True)

@@ -53,8 +53,10 @@ def entries(site: Path) -> dict[str, int]:
             for p in (site / OUTPUT).rglob("pagefind-entry.json")}
 
 
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+def tree(root: Path) -> dict[str, bytes | None]:
+    """Every file's bytes, and every folder (None)."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() if p.is_file() else None
+            for p in root.rglob("*")}
 
 
 def assert_same_as_cold(site: Path, tmp: Path, size: int, urls: bool = True) -> None:
