@@ -6,6 +6,10 @@
 Builds a synthetic collection of N papers with `make site`'s command (the first build finds no
 previous output: a full build), then, each timed as one child process with the generator, the
 MkDocs build and the search index in it: nothing changed; 50 new papers; one title edited.
+The 50 new papers are what a daily archive adds: each has an `added` day (NEW_DAY) later than
+every other paper's (those of the others that have one are in 2025) and a publication date
+that day too, newer than every other paper's, so they are the newest in every list and come
+last in the order the search index is cut in.
 With --check, a cold `mkdocs build --strict` of a fresh copy of the same inputs follows, and
 every file of the two sites is compared byte for byte. Appends a section to the end of --out.
 """
@@ -20,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import yaml
+
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
@@ -29,8 +35,10 @@ import synthetic  # noqa: E402
 from run import Run, measure  # noqa: E402
 
 from generator.plan import GENERATED_DIRS  # noqa: E402
+from generator.recordfile import dump_record  # noqa: E402
 
 NEW_PAPERS = 50
+NEW_DAY = "2026-01-15"  # the held-back papers' `added` and date: after every synthetic paper's
 COPYRIGHT = "overrides/partials/copyright.html"
 
 
@@ -64,7 +72,9 @@ def make_project(root: Path, count: int, held: int = NEW_PAPERS) -> Path:
     (root / "held-back").mkdir()
     singles = sorted((root / "data" / "papers").glob("paper-*.yml"))
     for path in singles[len(singles) - held:]:
-        path.rename(root / "held-back" / path.name)
+        record = {**yaml.safe_load(path.read_text("utf-8")), "added": NEW_DAY, "date": NEW_DAY}
+        (root / "held-back" / path.name).write_text(dump_record(record), "utf-8")
+        path.unlink()
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     (root / "docs").mkdir()
     for page in sorted((REPO / "docs").glob("*.md")):

@@ -19,6 +19,7 @@ from mkdocs.exceptions import ConfigurationError
 from .plan import PlanSettings
 from .problems import DataError, Problem
 from .render import SiteSettings
+from .searchindex import PART_PAGES
 
 PLUGIN = "papers"
 
@@ -92,6 +93,8 @@ class PapersConfig(base.Config):
     related = RelatedCount(PLAN_DEFAULTS.related)
     # index the built paper pages with Pagefind, for the search page
     search_index = c.Type(bool, default=True)
+    # papers in one part of the search index (a part is indexed again only when its pages change)
+    search_part_pages = PositiveInt(PART_PAGES)
     # venue (or a pattern with `*`) -> the short name pages show (`ICLR`, `ICLR 2015`)
     venues = VenueNamesOption()
     # also downloads/papers-with-abstracts.bib: every paper's BibTeX with its abstract

@@ -184,7 +184,8 @@ def plan_site(collection, settings: PlanSettings, since: dict[str, str] | None =
     pages = [
         _home(collection, newest, facets, settings, since, people),
         *(Page(paper_path(p.id), "paper.md.j2", "paper",
-               {"terms": _term_links(p, facets), "authors": targets.of(p)}, (p.id,), FULL)
+               {"terms": _term_links(p, facets), "authors": targets.of(p),
+                "added": added_day(p, since)}, (p.id,), FULL)
           for p in collection.papers),
         *_a_to_z(by_letter, settings),
         *_topics(collection, facets["topics"], settings),

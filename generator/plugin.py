@@ -156,13 +156,16 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         if self.command == "serve":
             write_problems(site, self.problems)
             if self.config.search_index:
-                self.search_index.start(site, config.use_directory_urls)
+                self.search_index.start(site, config.use_directory_urls,
+                                        self.config.search_part_pages)
             return
         if self.config.search_index and self._index_kept(site):
             log.info("papers: search index: no paper page changed, the last one kept")
         elif self.config.search_index:
             try:
-                log.info(f"papers: {self.search_index.build(site, config.use_directory_urls)}")
+                built = self.search_index.build(site, config.use_directory_urls,
+                                                self.config.search_part_pages)
+                log.info(f"papers: {built}")
             except DataError as err:
                 raise PluginError("\n".join(map(str, err.problems))) from None
         if self.site_state is not None:

@@ -135,6 +135,12 @@ def template_sources(env: Environment) -> list[tuple[str, str]]:
     return [(name, env.loader.get_source(env, name)[0]) for name in names]
 
 
+def _added(page: Page) -> dict:
+    """The day a paper was added, written on its page: the search index is cut by it."""
+    day = page.context.get("added")
+    return {"added": day} if day else {}
+
+
 def _term_path(terms: dict, facet: str, term: str) -> str | None:
     slug = terms.get(facet, {}).get(FACETS_BY_NAME[facet].key(term))
     return None if slug is None else f"{facet}/{slug}.md"
@@ -364,8 +370,9 @@ class Renderer:
         return {"cite": {"reference": reference, "style": label, "ris": ris_text(data, url),
                          "head": head_tags(data, url, address),
                          "bibtex": unlisted(own["bib"])[0]},
-                "search": search_fields(context["p"], self.topic_titles, self.parents,
-                                        self.venues.terms(context["p"])),
+                "search": {**search_fields(context["p"], self.topic_titles, self.parents,
+                                           self.venues.terms(context["p"])),
+                           **_added(page)},
                 "related": [self.parts(paper_id)["entry"] for paper_id in related],
                 "picture": self._picture(context["p"])}
 

@@ -17,6 +17,7 @@ OPTIONS = {
     "data_dir": "my-data", "templates_dir": "my-templates", "cache": False, "cache_dir": "my-cache",
     "per_page": 3, "terms_per_page": 4, "cards_per_page": 5, "recent": 6, "author_pages_from": 7,
     "nav_topics": 8, "reference_style": "apa", "related": 9, "search_index": False,
+    "search_part_pages": 10,
     "venues": {"Learning Representations*": "ICLR"},
     "bibtex_abstracts": True, "citation_counts": False, "thumbnails": False,
 }
