@@ -6,8 +6,9 @@ build of its own, in a process of its own, computes them and writes the pages th
 when it wrote any, it wakes MkDocs' watcher (a file in a folder of the cache that only this
 writes), whose next build renders those pages and reloads the browser again.
 
-A newer save stops a run still going (the build it interrupts leaves the cache as the last
-complete build did, and the next one starts over). A run that fails is told in the serve log.
+A newer save stops a run still going, at once: a build killed at any moment leaves every file
+and the cache as they were or as it meant them (tests/test_interrupted_build.py), and the next
+one starts over from there. A run that fails is told in the serve log.
 
     python -m generator.deferred < pickled Settings
 
@@ -87,12 +88,10 @@ class DeferredDiscovery:
             process, self.process = self.process, None
         if process is None or process.poll() is not None:
             return
-        _signal_group(process, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            _signal_group(process, signal.SIGKILL)
-            process.wait()
+        # Not SIGTERM: Python would act on it only after the NumPy step under way, and at
+        # 100,000 papers the map's layout alone takes seconds, which the new save would wait.
+        _signal_group(process, signal.SIGKILL)
+        process.wait()
 
 
 FAILED = "papers: related papers and the map could not be brought up to date"
@@ -120,8 +119,6 @@ def main() -> int:
     from .build import generate
 
     settings = pickle.load(sys.stdin.buffer)  # from the plugin that started this process
-    # Stopped by a newer save: leave through the build's own clean-up (lock, cache, files).
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         result = generate(settings)
     except DataError as err:

@@ -7,6 +7,7 @@ import pickle
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from test_incremental import cold_build, generated
 
 from generator.build import generate
 from generator.config import load_settings
+from generator.deferred import DeferredDiscovery, trigger_dir
 
 PAPER = "galactic-scaling-end-end-reinforcement-learning"
 
@@ -107,3 +109,40 @@ def test_a_new_paper_waits_off_the_map_until_the_deferred_step(tmp_path, cli):
     assert done.returncode == 0, done.stderr
     assert related_of(docs, "a-fresh-paper")
     assert generated(docs) == cold_build(project, tmp_path, cli)
+
+
+def wait_until(condition, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not condition():
+        time.sleep(0.1)
+
+
+def test_the_background_step_reports_a_failure_and_wakes_the_watcher_only_when_it_wrote(tmp_path):
+    """What the plugin runs after a preview's build (`DeferredDiscovery`): a failing build is
+    told (file, line, what is wrong) and the search index started anyway; a stopped one tells
+    nothing; one that wrote pages writes the file MkDocs' watcher waits for."""
+    project = copy_project(tmp_path / "project")
+    settings = load_settings(project / "mkdocs.yml")
+    generate(settings)
+    told, failures = [], []
+    related = DeferredDiscovery(told.append)
+    trigger = trigger_dir(settings.cache_dir) / "related-written"
+    record = project / "data" / "papers" / f"{PAPER}.yml"
+    good = record.read_text("utf-8")
+    record.write_text(good + "notes: [Someone]\n", "utf-8")
+    related.start(settings, lambda: failures.append(True))
+    wait_until(lambda: told)
+    assert told[0].startswith("papers: related papers and the map could not be brought up to date")
+    assert f"{PAPER}.yml:{len(good.splitlines()) + 1}:1: notes: expected" in told[0], told
+    assert failures and not trigger.exists()
+    record.write_text(good, "utf-8")
+    borrow_text(project, title=False)
+    assert generate(settings, defer_discovery=True).discovery_deferred
+    related.start(settings)
+    related.stop()  # a newer save: nothing is told of the run it stops
+    assert len(told) == 1 and not trigger.exists()
+    related.start(settings)
+    wait_until(lambda: len(told) > 1)
+    related.stop()
+    assert "brought up to date" in told[1] and trigger.exists(), told
+    assert not generate(settings, defer_discovery=True).discovery_deferred
