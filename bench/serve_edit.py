@@ -28,7 +28,7 @@ STARTUP_SECONDS = 1800
 EDIT_SECONDS = 300
 RELATED_DONE = "related papers and the map brought up to date"
 BUILT = "Documentation built"
-QUIET_SECONDS = 60
+QUIET_SECONDS = 120
 
 
 def free_port() -> int:
@@ -48,7 +48,8 @@ def wait_for(url: str, seconds: float) -> None:
     raise TimeoutError(f"{url} did not answer within {seconds} s")
 
 
-def time_serve_edit(project: Path, paper_id: str, dirty: bool = True) -> str:
+def time_serve_edit(project: Path, paper_id: str, dirty: bool = True,
+                    keep_log: Path | None = None) -> str:
     from playwright.sync_api import sync_playwright
 
     port = free_port()
@@ -92,6 +93,8 @@ def time_serve_edit(project: Path, paper_id: str, dirty: bool = True) -> str:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
+        if keep_log is not None:
+            keep_log.write_text(_read(log), "utf-8")
         log.close()
 
 
@@ -123,5 +126,6 @@ if __name__ == "__main__":
     parser.add_argument("project", type=Path)
     parser.add_argument("paper_id")
     parser.add_argument("--full", action="store_true", help="a plain serve instead of --dirty")
+    parser.add_argument("--log", type=Path, help="keep the server's output in this file")
     args = parser.parse_args()
-    print(time_serve_edit(args.project, args.paper_id, dirty=not args.full))
+    print(time_serve_edit(args.project, args.paper_id, dirty=not args.full, keep_log=args.log))

@@ -182,10 +182,10 @@ def find_related(run: Run, ids: list[str]) -> tuple[Discovery, Discovery | None]
     digests = run.store.digests
     text_digests = {paper_id: digests[paper_id]["text"] for paper_id in ids}
     key = discovery_key(text_digests, count)
+    run.discovery_state = "current"
     if count == 0:
         return Discovery(key, {}, {}), None
     last = cache.get_meta("discovery") if cache is not None else None
-    run.discovery_state = "current"
     if isinstance(last, dict) and last.get("key") == key:
         return Discovery.from_payload(last), None
     if run.defer_discovery and isinstance(last, dict):
