@@ -46,7 +46,9 @@ class DeferredDiscovery:
         self.run_number = 0
         self.lock = threading.Lock()
 
-    def start(self, settings, on_failure: Callable[[], None] = lambda: None) -> None:
+    def start(self, settings, otherwise: Callable[[], None] = lambda: None) -> None:
+        """otherwise: called when the run ends without waking the watcher (it failed, or wrote
+        nothing), so that what the woken build would have started (the search index) starts."""
         self.stop()
         try:  # a session of its own, so that stopping it stops its forked helpers too
             process = subprocess.Popen(
@@ -54,16 +56,16 @@ class DeferredDiscovery:
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
         except OSError as err:
             self.report(f"{FAILED}: {err.strerror or err}")
-            on_failure()
+            otherwise()
             return
         with self.lock:
             self.process = process
             number = self.run_number
-        waiter = threading.Thread(target=self._wait, args=(process, number, settings, on_failure),
+        waiter = threading.Thread(target=self._wait, args=(process, number, settings, otherwise),
                                   name="papers-related", daemon=True)
         waiter.start()
 
-    def _wait(self, process: subprocess.Popen, number: int, settings, on_failure) -> None:
+    def _wait(self, process: subprocess.Popen, number: int, settings, otherwise) -> None:
         try:
             out, err = process.communicate(pickle.dumps(settings))
         except OSError as error:  # the process ended before reading what it is given
@@ -74,13 +76,15 @@ class DeferredDiscovery:
             self.process = None
             if process.returncode != 0:
                 self.report(f"{FAILED}: {_last_lines(err)}")
-                on_failure()
+                otherwise()
                 return
             written = json.loads(out or b"{}").get("written", 0)
-            if written:
-                self.report(f"papers: related papers and the map brought up to date "
-                            f"({written} generated files); reloading")
-                _wake_watcher(trigger_dir(settings.cache_dir))
+            if not written:
+                otherwise()
+                return
+            self.report(f"papers: related papers and the map brought up to date "
+                        f"({written} generated files); reloading")
+            _wake_watcher(trigger_dir(settings.cache_dir))
 
     def stop(self) -> None:
         with self.lock:

@@ -168,7 +168,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         if self.command == "serve":
             write_problems(site, self.problems)
             index = self._index_later(site, config.use_directory_urls)
-            if self.deferred:  # the build that follows indexes the site; this one, on failure
+            if self.deferred:  # the build it wakes indexes the site (or it does, if none)
                 self.related.start(self.settings, index)
             else:
                 index()

@@ -120,7 +120,8 @@ def wait_until(condition, seconds: float = 120) -> None:
 def test_the_background_step_reports_a_failure_and_wakes_the_watcher_only_when_it_wrote(tmp_path):
     """What the plugin runs after a preview's build (`DeferredDiscovery`): a failing build is
     told (file, line, what is wrong) and the search index started anyway; a stopped one tells
-    nothing; one that wrote pages writes the file MkDocs' watcher waits for."""
+    nothing; one that wrote pages writes the file MkDocs' watcher waits for; one that wrote
+    nothing wakes no build, and starts the search index itself."""
     project = copy_project(tmp_path / "project")
     settings = load_settings(project / "mkdocs.yml")
     generate(settings)
@@ -146,3 +147,8 @@ def test_the_background_step_reports_a_failure_and_wakes_the_watcher_only_when_i
     related.stop()
     assert "brought up to date" in told[1] and trigger.exists(), told
     assert not generate(settings, defer_discovery=True).discovery_deferred
+    trigger.unlink()
+    nothing = []
+    related.start(settings, lambda: nothing.append(True))  # a run with nothing to write
+    wait_until(lambda: nothing)
+    assert nothing and len(told) == 2 and not trigger.exists()
