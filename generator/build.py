@@ -20,15 +20,18 @@ from .plan import GENERATED_DIRS
 from .previous import Previous, outputs_digest
 from .problems import DataError, Problem, display_path, errors_of
 from .progress import NO_PROGRESS, Progress
+from .remember import STALE_DISCOVERY
 from .report import Generated, NavInfo  # noqa: F401 - what callers import from here
 from .store import PaperStore
 from .write import scan_outputs
 
 
 def generate(settings: Settings, strict: bool = False, use_cache: bool = True,
-             progress: Progress = NO_PROGRESS) -> Generated:
+             progress: Progress = NO_PROGRESS, defer_discovery: bool = False) -> Generated:
     """Raises DataError (and writes nothing under docs/) when the data has errors. Builds of one
-    project take turns (a CLI build while `make serve` runs would otherwise trip over it)."""
+    project take turns (a CLI build while `make serve` runs would otherwise trip over it).
+    defer_discovery: when texts changed, related papers and the map stay the last build's, and
+    the result says so (`discovery_deferred`): another build without it brings them up to date."""
     lock = settings.cache_file.parent / "papersite.lock"
     with project_lock(lock, settings.root), fewer_collections():
         cache, notice = None, None
@@ -38,13 +41,26 @@ def generate(settings: Settings, strict: bool = False, use_cache: bool = True,
         if notice:
             print(f"papers: {notice}", file=sys.stderr, flush=True)
         try:
-            return build(Run(settings, strict, cache, progress, PaperStore(settings.root, cache)))
+            run = Run(settings, strict, cache, progress, PaperStore(settings.root, cache),
+                      defer_discovery=defer_discovery and cache is not None)
+            return build(run)
         finally:
             if cache is not None:
                 cache.close()
 
 
 def build(run: Run) -> Generated:
+    cache = run.cache
+    stale = cache is not None and cache.get_meta(STALE_DISCOVERY) is True
+    result = _build(run, shortcuts=run.defer_discovery or not stale)
+    state = run.discovery_state
+    result.discovery_deferred = state == "stale" or (state is None and stale)
+    return result
+
+
+def _build(run: Run, shortcuts: bool) -> Generated:
+    """shortcuts: the last build's result or patched plan may be used (not when its pages were
+    planned with related papers of other texts: only a build through every stage mends them)."""
     # The generated files are listed by a forked child while the data files are looked at here:
     # in a build that changes nothing, that is most of the time of each (282,000 stats at
     # 100,000 papers).
@@ -55,7 +71,7 @@ def build(run: Run) -> Generated:
         previous = Previous(cache, ahead, last_outputs)
         inputs = scan(run)
         previous.take_digest()
-        if cache is not None and not errors_of(inputs.problems, run.strict):
+        if shortcuts and cache is not None and not errors_of(inputs.problems, run.strict):
             done = unchanged(run, inputs, previous)
             if done is not None:
                 return done

@@ -197,6 +197,8 @@ def _attached(page: Page, found: Discovery) -> Page:
         context = {**page.context, "related": list(near)}
         return replace(page, context=context, paper_ids=(own, *near))
     if kind.points:
-        points = [[round(float(v), 4) for v in found.layout[i]] for i in page.paper_ids]
-        return replace(page, context={**page.context, "points": points})
+        # Every paper has its place, but in a preview's stale map (`pipeline.stale_discovery`).
+        ids = tuple(i for i in page.paper_ids if i in found.layout)
+        points = [[round(float(v), 4) for v in found.layout[i]] for i in ids]
+        return replace(page, context={**page.context, "points": points}, paper_ids=ids)
     return page

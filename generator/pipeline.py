@@ -42,6 +42,12 @@ class Run:
     progress: Progress
     store: PaperStore
     started_ns: int = field(default_factory=time.time_ns)
+    # Under `mkdocs serve`: related papers and the map, when the texts changed, are taken from
+    # the last build for now and computed by a build of their own right after (see `deferred`).
+    defer_discovery: bool = False
+    # After find_related: whether the pages were planned with related papers and the map of
+    # other texts ("stale") or of these ("current"); None when it did not run.
+    discovery_state: str | None = None
 
 
 @dataclass
@@ -176,17 +182,30 @@ def find_related(run: Run, ids: list[str]) -> tuple[Discovery, Discovery | None]
     digests = run.store.digests
     text_digests = {paper_id: digests[paper_id]["text"] for paper_id in ids}
     key = discovery_key(text_digests, count)
+    run.discovery_state = "current"
     if count == 0:
         return Discovery(key, {}, {}), None
     last = cache.get_meta("discovery") if cache is not None else None
     if isinstance(last, dict) and last.get("key") == key:
         return Discovery.from_payload(last), None
+    if run.defer_discovery and isinstance(last, dict):
+        run.discovery_state = "stale"
+        return stale_discovery(Discovery.from_payload(last), ids), None
     before = Discovery.from_payload(last) if isinstance(last, dict) else None
     terms = {i: Terms(*row) for i, row in cache.terms().items()} if cache is not None else {}
     run.progress.stage(f"finding related papers among {len(ids)}")
     keep = None if cache is None else lambda fresh: keep_terms(cache, fresh)
     found, _ = discover(text_digests, count, run.store.texts, terms, before, keep)
     return found, found
+
+
+def stale_discovery(last: Discovery, ids: list[str]) -> Discovery:
+    """The last build's related papers and map, of the papers there still are: a new paper has
+    none yet, and is left off the map until they are computed."""
+    present = set(ids)
+    related = {i: tuple(o for o in last.related.get(i, ()) if o in present) for i in ids}
+    layout = {i: point for i, point in last.layout.items() if i in present}
+    return Discovery(last.key, related, layout)
 
 
 def keep_terms(cache: BuildCache, fresh: dict[str, Terms]) -> None:

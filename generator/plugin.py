@@ -21,6 +21,7 @@ from mkdocs.plugins import BasePlugin
 from .banner import with_loader, write_problems
 from .build import NavInfo, generate
 from .config import PapersConfig, settings_from
+from .deferred import DeferredDiscovery, trigger_dir
 from .facets import FACET_NAMES
 from .plan import MAIN_FEED
 from .problems import ERROR, NOTE, WARNING, DataError, Problem, headline, summarize_notes
@@ -44,6 +45,9 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.problems: list[Problem] = []
         self.dirty = DirtyBuilds()
         self.search_index = SearchIndexer()
+        self.related = DeferredDiscovery(_print_to_log)
+        self.settings = None
+        self.deferred = False  # this build left related papers and the map as they were
         self.notes_seen: set[str] = set()
         self.dirty_build = False
         self.cache_dir: Path | None = None
@@ -60,6 +64,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
     def on_config(self, config):
         serving = self.command == "serve"
         self.search_index.stop()  # an index of the last build, still being written, would be stale
+        self.related.stop()  # this build starts over from the data as saved now
+        self.deferred = False
         _add_theme_templates(config)
         try:
             # MkDocs' resolved config, so INHERIT, !ENV and command-line overrides all count.
@@ -69,9 +75,11 @@ class PapersPlugin(BasePlugin[PapersConfig]):
             if not serving:  # serve builds into a folder of its own, outside the project
                 check_site_dir(Path(config.site_dir), settings.root)
             self._watch(config, settings)
-            self.cache_dir = settings.cache_dir
+            self.cache_dir, self.settings = settings.cache_dir, settings
+            # A saved edit shows first; related papers and the map follow (on_post_build).
             result = generate(settings, strict=bool(config.strict) and not serving,
-                              use_cache=settings.use_cache, progress=ConsoleProgress())
+                              use_cache=settings.use_cache, progress=ConsoleProgress(),
+                              defer_discovery=serving)
         except (DataError, OSError) as err:
             problems = err.problems if isinstance(err, DataError) else [_os_problem(err)]
             if not serving or self.last_good is None:
@@ -108,11 +116,15 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         config.extra["papers_feed"] = MAIN_FEED if feeds else None
         self.dirty.after_generate(config, result)
         self.last_good = result.nav
+        self.deferred = result.discovery_deferred
         return config
 
     def _watch(self, config, settings) -> None:
-        """`mkdocs serve` rebuilds when the data or a custom template changes."""
-        for folder in (settings.data_dir, settings.templates_dir):
+        """`mkdocs serve` rebuilds when the data or a custom template changes, and when related
+        papers and the map were brought up to date after a build (see `deferred`)."""
+        if self.command == "serve" and settings.use_cache:
+            trigger_dir(settings.cache_dir).mkdir(parents=True, exist_ok=True)
+        for folder in (settings.data_dir, settings.templates_dir, trigger_dir(settings.cache_dir)):
             if folder.is_dir() and str(folder) not in config.watch:
                 config.watch.append(str(folder))
 
@@ -155,9 +167,11 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         site = Path(config.site_dir)
         if self.command == "serve":
             write_problems(site, self.problems)
-            if self.config.search_index:
-                self.search_index.start(site, config.use_directory_urls,
-                                        self.config.search_part_pages)
+            index = self._index_later(site, config.use_directory_urls)
+            if self.deferred:  # the build it wakes indexes the site (or it does, if none)
+                self.related.start(self.settings, index)
+            else:
+                index()
             return
         if self.config.search_index and self._index_kept(site):
             log.info("papers: search index: no paper page changed, the last one kept")
@@ -171,6 +185,13 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         if self.site_state is not None:
             self.site_state.finish(self.files)
 
+    def _index_later(self, site: Path, directory_urls: bool):
+        def index() -> None:
+            if self.config.search_index:
+                self.search_index.start(site, directory_urls, self.config.search_part_pages)
+
+        return index
+
     def _index_kept(self, site: Path) -> bool:
         entry = site / INDEX_OUTPUT / "pagefind-entry.json"
         state = self.site_state
@@ -178,7 +199,12 @@ class PapersPlugin(BasePlugin[PapersConfig]):
 
     def on_shutdown(self) -> None:
         self.search_index.stop()
+        self.related.stop()
         logging.getLogger("mkdocs.commands.build").removeFilter(_drop_dirty_warning)
+
+
+def _print_to_log(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 def _os_problem(err: OSError) -> Problem:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from .pipeline import Due, Inputs, Run
     from .rendering import Rendered
 
+STALE_DISCOVERY = "discovery_stale"
 RACY_NS = 2_000_000_000  # a file changed this close to a build may change again unseen
 
 
@@ -98,6 +99,10 @@ def _remember_meta(run: Run, inputs: Inputs, due: Due) -> None:
     cache.set_meta("history", inputs.history)
     if due.discovery is not None:
         cache.set_meta("discovery", due.discovery.payload())
+    if run.discovery_state is not None:
+        # Pages planned with the related papers of other texts: until a build computes them,
+        # no build may take the shortcuts that trust the last one (see `build.build`).
+        cache.set_meta(STALE_DISCOVERY, run.discovery_state == "stale")
     if due.pdf_refs is not None:
         cache.set_meta("local_pdfs", due.pdf_refs)
     cache.drop_orphans()

@@ -32,6 +32,7 @@ class Generated:
     report: WriteReport
     nav: NavInfo
     notes: list[str] = field(default_factory=list)
+    discovery_deferred: bool = False  # related papers and the map left as they were (see generate)
 
 
 HINTS = {"years": "no paper has a `date`", "tags": "no paper has `tags`",

@@ -288,3 +288,47 @@ def test_make_serve_shows_the_banner_on_every_page_while_the_error_lasts(tmp_pat
     assert "mkdocs serve --livereload --dirty" in output  # the Makefile's own command ran
     assert "A 'dirty' build is being performed" not in output
     assert output.count("so no feed lists them") == 1, output  # the note, once
+
+
+# Each load of the page, kept in the tab's session storage, which outlives live reloads.
+RECORD_LOADS = """
+addEventListener("DOMContentLoaded", () => {
+  const loads = JSON.parse(sessionStorage.getItem("loads") || "[]");
+  const related = [...document.querySelectorAll(".papers-related a")].map(a => a.pathname);
+  loads.push({title: document.querySelector("article h1")?.innerText || "", related});
+  sessionStorage.setItem("loads", JSON.stringify(loads));
+});
+"""
+
+
+def test_a_saved_edit_shows_before_related_papers_then_the_page_reloads_with_them(tmp_path, browser, cli, monkeypatch):
+    """`make serve`: the edited title shows while the related papers are still the last build's;
+    a moment later the page reloads by itself with the related papers of the new text, and the
+    generated files are then those of a cold build."""
+    from test_deferred_discovery import borrow_text
+    from test_incremental import cold_build, generated
+
+    project = copy_project(tmp_path / "project")
+    log = tmp_path / "serve.log"
+    with mkdocs_serve(project, "--dirty", log=log) as (url, _):
+        page = browser.new_page()
+        page.add_init_script(RECORD_LOADS)
+        try:
+            page.goto(f"{url}/papers/{PAPER}/")
+            donor = borrow_text(project, title=True)  # the donor becomes the nearest paper
+            nearest = f"/papers/{donor}/"
+            page.wait_for_function(
+                "nearest => JSON.parse(sessionStorage.getItem('loads') || '[]')"
+                ".some(load => load.related[0] === nearest)", arg=nearest, timeout=RELOAD_SECONDS * 1000)
+            loads = page.evaluate("JSON.parse(sessionStorage.getItem('loads'))")
+        finally:
+            page.close()
+        output = log.read_text("utf-8")
+    before = loads[0]
+    assert before["title"].startswith("Galactic: Scaling") and nearest not in before["related"]
+    edited = [load for load in loads if load["title"].startswith("Borrowed: ")]
+    assert edited and edited[0]["related"] == before["related"], loads  # the edit first, alone
+    assert edited[-1]["related"][0] == nearest, loads  # then, reloaded, its related papers
+    assert "related papers and the map brought up to date" in output
+    monkeypatch.setenv("SITE_URL", f"{url}/")  # what `mkdocs serve` builds with
+    assert generated(project / "docs") == cold_build(project, tmp_path, cli)
