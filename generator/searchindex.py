@@ -187,7 +187,10 @@ def _link(source: Path, target: Path) -> None:
 def _index_part(site_dir: Path, pages: list[str], output: Path, pattern: str,
                 scripts: bool) -> None:
     """One part: its pages linked (or copied) into a folder of their own, which
-    Pagefind reads as the site.
+    Pagefind reads as the site. Pagefind numbers pages in the order it finds them on disk,
+    and that order follows the order files were made in on some file systems (tmpfs): made
+    afresh in ranked order, the folder gives an incremental build and a cold one the same
+    order, where the site's own folders would not.
     scripts: keep Pagefind's scripts and styles (the first part's, which the search page loads)."""
     with tempfile.TemporaryDirectory(prefix="papers-search-") as tmp:
         for page in pages:
@@ -266,9 +269,7 @@ def index_site(site_dir: Path, directory_urls: bool, part_pages: int = PART_PAGE
         staging.mkdir()
         for k in kept:
             _keep_part(output, staging, k)
-        if len(parts) == 1 and redo:
-            _pagefind(site_dir, staging, pattern)
-        elif redo:
+        if redo:  # one part too goes through a folder of its own (see _index_part)
             def index_part(k: int) -> None:
                 pages = [page for page, _ in parts[k]]
                 _index_part(site_dir, pages, _part_folder(staging, k), pattern, k == 0)

@@ -4,8 +4,10 @@ nothing: on pages written here, then on a site `make site` builds."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -173,3 +175,20 @@ def test_a_days_papers_on_a_built_site_index_the_last_parts_alone(tmp_path):
     assert len(changed) > 10
     edit_title(project)  # paper-000000's
     assert parts_logged(assert_site_same_as_cold(project, work)) == "1 of 11 part(s) indexed again"
+
+
+SHM = Path("/dev/shm")
+
+
+@pytest.mark.skipif(not (SHM.is_dir() and os.access(SHM, os.W_OK)), reason="no /dev/shm")
+@pytest.mark.parametrize("size", [1000, 4], ids=["one-part", "parts"])
+def test_pages_made_in_another_order_give_the_same_index(size):
+    """Pagefind numbers pages in the order it finds them; on tmpfs that is the order the files
+    were made in, as when an incremental build adds a day's pages after the others."""
+    with tempfile.TemporaryDirectory(dir=SHM) as tmp:
+        first, second = Path(tmp) / "first", Path(tmp) / "second"
+        write_site(first, range(9))
+        write_site(second, reversed(range(9)))
+        for site in (first, second):
+            index_site(site, True, part_pages=size)
+        assert tree(first / OUTPUT) == tree(second / OUTPUT)
