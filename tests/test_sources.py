@@ -327,6 +327,27 @@ def test_merge_needs_a_published_version_and_folds_each_preprint_once():
     assert merge_versions([entry(1, arxiv="2401.00001", date="2024"), old])[1] == []
 
 
+def test_a_preprint_folds_into_the_published_version_that_names_its_arxiv_id():
+    from generator.importers.common import Candidate
+    from generator.importers.merge import merge_versions
+
+    bare = Candidate({"title": "A paper", "arxiv": "2401.00001v2", "abstract": "From arXiv.",
+                      "citekey": "pre", "venue": "arXiv"}, "orcid", 1)
+    linked = Candidate({"title": "A Paper, Revised", "arxiv": "2401.00001",
+                        "doi": "10.1145/1", "venue": "STOC", "citekey": "pub"}, "s2", 7)
+    for order in ([bare, linked], [linked, bare]):
+        kept, merges = merge_versions(order)
+        assert [(c.file, c.line) for c in kept] == [("s2", 7)] and len(merges) == 1
+        assert kept[0].record == {"title": "A Paper, Revised", "arxiv": "2401.00001",
+                                  "doi": "10.1145/1", "venue": "STOC", "citekey": "pub",
+                                  "abstract": "From arXiv."}
+        assert merges[0].line(True) == (
+            "would merge orcid:1 (arXiv 2401.00001v2) into s2:7: one record citing the "
+            "published version")
+    other = Candidate({"title": "A paper", "arxiv": "2402.00002"}, "orcid", 2)
+    assert merge_versions([other, linked])[1] == []  # another preprint of the same title
+
+
 def test_a_contact_that_is_no_address_is_refused_before_any_request(project, cli):
     root = project()
     code, out, err = cli(root, "import", "doi", DOI, "--mailto", "me\r\nX-Evil: 1")

@@ -41,25 +41,51 @@ def is_published(record: dict) -> bool:
 
 
 def merge_versions(candidates: list[Candidate]) -> tuple[list[Candidate], list[Merge]]:
-    """The candidates with each preprint folded into the published version of the same title
-    (the first one listed, when there are several); merges in the order they were found."""
+    """The candidates with each preprint folded into its published version: the one that
+    already carries its arXiv id (a service that links the two, such as Semantic Scholar),
+    else the first one listed of the same title; merges in the order they were found."""
     published: dict[str, int] = {}
+    carriers: dict[str, int] = {}
     for n, candidate in enumerate(candidates):
-        key = title_key(candidate.record.get("title", ""))
-        if key and is_published(candidate.record):
+        record = candidate.record
+        key = title_key(record.get("title", ""))
+        if key and is_published(record):
             published.setdefault(key, n)
+        elif record.get("arxiv") and _venue_doi(record):
+            carriers.setdefault(_arxiv_key(str(record["arxiv"])), n)
     kept, merges = list(candidates), []
     for n, candidate in enumerate(candidates):
-        target = published.get(title_key(candidate.record.get("title", "")))
-        if target is None or not is_preprint(candidate.record) or kept[target].record.get("arxiv"):
+        if not is_preprint(candidate.record):
             continue
-        if not _near(candidate.record, kept[target].record):
+        target = _target(candidate.record, kept, published, carriers)
+        if target is None:
             continue
-        merged = {**kept[target].record, "arxiv": candidate.record["arxiv"]}
+        published_record = kept[target].record
+        merged = {**_uncited(candidate.record), **published_record,
+                  "arxiv": published_record.get("arxiv") or candidate.record["arxiv"]}
         merges.append(Merge(candidate, kept[target]))
         kept[target] = replace(kept[target], record=merged)
         kept[n] = None
     return [c for c in kept if c is not None], merges
+
+
+def _target(preprint: dict, kept: list, published: dict[str, int],
+            carriers: dict[str, int]) -> int | None:
+    """Where a preprint goes: the published version that names its arXiv id, or else one of
+    the same title, near in time, that names no preprint yet."""
+    target = carriers.get(_arxiv_key(str(preprint["arxiv"])))
+    if target is not None:
+        return target
+    target = published.get(title_key(preprint.get("title", "")))
+    if target is None or kept[target].record.get("arxiv"):
+        return None
+    return target if _near(preprint, kept[target].record) else None
+
+
+def _uncited(preprint: dict) -> dict:
+    """What a preprint's entry brings that its published version's may lack (its abstract, a
+    link to its PDF), without what the record cites or the preprint's own citation key."""
+    return {k: v for k, v in preprint.items() if k not in CITED and k != "citekey"}
 
 
 def _near(preprint: dict, published: dict) -> bool:
