@@ -26,6 +26,7 @@ from .facets import FACET_NAMES
 from .plan import MAIN_FEED
 from .problems import ERROR, NOTE, WARNING, DataError, Problem, headline, summarize_notes
 from .progress import ConsoleProgress
+from .rawhtml import Stash
 from .searchindex import INDEXED, SearchIndexer
 from .searchindex import OUTPUT as INDEX_OUTPUT
 from .serve import DirtyBuilds
@@ -53,6 +54,7 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         self.cache_dir: Path | None = None
         self.site_state: SiteState | None = None
         self.files = None
+        self.stashes: dict[str, Stash] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -155,6 +157,17 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         if self.site_state is not None:
             self.site_state.page_built(page)
         return context
+
+    def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+        stash = self.stashes[page.file.src_uri] = Stash()
+        return stash.take(markdown)
+
+    def on_page_content(self, html: str, *, page, config, files) -> str:
+        stash = self.stashes.pop(page.file.src_uri, None)
+        if stash is None:
+            return html
+        page.present_anchor_ids |= stash.anchor_ids()
+        return stash.restore(html)
 
     def on_post_page(self, output: str, *, page, config) -> str:
         """While serving, every page loads the banner of the last build's problems."""
