@@ -25,7 +25,8 @@ TRICKY = {
     "indented": '    <div>code</div>\n\n<div>real</div>\n',
     "list then block": '- item\n\n<div>block</div>\n\n1. one\n',
     "last block": 'Intro.\n\n<div class="end">\n<p>last</p>\n</div>\n',
-    "leading blank lines": '\n\n\n<h1 class="t">T</h1>\n\n<a name="n1"></a>\n\n<p id="p&amp;1">x</p>',
+    "leading blank lines": ('\n\n\n<h1 class="t">T</h1>\n\n<a name="n1"></a>\n\n'
+                            '<p id="p&amp;1">x</p>'),
     "crlf": '<div>\r\none\r\n</div>\r\n\r\n<p>two</p>\r\n',
     "whitespace blank line": '<div>a</div>\n   \n<div>b</div>\n\t\n<p>c</p>\n',
     "stash look-alike": 'papersrawhtmlblock000000x\n\n<div>z</div>\n',
