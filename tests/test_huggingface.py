@@ -246,3 +246,47 @@ def test_a_sync_source_with_a_wrong_day_is_refused_before_anything_is_asked(proj
     assert code != 0 and papers(root) == []
     assert ("data/sources.yml:5:3: days: 'yesterday' is not a day of Hugging Face's daily "
             "papers") in out + err
+
+
+def test_the_next_days_sync_adds_that_days_papers_and_leaves_the_others(project, cli,
+                                                                        monkeypatch):
+    root = project()
+    (root / "data" / "sources.yml").write_text(DAILY, encoding="utf-8")
+    wall_clock(monkeypatch, datetime.datetime(2024, 10, 25, 18, 0, tzinfo=datetime.UTC))
+    with replay(OCTOBER):
+        cli(root, "sync")
+    october = {p: (root / "data" / "papers" / p).read_bytes() for p in papers(root)}
+    wall_clock(monkeypatch, datetime.datetime(2026, 8, 20, 9, 0, tzinfo=datetime.UTC))
+    with replay(AUGUST) as mock:
+        code, out, err = cli(root, "sync")
+        assert [c.url for c in mock.asked] == [f"{API}?date=2026-08-20"]
+    assert code == 0, err
+    assert summary(out).startswith("15 new, 0 updated, 0 unchanged")
+    assert len(papers(root)) == 44
+    assert all((root / "data" / "papers" / p).read_bytes() == text for p, text in october.items())
+
+
+def test_import_today_asks_for_the_day_in_utc(project, cli, monkeypatch):
+    root = project()
+    # 22:30 on the 19th in Buenos Aires is the 20th in UTC
+    buenos_aires = datetime.timezone(datetime.timedelta(hours=-3))
+    wall_clock(monkeypatch, datetime.datetime(2026, 8, 19, 22, 30, tzinfo=buenos_aires))
+    with replay(AUGUST) as mock:
+        code, out, err = cli(root, "import", "huggingface", "today", "2026-08-20")
+        assert [c.url for c in mock.asked] == [f"{API}?date=2026-08-20"]  # the same day once
+    assert code == 0, err
+    assert summary(out).startswith("15 created")
+
+
+def test_update_fills_in_what_a_record_of_the_paper_lacks(project, cli):
+    root = project({"mine.yml": "title: Can Knowledge Editing Really Correct Hallucinations?\n"
+                                "arxiv: 2410.16251\ntopics: [vision]\n"})
+    with replay(OCTOBER):
+        code, out, err = cli(root, "import", "huggingface", "2024-10-25", "--update")
+    assert code == 0, err
+    assert summary(out).startswith("28 created, 1 updated, 0 already present")
+    paper = recorded(OCTOBER)[1]["paper"]
+    got = record(root, "mine.yml")
+    assert got["authors"] == [a["name"] for a in paper["authors"]]
+    assert got["abstract"] == paper["summary"].strip() and got["date"] == paper["publishedAt"][:10]
+    assert got["topics"] == ["vision"] and got["title"] == paper["title"]
