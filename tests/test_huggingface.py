@@ -9,7 +9,7 @@ from pathlib import Path
 
 import requests
 import yaml
-from sourcetools import FIXTURES, papers, replay
+from sourcetools import FIXTURES, Answer, papers, replay
 from test_sources_services import clock  # noqa: F401 (autouse: waits measured, not slept)
 
 from generator.importers.web import Client
@@ -174,6 +174,23 @@ def test_days_are_checked_before_anything_is_asked_and_a_collection_is_refused(p
     assert ("command line: 'https://huggingface.co/collections/meta-llama/llama-32-66f448ff': "
             "a Hugging Face collection is not supported; only the daily papers of a day "
             "(2024-10-25, or `today`)") in lines
+
+
+def test_a_day_refused_or_answered_with_no_list_is_reported_and_other_days_import(project, cli):
+    # statuses and bodies the test states (no recording of such answers was found)
+    refused = Answer(f"{API}?date=2024-10-26", 404)
+    no_list = Answer(f"{API}?date=2024-10-27", 200, {"Content-Type": "application/json"},
+                     b'{"error":"Invalid date"}')
+    root = project()
+    with replay(OCTOBER, answers=[refused, no_list]):
+        code, out, _ = cli(root, "import", "huggingface", "2024-10-26", "2024-10-27",
+                           "2024-10-25")
+    assert code == 1 and len(papers(root)) == 29
+    lines = out.splitlines()
+    assert ("Hugging Face: daily papers of 2024-10-26: not imported: not found "
+            "(HTTP 404)") in lines
+    assert ("huggingface.co/papers/date/2024-10-27: not imported: the answer is not a list of "
+            "daily papers") in lines
 
 
 def test_offline_is_one_line_exit_1_and_nothing_written(project, cli, monkeypatch):

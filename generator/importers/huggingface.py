@@ -93,14 +93,14 @@ def _resolved(day: str, client: Client) -> str:
 
 
 def fetch_day(day: str, client: Client) -> tuple[list[Candidate], list[Problem]]:
-    what = f"Hugging Face daily papers of {day}"
+    what = f"daily papers of {day}"
     answer = read_json(client.get(HF, f"{API}?date={day}", "application/json"), HF, what)
     if isinstance(answer, Problem):
         return [], [answer]
     display = f"huggingface.co/papers/date/{day}"
     if not isinstance(answer.get("items"), list):
-        return [], [Problem(display, 0, 0, "", "not imported: expected a list of daily papers, "
-                            f"got {_kind(answer)}")]
+        why = "not imported: the answer is not a list of daily papers"
+        return [], [Problem(display, 0, 0, "", why)]
     items, problems = [], []
     for n, entry in enumerate(answer["items"], 1):
         paper = mapping(mapping(entry).get("paper"))
@@ -186,10 +186,6 @@ def _links(paper: dict) -> dict:
 
 def _plain(value) -> bool:
     return isinstance(value, str) and 0 < len(value) <= 40 and value.isprintable()
-
-
-def _kind(value) -> str:
-    return "a mapping" if isinstance(value, dict) else type(value).__name__
 
 
 def _shown(value) -> str:
