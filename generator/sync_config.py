@@ -86,6 +86,8 @@ def _kind(item: dict, refuse) -> str | None:
 
 def _values(item: dict, kind: str, refuse) -> tuple[str, ...]:
     spec = KINDS[kind]
+    if spec.param not in item and spec.default:
+        return spec.default
     if spec.param not in item:
         refuse(None, f"{spec.param}: missing; a {kind} source needs {spec.what}")
         return ()

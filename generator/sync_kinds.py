@@ -23,6 +23,7 @@ class Kind:
     what: str
     fetch: Fetch
     parse: Parse | None = None  # None: values are handed to fetch as written
+    default: tuple[str, ...] = ()  # the values of a source without the key; (): it is required
 
 
 def _service(fmt: str) -> Fetch:
@@ -58,6 +59,12 @@ def _parse_orcids(values: list[str]):
     return orcid_ids(values)
 
 
+def _parse_days(values: list[str]):
+    from .importers.huggingface import daily_days
+
+    return daily_days(values)
+
+
 def _fetch_arxiv(ids: list[str], client, log) -> Found:
     from .importers.arxiv import ARXIV_API, fetch_entries
 
@@ -78,4 +85,6 @@ KINDS: dict[str, Kind] = {
     "openalex": Kind("ids", "OpenAlex author:A… or work ids", _service("openalex")),
     "zotero": Kind("library", "Zotero libraries (users/ID, groups/ID, …/collections/KEY)",
                    _service("zotero")),
+    "huggingface": Kind("days", "days of Hugging Face's daily papers (2024-10-25 or today)",
+                        _service("huggingface"), _parse_days, default=("today",)),
 }

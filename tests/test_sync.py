@@ -226,7 +226,7 @@ def test_a_bad_sources_file_names_each_problem_and_nothing_is_asked(site, cli):
     assert code == 1 and out == "" and tree(site) == before
     lines = err.splitlines()
     assert lines[1:-1] == [
-        "data/sources.yml:1:3: kind: expected one of arxiv, dblp, doi, openalex, "
+        "data/sources.yml:1:3: kind: expected one of arxiv, dblp, doi, huggingface, openalex, "
         "orcid, semantic-scholar, zotero, got 'google-scholar'",
         "data/sources.yml:5:3: person: 'Nutan Limaye' is not a DBLP pid (such as 11/1649) or "
         "profile URL (https://dblp.org/pid/11/1649.html)",
@@ -234,8 +234,8 @@ def test_a_bad_sources_file_names_each_problem_and_nothing_is_asked(site, cli):
         "data/sources.yml:7:3: tag: unknown key for a dblp source; expected one of person, "
         "kind, topic, tags, name",
         "data/sources.yml:8:3: dois: missing; a doi source needs DOIs or doi.org URLs",
-        "data/sources.yml:10:3: kind: missing; expected one of arxiv, dblp, doi, openalex, orcid, "
-        "semantic-scholar, zotero",
+        "data/sources.yml:10:3: kind: missing; expected one of arxiv, dblp, doi, huggingface, "
+        "openalex, orcid, semantic-scholar, zotero",
         "data/sources.yml:11:3: topic: expected a topic id, got ['physics']",
     ]
     assert lines[-1] == "7 problem(s) found; nothing was written."

@@ -26,11 +26,13 @@ SERVICES = {
                        "(W2741809807, a DOI); key from $OPENALEX_API_KEY"),
     "zotero": ("LIBRARY", "a Zotero library (users/ID or groups/ID) or one of its collections "
                           "(users/ID/collections/KEY); key from $ZOTERO_API_KEY if private"),
+    "huggingface": ("DAY", "Hugging Face Papers: the daily papers of a day (2024-10-25, its "
+                           "huggingface.co/papers/date/ URL, or today in UTC)"),
 }
 # the module of each service, with its fetch(sources, client, log) -> (candidates, problems)
 MODULES = {"doi": "doi", "dblp": "dblp", "orcid": "orcid",
            "semantic-scholar": "semanticscholar", "openalex": "openalex",
-           "zotero": "zotero"}
+           "zotero": "zotero", "huggingface": "huggingface"}
 
 
 def import_arguments(fmt: argparse.ArgumentParser, metavar: str) -> argparse.ArgumentParser:
