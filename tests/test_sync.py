@@ -226,16 +226,16 @@ def test_a_bad_sources_file_names_each_problem_and_nothing_is_asked(site, cli):
     assert code == 1 and out == "" and tree(site) == before
     lines = err.splitlines()
     assert lines[1:-1] == [
-        "data/sources.yml:1:3: kind: expected one of arxiv, dblp, doi, openalex, "
-        "orcid, semantic-scholar, zotero, got 'google-scholar'",
+        "data/sources.yml:1:3: kind: expected one of arxiv, dblp, dblp-venue, doi, openalex, "
+        "orcid, semantic-scholar, semantic-scholar-search, zotero, got 'google-scholar'",
         "data/sources.yml:5:3: person: 'Nutan Limaye' is not a DBLP pid (such as 11/1649) or "
         "profile URL (https://dblp.org/pid/11/1649.html)",
         "data/sources.yml:6:3: topic: unknown topic 'biology'; known topics: complexity, physics",
         "data/sources.yml:7:3: tag: unknown key for a dblp source; expected one of person, "
         "kind, topic, tags, name",
         "data/sources.yml:8:3: dois: missing; a doi source needs DOIs or doi.org URLs",
-        "data/sources.yml:10:3: kind: missing; expected one of arxiv, dblp, doi, openalex, orcid, "
-        "semantic-scholar, zotero",
+        "data/sources.yml:10:3: kind: missing; expected one of arxiv, dblp, dblp-venue, doi, "
+        "openalex, orcid, semantic-scholar, semantic-scholar-search, zotero",
         "data/sources.yml:11:3: topic: expected a topic id, got ['physics']",
     ]
     assert lines[-1] == "7 problem(s) found; nothing was written."
@@ -424,7 +424,8 @@ def test_every_service_import_can_be_a_sync_source():
     from generator.importers.services import SERVICES
     from generator.sync_kinds import KINDS
 
-    assert set(SERVICES) | {"arxiv"} == set(KINDS)
+    # and two kinds of one import's other forms: a DBLP volume, a Semantic Scholar search
+    assert set(SERVICES) | {"arxiv", "dblp-venue", "semantic-scholar-search"} == set(KINDS)
 
 
 SERVICE_SOURCES = """\
