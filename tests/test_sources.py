@@ -350,6 +350,36 @@ def test_a_preprint_folds_into_the_published_version_that_names_its_arxiv_id():
     assert merge_versions([other, linked])[1] == []  # another preprint of the same title
 
 
+def test_two_listings_of_a_published_version_one_with_its_arxiv_id_become_one_record():
+    from generator.importers.common import Candidate
+    from generator.importers.merge import merge_versions
+
+    linked = Candidate({"title": "Gap Edit Distance", "arxiv": "1910.00901",
+                        "doi": "10.1109/FOCS.2019.00070", "venue": "FOCS (IEEE)",
+                        "type": "article", "bib": {"journal": "FOCS (IEEE)"},
+                        "abstract": "From S2.", "date": "2019-10-02"}, "s2", 3)
+    listed = Candidate({"title": "Gap Edit Distance.", "doi": "10.1109/focs.2019.00070",
+                        "venue": "FOCS", "type": "inproceedings", "citekey": "DBLP:g",
+                        "bib": {"booktitle": "FOCS", "pages": "1101-1120"}, "date": "2019"},
+                       "dblp", 9)
+    other = Candidate({"title": "Another", "doi": "10.1109/FOCS.2019.00071"}, "dblp", 10)
+    kept, merges = merge_versions([listed, other, linked])
+    assert [c.where() for c in kept] == ["dblp:9", "dblp:10"]
+    assert kept[0].record == {"title": "Gap Edit Distance.", "doi": "10.1109/focs.2019.00070",
+                              "venue": "FOCS", "type": "inproceedings", "citekey": "DBLP:g",
+                              "bib": {"booktitle": "FOCS", "pages": "1101-1120"},
+                              "date": "2019", "arxiv": "1910.00901", "abstract": "From S2."}
+    assert [m.line(True) for m in merges] == [
+        "would merge s2:3 into dblp:9: the same paper (DOI 10.1109/focs.2019.00070, arXiv "
+        "1910.00901), one record citing the published version"]
+    kept, merges = merge_versions([linked, listed])
+    assert [c.where() for c in kept] == ["s2:3"] and kept[0].record == {
+        **linked.record, "citekey": "DBLP:g"}  # the first listed is cited
+    assert merges[0].line(False).startswith("merged dblp:9 into s2:3: the same paper")
+    twice = Candidate({**listed.record}, "crossref", 1)  # neither names a preprint: a duplicate
+    assert merge_versions([listed, twice])[1] == []
+
+
 def test_a_contact_that_is_no_address_is_refused_before_any_request(project, cli):
     root = project()
     code, out, err = cli(root, "import", "doi", DOI, "--mailto", "me\r\nX-Evil: 1")

@@ -4,6 +4,7 @@ runs it, its steps run here as far as they run offline."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -451,3 +452,58 @@ def test_orcid_and_zotero_sources_sync_then_change_nothing(site, cli, monkeypatc
     assert code == 0, err
     assert summary(out).startswith("0 new, 0 updated, 22 unchanged"), out
     assert tree(site) == before
+
+
+S2_SEARCH = """\
+- kind: semantic-scholar-search
+  query: sublinear near optimal edit distance
+  topic: complexity
+"""
+FOCS_2019 = """\
+- kind: dblp-venue
+  volume: https://dblp.org/db/conf/focs/focs2019.html
+  topic: complexity
+"""
+BOTH_VERSIONS = {  # title: (arXiv id, DOI, pages), as the two services give them
+    "Sublinear Algorithms for Gap Edit Distance": ("1910.00901", "10.1109/FOCS.2019.00070",
+                                                   "1101-1120"),
+    "Approximation Algorithms for LCS and LIS with Truly Improved Running Times": (
+        "2111.10538", "10.1109/FOCS.2019.00071", "1121-1145"),
+}
+
+
+@pytest.mark.parametrize("dblp_first", [False, True])
+def test_one_paper_from_two_services_is_one_record_in_either_order(site, cli, dblp_first):
+    sources = FOCS_2019 + S2_SEARCH if dblp_first else S2_SEARCH + FOCS_2019
+    (site / "data/sources.yml").write_text(sources, encoding="utf-8")
+    cassettes = ("semanticscholar-search.yaml", "dblp-focs2019.yaml")
+    with recorded(*cassettes):
+        code, out, err = cli(site, "sync", "--dry-run")
+    assert code == 0, err
+    assert sum("would merge" in line and "the same paper" in line
+               for line in out.splitlines()) == 2
+    with recorded(*cassettes):
+        code, out, err = cli(site, "sync")
+    assert code == 0, err
+    found = yaml.safe_load((FIXTURES / cassettes[0]).read_text(encoding="utf-8"))
+    answer = json.loads(found["interactions"][0]["response"]["body"]["string"])
+    abstracts = {p["title"]: p["abstract"] for p in answer["data"]}
+    by_title = {}
+    for name in records(site):
+        record = yaml.safe_load((site / "data/papers" / name).read_text(encoding="utf-8"))
+        by_title.setdefault(record["title"], []).append(record)
+    for title, (arxiv, doi, pages) in BOTH_VERSIONS.items():
+        [record] = by_title[title]
+        assert (record["arxiv"], record["doi"], record["bib"]["pages"]) == (arxiv, doi, pages)
+        assert record["abstract"] == abstracts[title]  # S2's: DBLP gives none
+        assert record["citekey"].startswith("DBLP:conf/focs/")
+        assert record["type"] == ("inproceedings" if dblp_first else "article")
+        line = (f"merged {'semanticscholar.org' if dblp_first else 'dblp.org'}")
+        assert any(m.startswith(line) and f"(DOI {doi}, arXiv {arxiv})" in m
+                   for m in out.splitlines())
+    assert ", 2 preprint(s) merged" in summary(out)
+    before = tree(site)
+    with recorded(*cassettes):
+        code, out, err = cli(site, "sync", "--no-cache")
+    assert code == 0, err
+    assert summary(out).endswith("; no file changed") and tree(site) == before
