@@ -633,3 +633,25 @@ def test_semantic_scholar_search_follows_next_no_further_than_the_search_allows(
     assert len(candidates) == 170 and logged == [
         "Semantic Scholar: search 'edit distance': 85 papers so far",
         "Semantic Scholar: search 'edit distance': 170 papers so far"]
+
+
+def test_a_dblp_hit_of_any_shape_is_read_or_reported_never_a_traceback():
+    import json
+
+    from test_sources_services import reshaped
+
+    from generator.importers.dblp import hit_item
+    from generator.importers.serviceitems import candidates
+
+    hits = json.loads(recorded_body("dblp-focs2019.yaml"))["result"]["hits"]["hit"]
+    tried = 0
+    for info in (hits[0]["info"], next(h["info"] for h in hits if h["info"]["title"].endswith(
+            "Transfer."))):
+        for odd in (*reshaped(info), *({"authors": {"author": [a]}} for a in ODD_AUTHORS)):
+            found, problems = candidates([("hit", hit_item(odd))], "dblp")
+            assert len(found) + len(problems) == 1
+            tried += 1
+    assert tried >= 300
+
+
+ODD_AUTHORS = [None, 1, "x", [], {"text": None}, {"text": ["A B"]}, {"@pid": "1/2"}]

@@ -191,7 +191,7 @@ def hit_item(info: dict) -> dict:
     people = entries(names) if isinstance(names, list) else entries([names])
     key = str(info.get("key") or "").strip()
     item = {
-        "type": TYPES.get(info.get("type"), "article"),
+        "type": TYPES.get(_text(info.get("type")), "article"),
         "title": _title(info.get("title")),
         "author": [p for p in (person(_name(a.get("text"))) for a in people) if p],
         "issued": issued(info.get("year")),
