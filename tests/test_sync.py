@@ -507,3 +507,17 @@ def test_one_paper_from_two_services_is_one_record_in_either_order(site, cli, db
         code, out, err = cli(site, "sync", "--no-cache")
     assert code == 0, err
     assert summary(out).endswith("; no file changed") and tree(site) == before
+
+
+def test_a_volume_or_query_source_written_wrong_is_named_before_anything_is_asked(site, cli):
+    (site / "data/sources.yml").write_text(
+        FOCS_2019.replace("https://dblp.org/db/", "") + S2_SEARCH.replace(
+            "query: sublinear near optimal edit distance", "query: ['']"), encoding="utf-8")
+    with recorded("semanticscholar-search.yaml", "dblp-focs2019.yaml") as mock:
+        code, out, err = cli(site, "sync")
+        assert len(mock.asked) == 0
+    assert code == 1 and out == ""
+    assert err.splitlines()[1:-1] == [
+        "data/sources.yml:2:3: volume: 'conf/focs/focs2019.html' is neither a DBLP volume "
+        "(db/conf/focs/focs2019) nor its page (https://dblp.org/db/conf/focs/focs2019.html)",
+        "data/sources.yml:5:3: query: expected a text or a list of texts, got ['']"]
