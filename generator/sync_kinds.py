@@ -47,6 +47,24 @@ def _parse_pids(values: list[str]):
     return dblp_pids(values)
 
 
+def _parse_volumes(values: list[str]):
+    from .importers.dblp import dblp_volumes
+
+    return dblp_volumes(values)
+
+
+def _fetch_volumes(volumes: list[str], client, log) -> Found:
+    from .importers.dblp import fetch_volumes
+
+    return fetch_volumes(volumes, client, log)
+
+
+def _fetch_searches(queries: list[str], client, log) -> Found:
+    from .importers.semanticscholar import fetch_searches
+
+    return fetch_searches(queries, client, log)
+
+
 def _parse_arxiv(values: list[str]):
     from .importers.arxiv import arxiv_ids
 
@@ -78,10 +96,14 @@ def _fetch_arxiv(ids: list[str], client, log) -> Found:
 KINDS: dict[str, Kind] = {
     "doi": Kind("dois", "DOIs or doi.org URLs", _service("doi"), _parse_dois),
     "dblp": Kind("person", "DBLP pids (11/1649) or profile URLs", _service("dblp"), _parse_pids),
+    "dblp-venue": Kind("volume", "DBLP volumes (db/conf/focs/focs2019) or their dblp.org pages",
+                       _fetch_volumes, _parse_volumes),
     "arxiv": Kind("ids", "arXiv ids or URLs", _fetch_arxiv, _parse_arxiv),
     "orcid": Kind("person", "ORCID iDs or orcid.org URLs", _service("orcid"), _parse_orcids),
     "semantic-scholar": Kind("ids", "Semantic Scholar author:ID or paper ids",
                              _service("semantic-scholar")),
+    "semantic-scholar-search": Kind("query", "a Semantic Scholar search (its words)",
+                                    _fetch_searches),
     "openalex": Kind("ids", "OpenAlex author:A… or work ids", _service("openalex")),
     "zotero": Kind("library", "Zotero libraries (users/ID, groups/ID, …/collections/KEY)",
                    _service("zotero")),

@@ -18,9 +18,11 @@ from httpserve import serve_handler
 from sourcetools import FIXTURES, Answer, FakeClock, before_the_stoc_version, papers, replay
 from vcr.errors import CannotOverwriteExistingCassetteException
 
+from generator.importers.semanticscholar import FIELDS
 from generator.importers.web import Client, Service, ServiceError, cached_session, retry_after
 
 DOI = "10.1126/science.169.3946.635"
+GAP = "Sublinear Algorithms for Gap Edit Distance"
 
 
 def client(clock: FakeClock, cache_dir=None, **kwargs) -> Client:
@@ -348,6 +350,36 @@ def test_a_preprint_folds_into_the_published_version_that_names_its_arxiv_id():
     assert merge_versions([other, linked])[1] == []  # another preprint of the same title
 
 
+def test_two_listings_of_a_published_version_one_with_its_arxiv_id_become_one_record():
+    from generator.importers.common import Candidate
+    from generator.importers.merge import merge_versions
+
+    linked = Candidate({"title": "Gap Edit Distance", "arxiv": "1910.00901",
+                        "doi": "10.1109/FOCS.2019.00070", "venue": "FOCS (IEEE)",
+                        "type": "article", "bib": {"journal": "FOCS (IEEE)"},
+                        "abstract": "From S2.", "date": "2019-10-02"}, "s2", 3)
+    listed = Candidate({"title": "Gap Edit Distance.", "doi": "10.1109/focs.2019.00070",
+                        "venue": "FOCS", "type": "inproceedings", "citekey": "DBLP:g",
+                        "bib": {"booktitle": "FOCS", "pages": "1101-1120"}, "date": "2019"},
+                       "dblp", 9)
+    other = Candidate({"title": "Another", "doi": "10.1109/FOCS.2019.00071"}, "dblp", 10)
+    kept, merges = merge_versions([listed, other, linked])
+    assert [c.where() for c in kept] == ["dblp:9", "dblp:10"]
+    assert kept[0].record == {"title": "Gap Edit Distance.", "doi": "10.1109/focs.2019.00070",
+                              "venue": "FOCS", "type": "inproceedings", "citekey": "DBLP:g",
+                              "bib": {"booktitle": "FOCS", "pages": "1101-1120"},
+                              "date": "2019", "arxiv": "1910.00901", "abstract": "From S2."}
+    assert [m.line(True) for m in merges] == [
+        "would merge s2:3 into dblp:9: the same paper (DOI 10.1109/focs.2019.00070, arXiv "
+        "1910.00901), one record citing the published version"]
+    kept, merges = merge_versions([linked, listed])
+    assert [c.where() for c in kept] == ["s2:3"] and kept[0].record == {
+        **linked.record, "citekey": "DBLP:g"}  # the first listed is cited
+    assert merges[0].line(False).startswith("merged dblp:9 into s2:3: the same paper")
+    twice = Candidate({**listed.record}, "crossref", 1)  # neither names a preprint: a duplicate
+    assert merge_versions([listed, twice])[1] == []
+
+
 def test_a_contact_that_is_no_address_is_refused_before_any_request(project, cli):
     root = project()
     code, out, err = cli(root, "import", "doi", DOI, "--mailto", "me\r\nX-Evil: 1")
@@ -433,3 +465,193 @@ def test_update_makes_a_preprint_record_cite_its_published_version_a_later_run_f
     assert record["type"] == "inproceedings" and record["bib"]["pages"] == "1396–1404"
     assert "journal" not in record["bib"] and "CoRR" not in str(record)
     assert record["citekey"] == "DBLP:journals/corr/abs-2412-20114"  # the key cited so far
+
+
+POD22 = "https://dblp.org/db/conf/pods/pods2022.html"
+
+
+def test_dblp_volume_imports_its_papers_as_the_person_export_would_give_them(project, cli):
+    root = project()
+    with replay("dblp-pods2022.yaml") as mock:
+        code, out, err = cli(root, "import", "dblp", POD22, "--topic", "vision")
+        assert [r.url for r in mock.asked] == [
+            "https://dblp.org/search/publ/api?q=toc%3Adb/conf/pods/pods2022.bht%3A&h=1000"
+            "&format=json"]
+    assert code == 0, err
+    assert len(papers(root)) == 38
+    assert ("dblp.org/db/conf/pods/pods2022 (conf/pods/2022): note: left out: the proceedings "
+            "volume itself (its editors), not a paper") in out.splitlines()
+    assert out.splitlines()[-1] == ("38 created, 0 updated, 0 already present, 0 not imported "
+                                    "(errors), 0 warning(s), 1 note(s)")
+    record = yaml.safe_load((root / "data/papers/the-white-box-adversarial-data-stream-model.yml")
+                            .read_text(encoding="utf-8"))
+    assert record == {
+        "title": "The White-Box Adversarial Data Stream Model",
+        "authors": ["Miklós Ajtai", "Vladimir Braverman", "T. S. Jayram", "Sandeep Silwal",
+                    "Alec Sun", "David P. Woodruff", "Samson Zhou"],
+        "date": "2022", "venue": "PODS", "doi": "10.1145/3517804.3526228",
+        "citekey": "DBLP:conf/pods/AjtaiBJSSWZ22", "type": "inproceedings",
+        "bib": {"booktitle": "PODS", "pages": "15-27"}, "topics": ["vision"],
+        "added": record["added"]}
+
+
+def test_dblp_volume_titles_authors_and_a_hit_without_a_title(project, cli):
+    def untitled(uri: str, body: str) -> str:  # the recorded answer, one title taken out
+        return body.replace('"title":"Sublinear Algorithms for Gap Edit Distance.",', "")
+
+    root = project()
+    with replay("dblp-focs2019.yaml", change=untitled):
+        code, out, err = cli(root, "import", "dblp", "db/conf/focs/focs2019", "--dry-run")
+    assert code == 1, err  # as any importer: the rest come in, the exit says not all
+    assert ("dblp.org/db/conf/focs/focs2019 (conf/focs/GoldenbergKS19): title: not imported: "
+            "an item needs a title") in out.splitlines()
+    assert out.splitlines()[-1].startswith("91 would be created, 0 would be updated")
+    with replay("dblp-focs2019.yaml"):
+        candidates, problems = fetch_dblp(["https://dblp.org/db/conf/focs/focs2019"])
+    byname = {c.record["citekey"]: c.record for c in candidates}
+    assert len(candidates) == 92 and len(problems) == 1  # the volume itself
+    assert byname["DBLP:conf/focs/Chen19"]["authors"] == ["Lijie Chen"]  # a single object
+    lcs = byname["DBLP:conf/focs/RubinsteinSSS19"]
+    assert lcs["authors"] == ["Aviad Rubinstein", "Saeed Seddighin", "Zhao Song", "Xiaorui Sun"]
+    assert lcs["title"] == ("Approximation Algorithms for LCS and LIS with Truly Improved "
+                            "Running Times")  # DBLP's final period dropped, as its BibTeX has it
+    titles = {c.record["title"] for c in candidates}
+    assert ("More Barriers for Rank Methods, via a \"numeric to Symbolic\" Transfer" in titles
+            and not any("&quot;" in t or "&apos;" in t for t in titles))
+
+
+def test_dblp_volume_is_asked_page_by_page(project, cli, monkeypatch):
+    import json
+
+    from generator.importers import dblp
+
+    recorded = json.loads(recorded_body("dblp-pods2022.yaml"))
+    hits = recorded["result"]["hits"]["hit"]
+    url = "https://dblp.org/search/publ/api?q=toc%3Adb/conf/pods/pods2022.bht%3A&h=20&format=json"
+
+    def page(part: list, first: int) -> bytes:  # the recorded answer, 20 hits a page
+        answer = json.loads(json.dumps(recorded))
+        answer["result"]["hits"].update({"hit": part, "@sent": str(len(part)),
+                                         "@first": str(first)})
+        return json.dumps(answer).encode("utf-8")
+
+    monkeypatch.setattr(dblp, "HITS", 20)
+    answers = [Answer(url, body=page(hits[:20], 0)),
+               Answer(url + "&f=20", body=page(hits[20:], 20))]
+    logged = []
+    with replay(answers=answers) as mock:
+        candidates, problems = fetch_dblp(["db/conf/pods/pods2022"], logged.append)
+        assert len(mock.asked) == 2
+    assert logged == ["dblp.org: conf/pods/pods2022: 20 of 39 entries so far"]
+    assert [c.record["citekey"] for c in candidates] == [
+        f"DBLP:{h['info']['key']}" for h in hits if h["info"]["type"] != "Editorship"]
+    assert [p.message[:50] for p in problems] == [
+        "left out: the proceedings volume itself (its edito"]
+
+
+def test_dblp_empty_volume_says_so_and_writes_nothing(project, cli):
+    root = project()
+    with replay("dblp-icde85.yaml"):
+        code, out, err = cli(root, "import", "dblp", "https://dblp.org/db/conf/icde/icde85.html")
+    assert code == 0 and papers(root) == []
+    assert out.splitlines() == [
+        "dblp.org/db/conf/icde/icde85: warning: no papers in that volume: DBLP lists none under "
+        "db/conf/icde/icde85 (check the key on the volume's dblp.org page)",
+        "0 created, 0 updated, 0 already present, 0 not imported (errors), 1 warning(s)"]
+
+
+def test_dblp_volumes_from_keys_and_pages_and_what_is_neither():
+    from generator.importers.dblp import dblp_volumes
+
+    volumes, problems = dblp_volumes([
+        "db/conf/focs/focs2019", "https://dblp.org/db/conf/focs/focs2019.html",
+        "https://dblp.uni-trier.de/db/journals/jacm/jacm66.html", "conf/focs/focs2019",
+        "https://dblp.org/pid/11/1649.html"])
+    assert volumes == ["conf/focs/focs2019", "journals/jacm/jacm66"]
+    assert [p.message for p in problems] == [
+        f"{v!r} is neither a DBLP volume (db/conf/focs/focs2019) nor its page "
+        "(https://dblp.org/db/conf/focs/focs2019.html)"
+        for v in ("conf/focs/focs2019", "https://dblp.org/pid/11/1649.html")]
+
+
+def fetch_dblp(sources: list[str], log=lambda line: None):
+    from generator.importers.dblp import fetch
+
+    return fetch(sources, client(FakeClock()), log)
+
+
+def recorded_body(name: str, index: int = 0) -> str:
+    cassette = yaml.safe_load((FIXTURES / name).read_text(encoding="utf-8"))
+    return cassette["interactions"][index]["response"]["body"]["string"]
+
+
+S2_SEARCH = "search:sublinear near optimal edit distance"
+
+
+def test_semantic_scholar_search_imports_what_it_finds_as_the_author_list_does(project, cli):
+    import json
+
+    root = project()
+    with replay("semanticscholar-search.yaml") as mock:
+        code, out, err = cli(root, "import", "semantic-scholar", S2_SEARCH, "--dry-run")
+        assert [(r.url.split("?")[0], r.query) for r in mock.asked] == [(
+            "https://api.semanticscholar.org/graph/v1/paper/search",
+            sorted({"query": "sublinear near optimal edit distance", "offset": "0",
+                    "limit": "100", "fields": FIELDS}.items()))]
+    assert code == 0, err
+    found = json.loads(recorded_body("semanticscholar-search.yaml"))["data"]
+    # two of the 85 share a title (or a DOI) with one listed before them
+    assert len(found) == 85 and out.splitlines()[-1].startswith(
+        "83 would be created, 0 would be updated, 2 already present")
+    from generator.importers.semanticscholar import fetch
+
+    with replay("semanticscholar-search.yaml"):
+        candidates, problems = fetch([S2_SEARCH], client(FakeClock()))
+    assert problems == [] and [c.label for c in candidates] == [
+        f"paper {p['paperId']}" for p in found]
+    gap = next(c.record for c in candidates if c.record["title"] == GAP)
+    assert gap["arxiv"] == "1910.00901" and gap["doi"] == "10.1109/FOCS.2019.00070"
+    assert gap["abstract"].startswith("Abstract—The edit distance is a way of quantifying")
+
+
+def test_semantic_scholar_search_follows_next_no_further_than_the_search_allows(monkeypatch):
+    from generator.importers import semanticscholar
+
+    monkeypatch.setattr(semanticscholar, "SEARCH_MAX", 150)  # asks 100, then the last 50
+    base = ("https://api.semanticscholar.org/graph/v1/paper/search?query=edit%20distance"
+            f"&fields={FIELDS}")
+    body = recorded_body("semanticscholar-search.yaml")
+    paged = body.replace('"offset": 0, ', '"offset": 0, "next": 100, ', 1)
+    again = body.replace('"offset": 0, ', '"offset": 100, "next": 200, ', 1)
+    answers = [Answer(f"{base}&offset=0&limit=100", body=paged.encode()),
+               Answer(f"{base}&offset=100&limit=50", body=again.encode())]
+    logged = []
+    with replay(answers=answers) as mock:
+        candidates, problems = semanticscholar.fetch(["search: edit  distance"],
+                                                     client(FakeClock()), logged.append)
+        assert len(mock.asked) == 2
+    assert len(candidates) == 170 and logged == [
+        "Semantic Scholar: search 'edit distance': 85 papers so far",
+        "Semantic Scholar: search 'edit distance': 170 papers so far"]
+
+
+def test_a_dblp_hit_of_any_shape_is_read_or_reported_never_a_traceback():
+    import json
+
+    from test_sources_services import reshaped
+
+    from generator.importers.dblp import hit_item
+    from generator.importers.serviceitems import candidates
+
+    hits = json.loads(recorded_body("dblp-focs2019.yaml"))["result"]["hits"]["hit"]
+    tried = 0
+    for info in (hits[0]["info"], next(h["info"] for h in hits if h["info"]["title"].endswith(
+            "Transfer."))):
+        for odd in (*reshaped(info), *({"authors": {"author": [a]}} for a in ODD_AUTHORS)):
+            found, problems = candidates([("hit", hit_item(odd))], "dblp")
+            assert len(found) + len(problems) == 1
+            tried += 1
+    assert tried >= 300
+
+
+ODD_AUTHORS = [None, 1, "x", [], {"text": None}, {"text": ["A B"]}, {"@pid": "1/2"}]

@@ -4,6 +4,7 @@ runs it, its steps run here as far as they run offline."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -226,16 +227,16 @@ def test_a_bad_sources_file_names_each_problem_and_nothing_is_asked(site, cli):
     assert code == 1 and out == "" and tree(site) == before
     lines = err.splitlines()
     assert lines[1:-1] == [
-        "data/sources.yml:1:3: kind: expected one of arxiv, dblp, doi, huggingface, openalex, "
-        "orcid, semantic-scholar, zotero, got 'google-scholar'",
+        "data/sources.yml:1:3: kind: expected one of arxiv, dblp, dblp-venue, doi, huggingface, "
+        "openalex, orcid, semantic-scholar, semantic-scholar-search, zotero, got 'google-scholar'",
         "data/sources.yml:5:3: person: 'Nutan Limaye' is not a DBLP pid (such as 11/1649) or "
         "profile URL (https://dblp.org/pid/11/1649.html)",
         "data/sources.yml:6:3: topic: unknown topic 'biology'; known topics: complexity, physics",
         "data/sources.yml:7:3: tag: unknown key for a dblp source; expected one of person, "
         "kind, topic, tags, name",
         "data/sources.yml:8:3: dois: missing; a doi source needs DOIs or doi.org URLs",
-        "data/sources.yml:10:3: kind: missing; expected one of arxiv, dblp, doi, huggingface, "
-        "openalex, orcid, semantic-scholar, zotero",
+        "data/sources.yml:10:3: kind: missing; expected one of arxiv, dblp, dblp-venue, doi, "
+        "huggingface, openalex, orcid, semantic-scholar, semantic-scholar-search, zotero",
         "data/sources.yml:11:3: topic: expected a topic id, got ['physics']",
     ]
     assert lines[-1] == "7 problem(s) found; nothing was written."
@@ -424,7 +425,8 @@ def test_every_service_import_can_be_a_sync_source():
     from generator.importers.services import SERVICES
     from generator.sync_kinds import KINDS
 
-    assert set(SERVICES) | {"arxiv"} == set(KINDS)
+    # and two kinds of one import's other forms: a DBLP volume, a Semantic Scholar search
+    assert set(SERVICES) | {"arxiv", "dblp-venue", "semantic-scholar-search"} == set(KINDS)
 
 
 SERVICE_SOURCES = """\
@@ -450,3 +452,72 @@ def test_orcid_and_zotero_sources_sync_then_change_nothing(site, cli, monkeypatc
     assert code == 0, err
     assert summary(out).startswith("0 new, 0 updated, 22 unchanged"), out
     assert tree(site) == before
+
+
+S2_SEARCH = """\
+- kind: semantic-scholar-search
+  query: sublinear near optimal edit distance
+  topic: complexity
+"""
+FOCS_2019 = """\
+- kind: dblp-venue
+  volume: https://dblp.org/db/conf/focs/focs2019.html
+  topic: complexity
+"""
+BOTH_VERSIONS = {  # title: (arXiv id, DOI, pages), as the two services give them
+    "Sublinear Algorithms for Gap Edit Distance": ("1910.00901", "10.1109/FOCS.2019.00070",
+                                                   "1101-1120"),
+    "Approximation Algorithms for LCS and LIS with Truly Improved Running Times": (
+        "2111.10538", "10.1109/FOCS.2019.00071", "1121-1145"),
+}
+
+
+@pytest.mark.parametrize("dblp_first", [False, True])
+def test_one_paper_from_two_services_is_one_record_in_either_order(site, cli, dblp_first):
+    sources = FOCS_2019 + S2_SEARCH if dblp_first else S2_SEARCH + FOCS_2019
+    (site / "data/sources.yml").write_text(sources, encoding="utf-8")
+    cassettes = ("semanticscholar-search.yaml", "dblp-focs2019.yaml")
+    with recorded(*cassettes):
+        code, out, err = cli(site, "sync", "--dry-run")
+    assert code == 0, err
+    assert sum("would merge" in line and "the same paper" in line
+               for line in out.splitlines()) == 2
+    with recorded(*cassettes):
+        code, out, err = cli(site, "sync")
+    assert code == 0, err
+    found = yaml.safe_load((FIXTURES / cassettes[0]).read_text(encoding="utf-8"))
+    answer = json.loads(found["interactions"][0]["response"]["body"]["string"])
+    abstracts = {p["title"]: p["abstract"] for p in answer["data"]}
+    by_title = {}
+    for name in records(site):
+        record = yaml.safe_load((site / "data/papers" / name).read_text(encoding="utf-8"))
+        by_title.setdefault(record["title"], []).append(record)
+    for title, (arxiv, doi, pages) in BOTH_VERSIONS.items():
+        [record] = by_title[title]
+        assert (record["arxiv"], record["doi"], record["bib"]["pages"]) == (arxiv, doi, pages)
+        assert record["abstract"] == abstracts[title]  # S2's: DBLP gives none
+        assert record["citekey"].startswith("DBLP:conf/focs/")
+        assert record["type"] == ("inproceedings" if dblp_first else "article")
+        line = (f"merged {'semanticscholar.org' if dblp_first else 'dblp.org'}")
+        assert any(m.startswith(line) and f"(DOI {doi}, arXiv {arxiv})" in m
+                   for m in out.splitlines())
+    assert ", 2 preprint(s) merged" in summary(out)
+    before = tree(site)
+    with recorded(*cassettes):
+        code, out, err = cli(site, "sync", "--no-cache")
+    assert code == 0, err
+    assert summary(out).endswith("; no file changed") and tree(site) == before
+
+
+def test_a_volume_or_query_source_written_wrong_is_named_before_anything_is_asked(site, cli):
+    (site / "data/sources.yml").write_text(
+        FOCS_2019.replace("https://dblp.org/db/", "") + S2_SEARCH.replace(
+            "query: sublinear near optimal edit distance", "query: ['']"), encoding="utf-8")
+    with recorded("semanticscholar-search.yaml", "dblp-focs2019.yaml") as mock:
+        code, out, err = cli(site, "sync")
+        assert len(mock.asked) == 0
+    assert code == 1 and out == ""
+    assert err.splitlines()[1:-1] == [
+        "data/sources.yml:2:3: volume: 'conf/focs/focs2019.html' is neither a DBLP volume "
+        "(db/conf/focs/focs2019) nor its page (https://dblp.org/db/conf/focs/focs2019.html)",
+        "data/sources.yml:5:3: query: expected a text or a list of texts, got ['']"]

@@ -1,7 +1,9 @@
 """One paper, one record: a preprint (an arXiv id, no DOI but arXiv's own) and its published
 version (a DOI of a venue) met in one import become one record that carries both identifiers.
 The published version is the one cited (its type, venue, DOI and bibliographic fields); the
-preprint gives its arXiv id, from which pages link the preprint."""
+preprint gives its arXiv id, from which pages link the preprint. Two services may list the
+published version alike, one of them with its arXiv id (Semantic Scholar links the two, a DBLP
+volume does not): those two are one paper too."""
 
 from __future__ import annotations
 
@@ -21,11 +23,17 @@ CITED = ("type", "venue", "doi", "bib")
 
 @dataclass
 class Merge:
-    preprint: Candidate
-    published: Candidate
+    preprint: Candidate  # the entry folded in
+    published: Candidate  # the entry whose record stays, cited as published
+    doi: str = ""  # the DOI both name, when the two are one published version
 
     def line(self, dry_run: bool) -> str:
         will = "would merge" if dry_run else "merged"
+        if self.doi:
+            arxiv = self.preprint.record.get("arxiv") or self.published.record.get("arxiv")
+            return (f"{will} {self.preprint.where()} into {self.published.where()}: the same "
+                    f"paper (DOI {self.doi}, arXiv {arxiv}), one record citing the published "
+                    "version")
         return (f"{will} {self.preprint.where()} (arXiv {self.preprint.record['arxiv']}) into "
                 f"{self.published.where()}: one record citing the published version")
 
@@ -66,7 +74,28 @@ def merge_versions(candidates: list[Candidate]) -> tuple[list[Candidate], list[M
         merges.append(Merge(candidate, kept[target]))
         kept[target] = replace(kept[target], record=merged)
         kept[n] = None
+    merges += _fold_same_doi(kept)
     return [c for c in kept if c is not None], merges
+
+
+def _fold_same_doi(kept: list) -> list[Merge]:
+    """Folds (in place) each published version into the first one listed with the same venue
+    DOI when just one of the two names the arXiv id; two alike stay, a duplicate as before."""
+    first: dict[str, int] = {}
+    merges = []
+    for n, candidate in enumerate(kept):
+        if candidate is None or not _venue_doi(candidate.record):
+            continue
+        doi = str(candidate.record["doi"]).lower()
+        target = first.setdefault(doi, n)
+        cited = kept[target].record
+        if target == n or bool(cited.get("arxiv")) == bool(candidate.record.get("arxiv")):
+            continue
+        merges.append(Merge(candidate, kept[target], str(cited["doi"])))
+        brought = {k: v for k, v in candidate.record.items() if k not in CITED}
+        kept[target] = replace(kept[target], record={**brought, **cited})
+        kept[n] = None
+    return merges
 
 
 def _target(preprint: dict, kept: list, published: dict[str, int],

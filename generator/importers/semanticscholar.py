@@ -1,7 +1,8 @@
 """Semantic Scholar's Academic Graph API: an author's papers (`author:ID` or the author's page
-URL), paged 100 at a time, or papers by id (a DOI, `arXiv:ID`, `CorpusId:ID`, an S2 paper id or
-page URL), one request each. An API key is optional: without one, requests share a pool that
-answers 429 when busy (retried); with $SEMANTIC_SCHOLAR_API_KEY they are the key's own."""
+URL), paged 100 at a time, the papers a search finds (`search:QUERY`, at most SEARCH_MAX), or
+papers by id (a DOI, `arXiv:ID`, `CorpusId:ID`, an S2 paper id or page URL), one request
+each. An API key is optional: without one, requests share a pool that answers 429 when busy
+(retried); with $SEMANTIC_SCHOLAR_API_KEY they are the key's own."""
 
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ FIELDS = ("title,authors,year,publicationDate,venue,journal,externalIds,abstract
 PAGE = 100
 AUTHOR = re.compile(r"^(?:author:|https?://(?:www\.)?semanticscholar\.org/author/(?:[^/]+/)?)"
                     r"(\d+)/?$", re.IGNORECASE)
+SEARCH = re.compile(r"^search:\s*(\S.*)$", re.IGNORECASE | re.DOTALL)
+SEARCH_MAX = 1000  # the relevance search gives no more than the first thousand papers
 PAPER_PAGE = re.compile(r"^https?://(?:www\.)?semanticscholar\.org/paper/(?:[^/]+/)?"
                         r"([0-9a-f]{40})/?$")
 PAPER = re.compile(r"^(?:[0-9a-f]{40}|(?:CorpusId|DOI|ARXIV|MAG|ACL|PMID|PMCID|URL):\S+|"
@@ -46,11 +49,14 @@ TYPES = {"JournalArticle": "article-journal", "Conference": "paper-conference",
 def paper_sources(sources: list[str]) -> tuple[list[tuple[str, str]], list[Problem]]:
     """('author', id) and ('paper', id) pairs, each once, in the order given."""
     return read_sources(sources, _classify, "an author (author:1723755, or the author's page "
-                        "URL) nor a paper id (a DOI, arXiv:2106.15928, CorpusId:215416146)")
+                        "URL), a search (search:QUERY) nor a paper id (a DOI, arXiv:2106.15928, "
+                        "CorpusId:215416146)")
 
 
 def _classify(text: str) -> tuple[str, str] | None:
-    author, page = AUTHOR.match(text), PAPER_PAGE.match(text)
+    author, page, search = AUTHOR.match(text), PAPER_PAGE.match(text), SEARCH.match(text)
+    if search:
+        return "search", " ".join(search.group(1).split())
     if author:
         return "author", author.group(1)
     if page or PAPER.match(text):
@@ -62,25 +68,59 @@ def fetch(sources: list[str], client: Client,
           log: Callable[[str], None] = lambda line: None) -> tuple[list[Candidate], list[Problem]]:
     pairs, problems = paper_sources(sources)
     return fetch_each(pairs, {"author": lambda a: fetch_author(a, client, log),
+                              "search": lambda q: fetch_search(q, client, log),
                               "paper": lambda p: fetch_paper(p, client)}, problems)
 
 
 def fetch_author(author: str, client: Client, log: Callable[[str], None]
                  ) -> tuple[list[Candidate], list[Problem]]:
+    papers = _pages(client, f"{API}/author/{author}/papers?fields={FIELDS}", f"author {author}",
+                    log)
+    if isinstance(papers, Problem):
+        return [], [papers]
+    return _paper_candidates(papers, client, f"semanticscholar.org/author/{author}")
+
+
+def fetch_searches(queries: list[str], client: Client, log: Callable[[str], None]
+                   ) -> tuple[list[Candidate], list[Problem]]:
+    return fetch_each([("search", q) for q in queries],
+                      {"search": lambda q: fetch_search(q, client, log)}, [])
+
+
+def fetch_search(query: str, client: Client, log: Callable[[str], None]
+                 ) -> tuple[list[Candidate], list[Problem]]:
+    """The papers a relevance search finds, in its order."""
+    quoted = urllib.parse.quote(query, safe="")
+    papers = _pages(client, f"{API}/paper/search?query={quoted}&fields={FIELDS}",
+                    f"search {query!r}", log, SEARCH_MAX)
+    if isinstance(papers, Problem):
+        return [], [papers]
+    return _paper_candidates(papers, client, f"semanticscholar.org/search?q={quoted}")
+
+
+def _pages(client: Client, base: str, what: str, log: Callable[[str], None],
+           most: int | None = None) -> list[dict] | Problem:
+    """The papers of every page of a list, following each answer's `next`, up to most."""
     papers, offset = [], 0
-    while offset is not None:
-        url = f"{API}/author/{author}/papers?fields={FIELDS}&offset={offset}&limit={PAGE}"
-        answer = _answer(client, url, f"Semantic Scholar author {author}")
+    while offset is not None and (most is None or offset < most):
+        limit = PAGE if most is None else min(PAGE, most - offset)
+        answer = _answer(client, f"{base}&offset={offset}&limit={limit}",
+                         f"Semantic Scholar {what}")
         if isinstance(answer, Problem):
-            return [], [answer]
+            return answer
         papers += entries(answer.get("data"))
         following = answer.get("next")
         # a next page that does not move on would be asked for ever
         offset = following if type(following) is int and following > offset else None
         if offset is not None:
-            log(f"Semantic Scholar: author {author}: {len(papers)} papers so far")
+            log(f"Semantic Scholar: {what}: {len(papers)} papers so far")
+    return papers
+
+
+def _paper_candidates(papers: list[dict], client: Client, display: str
+                      ) -> tuple[list[Candidate], list[Problem]]:
     items = [(f"paper {p.get('paperId')}", paper_item(p), _counted(p, client)) for p in papers]
-    return candidates(items, f"semanticscholar.org/author/{author}")
+    return candidates(items, display)
 
 
 def fetch_paper(paper: str, client: Client) -> tuple[list[Candidate], list[Problem]]:

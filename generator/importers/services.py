@@ -17,11 +17,13 @@ CONTACT_ENV = "PAPERSITE_MAILTO"
 
 SERVICES = {
     "doi": ("DOI", "DOIs or doi.org URLs (a file of them too), resolved at doi.org to CSL-JSON"),
-    "dblp": ("PID", "a person's publications on DBLP, by pid (11/1649) or profile URL; a CoRR "
-                    "preprint and its published version become one record"),
+    "dblp": ("PID", "a person's publications on DBLP, by pid (11/1649) or profile URL, or a "
+                    "volume's papers (db/conf/focs/focs2019 or its page); a CoRR preprint and "
+                    "its published version become one record"),
     "orcid": ("ORCID", "a researcher's public works on ORCID, by iD or orcid.org URL"),
     "semantic-scholar": ("ID", "Semantic Scholar: an author's papers (author:ID or author page "
-                               "URL) or papers by id (DOI, arXiv:ID, CorpusId:ID, S2 id)"),
+                               "URL), a search's (search:QUERY) or papers by id (DOI, "
+                               "arXiv:ID, CorpusId:ID, S2 id)"),
     "openalex": ("ID", "OpenAlex: an author's works (author:A5023888391) or works by id "
                        "(W2741809807, a DOI); key from $OPENALEX_API_KEY"),
     "zotero": ("LIBRARY", "a Zotero library (users/ID or groups/ID) or one of its collections "
