@@ -33,15 +33,15 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from . import pagefindfiles
+from . import pagefindfiles, pagefindservice
 from .pagefindfiles import canonicalize
+from .pagefindservice import index_in_order
 from .parallel import threads
 from .problems import DataError, Problem
 
@@ -155,19 +155,16 @@ def settings_key(pattern: str, part_pages: int) -> str:
         except metadata.PackageNotFoundError:
             digest.update(f"{name} missing\n".encode())
     digest.update(f"{pattern}\n{part_pages}\n{NOT_INDEXED}\n{PART_FILES}\n".encode())
-    for module in (__file__, pagefindfiles.__file__):
+    for module in (__file__, pagefindfiles.__file__, pagefindservice.__file__):
         digest.update(Path(module).read_bytes())
     return digest.hexdigest()
 
 
-def _pagefind(site: Path, output: Path, pattern: str) -> None:
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--glob", pattern,
-               "--exclude-selectors", NOT_INDEXED, "--output-path", str(output), "--silent"]
-    result = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL)
-    if result.returncode != 0:
-        why = "Pagefind failed (is `pagefind[bin]` installed?): "
-        raise RuntimeError(why + _last_lines(result))
-    try:  # the same pages give the same bytes (see pagefindfiles)
+def _pagefind(site: Path, pages: list[str], output: Path) -> None:
+    """Pagefind given the pages in their ranked order (see `pagefindservice`), then its output
+    put in order (see `pagefindfiles`): the same pages give the same bytes on any machine."""
+    index_in_order(site, pages, output, NOT_INDEXED)
+    try:
         canonicalize(output)
     except (OSError, ValueError, KeyError, IndexError) as err:
         raise RuntimeError(f"Pagefind's output could not be put in order: {err}") from None
@@ -184,20 +181,10 @@ def _link(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def _index_part(site_dir: Path, pages: list[str], output: Path, pattern: str,
-                scripts: bool) -> None:
-    """One part: its pages linked (or copied) into a folder of their own, which
-    Pagefind reads as the site. Pagefind numbers pages in the order it finds them on disk,
-    and that order follows the order files were made in on some file systems (tmpfs): made
-    afresh in ranked order, the folder gives an incremental build and a cold one the same
-    order, where the site's own folders would not.
+def _index_part(site_dir: Path, pages: list[str], output: Path, scripts: bool) -> None:
+    """One part: its pages, in ranked order.
     scripts: keep Pagefind's scripts and styles (the first part's, which the search page loads)."""
-    with tempfile.TemporaryDirectory(prefix="papers-search-") as tmp:
-        for page in pages:
-            target = Path(tmp) / page
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _link(site_dir / page, target)
-        _pagefind(Path(tmp), output, pattern)
+    _pagefind(site_dir, pages, output)
     if scripts:
         return
     for entry in list(output.iterdir()):
@@ -269,10 +256,10 @@ def index_site(site_dir: Path, directory_urls: bool, part_pages: int = PART_PAGE
         staging.mkdir()
         for k in kept:
             _keep_part(output, staging, k)
-        if redo:  # one part too goes through a folder of its own (see _index_part)
+        if redo:
             def index_part(k: int) -> None:
                 pages = [page for page, _ in parts[k]]
-                _index_part(site_dir, pages, _part_folder(staging, k), pattern, k == 0)
+                _index_part(site_dir, pages, _part_folder(staging, k), k == 0)
 
             with ThreadPoolExecutor(max(1, workers)) as pool:
                 list(pool.map(index_part, redo))

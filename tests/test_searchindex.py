@@ -54,7 +54,7 @@ def test_a_failed_run_keeps_the_last_index(tmp_path, monkeypatch):
     index_site(tmp_path, True)
     before = sorted(p.relative_to(tmp_path) for p in (tmp_path / "pagefind").rglob("*"))
 
-    def failing(site, output, pattern):
+    def failing(site, pages, output):
         output.mkdir(parents=True, exist_ok=True)
         (output / "half-written").touch()
         raise RuntimeError("Pagefind failed: disk full")
@@ -81,15 +81,15 @@ def test_stopping_a_background_run_stops_its_pagefind_runs(tmp_path, monkeypatch
 
     from generator import searchindex
 
-    site, fake = tmp_path / "site", tmp_path / "fake"
+    site, fake = tmp_path / "site", tmp_path / "fake-pagefind"
     write_site(site, 12)
-    (fake / "pagefind").mkdir(parents=True)
-    (fake / "pagefind" / "__init__.py").write_text("", "utf-8")
-    (fake / "pagefind" / "__main__.py").write_text(
+    fake.write_text(
+        f"#!{sys.executable}\n"
         "import os, pathlib, sys, time\n"
         f"pathlib.Path({str(tmp_path)!r}, 'started-' + str(os.getpid())).touch()\n"
         "time.sleep(60)\n", "utf-8")
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(fake), os.environ.get("PYTHONPATH", "")]))
+    fake.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
     monkeypatch.setattr(searchindex, "index_command", lambda site, urls, *_: [sys.executable, "-m", "generator.searchindex", str(site),
                                                                           "--part-pages", "5"])
     indexer = searchindex.SearchIndexer()
@@ -105,3 +105,33 @@ def test_stopping_a_background_run_stops_its_pagefind_runs(tmp_path, monkeypatch
     time.sleep(0.2)
     with pytest.raises(ProcessLookupError):
         os.killpg(group, 0)  # no process of the run's group is left
+
+
+def test_the_index_is_the_same_whatever_order_a_file_system_lists_the_pages_in(
+        tmp_path, monkeypatch):
+    """ext4 lists a folder's files by a hash of their names, tmpfs in the order they were made:
+    Pagefind's command line numbers pages in that order, so the same site gave two indexes on two
+    file systems. The site is indexed once on each, and then once more with its pages made in
+    the reverse order on tmpfs."""
+    import os
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or os.stat(shm).st_dev == os.stat(tmp_path).st_dev:
+        pytest.skip("needs a tmpfs at /dev/shm beside a folder of another file system")
+    sites = {"disk": tmp_path / "disk", "tmpfs": Path(tempfile.mkdtemp(dir=shm))}
+    try:
+        write_site(sites["disk"], 40)
+        for folder in sorted((sites["disk"] / "papers").iterdir(), reverse=True):
+            shutil.copytree(folder, sites["tmpfs"] / "papers" / folder.name)
+        indexes = {}
+        for name, site in sites.items():
+            monkeypatch.setattr(tempfile, "tempdir", str(site.parent))  # temporary files there
+            index_site(site, True, part_pages=30)
+            indexes[name] = {p.relative_to(site).as_posix(): p.read_bytes()
+                             for p in sorted((site / "pagefind").rglob("*")) if p.is_file()}
+    finally:
+        shutil.rmtree(sites["tmpfs"], ignore_errors=True)
+    assert len(indexes["disk"]) > 10 and indexes["disk"] == indexes["tmpfs"]
