@@ -87,20 +87,26 @@ def _write(process: subprocess.Popen, requests: Iterator[dict]) -> None:
 
 def _read_answers(process: subprocess.Popen, last: int) -> list[dict]:
     """Every answer up to the last request's, whose files it returns; the first error raises."""
-    buffer = b""
-    while True:
-        chunk = process.stdout.read1(1 << 16)
-        if not chunk:
-            raise RuntimeError("Pagefind ended before it had written the index")
-        buffer += chunk
-        *answers, buffer = buffer.split(b",")
-        for answer in answers:
-            message = json.loads(base64.b64decode(answer))
-            payload = message.get("payload") or {}
-            if payload.get("type") == "Error":
-                raise RuntimeError(f"Pagefind failed: {payload.get('message')}")
-            if message.get("message_id") == last:
-                return payload.get("files") or []
+    for answer in _answers(process.stdout):
+        message = json.loads(base64.b64decode(answer))
+        payload = message.get("payload") or {}
+        if payload.get("type") == "Error":
+            raise RuntimeError(f"Pagefind failed: {payload.get('message')}")
+        if message.get("message_id") == last:
+            return payload.get("files") or []
+    raise RuntimeError("Pagefind ended before it had given the index")
+
+
+def _answers(stream) -> Iterator[bytes]:
+    """The comma-ended messages of a stream; the last one (the index's files) may be tens of
+    megabytes, so its pieces are joined once, not at every read."""
+    pieces: list[bytes] = []
+    while chunk := stream.read1(1 << 16):
+        *ends, rest = chunk.split(b",")
+        for end in ends:
+            yield b"".join([*pieces, end])
+            pieces = []
+        pieces.append(rest)
 
 
 def _end(process: subprocess.Popen, writer: threading.Thread) -> None:
