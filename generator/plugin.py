@@ -23,7 +23,7 @@ from .build import NavInfo, generate
 from .config import PapersConfig, settings_from
 from .deferred import DeferredDiscovery, trigger_dir
 from .facets import FACET_NAMES
-from .plan import MAIN_FEED
+from .plan import GENERATED_DIRS, MAIN_FEED
 from .problems import ERROR, NOTE, WARNING, DataError, Problem, headline, summarize_notes
 from .progress import ConsoleProgress
 from .rawhtml import Stash
@@ -159,6 +159,8 @@ class PapersPlugin(BasePlugin[PapersConfig]):
         return context
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+        if page.file.src_uri.split("/", 1)[0] not in GENERATED_DIRS:
+            return markdown  # a page written by hand is converted as it is
         stash = self.stashes[page.file.src_uri] = Stash()
         return stash.take(markdown)
 

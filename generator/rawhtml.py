@@ -6,8 +6,9 @@ passes of a pure-Python HTML parser over it (Python-Markdown's own, and MkDocs' 
 anchor ids): at 10,000 papers a fifth of the time MkDocs spends on a page. A top-level block
 that starts with a block-level tag, closes it, and stands between blank lines is replaced by a
 placeholder paragraph before the conversion and restored into its output, which gives the bytes
-the conversion would have given (the tests build the site both ways). Anything else, or
-anything after a block that stays open, is left to Markdown as it is.
+the conversion would have given (the tests convert every page both ways). Anything else, or
+anything after a block that stays open, is left to Markdown as it is; and only the pages the
+generator writes are treated so, never a page written by hand.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ START = re.compile(r"<([a-z][a-z0-9]*)\b[^<>]*>")
 TAG = r"<{0}\b[^<>]*>|</{0}\s*>"
 ANCHOR = re.compile(r"<[a-z][a-z0-9]*\s[^<>]*?\b(id|name)=\"([^\"<>]*)\"")
 BLANK_LINES = re.compile(r"(\A\n+|\n(?:[ \t]*\n)+)")
+# What Markdown's preprocessors change inside raw HTML (tabs, line ends, its own markers,
+# snippets) or read as Markdown there (md_in_html's attribute): such a block is left to them.
+UNTOUCHED = re.compile(r"[\t\r\x02\x03]|--8<--|<[^<>]*\smarkdown\b")
 # Letters only, so no Markdown rule changes it, and unlike anything a page holds.
 MARK = "papersrawhtmlblock{:06d}x"
 
@@ -70,8 +74,8 @@ class Stash:
 
 def _is_closed_block(chunk: str) -> bool:
     """Whether the chunk is whole raw blocks only: each starts a line with a block-level tag
-    and closes it at the end of a line."""
-    if not chunk or "<!--" in chunk:
+    and closes it at the end of a line, and nothing in it is for Markdown to change first."""
+    if not chunk or "<!--" in chunk or UNTOUCHED.search(chunk):
         return False
     start = 0
     while start < len(chunk):
