@@ -20,7 +20,7 @@ import json
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from pagefind.service import get_executable
@@ -28,9 +28,11 @@ from pagefind.service import get_executable
 TIMEOUT = 60  # seconds the service is given to end once it has written the index
 
 
-def index_in_order(site: Path, pages: list[str], output: Path, exclude: str) -> None:
+def index_in_order(site: Path, pages: list[str], output: Path, exclude: str,
+                   read: Callable[[bytes], bytes] = lambda page: page) -> None:
     """Indexes site/page for each page (paths relative to site, which give the URLs), in that
-    order, into output. Raises RuntimeError with Pagefind's word when it fails."""
+    order, into output; Pagefind is given read(the page's bytes). Raises RuntimeError with
+    Pagefind's word when it fails."""
     binary = get_executable()
     if binary is None:
         raise RuntimeError("Pagefind's program is not installed (pip install 'pagefind[bin]')")
@@ -39,7 +41,7 @@ def index_in_order(site: Path, pages: list[str], output: Path, exclude: str) -> 
         process = subprocess.Popen([str(binary), "--service"], cwd=site, stdin=subprocess.PIPE,
                                    stdout=subprocess.PIPE, stderr=errors)
         writer = threading.Thread(target=_write, daemon=True,
-                                  args=(process, _requests(site, pages, output, exclude)))
+                                  args=(process, _requests(site, pages, exclude, read)))
         writer.start()
         try:
             files = _read_answers(process, last)
@@ -63,10 +65,11 @@ def _write_files(files: list[dict], output: Path) -> None:
         target.write_bytes(base64.b64decode(file["content"]))
 
 
-def _requests(site: Path, pages: list[str], output: Path, exclude: str) -> Iterator[dict]:
+def _requests(site: Path, pages: list[str], exclude: str,
+              read: Callable[[bytes], bytes]) -> Iterator[dict]:
     yield {"type": "NewIndex", "config": {"exclude_selectors": [exclude]}}
     for page in pages:  # a fresh service's first index is index 0
-        text = (site / page).read_text("utf-8", errors="replace")
+        text = read((site / page).read_bytes()).decode("utf-8", errors="replace")
         yield {"type": "AddFile", "index_id": 0, "file_path": page, "url": None,
                "file_contents": text}
     # The files come back in the answer rather than written by the service: it writes with

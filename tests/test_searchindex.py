@@ -135,3 +135,25 @@ def test_the_index_is_the_same_whatever_order_a_file_system_lists_the_pages_in(
     finally:
         shutil.rmtree(sites["tmpfs"], ignore_errors=True)
     assert len(indexes["disk"]) > 10 and indexes["disk"] == indexes["tmpfs"]
+
+
+def test_pagefind_indexes_what_it_is_given_of_a_page_as_it_indexes_the_whole_page(
+        shipped_site, tmp_path):
+    """Pagefind is given a paper page from its indexed element on (`what_pagefind_reads`, a
+    fifth of the bytes): the index is the one the whole pages give."""
+    from generator import searchindex
+    from generator.pagefindfiles import canonicalize
+    from generator.pagefindservice import index_in_order
+
+    site, _, _ = shipped_site
+    pages = [page for page, _ in searchindex.ranked(site, searchindex.paper_pages(site, True))]
+    files = {}
+    for name, read in (("whole", lambda page: page), ("read", searchindex.what_pagefind_reads)):
+        index_in_order(site, pages, tmp_path / name, searchindex.NOT_INDEXED, read)
+        canonicalize(tmp_path / name)
+        files[name] = {p.relative_to(tmp_path / name).as_posix(): p.read_bytes()
+                       for p in sorted((tmp_path / name).rglob("*")) if p.is_file()}
+    shares = [len(searchindex.what_pagefind_reads(page)) / len(page)
+              for page in ((site / p).read_bytes() for p in pages)]
+    assert len(pages) == 109 and max(shares) < 0.5
+    assert len(files["whole"]) > 100 and files["whole"] == files["read"]
