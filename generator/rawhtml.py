@@ -22,7 +22,8 @@ BLOCK_TAGS = frozenset(
     "form h1 h2 h3 h4 h5 h6 header hr main nav ol p section table ul".split())
 START = re.compile(r"<([a-z][a-z0-9]*)\b[^<>]*>")
 TAG = r"<{0}\b[^<>]*>|</{0}\s*>"
-ANCHOR = re.compile(r"<[a-z][a-z0-9]*\s[^<>]*?\b(id|name)=\"([^\"<>]*)\"")
+ANY_TAG = re.compile(r"<([a-z][a-z0-9]*)\s[^<>]*>")
+ANCHOR = re.compile(r"""\s(id|name)=(?:"([^"<>]*)"|'([^'<>]*)')""")
 BLANK_LINES = re.compile(r"(\A\n+|\n(?:[ \t]*\n)+)")
 # What Markdown's preprocessors change inside raw HTML (tabs, line ends, its own markers,
 # snippets) or read as Markdown there (md_in_html's attribute): such a block is left to them.
@@ -65,10 +66,10 @@ class Stash:
         links to a page's anchors."""
         ids = set()
         for block in self.blocks:
-            for match in ANCHOR.finditer(block):
-                tag = match.group(0)[1:].split(None, 1)[0]
-                if match.group(1) == "id" or tag == "a":
-                    ids.add(html.unescape(match.group(2)))
+            for tag in ANY_TAG.finditer(block):
+                for match in ANCHOR.finditer(tag.group(0)):
+                    if match.group(1) == "id" or tag.group(1) == "a":
+                        ids.add(html.unescape(match.group(2) or match.group(3) or ""))
         return ids
 
 

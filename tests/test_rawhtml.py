@@ -30,6 +30,8 @@ TRICKY = {
     "crlf": '<div>\r\none\r\n</div>\r\n\r\n<p>two</p>\r\n',
     "whitespace blank line": '<div>a</div>\n   \n<div>b</div>\n\t\n<p>c</p>\n',
     "stash look-alike": 'papersrawhtmlblock000000x\n\n<div>z</div>\n',
+    "single-quoted ids": ("<div id='s1'><a id='a1' name='n&amp;2'>x</a></div>\n\n"
+                          '<p id="d" name="not-an-anchor">y</p>\n'),
     "tab": '<div>\tindented</div>\n\n<p>a\tb</p>\n',
     "snippet": '<div>\n--8<-- "about.md"\n</div>\n\n<p>x</p>\n',
     "md_in_html attribute": '<div markdown="1">\n*emphasis*\n</div>\n\n<div>y</div>\n',
