@@ -55,8 +55,9 @@ def convert(config, docs, uri: str, markdown: str, stash: Stash | None):
 
 
 def test_every_shipped_page_converts_to_the_same_bytes_with_raw_blocks_set_aside(
-        mkdocs_config):
+        mkdocs_config, monkeypatch):
     config, docs = mkdocs_config
+    monkeypatch.chdir(docs.parent)  # snippets are found from the project's folder
     pages = sorted(docs.rglob("*.md"))
     assert len(pages) > 300
     set_aside = {}
@@ -73,8 +74,10 @@ def test_every_shipped_page_converts_to_the_same_bytes_with_raw_blocks_set_aside
 
 
 @pytest.mark.parametrize("name", sorted(TRICKY))
-def test_markdown_written_to_trip_the_block_finder_converts_the_same(mkdocs_config, name):
+def test_markdown_written_to_trip_the_block_finder_converts_the_same(mkdocs_config, name,
+                                                                     monkeypatch):
     config, docs = mkdocs_config
+    monkeypatch.chdir(docs.parent)
     if name.startswith("md_in_html"):  # a site may turn it on: Markdown inside such blocks
         config = load_config(str(docs.parent / "mkdocs.yml"))
         config.markdown_extensions.append("md_in_html")
