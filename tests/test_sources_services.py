@@ -190,6 +190,36 @@ def test_openalex_work_by_id_with_the_key_as_a_bearer_token(project, cli, monkey
     assert f"create data/papers/{papers(root)[0]} (openalex.org ({WORK}))" in out
 
 
+AUTHOR = "A5081987607"
+
+
+def test_openalex_author_works_become_one_record_each(project, cli, monkeypatch):
+    monkeypatch.delenv("OPENALEX_API_KEY", raising=False)
+    root = project()
+    with replay("openalex-author.yaml") as mock:
+        code, out, err = cli(root, "import", "openalex", f"https://openalex.org/{AUTHOR}",
+                             "--topic", "vision")
+        assert [c.url for c in mock.asked] == [
+            f"https://api.openalex.org/works?filter=author.id:{AUTHOR}&per-page=200&cursor=*"]
+    assert code == 0, err
+    answer = json.loads(yaml.safe_load((FIXTURES / "openalex-author.yaml").read_text(
+        encoding="utf-8"))["interactions"][0]["response"]["body"]["string"])
+    works = {work["title"]: work for work in answer["results"]}
+    assert len(works) == answer["meta"]["count"] == 13
+    assert out.splitlines()[-1].startswith("13 created, 0 updated")
+    got = {r["title"]: r for r in (record(root, name) for name in papers(root))}
+    assert got.keys() == works.keys()
+    for title, work in works.items():
+        assert "Jeffrey Koury" in got[title]["authors"]
+        assert got[title]["authors"] == [a["author"]["display_name"]
+                                         for a in work["authorships"]]
+        assert got[title]["date"] == work["publication_date"]
+        # one work's `doi` was taken out by the fixture's authors (SOURCES.md): `ids` has it
+        doi = work["ids"]["doi"].removeprefix("https://doi.org/")
+        assert got[title]["doi"] == doi == work.get("doi", work["ids"]["doi"]).removeprefix(
+            "https://doi.org/")
+
+
 def test_openalex_without_a_key_says_how_to_get_one(project, cli, monkeypatch):
     monkeypatch.delenv("OPENALEX_API_KEY", raising=False)
     root = project()
