@@ -190,17 +190,17 @@ def test_openalex_work_by_id_with_the_key_as_a_bearer_token(project, cli, monkey
     assert f"create data/papers/{papers(root)[0]} (openalex.org ({WORK}))" in out
 
 
-AUTHOR = "A5081987607"
+OPENALEX_AUTHOR = "A5081987607"
 
 
 def test_openalex_author_works_become_one_record_each(project, cli, monkeypatch):
     monkeypatch.delenv("OPENALEX_API_KEY", raising=False)
     root = project()
     with replay("openalex-author.yaml") as mock:
-        code, out, err = cli(root, "import", "openalex", f"https://openalex.org/{AUTHOR}",
+        code, out, err = cli(root, "import", "openalex", f"https://openalex.org/{OPENALEX_AUTHOR}",
                              "--topic", "vision")
-        assert [c.url for c in mock.asked] == [
-            f"https://api.openalex.org/works?filter=author.id:{AUTHOR}&per-page=200&cursor=*"]
+        assert [c.url for c in mock.asked] == [f"https://api.openalex.org/works?filter="
+                                               f"author.id:{OPENALEX_AUTHOR}&per-page=200&cursor=*"]
     assert code == 0, err
     answer = json.loads(yaml.safe_load((FIXTURES / "openalex-author.yaml").read_text(
         encoding="utf-8"))["interactions"][0]["response"]["body"]["string"])
