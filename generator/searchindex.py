@@ -34,7 +34,8 @@ import signal
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -268,8 +269,7 @@ def index_site(site_dir: Path, directory_urls: bool, part_pages: int = PART_PAGE
                 pages = [page for page, _ in parts[k]]
                 _index_part(site_dir, pages, _part_folder(staging, k), k == 0)
 
-            with ThreadPoolExecutor(max(1, workers)) as pool:
-                list(pool.map(index_part, redo))
+            _run_parts(index_part, redo, max(1, workers))
         # written for one part too: the search page asks for it either way
         listed = [f"{PARTS_DIR}/{k}/" for k in range(1, len(parts))]
         (staging / PARTS_LIST).write_text(json.dumps(listed), "utf-8")
@@ -281,6 +281,20 @@ def index_site(site_dir: Path, directory_urls: bool, part_pages: int = PART_PAGE
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(old, ignore_errors=True)
     return IndexRun(len(parts), tuple(redo))
+
+
+def _run_parts(index_part: Callable[[int], None], parts: list[int], workers: int) -> None:
+    """Parts indexed, `workers` at a time, each started by this (the main) thread: a run stopped
+    by SIGTERM, or one whose part failed, starts no Pagefind after that (the signal's handler
+    runs here before the next part would be started); the parts running end first."""
+    waiting, running = list(parts), set()
+    with ThreadPoolExecutor(workers) as pool:
+        while waiting or running:
+            while waiting and len(running) < workers:
+                running.add(pool.submit(index_part, waiting.pop(0)))
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                future.result()
 
 
 def indexed_pages(site_dir: Path) -> int | None:
